@@ -1,0 +1,82 @@
+package io.mxray.aggregator;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running aggregator: the Streams topology (exactly once) and the PostgreSQL sink. */
+public final class Aggregator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Aggregator.class);
+
+    private final KafkaStreams streams;
+    private final DatabaseSink sink;
+    private final Thread sinkThread;
+
+    private Aggregator(KafkaStreams streams, DatabaseSink sink, Thread sinkThread) {
+        this.streams = streams;
+        this.sink = sink;
+        this.sinkThread = sinkThread;
+    }
+
+    /**
+     * Migrates the database, then starts the topology and the sink.
+     *
+     * @param stateDir where Streams keeps its local state (RocksDB)
+     */
+    public static Aggregator start(String bootstrap, Database database, int partitions, Path stateDir, Clock clock) {
+        database.migrate();
+        StreamsBuilder builder = new StreamsBuilder();
+        AggregatorTopology.build(builder, new AggregatorConfig(partitions, clock));
+        KafkaStreams streams = new KafkaStreams(builder.build(), streamsConfig(bootstrap, stateDir));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("aggregator stream thread failed; replacing it (its work is replayed from the last commit)", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+        DatabaseSink sink = new DatabaseSink(database, bootstrap, "mxray-db-sink");
+        Thread t = new Thread(sink, "mxray-db-sink");
+        t.start();
+        return new Aggregator(streams, sink, t);
+    }
+
+    static Properties streamsConfig(String bootstrap, Path stateDir) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "mxray-aggregator");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        return p;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public DatabaseSink sink() {
+        return sink;
+    }
+
+    @Override
+    public void close() {
+        sink.close();
+        try {
+            sinkThread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // leave the group: an instance that stops for good should not hold its partitions until the
+        // session times out (Streams keeps membership on close by default, for quick restarts)
+        streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    }
+}

@@ -1,0 +1,189 @@
+package io.mxray.aggregator;
+
+import io.mxray.runtime.KafkaSettings;
+import io.mxray.schema.DomainResult;
+import io.mxray.schema.ProbeResult;
+import io.mxray.schema.RejectedLine;
+import io.mxray.schema.ScanEvent;
+import io.mxray.schema.Topic;
+import io.mxray.schema.Topics;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves results from Kafka into PostgreSQL: scans, rejected lines, probe results and domain
+ * results. Each poll is written in one database transaction, then its offsets are committed;
+ * a crash between the two replays the batch into idempotent upserts, so no row is lost or
+ * doubled. Reads committed messages only, so results of aborted Streams transactions never land.
+ * A message that cannot be read is logged and counted, its offset committed, so that one bad
+ * message cannot stop the sink (the producers write only through the schema's serdes).
+ */
+public final class DatabaseSink implements Runnable, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseSink.class);
+    private static final Duration RETRY = Duration.ofSeconds(2);
+
+    private final Database database;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong unreadable = new AtomicLong();
+    private Connection connection;
+
+    public DatabaseSink(Database database, String bootstrap, String groupId) {
+        this.database = database;
+        this.consumer = new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, groupId, "mxray-db-sink", 2000,
+                300_000));
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(List.of(Topics.SCANS.name(), Topics.REJECTED.name(), Topics.SMTP_RESULTS.name(),
+                    Topics.DOMAIN_RESULTS.name()));
+            while (running.get()) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                writeWithRetry(records);
+                var offsets = new java.util.HashMap<TopicPartition, OffsetAndMetadata>();
+                for (TopicPartition tp : records.partitions()) {
+                    var list = records.records(tp);
+                    offsets.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
+                }
+                consumer.commitSync(offsets);
+            }
+        } catch (WakeupException e) {
+            // closing
+        } finally {
+            closeConnection();
+            consumer.close();
+            stopped.countDown();
+        }
+    }
+
+    /** The database may be briefly away: keep the batch and retry until it is written or we stop. */
+    private void writeWithRetry(ConsumerRecords<byte[], byte[]> records) {
+        while (true) {
+            try {
+                write(records);
+                return;
+            } catch (SQLException e) {
+                LOG.warn("writing {} results to PostgreSQL failed ({}); retrying in {}", records.count(),
+                        e.getMessage(), RETRY);
+                closeConnection();
+                if (!running.get()) {
+                    throw new WakeupException();
+                }
+                try {
+                    Thread.sleep(RETRY.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new WakeupException();
+                }
+            }
+        }
+    }
+
+    private void write(ConsumerRecords<byte[], byte[]> records) throws SQLException {
+        List<ScanEvent> scans = new ArrayList<>();
+        List<RejectedLine> rejected = new ArrayList<>();
+        List<ProbeResult> probes = new ArrayList<>();
+        List<DomainResult> domains = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            String topic = r.topic();
+            if (topic.equals(Topics.SCANS.name())) {
+                add(scans, Topics.SCANS, r);
+            } else if (topic.equals(Topics.REJECTED.name())) {
+                add(rejected, Topics.REJECTED, r);
+            } else if (topic.equals(Topics.SMTP_RESULTS.name())) {
+                add(probes, Topics.SMTP_RESULTS, r);
+            } else if (topic.equals(Topics.DOMAIN_RESULTS.name())) {
+                add(domains, Topics.DOMAIN_RESULTS, r);
+            }
+        }
+        Connection c = connection();
+        try {
+            ResultWriter w = new ResultWriter(c);
+            w.scanEvents(scans);
+            w.rejected(rejected);
+            w.probeResults(probes);
+            w.domainResults(domains);
+            c.commit();
+            written.addAndGet(records.count());
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // the connection is discarded anyway
+            }
+            throw e instanceof SQLException s ? s : new SQLException("writing results failed", e);
+        }
+    }
+
+    private <V> void add(List<V> into, Topic<String, V> topic, ConsumerRecord<byte[], byte[]> r) {
+        try {
+            V v = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
+            if (v != null) {
+                into.add(v);
+            }
+        } catch (RuntimeException e) {
+            unreadable.incrementAndGet();
+            LOG.error("unreadable message at {}-{}@{} not written: {}", r.topic(), r.partition(), r.offset(),
+                    e.getMessage());
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connection = database.connect();
+            connection.setAutoCommit(false);
+        }
+        return connection;
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // already broken
+            }
+            connection = null;
+        }
+    }
+
+    public long written() {
+        return written.get();
+    }
+
+    public long unreadable() {
+        return unreadable.get();
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

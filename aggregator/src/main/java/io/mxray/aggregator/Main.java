@@ -1,0 +1,44 @@
+package io.mxray.aggregator;
+
+import io.mxray.runtime.KafkaOptions;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The aggregator as a process: the Streams topology and the PostgreSQL sink until SIGTERM. */
+@Command(name = "aggregator", mixinStandardHelpOptions = true,
+        description = "Join DNS and probe results per domain and write every result into PostgreSQL.")
+public final class Main implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    DatabaseOptions db;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:MXRAY_STATE_DIR:-./mxray-state}",
+            description = "Local state of the Streams topology (env MXRAY_STATE_DIR, default ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        kafka.ensureTopics();
+        Aggregator aggregator = Aggregator.start(kafka.bootstrap, db.database(), kafka.partitions, stateDir,
+                Clock.systemUTC());
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            aggregator.close();
+            done.countDown();
+        }, "aggregator-shutdown"));
+        done.await();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+}

@@ -1,0 +1,82 @@
+package io.mxray.app;
+
+import io.mxray.aggregator.Aggregator;
+import io.mxray.dns.DnsConfig;
+import io.mxray.dns.DnsStage;
+import io.mxray.dns.DnsWorker;
+import io.mxray.runtime.KafkaPublisher;
+import io.mxray.runtime.StageRunner;
+import io.mxray.scheduler.ScanSummary;
+import io.mxray.scheduler.Scheduler;
+import io.mxray.schema.DomainTask;
+import io.mxray.schema.ProbeRequest;
+import io.mxray.schema.Topics;
+import io.mxray.smtp.CertificateJudge;
+import io.mxray.smtp.SmtpConfig;
+import io.mxray.smtp.SmtpStage;
+import io.mxray.smtp.SmtpWorker;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every stage of the pipeline inside this JVM, talking through Kafka exactly as separate
+ * processes would: the DNS worker, the SMTP worker and the aggregator, each in its own consumer
+ * group. The scheduler publishes into it.
+ */
+public final class Pipeline implements AutoCloseable {
+    private final Infrastructure infra;
+    private final Clock clock;
+    private final List<Thread> threads = new ArrayList<>();
+    private final StageRunner<DomainTask> dns;
+    private final StageRunner<ProbeRequest> smtp;
+    private final SmtpStage smtpStage;
+    private final Aggregator aggregator;
+
+    public Pipeline(Infrastructure infra, DnsConfig dnsConfig, SmtpConfig smtpConfig, CertificateJudge judge,
+                    int partitions, Clock clock) {
+        this.infra = infra;
+        this.clock = clock;
+        String bootstrap = infra.bootstrap();
+        DnsStage dnsStage = new DnsStage(dnsConfig, io.mxray.dns.Main.resolver(dnsConfig), clock);
+        this.dns = StageRunner.create("dns-worker", Topics.DOMAINS, new DnsWorker(dnsStage, clock), bootstrap,
+                "mxray-dns-worker", 500, dnsConfig.timeout().multipliedBy(dnsConfig.attempts() * 4L));
+        this.smtpStage = new SmtpStage(smtpConfig, judge, clock);
+        this.smtp = StageRunner.create("smtp-worker", Topics.PROBES, new SmtpWorker(smtpStage, clock), bootstrap,
+                "mxray-smtp-worker", 500, smtpConfig.probeDeadline().multipliedBy(2));
+        this.aggregator = Aggregator.start(bootstrap, infra.database(), partitions,
+                infra.dataDir().resolve("streams"), clock);
+        start(dns);
+        start(smtp);
+    }
+
+    private void start(Runnable r) {
+        Thread t = new Thread(r, r instanceof StageRunner<?> s ? s.name() : "stage");
+        t.setDaemon(true);
+        t.start();
+        threads.add(t);
+    }
+
+    public ScanSummary schedule(Reader list, String source) throws IOException {
+        try (KafkaPublisher publisher = new KafkaPublisher(infra.bootstrap(), "mxray-scheduler")) {
+            return new Scheduler(clock).schedule(list, source, publisher);
+        }
+    }
+
+    public Path dataDir() {
+        return infra.dataDir();
+    }
+
+    @Override
+    public void close() {
+        dns.stopAsync();
+        smtp.stopAsync();
+        dns.close();
+        smtp.close();
+        smtpStage.close();
+        aggregator.close();
+    }
+}

@@ -1,0 +1,66 @@
+package io.mxray.app;
+
+import io.mxray.dns.DnsOptions;
+import io.mxray.smtp.SmtpOptions;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Scans a domain list through the whole pipeline in this JVM and prints the results. */
+@Command(name = "scan", mixinStandardHelpOptions = true,
+        description = "Scan a domain list (plain or rank,domain CSV; - for stdin) through the whole pipeline: "
+                + "the system resolver, port 25, the JDK's CAs unless told otherwise.")
+final class ScanCommand implements Callable<Integer> {
+    @Mixin
+    InfraOptions infra;
+
+    @Mixin
+    DnsOptions dns;
+
+    @Mixin
+    SmtpOptions smtp;
+
+    @Parameters(index = "0", paramLabel = "LIST")
+    String list;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT1H",
+            description = "Give up waiting for the scan after this long (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--table", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Print one line per domain and MX host (default: on for up to 200 domains).")
+    boolean table;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        Clock clock = Clock.systemUTC();
+        try (Infrastructure infrastructure = infra.start();
+             Pipeline pipeline = new Pipeline(infrastructure, dns.config(), smtp.config(), smtp.judge(clock),
+                     infra.partitions, clock);
+             Reader in = io.mxray.scheduler.Main.open(list)) {
+            ScanRun.Outcome result = ScanRun.run(pipeline, infrastructure.database(), in, list, timeout, out);
+            if (table && result.summary().counts().accepted() <= 200) {
+                out.println();
+                ResultTable.print(out, result.rows(), null);
+            }
+            out.println();
+            ResultTable.printLevels(out, result.rows());
+            out.printf("scan %s: %d/%d domains final in %.1f s (%.1f domains/s)%n", result.summary().scanId(),
+                    result.finalized(), result.summary().counts().accepted(), result.elapsed().toMillis() / 1000.0,
+                    result.domainsPerSecond());
+            if (!result.complete()) {
+                out.printf("incomplete: %d domains had no final result after %s%n",
+                        result.summary().counts().accepted() - result.finalized(), timeout);
+                return 1;
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.mxray.app;
+
+import io.mxray.aggregator.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/** Reads a scan's results back from PostgreSQL: what the terminal table and the checks show. */
+public final class ScanResults {
+    private ScanResults() {
+    }
+
+    /** One row per (domain, MX host, address); domains without MX hosts have one row of nulls. */
+    public record HostRow(String domain, String dnsOutcome, String worstLevel, String bestLevel, String mxHost,
+                          Integer preference, String ip, String level, String certType, String outcome,
+                          String reason) {
+    }
+
+    public record RejectedRow(long lineNo, String line, String reason, String detail) {
+    }
+
+    public static List<HostRow> rows(Database db, String scanId) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("""
+                SELECT d.domain, d.dns_outcome, d.worst_level, d.best_level, m.mx_host, m.preference, m.ip, m.level,
+                       m.cert_type, m.outcome, m.reason
+                FROM domain_result d LEFT JOIN domain_mx m ON m.scan_id = d.scan_id AND m.domain = d.domain
+                WHERE d.scan_id = ?
+                ORDER BY d.domain, m.preference, m.mx_host, m.ip""")) {
+            s.setString(1, scanId);
+            List<HostRow> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    int pref = r.getInt(6);
+                    Integer preference = r.wasNull() ? null : pref;
+                    out.add(new HostRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+                            preference, r.getString(7), r.getString(8), r.getString(9), r.getString(10),
+                            r.getString(11)));
+                }
+            }
+            return out;
+        }
+    }
+
+    public static List<RejectedRow> rejected(Database db, String scanId) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
+                "SELECT line_no, line, reason, detail FROM rejected_input WHERE scan_id = ? ORDER BY line_no")) {
+            s.setString(1, scanId);
+            List<RejectedRow> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(new RejectedRow(r.getLong(1), r.getString(2), r.getString(3), r.getString(4)));
+                }
+            }
+            return out;
+        }
+    }
+
+    public static long finalized(Database db, String scanId) throws SQLException {
+        try (Connection c = db.connect();
+             PreparedStatement s = c.prepareStatement("SELECT count(*) FROM domain_result WHERE scan_id = ?")) {
+            s.setString(1, scanId);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Waits until {@code expected} domains of the scan have a final row, reporting progress.
+     *
+     * @return the number finalized when it returned (less than expected on timeout)
+     */
+    public static long await(Database db, String scanId, long expected, Duration timeout, LongConsumer progress)
+            throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long done = 0;
+        long last = -1;
+        while (System.nanoTime() < deadline) {
+            done = finalized(db, scanId);
+            if (done != last) {
+                progress.accept(done);
+                last = done;
+            }
+            if (done >= expected) {
+                return done;
+            }
+            Thread.sleep(100);
+        }
+        return done;
+    }
+}

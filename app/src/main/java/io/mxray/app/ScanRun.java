@@ -1,0 +1,47 @@
+package io.mxray.app;
+
+import io.mxray.aggregator.Database;
+import io.mxray.scheduler.ScanSummary;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+
+/** Publishes one list into a running pipeline and follows it until every domain is final. */
+final class ScanRun {
+    /** What happened, as measured. */
+    record Outcome(ScanSummary summary, long finalized, Duration elapsed, List<ScanResults.HostRow> rows) {
+        boolean complete() {
+            return finalized >= summary.counts().accepted();
+        }
+
+        double domainsPerSecond() {
+            double s = Math.max(elapsed.toMillis(), 1) / 1000.0;
+            return finalized / s;
+        }
+    }
+
+    private ScanRun() {
+    }
+
+    static Outcome run(Pipeline pipeline, Database db, Reader list, String source, Duration timeout, PrintStream out)
+            throws IOException, SQLException, InterruptedException {
+        long start = System.nanoTime();
+        ScanSummary summary = pipeline.schedule(list, source);
+        io.mxray.scheduler.Main.print(summary, out);
+        long accepted = summary.counts().accepted();
+        long[] lastPrinted = {System.nanoTime()};
+        long done = ScanResults.await(db, summary.scanId(), accepted, timeout, n -> {
+            long now = System.nanoTime();
+            if (n == accepted || now - lastPrinted[0] > 2_000_000_000L) {
+                lastPrinted[0] = now;
+                out.printf("  %d/%d domains final%n", n, accepted);
+            }
+        });
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        List<ScanResults.HostRow> rows = ScanResults.rows(db, summary.scanId());
+        return new Outcome(summary, done, elapsed, rows);
+    }
+}

@@ -1,0 +1,58 @@
+package io.mxray.dns;
+
+import io.mxray.runtime.KafkaOptions;
+import io.mxray.runtime.StageProcess;
+import io.mxray.runtime.StageRunner;
+import io.mxray.schema.Topics;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.xbill.DNS.ResolverConfig;
+import org.xbill.DNS.SimpleResolver;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The DNS stage as a process: consume domains, publish DNS results and probes. */
+@Command(name = "dns-worker", mixinStandardHelpOptions = true,
+        description = "Resolve MX hosts and their addresses for every domain of a scan.")
+public final class Main implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    public DnsOptions dns;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "${env:MXRAY_DNS_BATCH:-500}",
+            description = "Domains taken per poll and resolved concurrently (env MXRAY_DNS_BATCH, default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Override
+    public Integer call() {
+        kafka.ensureTopics();
+        DnsConfig config = dns.config();
+        DnsWorker worker = new DnsWorker(new DnsStage(config, resolver(config), Clock.systemUTC()), Clock.systemUTC());
+        StageRunner<io.mxray.schema.DomainTask> runner = StageRunner.create("dns-worker", Topics.DOMAINS, worker, kafka.bootstrap,
+                "mxray-dns-worker", batch, config.timeout().multipliedBy(config.attempts() * 4L));
+        return StageProcess.run(runner);
+    }
+
+    public static SimpleResolver resolver(DnsConfig config) {
+        SimpleResolver r = new SimpleResolver(config.resolver());
+        r.setTimeout(config.timeout());
+        r.setEDNS(0, 1232, 0, java.util.List.of());
+        return r;
+    }
+
+    /** The first name server of the system configuration (/etc/resolv.conf). */
+    public static InetSocketAddress systemResolver() {
+        return ResolverConfig.getCurrentConfig().server();
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+}

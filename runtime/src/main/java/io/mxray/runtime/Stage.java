@@ -1,0 +1,17 @@
+package io.mxray.runtime;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The pure entry point of a worker stage, as the Kafka adapter sees it: one input value in,
+ * the messages it yields out. Every input yields its results, failures included (a stage turns
+ * its own failures into result messages); {@link #onFailure} is the last resort for a bug that
+ * escaped the stage, so that even then the item is answered.
+ */
+public interface Stage<V> {
+
+    CompletionStage<List<Output<?, ?>>> handle(V value);
+
+    List<Output<?, ?>> onFailure(V value, Throwable error);
+}

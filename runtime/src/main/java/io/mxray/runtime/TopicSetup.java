@@ -1,0 +1,84 @@
+package io.mxray.runtime;
+
+import io.mxray.schema.Topic;
+import io.mxray.schema.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the pipeline's topics when they are missing and checks the ones that exist.
+ *
+ * <p>All topics carry the same number of partitions: the aggregator joins probe results with the
+ * probe subscriptions derived from DNS results by key, which is only correct when both sides are
+ * partitioned alike. A partition count also caps the number of instances of a stage that can
+ * share its work (one instance per partition at most).
+ */
+public final class TopicSetup {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+
+    private TopicSetup() {
+    }
+
+    public static void ensure(String bootstrap, int partitions, short replication) {
+        try (Admin admin = Admin.create(KafkaSettings.admin(bootstrap))) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (Topic<?, ?> t : Topics.all()) {
+                if (!existing.contains(t.name())) {
+                    missing.add(new NewTopic(t.name(), partitions, replication));
+                }
+            }
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                    LOG.info("created topics {} with {} partitions", missing.stream().map(NewTopic::name).toList(),
+                            partitions);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            List<String> names = Topics.all().stream().map(Topic::name).toList();
+            Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames()
+                    .get(30, TimeUnit.SECONDS);
+            for (TopicDescription d : described.values()) {
+                if (d.partitions().size() != partitions) {
+                    throw new IllegalStateException("topic " + d.name() + " has " + d.partitions().size()
+                            + " partitions, expected " + partitions
+                            + ": all mxray topics must have the same partition count (see --partitions)");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while setting up topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot set up topics on " + bootstrap + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The partition count of an existing topic. */
+    public static int partitionsOf(String bootstrap, String topic) {
+        try (Admin admin = Admin.create(KafkaSettings.admin(bootstrap))) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(topic).partitions().size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot describe topic " + topic + " on " + bootstrap + ": "
+                    + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.mxray.schema;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One MX host of a domain as DNS described it.
+ *
+ * @param name           the exchange name (lower case, no trailing dot)
+ * @param preference     the MX preference (0 for an implicit MX)
+ * @param addresses      IPv4 and IPv6 addresses in textual form, IPv4 first
+ * @param addressOutcome how the address lookups ended ({@code ok} when any address was found)
+ * @param reason         stable key explaining a failed lookup, or null
+ * @param cnameChain     CNAME targets followed from {@code name} to the addresses, in order
+ */
+public record MxHost(String name, int preference, List<String> addresses, LookupOutcome addressOutcome,
+                     String reason, List<String> cnameChain) {
+    public MxHost {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(addressOutcome, "addressOutcome");
+        addresses = List.copyOf(addresses);
+        cnameChain = cnameChain == null ? List.of() : List.copyOf(cnameChain);
+    }
+}

@@ -1,0 +1,11 @@
+package io.mxray.schema;
+
+/**
+ * The verdict for one MX host address of a domain, as the aggregator assembles it.
+ *
+ * @param ip       the address probed, or null when the host had no usable address
+ * @param outcome  the probe outcome key, or the address lookup failure (for example {@code no-address})
+ */
+public record MxHostVerdict(String mxHost, int preference, String ip, Level level, CertType certType,
+                            String outcome, String reason) {
+}

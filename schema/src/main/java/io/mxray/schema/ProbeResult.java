@@ -1,0 +1,31 @@
+package io.mxray.schema;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The result of one probe: the outcome (closed set) apart from whatever was gathered before it
+ * ended, and the verdict. Exactly one per probe request. Topic key: the probe key.
+ *
+ * @param reason      stable key detailing the outcome (for example a TLS alert), or null
+ * @param level       the level of the SPEC, or null when the host was not contacted
+ * @param certType    the certificate type, or null without TLS
+ * @param decidedBy   which check decided the level (for example {@code pkix}, {@code starttls})
+ * @param banner      the greeting lines, or empty
+ * @param ehlo        the EHLO keywords offered (upper case), before STARTTLS
+ */
+public record ProbeResult(String scanId, String probeKey, String ip, int port, String mxHost,
+                          ProbeOutcome outcome, String reason, Level level, CertType certType, String decidedBy,
+                          List<String> banner, List<String> ehlo, TlsSession tls, Timings timings, Instant probedAt) {
+    public ProbeResult {
+        Objects.requireNonNull(scanId, "scanId");
+        Objects.requireNonNull(probeKey, "probeKey");
+        Objects.requireNonNull(ip, "ip");
+        Objects.requireNonNull(mxHost, "mxHost");
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(probedAt, "probedAt");
+        banner = banner == null ? List.of() : List.copyOf(banner);
+        ehlo = ehlo == null ? List.of() : List.copyOf(ehlo);
+    }
+}

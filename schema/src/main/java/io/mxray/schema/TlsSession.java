@@ -1,0 +1,17 @@
+package io.mxray.schema;
+
+import java.util.List;
+
+/**
+ * What a TLS handshake negotiated, and the certificate chain exactly as the server sent it.
+ *
+ * @param protocol  for example {@code TLSv1.3}
+ * @param cipher    the IANA cipher suite name
+ * @param sni       the server name indication the client sent, or null
+ * @param chainDer  the certificates, leaf first, each DER encoded in base64
+ */
+public record TlsSession(String protocol, String cipher, String sni, List<String> chainDer) {
+    public TlsSession {
+        chainDer = chainDer == null ? List.of() : List.copyOf(chainDer);
+    }
+}

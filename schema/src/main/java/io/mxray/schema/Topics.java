@@ -1,0 +1,51 @@
+package io.mxray.schema;
+
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * Every topic of the pipeline. Keys are strings (see {@link Keys}); values are JSON records.
+ *
+ * <pre>
+ * scheduler ──domains──▶ dns-worker ──probes──▶ smtp-worker
+ *     │ scans, rejected      │ dns-results          │ smtp-results
+ *     ▼                      ▼                      ▼
+ *                  aggregator ──domain-results──▶ PostgreSQL sink
+ * </pre>
+ */
+public final class Topics {
+    private Topics() {
+    }
+
+    /** Scan life cycle, keyed by scan id. */
+    public static final Topic<String, ScanEvent> SCANS =
+            new Topic<>("mxray.scans", Serdes.String(), new JsonSerde<>(ScanEvent.class));
+    /** Domains to resolve, keyed by domain key. */
+    public static final Topic<String, DomainTask> DOMAINS =
+            new Topic<>("mxray.domains", Serdes.String(), new JsonSerde<>(DomainTask.class));
+    /** Input lines the scheduler could not accept, keyed by scan id. */
+    public static final Topic<String, RejectedLine> REJECTED =
+            new Topic<>("mxray.rejected", Serdes.String(), new JsonSerde<>(RejectedLine.class));
+    /** SMTP probes to run, keyed by probe key. */
+    public static final Topic<String, ProbeRequest> PROBES =
+            new Topic<>("mxray.probes", Serdes.String(), new JsonSerde<>(ProbeRequest.class));
+    /** One DNS result per domain, keyed by domain key. */
+    public static final Topic<String, DnsResult> DNS_RESULTS =
+            new Topic<>("mxray.dns-results", Serdes.String(), new JsonSerde<>(DnsResult.class));
+    /** One result per probe, keyed by probe key. */
+    public static final Topic<String, ProbeResult> SMTP_RESULTS =
+            new Topic<>("mxray.smtp-results", Serdes.String(), new JsonSerde<>(ProbeResult.class));
+    /** One final result per domain, keyed by domain key. */
+    public static final Topic<String, DomainResult> DOMAIN_RESULTS =
+            new Topic<>("mxray.domain-results", Serdes.String(), new JsonSerde<>(DomainResult.class));
+    /**
+     * Messages a stage could not read, as received, with the error in the headers: kept, never
+     * silently skipped.
+     */
+    public static final Topic<String, byte[]> DEAD_LETTERS =
+            new Topic<>("mxray.dead-letters", Serdes.String(), Serdes.ByteArray());
+
+    public static List<Topic<?, ?>> all() {
+        return List.of(SCANS, DOMAINS, REJECTED, PROBES, DNS_RESULTS, SMTP_RESULTS, DOMAIN_RESULTS, DEAD_LETTERS);
+    }
+}

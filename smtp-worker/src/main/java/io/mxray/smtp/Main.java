@@ -1,0 +1,43 @@
+package io.mxray.smtp;
+
+import io.mxray.runtime.KafkaOptions;
+import io.mxray.runtime.StageProcess;
+import io.mxray.runtime.StageRunner;
+import io.mxray.schema.ProbeRequest;
+import io.mxray.schema.Topics;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The SMTP stage as a process: consume probes, publish probe results. */
+@Command(name = "smtp-worker", mixinStandardHelpOptions = true,
+        description = "Connect to MX hosts on port 25, try STARTTLS, capture and judge the TLS session.")
+public final class Main implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    SmtpOptions smtp;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "${env:MXRAY_SMTP_BATCH:-500}",
+            description = "Probes taken per poll and run concurrently (env MXRAY_SMTP_BATCH, default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Override
+    public Integer call() {
+        kafka.ensureTopics();
+        SmtpConfig config = smtp.config();
+        SmtpStage stage = new SmtpStage(config, smtp.judge(Clock.systemUTC()), Clock.systemUTC());
+        StageRunner<ProbeRequest> runner = StageRunner.create("smtp-worker", Topics.PROBES,
+                new SmtpWorker(stage, Clock.systemUTC()), kafka.bootstrap, "mxray-smtp-worker", batch,
+                config.probeDeadline().multipliedBy(2));
+        return StageProcess.run(runner, stage);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+}

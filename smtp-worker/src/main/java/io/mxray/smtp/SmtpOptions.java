@@ -1,0 +1,47 @@
+package io.mxray.smtp;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The SMTP stage's flags, shared by its process and by the in-JVM pipeline. */
+public final class SmtpOptions {
+    @Option(names = "--ca-file", paramLabel = "PEM", defaultValue = "${env:MXRAY_CA_FILE}",
+            description = "CA bundle (PEM) for the PKIX judgement (env MXRAY_CA_FILE; default: the JDK's CAs).")
+    public Path caFile;
+
+    @Option(names = "--ehlo-name", paramLabel = "NAME", defaultValue = "${env:MXRAY_EHLO_NAME:-mxray-tls-survey.invalid}",
+            description = "Name mxray gives in EHLO (env MXRAY_EHLO_NAME, default ${DEFAULT-VALUE}).")
+    public String ehloName;
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "${env:MXRAY_CONNECT_TIMEOUT:-PT10S}",
+            description = "TCP connect timeout, ISO-8601 (env MXRAY_CONNECT_TIMEOUT, default ${DEFAULT-VALUE}).")
+    public Duration connectTimeout;
+
+    @Option(names = "--step-timeout", paramLabel = "DURATION", defaultValue = "${env:MXRAY_STEP_TIMEOUT:-PT30S}",
+            description = "Wait for each SMTP reply and for the TLS handshake (env MXRAY_STEP_TIMEOUT, default ${DEFAULT-VALUE}).")
+    public Duration stepTimeout;
+
+    @Option(names = "--probe-deadline", paramLabel = "DURATION", defaultValue = "${env:MXRAY_PROBE_DEADLINE:-PT90S}",
+            description = "Most time one probe may take (env MXRAY_PROBE_DEADLINE, default ${DEFAULT-VALUE}).")
+    public Duration probeDeadline;
+
+    @Option(names = "--per-ip-connections", paramLabel = "N", defaultValue = "${env:MXRAY_PER_IP_CONNECTIONS:-2}",
+            description = "Concurrent connections to one IP address (env MXRAY_PER_IP_CONNECTIONS, default ${DEFAULT-VALUE}).")
+    public int perIp;
+
+    @Option(names = "--allow-non-public", defaultValue = "${env:MXRAY_ALLOW_NON_PUBLIC:-false}",
+            description = "Also contact loopback, private and reserved addresses (a lab only; env MXRAY_ALLOW_NON_PUBLIC).")
+    public boolean allowNonPublic;
+
+    public SmtpConfig config() {
+        SmtpConfig d = SmtpConfig.defaults();
+        return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, d.maxLineLength(),
+                d.maxReplyLines(), d.maxBytes(), perIp, d.maxInFlight(), allowNonPublic);
+    }
+
+    public CertificateJudge judge(Clock clock) {
+        return new CertificateJudge(caFile == null ? TrustStores.jdkDefault() : TrustStores.fromPem(caFile), clock);
+    }
+}

@@ -1,0 +1,227 @@
+package io.mxray.smtp;
+
+import io.mxray.schema.ProbeOutcome;
+import io.mxray.schema.ProbeRequest;
+import io.mxray.schema.ProbeResult;
+import io.mxray.schema.Timings;
+import io.mxray.schema.TlsSession;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
+
+/**
+ * The SMTP stage: probes one (IP, MX host name), captures what TLS it gets, and judges it.
+ * Non-blocking (Netty); at most {@link SmtpConfig#perIpConnections()} connections to one address;
+ * every probe ends by its deadline with exactly one {@link ProbeResult}, failures included.
+ */
+public final class SmtpStage implements AutoCloseable {
+    private final SmtpConfig config;
+    private final CertificateJudge judge;
+    private final Clock clock;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final SslContext tls;
+    private final AddressPolicy policy;
+    private final ConnectionLimiter limiter;
+    private final Executor judging;
+
+    public SmtpStage(SmtpConfig config, CertificateJudge judge, Clock clock) {
+        this(config, judge, clock, new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory()), true);
+    }
+
+    public SmtpStage(SmtpConfig config, CertificateJudge judge, Clock clock, EventLoopGroup group, boolean ownsGroup) {
+        this.config = Objects.requireNonNull(config);
+        this.judge = Objects.requireNonNull(judge);
+        this.clock = Objects.requireNonNull(clock);
+        this.group = group;
+        this.ownsGroup = ownsGroup;
+        this.policy = new AddressPolicy(config.allowNonPublic());
+        this.limiter = new ConnectionLimiter(config.perIpConnections(), config.maxInFlight());
+        // PKIX path building costs milliseconds: keep it off the I/O threads
+        this.judging = ForkJoinPool.commonPool();
+        try {
+            this.tls = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+                    .trustManager(new AcceptAllTrustManager())
+                    .endpointIdentificationAlgorithm(null)
+                    .protocols("TLSv1.3", "TLSv1.2")
+                    .build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot create the TLS client context", e);
+        }
+    }
+
+    public CompletionStage<ProbeResult> probe(ProbeRequest request) {
+        Instant startedAt = clock.instant();
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(literal(request.ip()));
+        } catch (UnknownHostException | IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(skipped(request, startedAt, "invalid-address"));
+        }
+        String refusal = policy.refusal(address);
+        if (refusal != null) {
+            return CompletableFuture.completedFuture(skipped(request, startedAt, refusal));
+        }
+        return limiter.acquire(request.ip())
+                .thenCompose(permit -> connect(request, address, startedAt, permit));
+    }
+
+    private CompletionStage<ProbeResult> connect(ProbeRequest request, InetAddress address, Instant startedAt,
+                                                 ConnectionLimiter.Permit permit) {
+        CompletableFuture<ProbeSession.Record> decided = new CompletableFuture<>();
+        ProbeSession.Record record = new ProbeSession.Record();
+        record.startNanos = System.nanoTime();
+        ProbeSession session = new ProbeSession(record, config, request.mxHost(),
+                () -> tls.newEngine(io.netty.buffer.ByteBufAllocator.DEFAULT, request.mxHost(), request.port()),
+                decided::complete);
+        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("read-timeout", ProbeSession.readTimeout(config))
+                                .addLast(ProbeSession.ByteBudget.NAME, new ProbeSession.ByteBudget(config.maxBytes()))
+                                .addLast("replies", new SmtpReplyDecoder(config.maxLineLength(), config.maxReplyLines()))
+                                .addLast("session", session);
+                    }
+                });
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                permit.release();
+            }
+        };
+        ChannelFuture connecting;
+        try {
+            connecting = b.connect(new InetSocketAddress(address, request.port()));
+        } catch (RuntimeException e) {
+            release.run();
+            record.outcome = ProbeOutcome.NETWORK_ERROR;
+            record.reason = "connect-failed";
+            return CompletableFuture.completedFuture(result(request, startedAt, record, null));
+        }
+        Channel channel = connecting.channel();
+        channel.closeFuture().addListener(f -> release.run());
+        connecting.addListener(f -> {
+            if (!f.isSuccess()) {
+                Throwable cause = f.cause();
+                if (cause instanceof ConnectTimeoutException) {
+                    record.outcome = ProbeOutcome.CONNECT_TIMEOUT;
+                } else if (cause instanceof NoRouteToHostException) {
+                    record.outcome = ProbeOutcome.NETWORK_ERROR;
+                    record.reason = "no-route-to-host";
+                } else if (cause instanceof ConnectException && String.valueOf(cause.getMessage()).contains("refused")) {
+                    record.outcome = ProbeOutcome.CONNECTION_REFUSED;
+                } else {
+                    record.outcome = ProbeOutcome.NETWORK_ERROR;
+                    record.reason = "connect-" + cause.getClass().getSimpleName();
+                }
+                release.run();
+                decided.complete(record);
+            }
+        });
+        // whatever the server does, the probe ends by its deadline
+        var deadline = channel.eventLoop().schedule(() -> {
+            session.deadline();
+            channel.close();
+        }, config.probeDeadline().toMillis(), TimeUnit.MILLISECONDS);
+        channel.closeFuture().addListener(f -> deadline.cancel(false));
+        return decided.thenApplyAsync(r -> result(request, startedAt, r, r.chain), judging);
+    }
+
+    private ProbeResult result(ProbeRequest request, Instant startedAt, ProbeSession.Record r,
+                               List<X509Certificate> chain) {
+        long total = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - r.startNanos);
+        Timings timings = new Timings(r.connectMs, r.bannerMs, r.ehloMs, r.starttlsMs, r.handshakeMs, total);
+        TlsSession session = null;
+        io.mxray.schema.Level level;
+        io.mxray.schema.CertType certType = null;
+        String decidedBy;
+        String reason = r.reason;
+        if (r.outcome == ProbeOutcome.TLS_ESTABLISHED) {
+            Judgement j = judge.judge(chain, request.mxHost());
+            level = j.level();
+            certType = j.certType();
+            decidedBy = j.decidedBy();
+            reason = j.reason();
+            session = new TlsSession(r.protocol, r.cipher, request.mxHost(), der(chain));
+        } else {
+            level = Levels.withoutTls(r.outcome, r.failedAt);
+            decidedBy = r.outcome.key();
+        }
+        return new ProbeResult(request.scanId(), request.probeKey(), request.ip(), request.port(), request.mxHost(),
+                r.outcome, reason, level, certType, decidedBy, List.copyOf(r.banner), r.ehlo, session, timings,
+                startedAt);
+    }
+
+    private ProbeResult skipped(ProbeRequest request, Instant at, String reason) {
+        return new ProbeResult(request.scanId(), request.probeKey(), request.ip(), request.port(), request.mxHost(),
+                ProbeOutcome.SKIPPED, reason, null, null, "policy", List.of(), List.of(), null,
+                new Timings(null, null, null, null, null, 0), at);
+    }
+
+    private static List<String> der(List<X509Certificate> chain) {
+        List<String> out = new ArrayList<>();
+        for (X509Certificate c : chain) {
+            try {
+                out.add(Base64.getEncoder().encodeToString(c.getEncoded()));
+            } catch (CertificateEncodingException e) {
+                out.add("");
+            }
+        }
+        return out;
+    }
+
+    /** Only address literals are accepted: a probe never triggers a DNS lookup. */
+    private static String literal(String ip) {
+        boolean v4 = ip.matches("[0-9.]+");
+        boolean v6 = ip.indexOf(':') >= 0 && ip.matches("[0-9a-fA-F:.%a-zA-Z0-9]+");
+        if (!v4 && !v6) {
+            throw new IllegalArgumentException("not an IP literal: " + ip);
+        }
+        return ip;
+    }
+
+    public ConnectionLimiter limiter() {
+        return limiter;
+    }
+
+    @Override
+    public void close() {
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.mxray.smtp;
+
+import io.mxray.runtime.Output;
+import io.mxray.runtime.Stage;
+import io.mxray.schema.ProbeOutcome;
+import io.mxray.schema.ProbeRequest;
+import io.mxray.schema.ProbeResult;
+import io.mxray.schema.Timings;
+import io.mxray.schema.Topics;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The SMTP stage as the Kafka adapter runs it. Probe requests are keyed by probe key, so every
+ * request for one (scan, IP, port, name) reaches the same instance: it probes the first and
+ * answers repeats with nothing (the first result is on the results topic and the aggregator
+ * joins by probe key), counting them.
+ */
+public final class SmtpWorker implements Stage<ProbeRequest> {
+    private static final int REMEMBERED_SCANS = 8;
+
+    private final SmtpStage stage;
+    private final Clock clock;
+    private final AtomicLong repeats = new AtomicLong();
+    private final Map<String, Set<String>> probed = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
+            return size() > REMEMBERED_SCANS;
+        }
+    };
+
+    public SmtpWorker(SmtpStage stage, Clock clock) {
+        this.stage = stage;
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletionStage<List<Output<?, ?>>> handle(ProbeRequest request) {
+        Set<String> seen;
+        synchronized (probed) {
+            seen = probed.computeIfAbsent(request.scanId(), k -> ConcurrentHashMap.newKeySet());
+        }
+        if (!seen.add(request.probeKey())) {
+            repeats.incrementAndGet();
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return stage.probe(request).thenApply(r -> List.of(Output.of(Topics.SMTP_RESULTS, r.probeKey(), r)));
+    }
+
+    @Override
+    public List<Output<?, ?>> onFailure(ProbeRequest request, Throwable error) {
+        ProbeResult r = new ProbeResult(request.scanId(), request.probeKey(), request.ip(), request.port(),
+                request.mxHost(), ProbeOutcome.NETWORK_ERROR, "internal-error", null, null, "internal-error",
+                List.of(), List.of(), null, new Timings(null, null, null, null, null, 0), clock.instant());
+        return List.of(Output.of(Topics.SMTP_RESULTS, r.probeKey(), r));
+    }
+
+    public long repeats() {
+        return repeats.get();
+    }
+}
