@@ -3,6 +3,7 @@ package io.mxray.dns;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DomainTask;
+import io.mxray.schema.IpText;
 import io.mxray.schema.LookupOutcome;
 import io.mxray.schema.MxHost;
 import io.mxray.schema.ProbeRequest;
@@ -138,10 +139,10 @@ public final class DnsStage {
         return a.thenCombine(aaaa, (v4, v6) -> {
             Set<String> ips = new LinkedHashSet<>();
             for (Record r : v4.records()) {
-                ips.add(((ARecord) r).getAddress().getHostAddress());
+                ips.add(IpText.of(((ARecord) r).getAddress()));
             }
             for (Record r : v6.records()) {
-                ips.add(((AAAARecord) r).getAddress().getHostAddress());
+                ips.add(IpText.of(((AAAARecord) r).getAddress()));
             }
             List<String> chain = (v4.cnameChain().isEmpty() ? v6 : v4).cnameChain().stream()
                     .map(DnsStage::hostName).toList();

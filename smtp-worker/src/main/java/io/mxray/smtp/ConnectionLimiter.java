@@ -15,6 +15,7 @@ public final class ConnectionLimiter {
     private final int total;
     private final Map<String, Integer> activePerIp = new HashMap<>();
     private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+    private final Map<String, Integer> waitingFor = new HashMap<>();
     private int active;
 
     private record Waiter(String ip, CompletableFuture<Permit> future) {
@@ -41,9 +42,12 @@ public final class ConnectionLimiter {
 
     public CompletionStage<Permit> acquire(String ip) {
         synchronized (this) {
-            if (waiting.isEmpty() && canStart(ip)) {
+            // waiters only exist while they cannot start (release admits all that fit), so a new
+            // request may start at once unless an earlier one for the same address is waiting
+            if (canStart(ip) && !waitingFor.containsKey(ip)) {
                 return CompletableFuture.completedFuture(start(ip));
             }
+            waitingFor.merge(ip, 1, Integer::sum);
             CompletableFuture<Permit> f = new CompletableFuture<>();
             waiting.add(new Waiter(ip, f));
             return f;
@@ -75,6 +79,7 @@ public final class ConnectionLimiter {
                 Waiter w = it.next();
                 if (canStart(w.ip())) {
                     it.remove();
+                    waitingFor.computeIfPresent(w.ip(), (k, v) -> v == 1 ? null : v - 1);
                     ready.add(Map.entry(w.future(), start(w.ip())));
                 }
             }

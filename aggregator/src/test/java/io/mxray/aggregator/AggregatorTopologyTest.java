@@ -1,0 +1,149 @@
+package io.mxray.aggregator;
+
+import static io.mxray.aggregator.Fixtures.dns;
+import static io.mxray.aggregator.Fixtures.probe;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mxray.schema.CertType;
+import io.mxray.schema.DnsResult;
+import io.mxray.schema.DomainResult;
+import io.mxray.schema.Level;
+import io.mxray.schema.ProbeResult;
+import io.mxray.schema.Topics;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The join of DNS results and probe results, in every order the topics may deliver them. */
+class AggregatorTopologyTest {
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, DnsResult> dnsIn;
+    private TestInputTopic<String, ProbeResult> probesIn;
+    private TestOutputTopic<String, DomainResult> out;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        StreamsBuilder b = new StreamsBuilder();
+        AggregatorTopology.build(b, new AggregatorConfig(3, Clock.fixed(Fixtures.T, ZoneOffset.UTC)));
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("streams").toString());
+        driver = new TopologyTestDriver(b.build(), p);
+        dnsIn = driver.createInputTopic(Topics.DNS_RESULTS.name(), Topics.DNS_RESULTS.keySerde().serializer(),
+                Topics.DNS_RESULTS.valueSerde().serializer());
+        probesIn = driver.createInputTopic(Topics.SMTP_RESULTS.name(), Topics.SMTP_RESULTS.keySerde().serializer(),
+                Topics.SMTP_RESULTS.valueSerde().serializer());
+        out = driver.createOutputTopic(Topics.DOMAIN_RESULTS.name(), Topics.DOMAIN_RESULTS.keySerde().deserializer(),
+                Topics.DOMAIN_RESULTS.valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    private void send(DnsResult d) {
+        dnsIn.pipeInput(d.key(), d);
+    }
+
+    private void send(ProbeResult p) {
+        probesIn.pipeInput(p.probeKey(), p);
+    }
+
+    @Test
+    void dnsFirstThenTheProbe() {
+        var d = dns("a.example", "mx.a.example=192.0.2.1");
+        send(d);
+        assertTrue(out.isEmpty(), "not final before its probe");
+        send(probe("192.0.2.1", "mx.a.example", Level.VERIFIED, CertType.CA_VALID));
+        List<DomainResult> results = out.readValuesToList();
+        assertEquals(1, results.size());
+        assertEquals(Level.VERIFIED, results.get(0).worstLevel());
+        assertEquals("a.example", results.get(0).domain());
+    }
+
+    @Test
+    void theProbeFirstThenDns() {
+        send(probe("192.0.2.1", "mx.a.example", Level.TRUSTED, CertType.CA_NAME_MISMATCH));
+        assertTrue(out.isEmpty());
+        send(dns("a.example", "mx.a.example=192.0.2.1"));
+        var kv = out.readKeyValue();
+        assertEquals("scan-1/a.example", kv.key);
+        assertEquals(Level.TRUSTED, kv.value.bestLevel());
+        assertTrue(out.isEmpty());
+    }
+
+    @Test
+    void oneProbeOfASharedHostServesEveryDomainWhateverTheOrder() {
+        send(dns("early.example", "mx.provider.example=192.0.2.9"));
+        send(probe("192.0.2.9", "mx.provider.example", Level.VERIFIED, CertType.CA_VALID));
+        send(dns("late.example", "mx.provider.example=192.0.2.9"));
+        List<String> domains = out.readValuesToList().stream().map(DomainResult::domain).sorted().toList();
+        assertEquals(List.of("early.example", "late.example"), domains);
+    }
+
+    @Test
+    void aDomainIsFinalOnlyWhenAllItsProbesAnswered() {
+        send(dns("two.example", "mx1.two.example=192.0.2.1,192.0.2.11", "mx2.two.example=192.0.2.2"));
+        send(probe("192.0.2.1", "mx1.two.example", Level.VERIFIED, CertType.CA_VALID));
+        send(probe("192.0.2.2", "mx2.two.example", Level.PLAINTEXT, null));
+        assertTrue(out.isEmpty());
+        send(probe("192.0.2.11", "mx1.two.example", Level.UNTRUSTED, CertType.EXPIRED));
+        DomainResult r = out.readValue();
+        assertEquals(3, r.mxHosts().size());
+        assertEquals(Level.PLAINTEXT, r.worstLevel());
+        assertEquals(Level.VERIFIED, r.bestLevel());
+    }
+
+    @Test
+    void aDomainWithoutProbesIsFinalAtOnce() {
+        send(dns("null.example"));
+        DomainResult r = out.readValue();
+        assertEquals("null.example", r.domain());
+        assertEquals(List.of(), r.mxHosts());
+    }
+
+    @Test
+    void replaysNeverMakeASecondResult() {
+        var d = dns("a.example", "mx.a.example=192.0.2.1");
+        var p = probe("192.0.2.1", "mx.a.example", Level.VERIFIED, CertType.CA_VALID);
+        send(d);
+        send(d);
+        send(p);
+        send(p);
+        send(d);
+        assertEquals(1, out.readValuesToList().size());
+    }
+
+    @Test
+    void theSameHostNameOnAnotherAddressIsAnotherProbe() {
+        send(dns("a.example", "mx.a.example=192.0.2.1"));
+        send(probe("192.0.2.99", "mx.a.example", Level.VERIFIED, CertType.CA_VALID));
+        assertTrue(out.isEmpty(), "a result for another address must not complete the domain");
+    }
+
+    @Test
+    void resultsDependingOnTheNameAreNotSharedBetweenNames() {
+        // two names on one address: one probe each, each judged against its own name
+        send(dns("a.example", "mx.a.example=192.0.2.1"));
+        send(dns("b.example", "mx.b.example=192.0.2.1"));
+        send(probe("192.0.2.1", "mx.a.example", Level.VERIFIED, CertType.CA_VALID));
+        send(probe("192.0.2.1", "mx.b.example", Level.TRUSTED, CertType.CA_NAME_MISMATCH));
+        var byDomain = new java.util.HashMap<String, Level>();
+        out.readValuesToList().forEach(r -> byDomain.put(r.domain(), r.bestLevel()));
+        assertEquals(Level.VERIFIED, byDomain.get("a.example"));
+        assertEquals(Level.TRUSTED, byDomain.get("b.example"));
+    }
+}

@@ -1,0 +1,104 @@
+package io.mxray.aggregator;
+
+import static io.mxray.aggregator.Fixtures.SCAN;
+import static io.mxray.aggregator.Fixtures.T;
+import static io.mxray.aggregator.Fixtures.dns;
+import static io.mxray.aggregator.Fixtures.probe;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.mxray.lab.LabCa;
+import io.mxray.schema.CertType;
+import io.mxray.schema.DomainResult;
+import io.mxray.schema.Level;
+import io.mxray.schema.ProbeResult;
+import io.mxray.schema.RejectedLine;
+import io.mxray.schema.ScanCounts;
+import io.mxray.schema.ScanEvent;
+import io.mxray.schema.TlsSession;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The rows a batch of messages becomes, in a real PostgreSQL; writing twice changes nothing. */
+class ResultWriterTest {
+    private static EmbeddedPostgres pg;
+    private static Database db;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = EmbeddedPostgres.builder().start();
+        db = new Database(pg.getJdbcUrl("postgres", "postgres"), null, null);
+        db.migrate();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    private static void writeAll(List<ScanEvent> scans, List<RejectedLine> rejected, List<ProbeResult> probes,
+                                 List<DomainResult> domains) throws Exception {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            ResultWriter w = new ResultWriter(c);
+            w.scanEvents(scans);
+            w.rejected(rejected);
+            w.probeResults(probes);
+            w.domainResults(domains);
+            c.commit();
+        }
+    }
+
+    private static long count(String sql) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    @Test
+    void aBatchWrittenTwiceLeavesTheSameRows() throws Exception {
+        var cert = new LabCa(Clock.systemUTC()).issue(List.of("mx.a.example")).chain().get(0);
+        String der = Base64.getEncoder().encodeToString(cert.getEncoded());
+        ProbeResult p = probe("192.0.2.1", "mx.a.example", Level.VERIFIED, CertType.CA_VALID);
+        p = new ProbeResult(p.scanId(), p.probeKey(), p.ip(), p.port(), p.mxHost(), p.outcome(), p.reason(), p.level(),
+                p.certType(), p.decidedBy(), List.of("220 mx\u0000 with a NUL"), p.ehlo(),
+                new TlsSession("TLSv1.3", "TLS_AES_128_GCM_SHA256", "mx.a.example", List.of(der)), p.timings(),
+                p.probedAt());
+        var d = dns("a.example", "mx.a.example=192.0.2.1", "gone.a.example=");
+        DomainResult domain = DomainVerdicts.assemble(d, Map.of(p.probeKey(), ProbeVerdict.of(p)), T);
+        List<ScanEvent> scans = List.of(ScanEvent.started(SCAN, T, "list.txt"),
+                ScanEvent.published(SCAN, T, "list.txt", new ScanCounts(3, 1, 1, 0, 1)));
+        List<RejectedLine> rejected = List.of(new RejectedLine(SCAN, 2, "not a domain", "invalid-character", "x"));
+        for (int i = 0; i < 2; i++) {
+            writeAll(scans, rejected, List.of(p), List.of(domain));
+        }
+        assertEquals(1, count("SELECT count(*) FROM scan WHERE scan_id = '" + SCAN + "' AND accepted = 1 AND published_at IS NOT NULL"));
+        assertEquals(1, count("SELECT count(*) FROM rejected_input"));
+        assertEquals(1, count("SELECT count(*) FROM mx_host_result"));
+        assertEquals(1, count("SELECT count(*) FROM certificate"));
+        assertEquals(1, count("SELECT count(*) FROM domain_result WHERE worst_level = 'unreachable' AND best_level = 'verified'"));
+        assertEquals(2, count("SELECT count(*) FROM domain_mx WHERE domain = 'a.example'"));
+        assertEquals(1, count("SELECT count(*) FROM domain_mx WHERE ip = '' AND outcome = 'no-address'"));
+        assertEquals(1, count("SELECT count(*) FROM mx_host_result m JOIN certificate c ON c.sha256 = m.chain[1] "
+                + "WHERE c.subject LIKE 'CN=mx.a.example%'"));
+    }
+
+    @Test
+    void aStartedEventAfterThePublishedOneDoesNotEraseTheCounts() throws Exception {
+        String scan = "scan-order";
+        writeAll(List.of(ScanEvent.published(scan, T, "l", new ScanCounts(1, 1, 0, 0, 0))), List.of(), List.of(), List.of());
+        writeAll(List.of(ScanEvent.started(scan, T, "l")), List.of(), List.of(), List.of());
+        assertEquals(1, count("SELECT accepted FROM scan WHERE scan_id = 'scan-order'"));
+    }
+}

@@ -1,0 +1,64 @@
+package io.mxray.smtp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class ConnectionLimiterTest {
+    @Test
+    void atMostNConnectionsToOneAddressAndTheNextWaits() {
+        var limiter = new ConnectionLimiter(2, 100);
+        var a = limiter.acquire("192.0.2.1").toCompletableFuture();
+        var b = limiter.acquire("192.0.2.1").toCompletableFuture();
+        var c = limiter.acquire("192.0.2.1").toCompletableFuture();
+        var other = limiter.acquire("192.0.2.2").toCompletableFuture();
+        assertTrue(a.isDone() && b.isDone());
+        assertFalse(c.isDone(), "a third connection to one address waits");
+        assertTrue(other.isDone(), "another address is not held up");
+        a.join().release();
+        assertTrue(c.isDone());
+        assertEquals(3, limiter.active());
+    }
+
+    @Test
+    void theTotalIsBoundedAndWaitersAreServedInOrder() {
+        var limiter = new ConnectionLimiter(1, 2);
+        var a = limiter.acquire("192.0.2.1").toCompletableFuture();
+        var b = limiter.acquire("192.0.2.2").toCompletableFuture();
+        CompletableFuture<ConnectionLimiter.Permit> c = limiter.acquire("192.0.2.3").toCompletableFuture();
+        CompletableFuture<ConnectionLimiter.Permit> d = limiter.acquire("192.0.2.4").toCompletableFuture();
+        assertFalse(c.isDone());
+        assertEquals(2, limiter.waiting());
+        b.join().release();
+        assertTrue(c.isDone());
+        assertFalse(d.isDone());
+        a.join().release();
+        assertTrue(d.isDone());
+    }
+
+    @Test
+    void aWaiterForABusyAddressDoesNotBlockOthers() {
+        var limiter = new ConnectionLimiter(1, 2);
+        var a = limiter.acquire("192.0.2.1").toCompletableFuture();
+        var b = limiter.acquire("192.0.2.2").toCompletableFuture();
+        var sameAsA = limiter.acquire("192.0.2.1").toCompletableFuture();
+        var fresh = limiter.acquire("192.0.2.3").toCompletableFuture();
+        b.join().release(); // a slot is free, but 192.0.2.1 is still busy
+        assertFalse(sameAsA.isDone());
+        assertTrue(fresh.isDone());
+        a.join().release();
+        assertTrue(sameAsA.isDone());
+    }
+
+    @Test
+    void releasingTwiceCountsOnce() {
+        var limiter = new ConnectionLimiter(1, 10);
+        var p = limiter.acquire("192.0.2.1").toCompletableFuture().join();
+        p.release();
+        p.release();
+        assertEquals(0, limiter.active());
+    }
+}
