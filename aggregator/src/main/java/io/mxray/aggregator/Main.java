@@ -29,8 +29,10 @@ public final class Main implements Callable<Integer> {
         kafka.ensureTopics();
         Aggregator aggregator = Aggregator.start(kafka.bootstrap, db.database(), kafka.partitions, stateDir,
                 Clock.systemUTC());
+        org.slf4j.LoggerFactory.getLogger(Main.class).info("aggregator: running (state in {})", stateDir);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            org.slf4j.LoggerFactory.getLogger(Main.class).info("aggregator: stopping");
             aggregator.close();
             done.countDown();
         }, "aggregator-shutdown"));

@@ -26,6 +26,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setRegisterShutdownHook(false)
                     .setServerConfig("listen_addresses", "127.0.0.1")
+                    // zonky starts PostgreSQL with -F (no fsync), fit for throw-away test data; results
+                    // accumulate here across runs, so a crash must not corrupt them
+                    .setServerConfig("fsync", "on")
                     .start();
             return new EmbeddedDatabase(pg);
         } catch (IOException e) {

@@ -1,26 +1,51 @@
 package io.mxray.runtime;
 
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs one worker as a process: the runner on the main thread, a clean stop on SIGTERM. */
+/**
+ * Runs one worker as a process: the runner on the calling thread and a clean stop on SIGTERM
+ * (finish the batch in hand, commit, leave the group, close).
+ *
+ * <p>The shutdown hook waits for the runner itself, never for the main thread: the main thread
+ * ends in {@code System.exit}, which waits for the hooks, so waiting for it would deadlock.
+ */
 public final class StageProcess {
     private static final Logger LOG = LoggerFactory.getLogger(StageProcess.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
     private StageProcess() {
     }
 
     /** Blocks until the runner stops; returns the process exit status. */
     public static int run(StageRunner<?> runner, AutoCloseable... resources) {
-        Thread main = Thread.currentThread();
+        AtomicBoolean closed = new AtomicBoolean();
+        Runnable closeResources = () -> {
+            if (closed.compareAndSet(false, true)) {
+                for (AutoCloseable r : resources) {
+                    try {
+                        r.close();
+                    } catch (Exception e) {
+                        LOG.warn("{}: closing {} failed: {}", runner.name(), r, e.toString());
+                    }
+                }
+            }
+        };
         Thread hook = new Thread(() -> {
             LOG.info("{}: stopping (finishing the current batch and committing)", runner.name());
             runner.stopAsync();
             try {
-                main.join(60_000);
+                if (!runner.awaitStopped(STOP_TIMEOUT)) {
+                    LOG.warn("{}: did not stop within {}; uncommitted work will be redelivered", runner.name(),
+                            STOP_TIMEOUT);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            closeResources.run();
+            LOG.info("{}: stopped", runner.name());
         }, runner.name() + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         int status = 0;
@@ -31,13 +56,7 @@ public final class StageProcess {
             LOG.error("{}: failed", runner.name(), e);
             status = 1;
         } finally {
-            for (AutoCloseable r : resources) {
-                try {
-                    r.close();
-                } catch (Exception e) {
-                    LOG.warn("{}: closing {} failed: {}", runner.name(), r, e.toString());
-                }
-            }
+            closeResources.run();
         }
         return status;
     }

@@ -193,6 +193,11 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
         }
     }
 
+    /** Waits until {@link #run} has returned and the clients are closed; false on timeout. */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     public void stopAsync() {
         running.set(false);
         consumer.wakeup();

@@ -1,0 +1,15 @@
+# One image for every mxray process; the command picks the stage:
+#   docker build -t mxray .
+#   docker run --rm mxray dns-worker --kafka kafka:9092 --resolver unbound:53
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+COPY . .
+RUN ./mvnw -B -q -DskipTests install
+
+FROM eclipse-temurin:17-jre
+WORKDIR /opt/mxray
+COPY --from=build /src/app/target/mxray.jar ./mxray.jar
+COPY --from=build /src/app/target/lib ./lib
+# a scanner needs no privileges: port 25 is only connected to, never bound
+USER 10001
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/mxray/mxray.jar"]
