@@ -1,6 +1,7 @@
 package io.mxray.dns;
 
 import io.mxray.runtime.Output;
+import io.mxray.runtime.SeenPerScan;
 import io.mxray.runtime.Stage;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnsResult;
@@ -9,12 +10,8 @@ import io.mxray.schema.ProbeRequest;
 import io.mxray.schema.Topics;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The DNS stage as the Kafka adapter runs it: one DNS result per domain, and each probe only the
@@ -22,17 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * SMTP stage de-duplicates again across instances, and the aggregator joins by probe key).
  */
 public final class DnsWorker implements Stage<DomainTask> {
-    /** Scans whose probe keys are remembered; older scans are forgotten first. */
-    private static final int REMEMBERED_SCANS = 8;
-
     private final DnsStage stage;
     private final Clock clock;
-    private final Map<String, Set<String>> emitted = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
-            return size() > REMEMBERED_SCANS;
-        }
-    };
+    private final SeenPerScan emitted = new SeenPerScan(8);
 
     public DnsWorker(DnsStage stage, Clock clock) {
         this.stage = stage;
@@ -46,21 +35,14 @@ public final class DnsWorker implements Stage<DomainTask> {
 
     private List<Output<?, ?>> outputs(DnsResolution resolution) {
         List<Output<?, ?>> out = new ArrayList<>();
-        Set<String> seen = seenFor(resolution.result().scanId());
         for (ProbeRequest p : resolution.probes()) {
-            if (seen.add(p.probeKey())) {
+            if (emitted.firstTime(p.scanId(), p.probeKey())) {
                 out.add(Output.of(Topics.PROBES, p.probeKey(), p));
             }
         }
         DnsResult r = resolution.result();
         out.add(Output.of(Topics.DNS_RESULTS, r.key(), r));
         return out;
-    }
-
-    private Set<String> seenFor(String scanId) {
-        synchronized (emitted) {
-            return emitted.computeIfAbsent(scanId, k -> ConcurrentHashMap.newKeySet());
-        }
     }
 
     @Override

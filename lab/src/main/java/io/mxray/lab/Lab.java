@@ -200,8 +200,8 @@ public final class Lab implements AutoCloseable {
 
     /** Port 25 when this process may bind it, else a free high port. */
     private static int choosePort(InetAddress ip) throws IOException {
-        try (ServerSocket s = new ServerSocket(25, 1, ip)) {
-            return 25;
+        try (ServerSocket probe = new ServerSocket(25, 1, ip)) {
+            return probe.getLocalPort();
         } catch (BindException e) {
             try (ServerSocket s = new ServerSocket(0, 1, ip)) {
                 return s.getLocalPort();
@@ -211,8 +211,8 @@ public final class Lab implements AutoCloseable {
 
     /** A refusing host must really refuse: nothing (such as a wildcard listener) may answer there. */
     private static void assertNothingListens(InetAddress ip, int port) throws IOException {
-        try (ServerSocket s = new ServerSocket(port, 1, ip)) {
-            // bindable: connections to it will be refused once closed
+        try (ServerSocket probe = new ServerSocket(port, 1, ip)) {
+            probe.setReuseAddress(true); // bindable: connections to it are refused once it is closed
         } catch (BindException e) {
             throw new IOException("another program listens on " + ip.getHostAddress() + ":" + port
                     + ", so the lab cannot simulate a refusing host there", e);

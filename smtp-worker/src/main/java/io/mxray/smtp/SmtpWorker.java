@@ -1,6 +1,7 @@
 package io.mxray.smtp;
 
 import io.mxray.runtime.Output;
+import io.mxray.runtime.SeenPerScan;
 import io.mxray.runtime.Stage;
 import io.mxray.schema.ProbeOutcome;
 import io.mxray.schema.ProbeRequest;
@@ -8,13 +9,9 @@ import io.mxray.schema.ProbeResult;
 import io.mxray.schema.Timings;
 import io.mxray.schema.Topics;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,17 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * joins by probe key), counting them.
  */
 public final class SmtpWorker implements Stage<ProbeRequest> {
-    private static final int REMEMBERED_SCANS = 8;
-
     private final SmtpStage stage;
     private final Clock clock;
     private final AtomicLong repeats = new AtomicLong();
-    private final Map<String, Set<String>> probed = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
-            return size() > REMEMBERED_SCANS;
-        }
-    };
+    private final SeenPerScan probed = new SeenPerScan(8);
 
     public SmtpWorker(SmtpStage stage, Clock clock) {
         this.stage = stage;
@@ -43,11 +33,7 @@ public final class SmtpWorker implements Stage<ProbeRequest> {
 
     @Override
     public CompletionStage<List<Output<?, ?>>> handle(ProbeRequest request) {
-        Set<String> seen;
-        synchronized (probed) {
-            seen = probed.computeIfAbsent(request.scanId(), k -> ConcurrentHashMap.newKeySet());
-        }
-        if (!seen.add(request.probeKey())) {
+        if (!probed.firstTime(request.scanId(), request.probeKey())) {
             repeats.incrementAndGet();
             return CompletableFuture.completedFuture(List.of());
         }
