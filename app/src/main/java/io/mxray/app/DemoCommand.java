@@ -37,9 +37,10 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         Clock clock = Clock.systemUTC();
-        out.println("mxray demo: starting the lab, Kafka and PostgreSQL in " + infra.dataDir.toAbsolutePath());
-        try (Lab lab = Lab.start(LabConfig.defaults(infra.dataDir.resolve("lab")));
-             Infrastructure infrastructure = infra.start()) {
+        out.println("mxray demo: starting the lab, Kafka and PostgreSQL in " + infra.dataDir.toAbsolutePath().normalize());
+        // the infrastructure first: it locks the data folder, which the lab writes into
+        try (Infrastructure infrastructure = infra.start();
+             Lab lab = Lab.start(LabConfig.defaults(infra.dataDir.resolve("lab")))) {
             Lab.Endpoints ep = lab.endpoints();
             out.printf("lab: %d domains, DNS at %s:%d, SMTP on port %d, ground truth in %s%n",
                     lab.groundTruth().size(), ep.resolverHost(), ep.resolverPort(), ep.smtpPort(), ep.groundTruthFile());

@@ -52,10 +52,14 @@ public final class Infrastructure implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
             channel = FileChannel.open(dataDir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            lock = channel.tryLock();
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null; // held by this very JVM
+            }
             if (lock == null) {
-                throw new IllegalStateException("another mxray process is using " + dataDir.toAbsolutePath()
-                        + "; wait for it or give another --data-dir");
+                throw new IllegalStateException("another mxray process is using "
+                        + dataDir.toAbsolutePath().normalize() + "; wait for it or give another --data-dir");
             }
             CompletableFuture<EmbeddedDatabase> pgStart = db != null ? CompletableFuture.completedFuture(null)
                     : CompletableFuture.supplyAsync(() -> EmbeddedDatabase.start(dataDir.resolve("postgres")));

@@ -19,11 +19,38 @@ public final class Mxray implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Mxray());
+        cl.setExecutionExceptionHandler(Mxray::failed);
         cl.addSubcommand("scheduler", new io.mxray.scheduler.Main());
         cl.addSubcommand("dns-worker", new io.mxray.dns.Main());
         cl.addSubcommand("smtp-worker", new io.mxray.smtp.Main());
         cl.addSubcommand("aggregator", new io.mxray.aggregator.Main());
         return cl;
+    }
+
+    /**
+     * A failure a user can act on is one line on stderr and exit status 2; the stack trace only
+     * with MXRAY_DEBUG set.
+     */
+    private static int failed(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        StringBuilder msg = new StringBuilder("mxray " + cl.getCommandName() + ": ");
+        String last = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && !m.equals(last) && (last == null || !last.contains(m))) {
+                msg.append(last == null ? "" : ": ").append(m);
+                last = m;
+            }
+        }
+        if (last == null) {
+            msg.append(e.getClass().getName());
+        }
+        cl.getErr().println(msg);
+        if (System.getenv("MXRAY_DEBUG") != null) {
+            e.printStackTrace(cl.getErr());
+        } else {
+            cl.getErr().println("(set MXRAY_DEBUG=1 for the stack trace)");
+        }
+        return 2;
     }
 
     public static void main(String[] args) {

@@ -35,6 +35,8 @@ public final class Pipeline implements AutoCloseable {
     private final StageRunner<ProbeRequest> smtp;
     private final SmtpStage smtpStage;
     private final Aggregator aggregator;
+    private final java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     public Pipeline(Infrastructure infra, DnsConfig dnsConfig, SmtpConfig smtpConfig, CertificateJudge judge,
                     int partitions, Clock clock) {
@@ -53,8 +55,14 @@ public final class Pipeline implements AutoCloseable {
         start(smtp);
     }
 
-    private void start(Runnable r) {
-        Thread t = new Thread(r, r instanceof StageRunner<?> s ? s.name() : "stage");
+    private void start(StageRunner<?> runner) {
+        Thread t = new Thread(() -> {
+            try {
+                runner.run();
+            } catch (RuntimeException | Error e) {
+                failure.compareAndSet(null, new IllegalStateException(runner.name() + " stopped: " + e.getMessage(), e));
+            }
+        }, runner.name());
         t.setDaemon(true);
         t.start();
         threads.add(t);
@@ -63,6 +71,14 @@ public final class Pipeline implements AutoCloseable {
     public ScanSummary schedule(Reader list, String source) throws IOException {
         try (KafkaPublisher publisher = new KafkaPublisher(infra.bootstrap(), "mxray-scheduler")) {
             return new Scheduler(clock).schedule(list, source, publisher);
+        }
+    }
+
+    /** Throws the first failure of a stage thread: a dead stage would otherwise stall the scan silently. */
+    public void checkHealthy() {
+        RuntimeException e = failure.get();
+        if (e != null) {
+            throw e;
         }
     }
 

@@ -78,10 +78,17 @@ public final class ScanResults {
      */
     public static long await(Database db, String scanId, long expected, Duration timeout, LongConsumer progress)
             throws SQLException, InterruptedException {
+        return await(db, scanId, expected, timeout, progress, () -> { });
+    }
+
+    /** As above; {@code healthCheck} runs at every poll and aborts the wait by throwing. */
+    public static long await(Database db, String scanId, long expected, Duration timeout, LongConsumer progress,
+                             Runnable healthCheck) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long done = 0;
         long last = -1;
         while (System.nanoTime() < deadline) {
+            healthCheck.run();
             done = finalized(db, scanId);
             if (done != last) {
                 progress.accept(done);

@@ -39,7 +39,7 @@ final class ScanRun {
                 lastPrinted[0] = now;
                 out.printf("  %d/%d domains final%n", n, accepted);
             }
-        });
+        }, pipeline::checkHealthy);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         List<ScanResults.HostRow> rows = ScanResults.rows(db, summary.scanId());
         return new Outcome(summary, done, elapsed, rows);

@@ -272,7 +272,7 @@ public final class Lab implements AutoCloseable {
     }
 
     public Endpoints endpoints() {
-        Path dir = config.dir().toAbsolutePath();
+        Path dir = config.dir().toAbsolutePath().normalize();
         return new Endpoints(dns.address().getAddress().getHostAddress(), dns.address().getPort(), smtpPort,
                 dir.resolve("ca.pem").toString(), dir.resolve("domains.txt").toString(),
                 dir.resolve("ground-truth.jsonl").toString());
