@@ -45,8 +45,10 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("lab: %d domains, DNS at %s:%d, SMTP on port %d, ground truth in %s%n",
                     lab.groundTruth().size(), ep.resolverHost(), ep.resolverPort(), ep.smtpPort(), ep.groundTruthFile());
             DnsConfig dns = DnsConfig.defaults(lab.resolver()).withSmtpPort(lab.smtpPort());
+            // the lab has a server that greets after 10 s and one that never does: wait 12 s per step
             SmtpConfig smtp = SmtpConfig.defaults().allowingNonPublic(true)
-                    .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30));
+                    .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(12), Duration.ofSeconds(40));
+            out.println("(two lab servers are slow on purpose: the scan takes about 15 s)");
             CertificateJudge judge = new CertificateJudge(TrustStores.fromPem(lab.caFile()), clock);
             ScanRun.Outcome result;
             try (Pipeline pipeline = new Pipeline(infrastructure, dns, smtp, judge, infra.partitions, clock);
@@ -54,12 +56,12 @@ final class DemoCommand implements Callable<Integer> {
                 result = ScanRun.run(pipeline, infrastructure.database(), list, "lab demo", timeout, out);
             }
             List<ExpectedDomain> truth = GroundTruth.read(lab.groundTruthFile());
-            List<GroundTruthCheck.Mismatch> mismatches = GroundTruthCheck.compare(truth, result.rows());
+            GroundTruthCheck.Result check = GroundTruthCheck.check(truth, result.rows());
             Map<String, String> marks = new HashMap<>();
             for (ExpectedDomain e : truth) {
                 marks.put(e.domain(), "ok");
             }
-            mismatches.forEach(m -> marks.put(m.domain(), "MISMATCH"));
+            check.mismatches().forEach(m -> marks.put(m.domain(), "MISMATCH"));
             out.println();
             ResultTable.print(out, result.rows(), marks);
             out.println();
@@ -67,13 +69,16 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("scan %s: %d/%d domains final in %.1f s (%.1f domains/s end to end)%n",
                     result.summary().scanId(), result.finalized(), result.summary().counts().accepted(),
                     result.elapsed().toMillis() / 1000.0, result.domainsPerSecond());
-            out.printf("ground truth: %d of %d domains as declared%n",
-                    truth.size() - mismatches.stream().map(GroundTruthCheck.Mismatch::domain).distinct().count(),
-                    truth.size());
-            mismatches.forEach(m -> out.println("  " + m));
+            out.printf("ground truth: %d of %d domains as declared (%d expectations compared)%n",
+                    truth.size() - check.mismatchedDomains(), truth.size(), check.compared());
+            check.mismatches().forEach(m -> out.println("  " + m));
+            if (!check.pending().isEmpty()) {
+                out.println("not checked yet, the stages do not produce them (see io.mxray.lab.Pending):");
+                check.pending().forEach((rule, n) -> out.printf("  %4d x %s%n", n, rule));
+            }
             out.println("results are in PostgreSQL (" + infrastructure.database().url() + " while it runs), "
                     + "tables scan, domain_result, domain_mx, mx_host_result, certificate");
-            return result.complete() && mismatches.isEmpty() ? 0 : 1;
+            return result.complete() && check.matches() ? 0 : 1;
         }
     }
 }

@@ -2,13 +2,17 @@ package io.mxray.app;
 
 import io.mxray.lab.ExpectedDomain;
 import io.mxray.lab.ExpectedHost;
+import io.mxray.lab.Pending;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** Compares a scan's rows with the lab's declared ground truth, domain by domain. */
+/**
+ * Compares a scan's rows with the lab's declared ground truth, domain by domain. Expectations that
+ * {@link Pending} names are counted as pending instead of compared.
+ */
 public final class GroundTruthCheck {
     private GroundTruthCheck() {
     }
@@ -21,50 +25,87 @@ public final class GroundTruthCheck {
         }
     }
 
+    /** What the comparison found: mismatches, and how many expectations each pending rule held back. */
+    public record Result(List<Mismatch> mismatches, Map<Pending.Rule, Integer> pending, int compared) {
+        public boolean matches() {
+            return mismatches.isEmpty();
+        }
+
+        public long mismatchedDomains() {
+            return mismatches.stream().map(Mismatch::domain).distinct().count();
+        }
+    }
+
     public static List<Mismatch> compare(List<ExpectedDomain> truth, List<ScanResults.HostRow> rows) {
+        return check(truth, rows).mismatches();
+    }
+
+    public static Result check(List<ExpectedDomain> truth, List<ScanResults.HostRow> rows) {
         Map<String, List<ScanResults.HostRow>> byDomain = new LinkedHashMap<>();
         for (ScanResults.HostRow r : rows) {
             byDomain.computeIfAbsent(r.domain(), k -> new ArrayList<>()).add(r);
         }
-        List<Mismatch> out = new ArrayList<>();
+        Checker c = new Checker();
         for (ExpectedDomain e : truth) {
             List<ScanResults.HostRow> got = byDomain.get(e.domain());
             if (got == null) {
-                out.add(new Mismatch(e.domain(), "result", "a final row", "none"));
+                c.out.add(new Mismatch(e.domain(), "result", "a final row", "none"));
                 continue;
             }
-            check(out, e.domain(), "DNS outcome", e.dnsOutcome().key(), got.get(0).dnsOutcome());
-            check(out, e.domain(), "worst level", key(e.worstLevel()), got.get(0).worstLevel());
-            check(out, e.domain(), "best level", key(e.bestLevel()), got.get(0).bestLevel());
+            c.pend(Pending.forDomain(e, Pending.Field.MX_DNSSEC));
+            c.check(e.domain(), "DNS outcome", e.dnsOutcome().key(), got.get(0).dnsOutcome(), null);
+            c.check(e.domain(), "worst level", key(e.worstLevel()), got.get(0).worstLevel(),
+                    Pending.forDomain(e, Pending.Field.WORST_LEVEL));
+            c.check(e.domain(), "best level", key(e.bestLevel()), got.get(0).bestLevel(),
+                    Pending.forDomain(e, Pending.Field.BEST_LEVEL));
             List<ScanResults.HostRow> hostRows = got.stream().filter(r -> r.mxHost() != null).toList();
             for (ExpectedHost h : e.mx()) {
                 List<ScanResults.HostRow> forHost = hostRows.stream().filter(r -> r.mxHost().equals(h.host())).toList();
                 if (forHost.isEmpty()) {
-                    out.add(new Mismatch(e.domain(), "MX host " + h.host(), "present", "missing"));
+                    c.out.add(new Mismatch(e.domain(), "MX host " + h.host(), "present", "missing"));
                 }
+                c.pend(Pending.forHost(h, Pending.Field.ADDRESS_DNSSEC));
+                c.pend(Pending.forHost(h, Pending.Field.DANE));
                 for (ScanResults.HostRow r : forHost) {
                     String where = "MX host " + h.host() + (r.ip().isEmpty() ? "" : " at " + r.ip());
-                    check(out, e.domain(), where + " level", key(h.level()), r.level());
-                    check(out, e.domain(), where + " certificate type", key(h.certType()), r.certType());
-                    check(out, e.domain(), where + " outcome", h.outcome(), r.outcome());
-                    if (!Objects.equals(h.preference(), r.preference())) {
-                        out.add(new Mismatch(e.domain(), where + " preference", String.valueOf(h.preference()),
-                                String.valueOf(r.preference())));
-                    }
+                    c.check(e.domain(), where + " level", key(h.level()), r.level(),
+                            Pending.forHost(h, Pending.Field.LEVEL));
+                    c.check(e.domain(), where + " certificate type", key(h.certType()), r.certType(),
+                            Pending.forHost(h, Pending.Field.CERT_TYPE));
+                    c.check(e.domain(), where + " outcome", h.outcome(), r.outcome(), null);
+                    c.check(e.domain(), where + " preference", String.valueOf(h.preference()),
+                            String.valueOf(r.preference()), null);
                 }
             }
             for (ScanResults.HostRow r : hostRows) {
                 if (e.mx().stream().noneMatch(h -> h.host().equals(r.mxHost()))) {
-                    out.add(new Mismatch(e.domain(), "MX host " + r.mxHost(), "absent", "present"));
+                    c.out.add(new Mismatch(e.domain(), "MX host " + r.mxHost(), "absent", "present"));
                 }
             }
         }
-        return out;
+        return new Result(c.out, c.pending, c.compared);
     }
 
-    private static void check(List<Mismatch> out, String domain, String what, String expected, String actual) {
-        if (!Objects.equals(expected, actual)) {
-            out.add(new Mismatch(domain, what, String.valueOf(expected), String.valueOf(actual)));
+    private static final class Checker {
+        final List<Mismatch> out = new ArrayList<>();
+        final Map<Pending.Rule, Integer> pending = new LinkedHashMap<>();
+        int compared;
+
+        void pend(Pending.Rule rule) {
+            if (rule != null) {
+                pending.merge(rule, 1, Integer::sum);
+            }
+        }
+
+        void check(String domain, String what, String expected, String actual, Pending.Rule rule) {
+            if (rule != null) {
+                pend(rule);
+                return;
+            }
+            compared++;
+            if (!Objects.equals(expected, actual)) {
+                out.add(new Mismatch(domain, what, String.valueOf(expected), String.valueOf(actual)));
+            }
         }
     }
 

@@ -15,7 +15,7 @@ final class ResultTable {
      * @param marks per domain, a mark to print at the end of its lines (for example "ok"), or null
      */
     static void print(PrintStream out, List<ScanResults.HostRow> rows, Map<String, String> marks) {
-        String fmt = "%-22s %-22s %-15s %-11s %-17s %-18s%s%n";
+        String fmt = "%-25s %-28s %-15s %-11s %-17s %-18s%s%n";
         out.printf(fmt, "DOMAIN", "MX HOST", "IP", "LEVEL", "CERT TYPE", "OUTCOME", marks == null ? "" : " CHECK");
         String previous = null;
         for (ScanResults.HostRow r : rows) {
@@ -23,9 +23,9 @@ final class ResultTable {
             previous = r.domain();
             String mark = marks == null ? "" : " " + marks.getOrDefault(r.domain(), "");
             if (r.mxHost() == null) {
-                out.printf(fmt, cut(domain, 22), "(" + r.dnsOutcome() + ")", "", "", "", "", mark);
+                out.printf(fmt, cut(domain, 25), "(" + r.dnsOutcome() + ")", "", "", "", "", mark);
             } else {
-                out.printf(fmt, cut(domain, 22), cut(r.mxHost(), 22), r.ip().isEmpty() ? "-" : r.ip(),
+                out.printf(fmt, cut(domain, 25), cut(r.mxHost(), 28), r.ip().isEmpty() ? "-" : r.ip(),
                         dash(r.level()), dash(r.certType()), dash(r.outcome()), mark);
             }
         }

@@ -5,13 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mxray.lab.ExpectedDomain;
 import io.mxray.lab.ExpectedHost;
+import io.mxray.lab.HostSpec;
 import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
+import io.mxray.lab.Scenario;
+import io.mxray.lab.Scenarios;
 import io.mxray.schema.DomainTask;
 import io.mxray.schema.LookupOutcome;
 import io.mxray.schema.MxHost;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.stream.Stream;
@@ -23,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The DNS stage against the lab's DNS server over the network, one case per lab domain, judged
- * by the lab's declared ground truth (never by the stage's own logic).
+ * by the lab's declared ground truth (never by the stage's own logic). DNSSEC statuses are not
+ * produced yet (see io.mxray.lab.Pending).
  */
 class DnsStageLabTest {
     private static Lab lab;
@@ -31,8 +34,7 @@ class DnsStageLabTest {
 
     @BeforeAll
     static void startLab() throws Exception {
-        Path dir = Files.createTempDirectory("lab");
-        lab = Lab.start(LabConfig.defaults(dir));
+        lab = Lab.start(LabConfig.defaults(Files.createTempDirectory("lab")));
         DnsConfig config = DnsConfig.defaults(lab.resolver()).withSmtpPort(lab.smtpPort());
         stage = new DnsStage(config, Main.resolver(config), Clock.systemUTC());
     }
@@ -44,29 +46,32 @@ class DnsStageLabTest {
         }
     }
 
-    static Stream<ExpectedDomain> domains() {
-        // the catalogue is declared in code; read it back from the ground-truth file as a user would
-        return io.mxray.lab.Scenarios.basic().stream().map(io.mxray.lab.Scenario::expected);
+    static Stream<Scenario> scenarios() {
+        return Scenarios.catalogue().stream();
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("domains")
-    void everyLabDomainResolvesAsDeclared(ExpectedDomain expected) {
+    @MethodSource("scenarios")
+    void everyLabDomainResolvesAsDeclared(Scenario scenario) {
+        ExpectedDomain expected = scenario.expected();
         DnsResolution r = stage.resolve(new DomainTask("scan", expected.domain(), null, 1)).toCompletableFuture().join();
         assertEquals(expected.dnsOutcome(), r.result().outcome(), "DNS outcome of " + expected.domain());
         List<MxHost> hosts = r.result().mxHosts();
         assertEquals(expected.mx().stream().map(ExpectedHost::host).toList(), hosts.stream().map(MxHost::name).toList());
         assertEquals(expected.mx().stream().map(ExpectedHost::preference).toList(),
                 hosts.stream().map(MxHost::preference).toList());
-        for (int i = 0; i < hosts.size(); i++) {
-            MxHost h = hosts.get(i);
-            boolean declaredWithoutAddress = "no-address".equals(expected.mx().get(i).outcome());
-            if (declaredWithoutAddress) {
-                assertEquals(List.of(), h.addresses());
-                assertEquals(LookupOutcome.NXDOMAIN, h.addressOutcome(), "the lab has no such name at all");
-            } else {
-                assertEquals(List.of(lab.addressOf(h.name())), h.addresses(), h.name());
+        for (MxHost h : hosts) {
+            HostSpec spec = scenario.mx().stream().map(Scenario.Mx::host).filter(s -> s.name().equals(h.name()))
+                    .findFirst().orElseThrow();
+            switch (spec.address()) {
+                case NONE -> {
+                    assertEquals(List.of(), h.addresses());
+                    assertEquals(LookupOutcome.NXDOMAIN, h.addressOutcome(), "the lab has no such name at all");
+                }
+                case IPV6_LOOPBACK -> assertEquals(List.of("::1"), h.addresses());
+                case IPV4 -> assertEquals(List.of(lab.addressOf(h.name())), h.addresses(), h.name());
             }
+            assertEquals(spec.cnameTarget() == null ? List.of() : List.of(spec.cnameTarget()), h.cnameChain());
         }
         assertEquals(r.probes().size(), r.result().probeKeys().size());
         assertTrue(r.probes().stream().allMatch(p -> p.port() == lab.smtpPort()));
@@ -75,7 +80,7 @@ class DnsStageLabTest {
     @Test
     void theGroundTruthFileListsEveryScenario() {
         List<ExpectedDomain> file = io.mxray.lab.GroundTruth.read(lab.groundTruthFile());
-        assertEquals(domains().toList(), file);
+        assertEquals(scenarios().map(Scenario::expected).toList(), file);
     }
 
     @Test

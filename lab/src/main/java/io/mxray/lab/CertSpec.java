@@ -1,15 +1,29 @@
 package io.mxray.lab;
 
-/** Which certificate a lab SMTP server presents after STARTTLS. */
+/** Which certificate chain a lab SMTP server presents after STARTTLS. */
 public enum CertSpec {
-    /** Issued by the lab CA, naming the MX host, valid now. */
+    /** ECDSA leaf from the lab CA naming the MX host, valid now. */
     LAB_CA_VALID,
-    /** Issued by the lab CA for a name that is not the MX host's. */
+    /** RSA-2048 leaf from the lab CA naming the MX host. */
+    LAB_CA_RSA,
+    /** Leaf from the lab CA for {@code *.<parent of the MX host>}. */
+    WILDCARD,
+    /** Leaf from the lab's intermediate CA, sent with the intermediate. */
+    INTERMEDIATE_CHAIN,
+    /** Leaf from the lab's intermediate CA, sent alone: the chain cannot be built. */
+    MISSING_INTERMEDIATE,
+    /** Leaf from the lab CA for a name that is not the MX host's. */
     WRONG_NAME,
-    /** Issued by the lab CA, naming the MX host, validity ended 30 days ago. */
+    /** Leaf from the lab CA naming the MX host, validity ended 30 days ago. */
     EXPIRED,
-    /** Issued by the lab CA, naming the MX host, validity begins in 30 days. */
+    /** Leaf from the lab CA naming the MX host, validity begins in 30 days. */
     NOT_YET_VALID,
     /** Signed by its own key, naming the MX host. */
-    SELF_SIGNED
+    SELF_SIGNED,
+    /** Signed by its own key, naming the MX host, expired 30 days ago. */
+    SELF_SIGNED_EXPIRED,
+    /** Leaf from a private CA that no bundle trusts, sent with that CA's certificate (for DANE-TA). */
+    PRIVATE_CA_CHAIN,
+    /** Leaf from the private CA, sent without the CA certificate. */
+    PRIVATE_CA_LEAF_ONLY
 }

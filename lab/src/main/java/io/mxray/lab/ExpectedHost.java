@@ -1,13 +1,18 @@
 package io.mxray.lab;
 
 import io.mxray.schema.CertType;
+import io.mxray.schema.DaneStatus;
+import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.Level;
 
 /**
  * The declared right answer for one MX host of a lab domain.
  *
- * @param outcome a probe outcome key ({@code tls-established}, {@code connection-refused}, ...) or
- *                {@code no-address} for a host without address records
+ * @param outcome    a probe outcome key ({@code tls-established}, {@code connection-refused}, ...) or
+ *                   {@code no-address} for a host without address records
+ * @param protocol   the TLS version a correct scanner negotiates, or null when it does not matter
+ * @param maxSeconds the most a correct scanner with default settings may spend on it
  */
-public record ExpectedHost(String host, int preference, Level level, CertType certType, String outcome) {
+public record ExpectedHost(String host, int preference, Level level, CertType certType, String outcome,
+                           DnssecStatus addressDnssec, DaneStatus dane, String protocol, int maxSeconds) {
 }

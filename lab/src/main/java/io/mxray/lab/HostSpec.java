@@ -1,28 +1,104 @@
 package io.mxray.lab;
 
 import io.mxray.schema.CertType;
+import io.mxray.schema.DaneStatus;
+import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.Level;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * A lab MX host: its name, how its server behaves, and the verdict a correct scanner reaches
- * for it. The expectation is declared by hand, next to the behaviour, never derived from it.
+ * A lab MX host: its name, how it is published in DNS, how its server behaves, and the verdict a
+ * correct scanner reaches for it. The expectation is declared by hand next to the setup, never
+ * derived from it.
  *
- * @param hasAddress false: the name has no address records at all
+ * @param address     how the name is published: an IPv4 address, only ::1, or no address at all
+ * @param cnameTarget when set, the host name is a CNAME to this name, which carries the address
+ * @param tlsa        TLSA records at {@code _25._tcp.<name>}
+ * @param expect      the declared verdict
  */
-public record HostSpec(String name, boolean hasAddress, ServerSpec server, Level level, CertType certType,
-                       String outcome) {
-    public HostSpec {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(level, "level");
-        Objects.requireNonNull(outcome, "outcome");
+public record HostSpec(String name, Address address, String cnameTarget, ServerSpec server, List<TlsaSpec> tlsa,
+                       Expect expect) {
+
+    public enum Address { IPV4, IPV6_LOOPBACK, NONE }
+
+    /**
+     * @param outcome        probe outcome key, or {@code no-address}
+     * @param addressDnssec  DNSSEC status of the host's address records
+     * @param dane           DANE status of the host
+     * @param protocol       the TLS version a correct scanner negotiates, or null
+     * @param maxSeconds     the most a correct scanner with default settings spends on this host
+     */
+    public record Expect(Level level, CertType certType, String outcome, DnssecStatus addressDnssec, DaneStatus dane,
+                         String protocol, int maxSeconds) {
+        public Expect {
+            Objects.requireNonNull(level);
+            Objects.requireNonNull(outcome);
+            Objects.requireNonNull(addressDnssec);
+            Objects.requireNonNull(dane);
+        }
+
+        public Expect dnssec(DnssecStatus s) {
+            return new Expect(level, certType, outcome, s, dane, protocol, maxSeconds);
+        }
+
+        public Expect dane(DaneStatus d) {
+            return new Expect(level, certType, outcome, addressDnssec, d, protocol, maxSeconds);
+        }
+
+        public Expect protocol(String p) {
+            return new Expect(level, certType, outcome, addressDnssec, dane, p, maxSeconds);
+        }
+
+        public Expect seconds(int s) {
+            return new Expect(level, certType, outcome, addressDnssec, dane, protocol, s);
+        }
     }
 
+    public HostSpec {
+        Objects.requireNonNull(name);
+        Objects.requireNonNull(address);
+        tlsa = List.copyOf(tlsa);
+        Objects.requireNonNull(expect);
+        if (address != Address.NONE && server == null) {
+            throw new IllegalArgumentException(name + ": a host with an address needs a server");
+        }
+    }
+
+    /** A host with an IPv4 address; expectations default to a secure name, no DANE, 10 seconds. */
     public static HostSpec host(String name, ServerSpec server, Level level, CertType certType, String outcome) {
-        return new HostSpec(name, true, server, level, certType, outcome);
+        return new HostSpec(name, Address.IPV4, null, server, List.of(),
+                new Expect(level, certType, outcome, DnssecStatus.SECURE, DaneStatus.NONE, null, 10));
     }
 
     public static HostSpec withoutAddress(String name) {
-        return new HostSpec(name, false, null, Level.UNREACHABLE, null, "no-address");
+        return new HostSpec(name, Address.NONE, null, null, List.of(),
+                new Expect(Level.UNREACHABLE, null, "no-address", DnssecStatus.SECURE, DaneStatus.NONE, null, 1));
+    }
+
+    /** The declared verdict, changed by {@code f} (for example {@code e -> e.dane(VALID)}). */
+    public HostSpec expecting(java.util.function.UnaryOperator<Expect> f) {
+        return expect(f.apply(expect));
+    }
+
+    public HostSpec expect(Expect e) {
+        return new HostSpec(name, address, cnameTarget, server, tlsa, e);
+    }
+
+    public HostSpec tlsa(TlsaSpec... records) {
+        return new HostSpec(name, address, cnameTarget, server, List.of(records), expect);
+    }
+
+    public HostSpec ipv6Loopback() {
+        return new HostSpec(name, Address.IPV6_LOOPBACK, cnameTarget, server, tlsa, expect);
+    }
+
+    public HostSpec cnameTo(String target) {
+        return new HostSpec(name, address, target, server, tlsa, expect);
+    }
+
+    /** The name that carries the address records (the CNAME target, or the name itself). */
+    public String addressOwner() {
+        return cnameTarget != null ? cnameTarget : name;
     }
 }

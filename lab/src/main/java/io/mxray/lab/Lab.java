@@ -1,5 +1,8 @@
 package io.mxray.lab;
 
+import io.mxray.lab.dns.LabDnsBuilder;
+import io.mxray.lab.dns.TrustAnchor;
+import io.mxray.lab.dns.ZoneSpec;
 import io.mxray.schema.Json;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -13,36 +16,40 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.MXRecord;
-import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.SOARecord;
-import org.xbill.DNS.TextParseException;
-import org.xbill.DNS.Zone;
+import org.xbill.DNS.TLSARecord;
 
 /**
- * A small Internet on loopback: one DNS server holding the lab's zones and one SMTP server per MX
- * host on its own 127.x.y.z address, with certificates from the lab CA. Writes, into its folder,
- * the CA bundle ({@code ca.pem}), the domain list ({@code domains.txt}), the ground truth
- * ({@code ground-truth.jsonl}) and where to find it ({@code lab.json}).
+ * A small Internet on loopback: a DNSSEC-signed hierarchy (a root with its own trust anchor,
+ * signed and unsigned TLDs, a zone per scenario) served by one DNS server, and one SMTP server per
+ * MX host on its own 127.x.y.z address (or ::1), with certificates from the lab's CAs. Writes,
+ * into its folder: the CA bundle ({@code ca.pem}), the trust anchor ({@code root.ds},
+ * {@code root.key}, {@code trust-anchors.conf}), the domain list ({@code domains.txt}), the ground
+ * truth ({@code ground-truth.jsonl}) and where to find it all ({@code lab.json}).
  */
 public final class Lab implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Lab.class);
@@ -55,14 +62,15 @@ public final class Lab implements AutoCloseable {
     private final int smtpPort;
     private final Map<String, String> hostAddresses;
     private final List<ExpectedDomain> groundTruth;
+    private final LabCa ca;
 
     /** Where the scanner finds the lab. */
-    public record Endpoints(String resolverHost, int resolverPort, int smtpPort, String caFile,
+    public record Endpoints(String resolverHost, int resolverPort, int smtpPort, String caFile, String trustAnchorFile,
                             String domainsFile, String groundTruthFile) {
     }
 
     private Lab(LabConfig config, EventLoopGroup group, LabDnsServer dns, List<LabSmtpServer> smtp, int smtpPort,
-                Map<String, String> hostAddresses, List<ExpectedDomain> groundTruth) {
+                Map<String, String> hostAddresses, List<ExpectedDomain> groundTruth, LabCa ca) {
         this.config = config;
         this.group = group;
         this.dns = dns;
@@ -70,6 +78,7 @@ public final class Lab implements AutoCloseable {
         this.smtpPort = smtpPort;
         this.hostAddresses = hostAddresses;
         this.groundTruth = groundTruth;
+        this.ca = ca;
     }
 
     public static Lab start(LabConfig config) {
@@ -86,116 +95,230 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    private static Lab build(LabConfig config, EventLoopGroup group) throws IOException {
-        int octet = config.addressOctet();
-        LabDnsServer dns = null;
-        for (int attempt = 0; dns == null; attempt++) {
-            int b = octet != 0 ? octet : ThreadLocalRandom.current().nextInt(32, 250);
-            InetAddress dnsAddress = InetAddress.getByName("127." + b + ".0.53");
-            try {
-                dns = startDns(config, group, dnsAddress, List.of());
-                octet = b;
-            } catch (Exception e) { // Netty rethrows the checked BindException undeclared
-                if (!isAddressInUse(e) || attempt > 20 || config.addressOctet() != 0) {
-                    throw new IllegalStateException("cannot bind the lab DNS server on " + dnsAddress, e);
-                }
-            }
-        }
-        // the address block is ours; now build the zones and restart DNS with them on the same address
-        InetSocketAddress dnsAddress = dns.address();
-        dns.close();
+    /** A server of the lab: one address, and every MX host name that leads to it. */
+    private static final class Server {
+        final String owner;
+        final HostSpec spec;
+        final Set<String> names = new LinkedHashSet<>();
+        String ip;
+        LabCa.Issued issued;
+        List<X509Certificate> sent;
 
-        // one address per distinct MX host, in catalogue order
-        Map<String, HostSpec> hosts = new LinkedHashMap<>();
-        for (Scenario s : config.scenarios()) {
-            for (Scenario.Mx mx : s.mx()) {
-                HostSpec previous = hosts.putIfAbsent(mx.host().name(), mx.host());
-                if (previous != null && !previous.equals(mx.host())) {
-                    throw new IllegalArgumentException("host " + mx.host().name() + " declared twice, differently");
-                }
+        Server(String owner, HostSpec spec) {
+            this.owner = owner;
+            this.spec = spec;
+        }
+    }
+
+    private static Lab build(LabConfig config, EventLoopGroup group) throws IOException {
+        Instant now = config.clock().instant();
+        // the address block: the DNS server's address must be free, and tells the others
+        int octet = config.addressOctet();
+        InetSocketAddress dnsAddress = null;
+        for (int attempt = 0; dnsAddress == null; attempt++) {
+            int b = octet != 0 ? octet : ThreadLocalRandom.current().nextInt(32, 250);
+            InetAddress a = InetAddress.getByName("127." + b + ".0.53");
+            int port = freeDnsPort(a, config.dnsPort());
+            if (port > 0) {
+                dnsAddress = new InetSocketAddress(a, port);
+                octet = b;
+            } else if (config.addressOctet() != 0 || attempt > 20) {
+                throw new IOException("cannot bind the lab DNS server on " + a.getHostAddress());
             }
         }
-        Map<String, String> addresses = new LinkedHashMap<>();
+
+        Map<String, Server> servers = servers(config.scenarios());
         int i = 0;
-        for (HostSpec h : hosts.values()) {
-            if (h.hasAddress()) {
-                addresses.put(h.name(), "127." + octet + "." + (1 + i / 250) + "." + (1 + i % 250));
+        for (Server s : servers.values()) {
+            if (s.spec.address() == HostSpec.Address.IPV6_LOOPBACK) {
+                s.ip = "::1";
+            } else if (s.spec.address() == HostSpec.Address.IPV4) {
+                s.ip = "127." + octet + "." + (1 + i / 250) + "." + (1 + i % 250);
                 i++;
             }
         }
 
         LabCa ca = new LabCa(config.clock());
-        List<Zone> zones = List.of(buildZone(config.scenarios(), addresses, dnsAddress.getAddress()));
-        dns = LabDnsServer.start(new LabAuthority(zones), dnsAddress, group);
+        for (Server s : servers.values()) {
+            if (s.spec.server() != null && s.spec.server().starttls()) {
+                certify(ca, s, now);
+            }
+        }
 
-        List<LabSmtpServer> servers = new ArrayList<>();
+        LabDnsBuilder builder = new LabDnsBuilder(now, dnsAddress.getAddress());
+        builder.zone(ZoneSpec.of(".", ZoneSpec.Security.ECDSA_NSEC));
+        Scenarios.TLDS.forEach(builder::zone);
+        for (Scenario sc : config.scenarios()) {
+            sc.zones().forEach(builder::zone);
+        }
+        addRecords(builder, config.scenarios(), servers, ca);
+        LabDnsBuilder.Built built = builder.build();
+        LabAuthority authority = new LabAuthority(built.zones());
+        LabDnsServer dnsServer = LabDnsServer.start(authority, dnsAddress, config.dnsDelay(), group);
+
+        List<LabSmtpServer> started = new ArrayList<>();
         int port = config.smtpPort();
+        Map<String, String> addresses = new LinkedHashMap<>();
         try {
-            for (HostSpec h : hosts.values()) {
-                if (!h.hasAddress()) {
+            for (Server s : servers.values()) {
+                s.names.forEach(n -> addresses.put(n, s.ip));
+                if (s.ip == null) {
                     continue;
                 }
-                InetAddress ip = InetAddress.getByName(addresses.get(h.name()));
+                InetAddress ip = InetAddress.getByName(s.ip);
                 if (port == 0) {
                     port = choosePort(ip);
                 }
-                if (!h.server().listening()) {
+                if (!s.spec.server().listening()) {
                     assertNothingListens(ip, port);
                     continue;
                 }
-                SslContext tls = h.server().offerStarttls() ? serverTls(ca, h, config) : null;
-                servers.add(LabSmtpServer.start(h.name(), h.server(), tls, new InetSocketAddress(ip, port), group));
+                Supplier<SslContext> tls = s.issued == null ? null : lazyTls(s);
+                started.add(LabSmtpServer.start(s.names.iterator().next(), s.spec.server(), tls,
+                        new InetSocketAddress(ip, port), config.smtpDelay(), group));
             }
         } catch (IOException | RuntimeException e) {
-            servers.forEach(LabSmtpServer::close);
-            dns.close();
+            started.forEach(LabSmtpServer::close);
+            dnsServer.close();
             throw e;
         }
 
         List<ExpectedDomain> truth = config.scenarios().stream().map(Scenario::expected).toList();
         Path dir = config.dir();
         ca.writeRootPem(dir.resolve("ca.pem"));
+        TrustAnchor.write(dir, built.rootKsk());
         GroundTruth.write(dir.resolve("ground-truth.jsonl"), truth);
         Files.write(dir.resolve("domains.txt"), truth.stream().map(ExpectedDomain::domain).toList());
-        Lab lab = new Lab(config, group, dns, servers, port, addresses, truth);
+        Lab lab = new Lab(config, group, dnsServer, started, port, addresses, truth, ca);
         Json.mapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve("lab.json").toFile(), lab.endpoints());
-        LOG.info("lab up: DNS {}:{}, {} SMTP servers on port {} in 127.{}.0.0/16, files in {}",
-                dnsAddress.getAddress().getHostAddress(), dnsAddress.getPort(), servers.size(), port, octet, dir);
+        LOG.info("lab up: DNS {}:{} with {} zones, {} SMTP servers on port {}, {} domains, files in {}",
+                dnsAddress.getAddress().getHostAddress(), dnsAddress.getPort(), built.zones().size(), started.size(),
+                port, truth.size(), dir);
         return lab;
     }
 
-    private static LabDnsServer startDns(LabConfig config, EventLoopGroup group, InetAddress address, List<Zone> zones) {
-        LabAuthority authority = new LabAuthority(zones);
-        if (config.dnsPort() != 0) {
-            return LabDnsServer.start(authority, new InetSocketAddress(address, config.dnsPort()), group);
-        }
-        try {
-            return LabDnsServer.start(authority, new InetSocketAddress(address, 53), group);
-        } catch (Exception e) { // Netty rethrows the checked BindException undeclared
-            if (isAddressInUse(e) || !isBindFailure(e)) {
-                throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+    /** One server per address owner (a CNAME'd host shares its target's server). */
+    private static Map<String, Server> servers(List<Scenario> scenarios) {
+        Map<String, Server> servers = new LinkedHashMap<>();
+        Map<String, HostSpec> byName = new LinkedHashMap<>();
+        for (Scenario sc : scenarios) {
+            for (Scenario.Mx mx : sc.mx()) {
+                HostSpec h = mx.host();
+                HostSpec previous = byName.putIfAbsent(h.name(), h);
+                if (previous != null && !previous.equals(h)) {
+                    throw new IllegalArgumentException("host " + h.name() + " declared twice, differently");
+                }
+                Server s = servers.computeIfAbsent(h.addressOwner(), k -> new Server(k, h));
+                s.names.add(h.name());
+                s.names.add(h.addressOwner());
             }
-            // not root: any free port
-            return LabDnsServer.start(authority, new InetSocketAddress(address, 0), group);
+        }
+        return servers;
+    }
+
+    private static void certify(LabCa ca, Server s, Instant now) {
+        List<String> names = List.copyOf(s.names);
+        String first = names.get(0);
+        Instant from = now.minus(Duration.ofDays(30));
+        Instant until = now.plus(Duration.ofDays(90));
+        CertSpec spec = s.spec.server().cert();
+        s.issued = switch (spec) {
+            case LAB_CA_VALID -> ca.issue(LabCa.Issuer.ROOT, names, from, until, false);
+            case LAB_CA_RSA -> ca.issue(LabCa.Issuer.ROOT, names, from, until, true);
+            case WILDCARD -> ca.issue(LabCa.Issuer.ROOT, List.of("*." + first.substring(first.indexOf('.') + 1)), from,
+                    until, false);
+            case INTERMEDIATE_CHAIN, MISSING_INTERMEDIATE -> ca.issue(LabCa.Issuer.INTERMEDIATE, names, from, until,
+                    false);
+            case WRONG_NAME -> ca.issue(LabCa.Issuer.ROOT, List.of("mail.elsewhere." + Scenarios.TLD), from, until,
+                    false);
+            case EXPIRED -> ca.issue(LabCa.Issuer.ROOT, names, now.minus(Duration.ofDays(120)),
+                    now.minus(Duration.ofDays(30)), false);
+            case NOT_YET_VALID -> ca.issue(LabCa.Issuer.ROOT, names, now.plus(Duration.ofDays(30)),
+                    now.plus(Duration.ofDays(120)), false);
+            case SELF_SIGNED -> ca.issue(LabCa.Issuer.SELF, names, from, now.plus(Duration.ofDays(365)), false);
+            case SELF_SIGNED_EXPIRED -> ca.issue(LabCa.Issuer.SELF, names, now.minus(Duration.ofDays(400)),
+                    now.minus(Duration.ofDays(30)), false);
+            case PRIVATE_CA_CHAIN, PRIVATE_CA_LEAF_ONLY -> ca.issue(LabCa.Issuer.PRIVATE, names, from, until, false);
+        };
+        List<X509Certificate> sent = new ArrayList<>(s.issued.chain());
+        if (spec == CertSpec.INTERMEDIATE_CHAIN) {
+            sent.add(ca.intermediate());
+        } else if (spec == CertSpec.PRIVATE_CA_CHAIN) {
+            sent.add(ca.privateCa());
+        }
+        s.sent = List.copyOf(sent);
+    }
+
+    /** Server TLS contexts are made on the first STARTTLS: most of a large lab is never asked. */
+    private static Supplier<SslContext> lazyTls(Server s) {
+        Map<String, SslContext> cache = new ConcurrentHashMap<>(1);
+        return () -> cache.computeIfAbsent("ctx", k -> {
+            try {
+                return SslContextBuilder.forServer(s.issued.key(), s.sent.toArray(X509Certificate[]::new))
+                        .sslProvider(SslProvider.JDK).protocols(s.spec.server().tls().protocols()).build();
+            } catch (SSLException e) {
+                throw new IllegalStateException("cannot make the TLS context of " + s.owner, e);
+            }
+        });
+    }
+
+    private static void addRecords(LabDnsBuilder b, List<Scenario> scenarios, Map<String, Server> servers, LabCa ca) {
+        Set<String> done = new LinkedHashSet<>();
+        X509Certificate other = ca.issue(LabCa.Issuer.SELF, List.of("stale-key.invalid"), Instant.EPOCH,
+                Instant.EPOCH.plus(Duration.ofDays(36500)), false).leaf();
+        for (Scenario sc : scenarios) {
+            Name domain = name(sc.domain());
+            switch (sc.mail()) {
+                case MX -> sc.mx().forEach(m -> b.record(new MXRecord(domain, DClass.IN, TTL, m.preference(),
+                        name(m.host().name()))));
+                case NULL_MX -> b.record(new MXRecord(domain, DClass.IN, TTL, 0, Name.root));
+                case IMPLICIT, NONE -> {
+                    // implicit: the address comes with the host below; none: the name does not exist
+                }
+            }
+            for (Scenario.Mx m : sc.mx()) {
+                HostSpec h = m.host();
+                if (!done.add(h.name())) {
+                    continue; // a shared host is published once
+                }
+                Server s = servers.get(h.addressOwner());
+                if (h.cnameTarget() != null) {
+                    b.record(new CNAMERecord(name(h.name()), DClass.IN, TTL, name(h.cnameTarget())));
+                }
+                if (done.add("address:" + h.addressOwner()) && s.ip != null) {
+                    InetAddress ip = address(s.ip);
+                    b.record(s.ip.contains(":") ? new AAAARecord(name(h.addressOwner()), DClass.IN, TTL, ip)
+                            : new ARecord(name(h.addressOwner()), DClass.IN, TTL, ip));
+                }
+                for (TlsaSpec t : h.tlsa()) {
+                    X509Certificate subject = switch (t.target()) {
+                        case LEAF -> s.issued != null ? s.issued.leaf() : other;
+                        case PRIVATE_CA -> ca.privateCa();
+                        case LAB_CA -> ca.root();
+                        case OTHER_KEY -> other;
+                    };
+                    b.record(new TLSARecord(name("_25._tcp." + h.name()), DClass.IN, TTL, t.usage(), t.selector(),
+                            t.matching(), TlsaData.of(subject, t.selector(), t.matching())));
+                }
+            }
         }
     }
 
-    private static boolean isAddressInUse(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BindException && String.valueOf(t.getMessage()).contains("in use")) {
-                return true;
+    /** 53 when this process may bind it on {@code a}, else (or if asked) another free port; -1 if in use. */
+    private static int freeDnsPort(InetAddress a, int wanted) {
+        int[] tries = wanted != 0 ? new int[] {wanted} : new int[] {53, 0};
+        for (int p : tries) {
+            try (ServerSocket tcp = new ServerSocket(p, 1, a);
+                 java.net.DatagramSocket udp = new java.net.DatagramSocket(new InetSocketAddress(a, tcp.getLocalPort()))) {
+                return udp.getLocalPort();
+            } catch (IOException e) {
+                if (String.valueOf(e.getMessage()).contains("in use")) {
+                    return -1;
+                }
+                // permission denied for 53: try a high port
             }
         }
-        return false;
-    }
-
-    private static boolean isBindFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BindException) {
-                return true;
-            }
-        }
-        return false;
+        return -1;
     }
 
     /** Port 25 when this process may bind it, else a free high port. */
@@ -219,62 +342,22 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    private static SslContext serverTls(LabCa ca, HostSpec h, LabConfig config) throws SSLException {
-        Instant now = config.clock().instant();
-        List<String> names = List.of(h.name());
-        LabCa.Issued issued = switch (h.server().cert()) {
-            case LAB_CA_VALID -> ca.issue(names);
-            case WRONG_NAME -> ca.issue(List.of("mail.elsewhere." + Scenarios.TLD));
-            case EXPIRED -> ca.issue(names, now.minus(Duration.ofDays(120)), now.minus(Duration.ofDays(30)));
-            case NOT_YET_VALID -> ca.issue(names, now.plus(Duration.ofDays(30)), now.plus(Duration.ofDays(120)));
-            case SELF_SIGNED -> ca.selfSigned(names);
-        };
-        return SslContextBuilder.forServer(issued.key(), issued.chain().toArray(X509Certificate[]::new))
-                .sslProvider(SslProvider.JDK).protocols("TLSv1.3", "TLSv1.2").build();
-    }
-
-    static Zone buildZone(List<Scenario> scenarios, Map<String, String> addresses, InetAddress nsAddress)
-            throws IOException {
-        Name origin = name(Scenarios.TLD);
-        Name ns = name("ns." + Scenarios.TLD);
-        List<Record> records = new ArrayList<>();
-        records.add(new SOARecord(origin, DClass.IN, TTL, ns, name("hostmaster." + Scenarios.TLD), 1, 3600, 600,
-                86400, TTL));
-        records.add(new NSRecord(origin, DClass.IN, TTL, ns));
-        records.add(new ARecord(ns, DClass.IN, TTL, nsAddress));
-        for (Scenario s : scenarios) {
-            Name domain = name(s.domain());
-            switch (s.mail()) {
-                case MX -> {
-                    for (Scenario.Mx mx : s.mx()) {
-                        records.add(new MXRecord(domain, DClass.IN, TTL, mx.preference(), name(mx.host().name())));
-                    }
-                }
-                case NULL_MX -> records.add(new MXRecord(domain, DClass.IN, TTL, 0, Name.root));
-                case IMPLICIT, NONE -> {
-                    // implicit: the address record comes with the host below; none: nothing at all
-                }
-            }
-        }
-        for (Map.Entry<String, String> e : addresses.entrySet()) {
-            records.add(new ARecord(name(e.getKey()), DClass.IN, TTL, InetAddress.getByName(e.getValue())));
-        }
-        // Zone refuses duplicate records of a shared host only if identical; they are identical
-        return new Zone(origin, records.toArray(Record[]::new));
-    }
-
-    private static Name name(String s) {
+    private static InetAddress address(String ip) {
         try {
-            return Name.fromString(s.endsWith(".") ? s : s + ".");
-        } catch (TextParseException e) {
-            throw new IllegalArgumentException("bad lab name " + s, e);
+            return InetAddress.getByName(ip);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(ip, e);
         }
+    }
+
+    static Name name(String s) {
+        return ZoneSpec.name(s);
     }
 
     public Endpoints endpoints() {
         Path dir = config.dir().toAbsolutePath().normalize();
         return new Endpoints(dns.address().getAddress().getHostAddress(), dns.address().getPort(), smtpPort,
-                dir.resolve("ca.pem").toString(), dir.resolve("domains.txt").toString(),
+                dir.resolve("ca.pem").toString(), dir.resolve("root.ds").toString(), dir.resolve("domains.txt").toString(),
                 dir.resolve("ground-truth.jsonl").toString());
     }
 
@@ -282,12 +365,29 @@ public final class Lab implements AutoCloseable {
         return dns.address();
     }
 
+    public LabAuthority authority() {
+        return dns.authority();
+    }
+
     public int smtpPort() {
         return smtpPort;
     }
 
+    public LabCa ca() {
+        return ca;
+    }
+
+    public Path dir() {
+        return config.dir();
+    }
+
     public Path caFile() {
         return config.dir().resolve("ca.pem");
+    }
+
+    /** The root's DS record in zone-file form: what a validator is given as its trust anchor. */
+    public Path trustAnchorFile() {
+        return config.dir().resolve("root.ds");
     }
 
     public Path domainsFile() {
@@ -302,7 +402,7 @@ public final class Lab implements AutoCloseable {
         return groundTruth;
     }
 
-    /** The address given to an MX host, or null when it has none. */
+    /** The address an MX host name leads to, or null when it has none. */
     public String addressOf(String host) {
         return hostAddresses.get(host);
     }
@@ -314,11 +414,7 @@ public final class Lab implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    static InetAddress loopback(String text) {
-        try {
-            return InetAddress.getByName(text);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(text, e);
-        }
+    static Comparator<Scenario.Mx> byPreference() {
+        return Comparator.comparingInt(Scenario.Mx::preference).thenComparing(m -> m.host().name());
     }
 }

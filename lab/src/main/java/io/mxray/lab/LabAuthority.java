@@ -1,27 +1,30 @@
 package io.mxray.lab;
 
+import io.mxray.lab.dns.LabZone;
+import io.mxray.lab.dns.ZoneAnswer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.SetResponse;
 import org.xbill.DNS.Type;
-import org.xbill.DNS.Zone;
 
 /**
- * Answers DNS queries from the zones the lab holds, as an authoritative server that holds every
- * zone of the lab (so that one address serves as the scanner's resolver). Pure: message in,
- * message out; the network side is {@link LabDnsServer}.
+ * Answers DNS queries from every zone the lab holds, so that one address serves as the scanner's
+ * resolver: a question goes to the deepest zone that contains its name (a DS question to the
+ * parent side of the cut, RFC 4035 section 3.1.4.1), CNAMEs are followed across the lab's zones,
+ * and with the DO bit the RRSIGs and the NSEC/NSEC3 proofs come along. Pure: message in, message
+ * out; the network side is {@link LabDnsServer}.
  */
 public final class LabAuthority {
     /** Bound on CNAME chasing inside the lab's own zones. */
@@ -29,19 +32,32 @@ public final class LabAuthority {
     /** The EDNS0 UDP payload size the lab advertises (the DNS flag day 2020 value). */
     public static final int EDNS_UDP_SIZE = 1232;
 
-    private final Map<Name, Zone> zones = new TreeMap<>();
+    private final Map<Name, LabZone> zones = new HashMap<>();
 
-    public LabAuthority(List<Zone> zones) {
-        for (Zone z : zones) {
-            this.zones.put(z.getOrigin(), z);
+    public LabAuthority(List<LabZone> zones) {
+        for (LabZone z : zones) {
+            if (this.zones.put(z.origin(), z) != null) {
+                throw new IllegalArgumentException("zone " + z.origin() + " given twice");
+            }
         }
     }
 
-    /** The zone with the longest origin that contains {@code name}, or null. */
-    Zone zoneFor(Name name) {
-        Name n = name;
+    public LabZone zone(Name origin) {
+        return zones.get(origin);
+    }
+
+    public int zoneCount() {
+        return zones.size();
+    }
+
+    /** The zone that answers (qname, qtype), or null when the lab holds none. */
+    LabZone zoneFor(Name qname, int qtype) {
+        Name n = qname;
+        if (qtype == Type.DS && zones.containsKey(qname) && qname.labels() > 1) {
+            n = new Name(qname, 1); // the DS lives on the parent side of the cut
+        }
         while (true) {
-            Zone z = zones.get(n);
+            LabZone z = zones.get(n);
             if (z != null) {
                 return z;
             }
@@ -58,9 +74,14 @@ public final class LabAuthority {
         if (query.getHeader().getFlag(Flags.RD)) {
             response.getHeader().setFlag(Flags.RD);
         }
+        if (query.getHeader().getFlag(Flags.CD)) {
+            response.getHeader().setFlag(Flags.CD);
+        }
         OPTRecord opt = query.getOPT();
+        boolean dnssecOk = opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
         if (opt != null) {
-            response.addRecord(new OPTRecord(EDNS_UDP_SIZE, 0, 0, opt.getFlags() & 0x8000), Section.ADDITIONAL);
+            response.addRecord(new OPTRecord(EDNS_UDP_SIZE, 0, 0, dnssecOk ? ExtendedFlags.DO : 0),
+                    Section.ADDITIONAL);
         }
         Record question = query.getQuestion();
         if (question == null || query.getHeader().getOpcode() != 0) {
@@ -74,44 +95,59 @@ public final class LabAuthority {
         }
         Name qname = question.getName();
         int qtype = question.getType();
-        Zone zone = zoneFor(qname);
-        if (zone == null) {
-            response.getHeader().setRcode(Rcode.REFUSED);
-            return response;
-        }
-        response.getHeader().setFlag(Flags.AA);
         List<Name> seen = new ArrayList<>();
-        for (int i = 0; i <= MAX_CNAME_CHAIN; i++) {
-            seen.add(qname);
-            SetResponse sr = zone.findRecords(qname, qtype);
-            if (sr.isSuccessful()) {
-                for (RRset set : sr.answers()) {
-                    set.rrs(false).forEach(r -> response.addRecord(r, Section.ANSWER));
+        for (int step = 0; step <= MAX_CNAME_CHAIN; step++) {
+            LabZone zone = zoneFor(qname, qtype);
+            if (zone == null) {
+                if (step == 0) {
+                    response.getHeader().setRcode(Rcode.REFUSED);
                 }
-                return response;
+                return response; // a CNAME that leaves the lab: the client follows it itself
             }
-            if (sr.isCNAME() && qtype != Type.CNAME) {
-                CNAMERecord cname = sr.getCNAME();
-                response.addRecord(cname, Section.ANSWER);
-                Name target = cname.getTarget();
-                Zone next = zoneFor(target);
-                if (next == null || seen.contains(target)) {
-                    // the target lies outside the lab (or loops): the client chases it itself
+            seen.add(qname);
+            ZoneAnswer za = zone.lookup(qname, qtype);
+            if (za.kind() != ZoneAnswer.Kind.REFERRAL) {
+                response.getHeader().setFlag(Flags.AA);
+            } else {
+                response.getHeader().unsetFlag(Flags.AA);
+            }
+            add(response, zone, za.answer(), Section.ANSWER, dnssecOk);
+            add(response, zone, za.authority(), Section.AUTHORITY, dnssecOk);
+            add(response, zone, za.additional(), Section.ADDITIONAL, false);
+            switch (za.kind()) {
+                case CNAME -> {
+                    if (seen.contains(za.cnameTarget())) {
+                        return response; // a loop: what was sent shows it
+                    }
+                    qname = za.cnameTarget();
+                }
+                case NXDOMAIN -> {
+                    response.getHeader().setRcode(Rcode.NXDOMAIN);
                     return response;
                 }
-                zone = next;
-                qname = target;
-                continue;
+                default -> {
+                    return response;
+                }
             }
-            if (sr.isNXDOMAIN()) {
-                response.getHeader().setRcode(Rcode.NXDOMAIN);
-            }
-            // NXDOMAIN and NODATA carry the SOA for negative caching (RFC 2308)
-            response.addRecord(zone.getSOA(), Section.AUTHORITY);
-            return response;
         }
         response.getHeader().setRcode(Rcode.SERVFAIL);
         return response;
+    }
+
+    private static void add(Message m, LabZone zone, List<RRset> sets, int section, boolean withSignatures) {
+        for (RRset set : sets) {
+            if (m.findRRset(set.getName(), set.getType(), section)) {
+                continue;
+            }
+            for (Record r : set.rrs(false)) {
+                m.addRecord(r, section);
+            }
+            if (withSignatures) {
+                for (RRSIGRecord sig : zone.signaturesFor(set)) {
+                    m.addRecord(sig, section);
+                }
+            }
+        }
     }
 
     /** The largest response a client accepts over UDP, from its EDNS0 record (512 without). */

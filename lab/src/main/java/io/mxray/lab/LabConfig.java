@@ -2,21 +2,24 @@ package io.mxray.lab;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * How to build a lab.
  *
- * @param dir        where the CA bundle, the ground truth and the domain list are written
- * @param clock      the lab's "now", for certificate validity periods
- * @param scenarios  the domains to serve
- * @param smtpPort   0: port 25 when it can be bound, else one free high port shared by all hosts
- * @param dnsPort    0: port 53 when it can be bound, else a free high port
+ * @param dir          where the CA bundle, trust anchor, ground truth and domain list are written
+ * @param clock        the lab's "now", for certificate and signature validity periods
+ * @param scenarios    the domains to serve
+ * @param smtpPort     0: port 25 when it can be bound, else one free high port shared by all hosts
+ * @param dnsPort      0: port 53 when it can be bound, else a free high port
  * @param addressOctet the second octet of the lab's 127.x.0.0/16 block, or 0 to pick a free one
+ * @param dnsDelay     added to every DNS answer (the benchmarks use 50 ms)
+ * @param smtpDelay    added to every SMTP reply
  */
-public record LabConfig(Path dir, Clock clock, List<Scenario> scenarios, int smtpPort, int dnsPort,
-                        int addressOctet) {
+public record LabConfig(Path dir, Clock clock, List<Scenario> scenarios, int smtpPort, int dnsPort, int addressOctet,
+                        Duration dnsDelay, Duration smtpDelay) {
     public LabConfig {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(clock, "clock");
@@ -24,21 +27,29 @@ public record LabConfig(Path dir, Clock clock, List<Scenario> scenarios, int smt
         if (addressOctet < 0 || addressOctet > 255) {
             throw new IllegalArgumentException("addressOctet must be 0..255");
         }
+        if (dnsDelay.isNegative() || smtpDelay.isNegative()) {
+            throw new IllegalArgumentException("delays cannot be negative");
+        }
     }
 
+    /** The full catalogue, no latency, ports chosen automatically. */
     public static LabConfig defaults(Path dir) {
-        return new LabConfig(dir, Clock.systemUTC(), Scenarios.basic(), 0, 0, 0);
+        return new LabConfig(dir, Clock.systemUTC(), Scenarios.catalogue(), 0, 0, 0, Duration.ZERO, Duration.ZERO);
     }
 
     public LabConfig withScenarios(List<Scenario> s) {
-        return new LabConfig(dir, clock, s, smtpPort, dnsPort, addressOctet);
+        return new LabConfig(dir, clock, s, smtpPort, dnsPort, addressOctet, dnsDelay, smtpDelay);
     }
 
     public LabConfig withClock(Clock c) {
-        return new LabConfig(dir, c, scenarios, smtpPort, dnsPort, addressOctet);
+        return new LabConfig(dir, c, scenarios, smtpPort, dnsPort, addressOctet, dnsDelay, smtpDelay);
     }
 
     public LabConfig withPorts(int smtp, int dns) {
-        return new LabConfig(dir, clock, scenarios, smtp, dns, addressOctet);
+        return new LabConfig(dir, clock, scenarios, smtp, dns, addressOctet, dnsDelay, smtpDelay);
+    }
+
+    public LabConfig withLatency(Duration dns, Duration smtp) {
+        return new LabConfig(dir, clock, scenarios, smtpPort, dnsPort, addressOctet, dns, smtp);
     }
 }

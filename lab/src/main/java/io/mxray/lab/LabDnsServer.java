@@ -18,13 +18,20 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Message;
 
 /**
- * Serves a {@link LabAuthority} over UDP and TCP on one loopback address and port: UDP answers
- * larger than the client's EDNS0 size are truncated (TC) so that the client retries over TCP.
+ * Serves a {@link LabAuthority} over UDP and TCP on one address and port. UDP answers larger than
+ * the client's EDNS0 size are truncated (TC) so that the client retries over TCP. Answers are
+ * computed off the I/O threads (signing on first use costs CPU) and sent after the injected
+ * latency, which the event loop schedules: no thread waits.
  */
 public final class LabDnsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LabDnsServer.class);
@@ -33,33 +40,50 @@ public final class LabDnsServer implements AutoCloseable {
     private final Channel udp;
     private final Channel tcp;
     private final InetSocketAddress address;
+    private final ExecutorService answering;
 
-    private LabDnsServer(LabAuthority authority, Channel udp, Channel tcp, InetSocketAddress address) {
+    private LabDnsServer(LabAuthority authority, Channel udp, Channel tcp, InetSocketAddress address,
+                         ExecutorService answering) {
         this.authority = authority;
         this.udp = udp;
         this.tcp = tcp;
         this.address = address;
+        this.answering = answering;
     }
 
     public static LabDnsServer start(LabAuthority authority, InetSocketAddress bind, EventLoopGroup group) {
-        Channel tcp = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2),
-                                new LengthFieldPrepender(2), new TcpHandler(authority));
-                    }
-                }).bind(bind).syncUninterruptibly().channel();
-        InetSocketAddress bound = (InetSocketAddress) tcp.localAddress();
-        Channel udp;
+        return start(authority, bind, Duration.ZERO, group);
+    }
+
+    public static LabDnsServer start(LabAuthority authority, InetSocketAddress bind, Duration delay,
+                                     EventLoopGroup group) {
+        ExecutorService answering = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "lab-dns-answer");
+            t.setDaemon(true);
+            return t;
+        });
+        Responder responder = new Responder(authority, answering, delay.toMillis());
+        Channel tcp = null;
         try {
-            udp = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-                    .handler(new UdpHandler(authority)).bind(bound).syncUninterruptibly().channel();
+            tcp = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2),
+                                    new LengthFieldPrepender(2), new TcpHandler(responder));
+                        }
+                    }).bind(bind).syncUninterruptibly().channel();
+            InetSocketAddress bound = (InetSocketAddress) tcp.localAddress();
+            Channel udp = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                    .handler(new UdpHandler(responder)).bind(bound).syncUninterruptibly().channel();
+            return new LabDnsServer(authority, udp, tcp, bound, answering);
         } catch (RuntimeException e) {
-            tcp.close().syncUninterruptibly();
+            if (tcp != null) {
+                tcp.close().syncUninterruptibly();
+            }
+            answering.shutdownNow();
             throw e;
         }
-        return new LabDnsServer(authority, udp, tcp, bound);
     }
 
     public InetSocketAddress address() {
@@ -74,47 +98,60 @@ public final class LabDnsServer implements AutoCloseable {
     public void close() {
         udp.close().syncUninterruptibly();
         tcp.close().syncUninterruptibly();
+        answering.shutdownNow();
     }
 
-    private static Message parse(ByteBuf buf) throws IOException {
-        return new Message(ByteBufUtil.getBytes(buf));
+    /** Computes an answer on the answering pool, then sends it from the event loop after the delay. */
+    private record Responder(LabAuthority authority, ExecutorService pool, long delayMs) {
+        void respond(ChannelHandlerContext ctx, byte[] query, boolean overUdp, Consumer<byte[]> send) {
+            pool.execute(() -> {
+                byte[] wire;
+                try {
+                    Message q = new Message(query);
+                    Message a = authority.answer(q);
+                    wire = overUdp ? a.toWire(LabAuthority.maxUdpSize(q)) : a.toWire();
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("lab DNS: unreadable query: {}", e.toString());
+                    if (!overUdp) {
+                        ctx.executor().execute(ctx::close);
+                    }
+                    return;
+                }
+                if (delayMs > 0) {
+                    ctx.executor().schedule(() -> send.accept(wire), delayMs, TimeUnit.MILLISECONDS);
+                } else {
+                    ctx.executor().execute(() -> send.accept(wire));
+                }
+            });
+        }
     }
 
     private static final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
-        private final LabAuthority authority;
+        private final Responder responder;
 
-        UdpHandler(LabAuthority authority) {
-            this.authority = authority;
+        UdpHandler(Responder responder) {
+            this.responder = responder;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-            try {
-                Message query = parse(packet.content());
-                byte[] wire = authority.answer(query).toWire(LabAuthority.maxUdpSize(query));
-                ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(wire), packet.sender()));
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("lab DNS: dropping an unreadable UDP query from {}: {}", packet.sender(), e.toString());
-            }
+            InetSocketAddress sender = packet.sender();
+            responder.respond(ctx, ByteBufUtil.getBytes(packet.content()), true,
+                    wire -> ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(wire), sender)));
         }
     }
 
     private static final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
-        private final LabAuthority authority;
+        private final Responder responder;
 
-        TcpHandler(LabAuthority authority) {
-            this.authority = authority;
+        TcpHandler(Responder responder) {
+            this.responder = responder;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-            try {
-                byte[] wire = authority.answer(parse(frame)).toWire();
-                ctx.writeAndFlush(Unpooled.wrappedBuffer(wire));
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("lab DNS: closing a TCP connection after an unreadable query: {}", e.toString());
-                ctx.close();
-            }
+            responder.respond(ctx, ByteBufUtil.getBytes(frame), false,
+                    wire -> ctx.writeAndFlush(Unpooled.wrappedBuffer(wire)));
         }
 
         @Override

@@ -1,9 +1,12 @@
 package io.mxray.lab;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -11,22 +14,26 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
-import io.netty.handler.codec.string.StringEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A lab MX host: an SMTP server on one loopback address that greets, answers EHLO (with or
- * without STARTTLS), upgrades to TLS with the certificate its scenario declares, and accepts no
- * mail. It implements just enough of RFC 5321 and RFC 3207 for a scanner to measure it.
+ * A lab MX host: an SMTP server on one address that greets, answers EHLO (with or without
+ * STARTTLS), upgrades to TLS with the certificate its scenario declares, and accepts no mail;
+ * or misbehaves as its scenario declares ({@link Behavior}). Every reply can be delayed by the
+ * lab's injected latency, without blocking a thread (the event loop schedules the write).
  */
 public final class LabSmtpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LabSmtpServer.class);
+    static final Duration SLOW_BANNER = Duration.ofSeconds(10);
 
     private final Channel channel;
 
@@ -35,18 +42,18 @@ public final class LabSmtpServer implements AutoCloseable {
     }
 
     /**
-     * @param tls the server-side TLS context, or null when STARTTLS is not offered
+     * @param tls    made on the first STARTTLS (null when STARTTLS is not offered)
+     * @param delay  added before every reply
      */
-    public static LabSmtpServer start(String hostName, ServerSpec spec, SslContext tls, InetSocketAddress bind,
-                                      EventLoopGroup group) {
+    public static LabSmtpServer start(String hostName, ServerSpec spec, Supplier<SslContext> tls,
+                                      InetSocketAddress bind, Duration delay, EventLoopGroup group) {
         Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel c) {
-                        c.pipeline().addLast(new LineBasedFrameDecoder(2048),
-                                new StringDecoder(StandardCharsets.US_ASCII),
-                                new StringEncoder(StandardCharsets.US_ASCII),
-                                new Session(hostName, spec, tls));
+                        c.pipeline().addLast("lines", new LineBasedFrameDecoder(4096))
+                                .addLast("text", new StringDecoder(StandardCharsets.US_ASCII))
+                                .addLast("session", new Session(hostName, spec, tls, delay));
                     }
                 }).bind(bind).syncUninterruptibly().channel();
         return new LabSmtpServer(ch);
@@ -64,51 +71,169 @@ public final class LabSmtpServer implements AutoCloseable {
     private static final class Session extends SimpleChannelInboundHandler<String> {
         private final String hostName;
         private final ServerSpec spec;
-        private final SslContext tls;
+        private final Supplier<SslContext> tls;
+        private final long delayMs;
         private boolean inTls;
 
-        Session(String hostName, ServerSpec spec, SslContext tls) {
+        Session(String hostName, ServerSpec spec, Supplier<SslContext> tls, Duration delay) {
             this.hostName = hostName;
             this.spec = spec;
             this.tls = tls;
+            this.delayMs = delay.toMillis();
+        }
+
+        private void reply(ChannelHandlerContext ctx, String text) {
+            reply(ctx, text, 0, false);
+        }
+
+        private void reply(ChannelHandlerContext ctx, String text, long extraMs, boolean close) {
+            Runnable write = () -> {
+                if (!ctx.channel().isActive()) {
+                    return;
+                }
+                var f = ctx.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
+                if (close) {
+                    f.addListener(ChannelFutureListener.CLOSE);
+                }
+            };
+            long ms = delayMs + extraMs;
+            if (ms <= 0) {
+                write.run();
+            } else {
+                ctx.executor().schedule(write, ms, TimeUnit.MILLISECONDS);
+            }
         }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            ctx.writeAndFlush("220 " + hostName + " ESMTP mxray lab\r\n");
+            switch (spec.behavior()) {
+                case SILENT -> {
+                    // accept and say nothing, until the client gives up
+                }
+                case SLOW_BANNER -> reply(ctx, "220 " + hostName + " ESMTP slow mxray lab\r\n", SLOW_BANNER.toMillis(),
+                        false);
+                case BANNER_421 -> reply(ctx, "421 4.3.2 " + hostName + " service not available, closing\r\n", 0, true);
+                case BANNER_554 -> reply(ctx, "554 5.3.2 " + hostName + " no SMTP service here\r\n");
+                case MULTILINE -> reply(ctx, "220-" + hostName + " ESMTP mxray lab\r\n220-this greeting has\r\n"
+                        + "220-several lines, as RFC 5321 allows\r\n220 ready\r\n");
+                case HUGE_LINE -> {
+                    ByteBuf line = Unpooled.buffer((1 << 20) + 8);
+                    line.writeCharSequence("220 ", StandardCharsets.US_ASCII);
+                    while (line.writableBytes() > 2) {
+                        line.writeByte('x');
+                    }
+                    line.writeCharSequence("\r\n", StandardCharsets.US_ASCII);
+                    ctx.writeAndFlush(line);
+                }
+                default -> reply(ctx, "220 " + hostName + " ESMTP mxray lab\r\n");
+            }
+            ctx.fireChannelActive();
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, String line) {
             String verb = line.strip().split(" ", 2)[0].toUpperCase(Locale.ROOT);
             switch (verb) {
-                case "EHLO" -> {
-                    StringBuilder r = new StringBuilder();
-                    r.append("250-").append(hostName).append(" greets you\r\n");
-                    r.append("250-PIPELINING\r\n");
-                    r.append("250-SIZE 10240000\r\n");
-                    if (spec.offerStarttls() && !inTls) {
-                        r.append("250-STARTTLS\r\n");
-                    }
-                    r.append("250 8BITMIME\r\n");
-                    ctx.writeAndFlush(r.toString());
-                }
-                case "HELO" -> ctx.writeAndFlush("250 " + hostName + "\r\n");
-                case "STARTTLS" -> {
-                    if (!spec.offerStarttls() || inTls) {
-                        ctx.writeAndFlush("502 5.5.1 STARTTLS not available\r\n");
-                        return;
-                    }
-                    inTls = true;
-                    // startTls=true: the 220 below leaves in the clear, everything after is TLS (RFC 3207)
-                    ctx.pipeline().addFirst("tls", new SslHandler(tls.newEngine(ctx.alloc()), true));
-                    ctx.writeAndFlush("220 2.0.0 Ready to start TLS\r\n");
-                }
-                case "NOOP", "RSET" -> ctx.writeAndFlush("250 2.0.0 OK\r\n");
-                case "QUIT" -> ctx.writeAndFlush("221 2.0.0 Bye\r\n").addListener(ChannelFutureListener.CLOSE);
-                case "MAIL", "RCPT", "DATA" -> ctx.writeAndFlush("554 5.7.1 the mxray lab accepts no mail\r\n");
-                default -> ctx.writeAndFlush("500 5.5.2 command not recognized\r\n");
+                case "EHLO" -> ehlo(ctx);
+                case "HELO" -> reply(ctx, "250 " + hostName + "\r\n");
+                case "STARTTLS" -> starttls(ctx);
+                case "NOOP", "RSET" -> reply(ctx, "250 2.0.0 OK\r\n");
+                case "QUIT" -> reply(ctx, "221 2.0.0 Bye\r\n", 0, true);
+                case "MAIL", "RCPT", "DATA" -> reply(ctx, "554 5.7.1 the mxray lab accepts no mail\r\n");
+                default -> reply(ctx, "500 5.5.2 command not recognized\r\n");
             }
+        }
+
+        private void ehlo(ChannelHandlerContext ctx) {
+            if (spec.behavior() == Behavior.ENDLESS_REPLY) {
+                endless(ctx, 0);
+                return;
+            }
+            StringBuilder r = new StringBuilder();
+            r.append("250-").append(hostName).append(" greets you\r\n");
+            r.append("250-PIPELINING\r\n");
+            r.append("250-SIZE 10240000\r\n");
+            if (spec.behavior() == Behavior.MULTILINE) {
+                r.append("250-ETRN\r\n250-ENHANCEDSTATUSCODES\r\n250-DSN\r\n250-SMTPUTF8\r\n250-CHUNKING\r\n");
+            }
+            if (spec.starttls() && !inTls) {
+                r.append("250-STARTTLS\r\n");
+            }
+            r.append("250 8BITMIME\r\n");
+            reply(ctx, r.toString());
+        }
+
+        /** Reply lines that never end: 250-... for as long as the client listens. */
+        private void endless(ChannelHandlerContext ctx, int sent) {
+            if (!ctx.channel().isActive() || sent > 1_000_000) {
+                return;
+            }
+            ctx.writeAndFlush(Unpooled.copiedBuffer("250-AND-ANOTHER-EXTENSION-" + sent + "\r\n",
+                    StandardCharsets.US_ASCII)).addListener(f -> {
+                        if (f.isSuccess()) {
+                            ctx.executor().execute(() -> endless(ctx, sent + 1));
+                        }
+                    });
+        }
+
+        private void starttls(ChannelHandlerContext ctx) {
+            if (!spec.starttls() || inTls) {
+                reply(ctx, "502 5.5.1 STARTTLS not available\r\n");
+                return;
+            }
+            String ready = "220 2.0.0 Ready to start TLS\r\n";
+            switch (spec.behavior()) {
+                case STARTTLS_454 -> reply(ctx, "454 4.7.0 TLS not available due to temporary reason\r\n");
+                // the pipeline changes in the same event-loop task that writes the 220: the client
+                // sends its ClientHello only after reading it, so nothing arrives in between
+                case HANDSHAKE_GARBAGE -> later(ctx, () -> {
+                    write(ctx, ready);
+                    replaceWithRaw(ctx, true);
+                });
+                case CLOSE_MID_HANDSHAKE -> later(ctx, () -> {
+                    write(ctx, ready);
+                    replaceWithRaw(ctx, false);
+                });
+                default -> {
+                    inTls = true;
+                    later(ctx, () -> {
+                        // startTls=true: this 220 leaves in the clear, everything after is TLS (RFC 3207)
+                        ctx.pipeline().addFirst("tls", new SslHandler(tls.get().newEngine(ctx.alloc()), true));
+                        write(ctx, ready);
+                    });
+                }
+            }
+        }
+
+        private void later(ChannelHandlerContext ctx, Runnable task) {
+            if (delayMs > 0) {
+                ctx.executor().schedule(task, delayMs, TimeUnit.MILLISECONDS);
+            } else {
+                task.run();
+            }
+        }
+
+        private static void write(ChannelHandlerContext ctx, String text) {
+            ctx.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
+        }
+
+        /** After STARTTLS: take the raw bytes (the ClientHello) and answer with garbage, or hang up. */
+        private void replaceWithRaw(ChannelHandlerContext ctx, boolean garbage) {
+            ctx.pipeline().remove("lines");
+            ctx.pipeline().remove("text");
+            ctx.pipeline().addBefore("session", "raw", new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext c, Object msg) {
+                    ((ByteBuf) msg).release();
+                    if (garbage) {
+                        c.writeAndFlush(Unpooled.copiedBuffer("this is not TLS, sorry\r\n".repeat(8),
+                                StandardCharsets.US_ASCII)).addListener(ChannelFutureListener.CLOSE);
+                    } else {
+                        c.close();
+                    }
+                }
+            });
+            ctx.pipeline().remove("session");
         }
 
         @Override

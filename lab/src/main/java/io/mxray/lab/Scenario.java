@@ -1,6 +1,8 @@
 package io.mxray.lab;
 
+import io.mxray.lab.dns.ZoneSpec;
 import io.mxray.schema.DnsOutcome;
+import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -8,13 +10,17 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One lab domain: how its DNS and its MX hosts are set up, and the declared verdict.
+ * One lab domain: the zones it needs, how its mail is published, its MX hosts, and the declared
+ * verdict.
  *
- * @param mail how the domain's mail is published in DNS
- * @param mx   the MX hosts (for {@link Mail#IMPLICIT}, the single host named like the domain)
+ * @param zones    the zones this scenario needs (its own, a provider's, an unsigned child, ...);
+ *                 the same zone may be declared by several scenarios, identically
+ * @param mail     how the domain's mail is published in DNS
+ * @param mx       the MX hosts (for {@link Mail#IMPLICIT}, the single host named like the domain)
+ * @param mxDnssec the declared DNSSEC status of the MX answer
  */
-public record Scenario(String name, String family, String description, String domain, Mail mail,
-                       DnsOutcome dnsOutcome, List<Mx> mx) {
+public record Scenario(String name, String family, String description, String domain, List<ZoneSpec> zones,
+                       Mail mail, DnsOutcome dnsOutcome, DnssecStatus mxDnssec, List<Mx> mx) {
 
     /** How a domain publishes where its mail goes. */
     public enum Mail {
@@ -34,18 +40,21 @@ public record Scenario(String name, String family, String description, String do
     public Scenario {
         Objects.requireNonNull(name);
         Objects.requireNonNull(domain);
+        zones = List.copyOf(zones);
         mx = List.copyOf(mx);
     }
 
     /** The ground-truth line: the hosts' declared verdicts, the domain's worst and best of them. */
     public ExpectedDomain expected() {
         List<ExpectedHost> hosts = new ArrayList<>();
-        for (Mx m : mx) {
+        for (Mx m : mx.stream().sorted(Lab.byPreference()).toList()) {
             HostSpec h = m.host();
-            hosts.add(new ExpectedHost(h.name(), m.preference(), h.level(), h.certType(), h.outcome()));
+            HostSpec.Expect e = h.expect();
+            hosts.add(new ExpectedHost(h.name(), m.preference(), e.level(), e.certType(), e.outcome(), e.addressDnssec(),
+                    e.dane(), e.protocol(), e.maxSeconds()));
         }
         Level worst = hosts.stream().map(ExpectedHost::level).min(Comparator.comparingInt(Level::rank)).orElse(null);
         Level best = hosts.stream().map(ExpectedHost::level).max(Comparator.comparingInt(Level::rank)).orElse(null);
-        return new ExpectedDomain(domain, name, family, description, dnsOutcome, hosts, worst, best);
+        return new ExpectedDomain(domain, name, family, description, dnsOutcome, mxDnssec, hosts, worst, best);
     }
 }

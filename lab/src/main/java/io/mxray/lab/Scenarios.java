@@ -4,71 +4,287 @@ import static io.mxray.lab.HostSpec.host;
 import static io.mxray.lab.ServerSpec.noStarttls;
 import static io.mxray.lab.ServerSpec.refusing;
 import static io.mxray.lab.ServerSpec.starttls;
+import static io.mxray.lab.TlsaSpec.Target.LAB_CA;
+import static io.mxray.lab.TlsaSpec.Target.LEAF;
+import static io.mxray.lab.TlsaSpec.Target.OTHER_KEY;
+import static io.mxray.lab.TlsaSpec.Target.PRIVATE_CA;
+import static io.mxray.schema.CertType.CA_NAME_MISMATCH;
+import static io.mxray.schema.CertType.CA_VALID;
+import static io.mxray.schema.CertType.DANE_ONLY;
+import static io.mxray.schema.CertType.EXPIRED;
+import static io.mxray.schema.CertType.NOT_YET_VALID;
+import static io.mxray.schema.CertType.SELF_SIGNED;
+import static io.mxray.schema.CertType.UNTRUSTED_ISSUER;
+import static io.mxray.schema.DaneStatus.BOGUS;
+import static io.mxray.schema.DaneStatus.MISMATCH;
+import static io.mxray.schema.DaneStatus.UNUSABLE_ONLY;
+import static io.mxray.schema.DaneStatus.VALID;
+import static io.mxray.schema.DnssecStatus.INSECURE;
+import static io.mxray.schema.DnssecStatus.SECURE;
+import static io.mxray.schema.Level.PLAINTEXT;
+import static io.mxray.schema.Level.TLS_FAILED;
+import static io.mxray.schema.Level.TRUSTED;
+import static io.mxray.schema.Level.UNREACHABLE;
+import static io.mxray.schema.Level.UNTRUSTED;
+import static io.mxray.schema.Level.VERIFIED;
 
-import io.mxray.schema.CertType;
+import io.mxray.lab.dns.Fault;
+import io.mxray.lab.dns.ZoneSpec;
+import io.mxray.lab.dns.ZoneSpec.Security;
 import io.mxray.schema.DnsOutcome;
-import io.mxray.schema.Level;
+import io.mxray.schema.DnssecStatus;
+import java.util.ArrayList;
 import java.util.List;
+import org.xbill.DNS.Type;
 
 /**
  * The lab's scenario catalogue. Each scenario states its setup and, by hand, the verdict a
  * correct scanner must reach; the ground-truth file is written from these declarations.
+ *
+ * <p>Top-level domains: {@code test} (signed, ECDSA P-256, NSEC), {@code example} (signed,
+ * RSA/SHA-256, NSEC3) and {@code lab} (unsigned); the root is signed with its own KSK and ZSK.
  */
 public final class Scenarios {
-    /** The lab's top-level domain (RFC 6761 reserves {@code test}). */
+    /** The lab's main top-level domain (RFC 6761 reserves {@code test}). */
     public static final String TLD = "test";
+    /** The top-level domains and how they are secured. */
+    public static final List<ZoneSpec> TLDS = List.of(ZoneSpec.of("test", Security.ECDSA_NSEC),
+            ZoneSpec.of("example", Security.RSA_NSEC3), ZoneSpec.of("lab", Security.UNSIGNED));
+
+    private static final String TLS = "tls-established";
+    /** A host reached at once; the defaults a correct scanner needs a few seconds for at most. */
+    private static final int QUICK = 10;
 
     private Scenarios() {
     }
 
-    private static final String TLS = "tls-established";
-
-    /** The first catalogue: the certificate and reachability cases every later scenario builds on. */
-    public static List<Scenario> basic() {
-        HostSpec provider = host("mx.provider.test", starttls(CertSpec.LAB_CA_VALID), Level.VERIFIED,
-                CertType.CA_VALID, TLS);
-        return List.of(
-                mx("tls-valid", "tls", "STARTTLS with a lab-CA certificate naming the MX host",
-                        10, host("mx.tls-valid.test", starttls(CertSpec.LAB_CA_VALID), Level.VERIFIED,
-                                CertType.CA_VALID, TLS)),
-                mx("no-starttls", "tls", "EHLO does not offer STARTTLS",
-                        10, host("mx.no-starttls.test", noStarttls(), Level.PLAINTEXT, null, "no-starttls")),
-                mx("self-signed", "tls", "STARTTLS with a self-signed certificate",
-                        10, host("mx.self-signed.test", starttls(CertSpec.SELF_SIGNED), Level.UNTRUSTED,
-                                CertType.SELF_SIGNED, TLS)),
-                mx("expired", "tls", "STARTTLS with a lab-CA certificate that expired 30 days ago",
-                        10, host("mx.expired.test", starttls(CertSpec.EXPIRED), Level.UNTRUSTED,
-                                CertType.EXPIRED, TLS)),
-                mx("not-yet-valid", "tls", "STARTTLS with a lab-CA certificate valid from 30 days on",
-                        10, host("mx.not-yet-valid.test", starttls(CertSpec.NOT_YET_VALID), Level.UNTRUSTED,
-                                CertType.NOT_YET_VALID, TLS)),
-                mx("wrong-name", "tls", "STARTTLS with a lab-CA certificate for another name",
-                        10, host("mx.wrong-name.test", starttls(CertSpec.WRONG_NAME), Level.TRUSTED,
-                                CertType.CA_NAME_MISMATCH, TLS)),
-                mx("refused", "reachability", "the MX host refuses connections on port 25",
-                        10, host("mx.refused.test", refusing(), Level.UNREACHABLE, null, "connection-refused")),
-                mx("no-address", "reachability", "the MX host name has no address records",
-                        10, HostSpec.withoutAddress("mx.no-address.test")),
-                new Scenario("two-mx", "mx", "two MX hosts of different quality: verified and plaintext",
-                        "two-mx.test", Scenario.Mail.MX, DnsOutcome.MX, List.of(
-                        new Scenario.Mx(10, host("mx1.two-mx.test", starttls(CertSpec.LAB_CA_VALID), Level.VERIFIED,
-                                CertType.CA_VALID, TLS)),
-                        new Scenario.Mx(20, host("mx2.two-mx.test", noStarttls(), Level.PLAINTEXT, null,
-                                "no-starttls")))),
-                mx("shared-a", "mx", "MX host shared with shared-b.test (a provider)", 10, provider),
-                mx("shared-b", "mx", "MX host shared with shared-a.test (a provider)", 10, provider),
-                new Scenario("null-mx", "dns", "null MX (RFC 7505): accepts no mail", "null-mx.test",
-                        Scenario.Mail.NULL_MX, DnsOutcome.NULL_MX, List.of()),
-                new Scenario("implicit-mx", "dns", "no MX, an address at the domain: implicit MX",
-                        "implicit-mx.test", Scenario.Mail.IMPLICIT, DnsOutcome.IMPLICIT_MX, List.of(
-                        new Scenario.Mx(0, host("implicit-mx.test", starttls(CertSpec.LAB_CA_VALID), Level.VERIFIED,
-                                CertType.CA_VALID, TLS)))),
-                new Scenario("nxdomain", "dns", "the domain does not exist", "nxdomain.test",
-                        Scenario.Mail.NONE, DnsOutcome.NXDOMAIN, List.of()));
+    private static HostSpec verified(String name) {
+        return host(name, starttls(CertSpec.LAB_CA_VALID), VERIFIED, CA_VALID, TLS);
     }
 
-    private static Scenario mx(String name, String family, String description, int preference, HostSpec host) {
-        return new Scenario(name, family, description, name + "." + TLD, Scenario.Mail.MX, DnsOutcome.MX,
-                List.of(new Scenario.Mx(preference, host)));
+    private static HostSpec tlsHost(String name, CertSpec cert, io.mxray.schema.Level level,
+                                    io.mxray.schema.CertType type) {
+        return host(name, starttls(cert), level, type, TLS);
+    }
+
+    /** A domain {@code <name>.test} in its own signed zone, with one MX host {@code mx.<domain>}. */
+    private static Scenario single(String name, String family, String description, HostSpec host) {
+        String domain = name + "." + TLD;
+        return new Scenario(name, family, description, domain, List.of(ZoneSpec.of(domain, Security.ECDSA_NSEC)),
+                Scenario.Mail.MX, DnsOutcome.MX, SECURE, List.of(new Scenario.Mx(10, host)));
+    }
+
+    private static Scenario zoned(String name, String family, String description, String domain, List<ZoneSpec> zones,
+                                  DnssecStatus mxDnssec, Scenario.Mx... mx) {
+        return new Scenario(name, family, description, domain, zones, Scenario.Mail.MX, DnsOutcome.MX, mxDnssec,
+                List.of(mx));
+    }
+
+    private static Scenario.Mx mx(int preference, HostSpec host) {
+        return new Scenario.Mx(preference, host);
+    }
+
+    /** Every scenario, in a stable order. */
+    public static List<Scenario> catalogue() {
+        List<Scenario> all = new ArrayList<>();
+        all.addAll(dns());
+        all.addAll(tls());
+        all.addAll(dane());
+        all.addAll(behaviour());
+        all.addAll(sharing());
+        return all;
+    }
+
+    /** The first catalogue, kept for the DNS tests that only need a few domains. */
+    public static List<Scenario> basic() {
+        return catalogue().stream().filter(s -> List.of("tls-valid", "no-starttls", "self-signed", "expired",
+                "not-yet-valid", "wrong-name", "refused", "no-address", "two-mx", "shared-a", "shared-b", "null-mx",
+                "implicit-mx", "nxdomain").contains(s.name())).toList();
+    }
+
+    static List<Scenario> dns() {
+        ZoneSpec provider = ZoneSpec.of("provider.test", Security.ECDSA_NSEC);
+        return List.of(
+                single("signed", "dns", "signed zone (ECDSA P-256, NSEC) under a signed TLD", verified("mx.signed.test")),
+                zoned("signed-rsa", "dns", "signed zone (RSA/SHA-256, NSEC3) under a signed TLD", "signed-rsa.example",
+                        List.of(ZoneSpec.of("signed-rsa.example", Security.RSA_NSEC3)), SECURE,
+                        mx(10, verified("mx.signed-rsa.example"))),
+                zoned("signed-nsec3", "dns", "signed zone (ECDSA P-256, NSEC3)", "signed-nsec3.test",
+                        List.of(ZoneSpec.of("signed-nsec3.test", Security.ECDSA_NSEC3)), SECURE,
+                        mx(10, verified("mx.signed-nsec3.test"))),
+                zoned("unsigned", "dns", "unsigned zone under a signed TLD (NSEC proves there is no DS)", "unsigned.test",
+                        List.of(ZoneSpec.of("unsigned.test", Security.UNSIGNED)), INSECURE,
+                        mx(10, verified("mx.unsigned.test").expecting(e -> e.dnssec(INSECURE)))),
+                zoned("island", "dns", "signed zone under an unsigned parent: an island of security, insecure",
+                        "island.plain-parent.test", List.of(ZoneSpec.of("plain-parent.test", Security.UNSIGNED),
+                                ZoneSpec.of("island.plain-parent.test", Security.ISLAND)), INSECURE,
+                        mx(10, verified("mx.island.plain-parent.test").expecting(e -> e.dnssec(INSECURE)))),
+                zoned("bogus-mx", "dns", "the MX RRset's signature is broken: bogus", "bogus-mx.test",
+                        List.of(ZoneSpec.of("bogus-mx.test", Security.ECDSA_NSEC)
+                                .withFault("bogus-mx.test", Type.MX, Fault.BROKEN_SIGNATURE)), DnssecStatus.BOGUS,
+                        mx(10, verified("mx.bogus-mx.test"))),
+                zoned("expired-rrsig", "dns", "the MX RRset's signature expired a day ago: bogus", "expired-rrsig.test",
+                        List.of(ZoneSpec.of("expired-rrsig.test", Security.ECDSA_NSEC)
+                                .withFault("expired-rrsig.test", Type.MX, Fault.EXPIRED_SIGNATURE)), DnssecStatus.BOGUS,
+                        mx(10, verified("mx.expired-rrsig.test"))),
+                new Scenario("nxdomain", "dns", "the domain does not exist, proven by NSEC: secure NXDOMAIN",
+                        "nxdomain.test", List.of(), Scenario.Mail.NONE, DnsOutcome.NXDOMAIN, SECURE, List.of()),
+                new Scenario("nxdomain-nsec3", "dns", "the domain does not exist, proven by NSEC3 (RSA TLD)",
+                        "nxdomain.example", List.of(), Scenario.Mail.NONE, DnsOutcome.NXDOMAIN, SECURE, List.of()),
+                new Scenario("nxdomain-insecure", "dns", "the domain does not exist under an unsigned TLD: insecure",
+                        "nxdomain.lab", List.of(), Scenario.Mail.NONE, DnsOutcome.NXDOMAIN, INSECURE, List.of()),
+                new Scenario("null-mx", "dns", "null MX (RFC 7505): accepts no mail", "null-mx.test",
+                        List.of(ZoneSpec.of("null-mx.test", Security.ECDSA_NSEC)), Scenario.Mail.NULL_MX,
+                        DnsOutcome.NULL_MX, SECURE, List.of()),
+                new Scenario("implicit-mx", "dns", "no MX, an address at the domain: implicit MX", "implicit-mx.test",
+                        List.of(ZoneSpec.of("implicit-mx.test", Security.ECDSA_NSEC)), Scenario.Mail.IMPLICIT,
+                        DnsOutcome.IMPLICIT_MX, SECURE, List.of(mx(0, verified("implicit-mx.test")))),
+                single("no-address", "dns", "the MX host name has no address records (secure NXDOMAIN)",
+                        HostSpec.withoutAddress("mx.no-address.test")),
+                zoned("cname-mx", "dns", "the MX host is a CNAME to a provider's host (both zones signed)",
+                        "cname-mx.test", List.of(ZoneSpec.of("cname-mx.test", Security.ECDSA_NSEC), provider), SECURE,
+                        mx(10, verified("mx.cname-mx.test").cnameTo("in.provider.test"))),
+                zoned("unsigned-mx-host", "dns", "signed domain whose MX host lies in an unsigned child zone",
+                        "mixed.test", List.of(ZoneSpec.of("mixed.test", Security.ECDSA_NSEC),
+                                ZoneSpec.of("sub.mixed.test", Security.UNSIGNED)), SECURE,
+                        mx(10, verified("mx.sub.mixed.test").expecting(e -> e.dnssec(INSECURE)))),
+                zoned("two-mx", "mx", "two MX hosts of different quality: verified and plaintext", "two-mx.test",
+                        List.of(ZoneSpec.of("two-mx.test", Security.ECDSA_NSEC)), SECURE,
+                        mx(10, verified("mx1.two-mx.test")),
+                        mx(20, host("mx2.two-mx.test", noStarttls(), PLAINTEXT, null, "no-starttls"))),
+                zoned("three-mx", "mx", "three MX hosts at preferences 5, 10, 20", "three-mx.test",
+                        List.of(ZoneSpec.of("three-mx.test", Security.ECDSA_NSEC)), SECURE,
+                        mx(20, host("c.three-mx.test", noStarttls(), PLAINTEXT, null, "no-starttls")),
+                        mx(5, verified("a.three-mx.test")),
+                        mx(10, tlsHost("b.three-mx.test", CertSpec.WRONG_NAME, TRUSTED, CA_NAME_MISMATCH))),
+                single("ipv6-only", "dns", "the MX host has only an IPv6 address (::1)",
+                        verified("mx.ipv6-only.test").ipv6Loopback()));
+    }
+
+    static List<Scenario> tls() {
+        return List.of(
+                single("tls-valid", "tls", "STARTTLS with a lab-CA certificate naming the MX host (ECDSA)",
+                        verified("mx.tls-valid.test")),
+                single("tls-rsa", "tls", "STARTTLS with a lab-CA certificate with an RSA-2048 key",
+                        tlsHost("mx.tls-rsa.test", CertSpec.LAB_CA_RSA, VERIFIED, CA_VALID)),
+                single("wildcard", "tls", "STARTTLS with a wildcard certificate *.wildcard.test",
+                        tlsHost("mx.wildcard.test", CertSpec.WILDCARD, VERIFIED, CA_VALID)),
+                single("intermediate", "tls", "leaf from an intermediate CA, sent with the intermediate",
+                        tlsHost("mx.intermediate.test", CertSpec.INTERMEDIATE_CHAIN, VERIFIED, CA_VALID)),
+                single("missing-intermediate", "tls", "leaf from an intermediate CA, intermediate not sent",
+                        tlsHost("mx.missing-intermediate.test", CertSpec.MISSING_INTERMEDIATE, UNTRUSTED,
+                                UNTRUSTED_ISSUER)),
+                single("self-signed", "tls", "STARTTLS with a self-signed certificate",
+                        tlsHost("mx.self-signed.test", CertSpec.SELF_SIGNED, UNTRUSTED, SELF_SIGNED)),
+                single("expired", "tls", "STARTTLS with a lab-CA certificate that expired 30 days ago",
+                        tlsHost("mx.expired.test", CertSpec.EXPIRED, UNTRUSTED, EXPIRED)),
+                single("not-yet-valid", "tls", "STARTTLS with a lab-CA certificate valid from 30 days on",
+                        tlsHost("mx.not-yet-valid.test", CertSpec.NOT_YET_VALID, UNTRUSTED, NOT_YET_VALID)),
+                single("wrong-name", "tls", "STARTTLS with a lab-CA certificate for another name",
+                        tlsHost("mx.wrong-name.test", CertSpec.WRONG_NAME, TRUSTED, CA_NAME_MISMATCH)),
+                single("tls12-only", "tls", "the server accepts TLS 1.2 only",
+                        host("mx.tls12-only.test", starttls(CertSpec.LAB_CA_VALID).versions(ServerSpec.TlsVersions.TLS12_ONLY),
+                                VERIFIED, CA_VALID, TLS).expecting(e -> e.protocol("TLSv1.2"))),
+                single("tls13-only", "tls", "the server accepts TLS 1.3 only",
+                        host("mx.tls13-only.test", starttls(CertSpec.LAB_CA_VALID).versions(ServerSpec.TlsVersions.TLS13_ONLY),
+                                VERIFIED, CA_VALID, TLS).expecting(e -> e.protocol("TLSv1.3"))),
+                single("no-starttls", "tls", "EHLO does not offer STARTTLS",
+                        host("mx.no-starttls.test", noStarttls(), PLAINTEXT, null, "no-starttls")),
+                single("starttls-refused", "tls", "STARTTLS offered, then refused with 454",
+                        host("mx.starttls-refused.test", starttls(CertSpec.LAB_CA_VALID).behaving(Behavior.STARTTLS_454),
+                                PLAINTEXT, null, "starttls-refused")),
+                single("handshake-failure", "tls", "STARTTLS accepted, then the server answers with bytes that are not TLS",
+                        host("mx.handshake-failure.test", starttls(CertSpec.LAB_CA_VALID)
+                                .behaving(Behavior.HANDSHAKE_GARBAGE), TLS_FAILED, null, "handshake-failed")));
+    }
+
+    static List<Scenario> dane() {
+        return List.of(
+                single("dane-ee-311", "dane", "TLSA 3 1 1 matching a self-signed certificate",
+                        tlsHost("mx.dane-ee-311.test", CertSpec.SELF_SIGNED, VERIFIED, DANE_ONLY)
+                                .tlsa(TlsaSpec.of(3, 1, 1, LEAF)).expecting(e -> e.dane(VALID))),
+                single("dane-ee-301-expired", "dane", "TLSA 3 0 1 matching an expired certificate (DANE-EE ignores dates)",
+                        tlsHost("mx.dane-ee-301-expired.test", CertSpec.SELF_SIGNED_EXPIRED, VERIFIED, DANE_ONLY)
+                                .tlsa(TlsaSpec.of(3, 0, 1, LEAF)).expecting(e -> e.dane(VALID))),
+                single("dane-ee-312", "dane", "TLSA 3 1 2 (SHA-512) matching",
+                        tlsHost("mx.dane-ee-312.test", CertSpec.SELF_SIGNED, VERIFIED, DANE_ONLY)
+                                .tlsa(TlsaSpec.of(3, 1, 2, LEAF)).expecting(e -> e.dane(VALID))),
+                single("dane-ee-310", "dane", "TLSA 3 1 0 (the full public key) matching",
+                        tlsHost("mx.dane-ee-310.test", CertSpec.SELF_SIGNED, VERIFIED, DANE_ONLY)
+                                .tlsa(TlsaSpec.of(3, 1, 0, LEAF)).expecting(e -> e.dane(VALID))),
+                single("dane-ta-201", "dane", "TLSA 2 0 1 on a private CA, which the server sends in its chain",
+                        tlsHost("mx.dane-ta-201.test", CertSpec.PRIVATE_CA_CHAIN, VERIFIED, DANE_ONLY)
+                                .tlsa(TlsaSpec.of(2, 0, 1, PRIVATE_CA)).expecting(e -> e.dane(VALID))),
+                single("dane-ta-leaf-only", "dane", "TLSA 2 0 1 on a private CA that the server does not send: fails",
+                        tlsHost("mx.dane-ta-leaf-only.test", CertSpec.PRIVATE_CA_LEAF_ONLY, UNTRUSTED, UNTRUSTED_ISSUER)
+                                .tlsa(TlsaSpec.of(2, 0, 1, PRIVATE_CA)).expecting(e -> e.dane(MISMATCH))),
+                single("dane-mismatch", "dane", "TLSA 3 1 1 for another key (the certificate is PKIX-valid)",
+                        verified("mx.dane-mismatch.test").tlsa(TlsaSpec.of(3, 1, 1, OTHER_KEY))
+                                .expecting(e -> e.dane(MISMATCH))),
+                single("dane-rollover", "dane", "two TLSA 3 1 1 records: a stale key and the current one",
+                        tlsHost("mx.dane-rollover.test", CertSpec.SELF_SIGNED, VERIFIED, DANE_ONLY)
+                                .tlsa(TlsaSpec.of(3, 1, 1, OTHER_KEY), TlsaSpec.of(3, 1, 1, LEAF))
+                                .expecting(e -> e.dane(VALID))),
+                single("dane-unusable", "dane", "only TLSA records of usage 0 and 1, unusable for SMTP (RFC 7672)",
+                        verified("mx.dane-unusable.test").tlsa(TlsaSpec.of(1, 1, 1, LEAF), TlsaSpec.of(0, 0, 1, LAB_CA))
+                                .expecting(e -> e.dane(UNUSABLE_ONLY))),
+                zoned("dane-bogus", "dane", "the TLSA RRset's signature is broken: a DANE sender defers", "dane-bogus.test",
+                        List.of(ZoneSpec.of("dane-bogus.test", Security.ECDSA_NSEC)
+                                .withFault("_25._tcp.mx.dane-bogus.test", Type.TLSA, Fault.BROKEN_SIGNATURE)), SECURE,
+                        mx(10, verified("mx.dane-bogus.test").tlsa(TlsaSpec.of(3, 1, 1, LEAF))
+                                .expecting(e -> e.dane(BOGUS)))),
+                zoned("dane-unsigned", "dane", "TLSA in an unsigned zone: ignored", "dane-unsigned.test",
+                        List.of(ZoneSpec.of("dane-unsigned.test", Security.UNSIGNED)), INSECURE,
+                        mx(10, verified("mx.dane-unsigned.test").tlsa(TlsaSpec.of(3, 1, 1, LEAF))
+                                .expecting(e -> e.dnssec(INSECURE)))),
+                single("dane-no-starttls", "dane", "TLSA published, but the server offers no STARTTLS",
+                        host("mx.dane-no-starttls.test", noStarttls(), PLAINTEXT, null, "no-starttls")
+                                .tlsa(TlsaSpec.of(3, 1, 1, OTHER_KEY)).expecting(e -> e.dane(MISMATCH))),
+                zoned("dane-two-mx", "dane", "two MX hosts: one DANE-valid, one without TLSA", "dane-two-mx.test",
+                        List.of(ZoneSpec.of("dane-two-mx.test", Security.ECDSA_NSEC)), SECURE,
+                        mx(10, tlsHost("mx1.dane-two-mx.test", CertSpec.SELF_SIGNED, VERIFIED, DANE_ONLY)
+                                .tlsa(TlsaSpec.of(3, 1, 1, LEAF)).expecting(e -> e.dane(VALID))),
+                        mx(20, verified("mx2.dane-two-mx.test"))));
+    }
+
+    static List<Scenario> behaviour() {
+        return List.of(
+                single("refused", "behaviour", "the MX host refuses connections on port 25",
+                        host("mx.refused.test", refusing(), UNREACHABLE, null, "connection-refused")
+                                .expecting(e -> e.seconds(1))),
+                single("silent", "behaviour", "accepts the connection and never speaks",
+                        host("mx.silent.test", starttls(CertSpec.LAB_CA_VALID).behaving(Behavior.SILENT), UNREACHABLE,
+                                null, "banner-timeout").expecting(e -> e.seconds(31))),
+                single("slow-banner", "behaviour", "greets after 10 seconds (RFC 5321 allows 5 minutes)",
+                        host("mx.slow-banner.test", starttls(CertSpec.LAB_CA_VALID).behaving(Behavior.SLOW_BANNER),
+                                VERIFIED, CA_VALID, TLS).expecting(e -> e.seconds(12))),
+                single("banner-421", "behaviour", "greets with 421: service not available",
+                        host("mx.banner-421.test", starttls(CertSpec.LAB_CA_VALID).behaving(Behavior.BANNER_421),
+                                UNREACHABLE, null, "rejected").expecting(e -> e.seconds(2))),
+                single("banner-554", "behaviour", "greets with 554: no SMTP service here",
+                        host("mx.banner-554.test", starttls(CertSpec.LAB_CA_VALID).behaving(Behavior.BANNER_554),
+                                UNREACHABLE, null, "rejected").expecting(e -> e.seconds(2))),
+                single("multiline", "behaviour", "multi-line greeting and a long multi-line EHLO reply",
+                        host("mx.multiline.test", starttls(CertSpec.LAB_CA_VALID).behaving(Behavior.MULTILINE),
+                                VERIFIED, CA_VALID, TLS)),
+                single("endless-reply", "behaviour", "answers EHLO with reply lines that never end",
+                        host("mx.endless-reply.test", starttls(CertSpec.LAB_CA_VALID).behaving(Behavior.ENDLESS_REPLY),
+                                UNREACHABLE, null, "protocol-error").expecting(e -> e.seconds(5))),
+                single("huge-line", "behaviour", "greets with one line of a megabyte",
+                        host("mx.huge-line.test", starttls(CertSpec.LAB_CA_VALID).behaving(Behavior.HUGE_LINE),
+                                UNREACHABLE, null, "protocol-error").expecting(e -> e.seconds(5))),
+                single("close-mid-handshake", "behaviour", "accepts STARTTLS, reads the ClientHello and hangs up",
+                        host("mx.close-mid-handshake.test", starttls(CertSpec.LAB_CA_VALID)
+                                .behaving(Behavior.CLOSE_MID_HANDSHAKE), TLS_FAILED, null, "handshake-failed")));
+    }
+
+    static List<Scenario> sharing() {
+        ZoneSpec provider = ZoneSpec.of("provider.test", Security.ECDSA_NSEC);
+        HostSpec shared = verified("mx.provider.test");
+        return List.of(
+                zoned("shared-a", "sharing", "MX host shared with shared-b.test (a provider)", "shared-a.test",
+                        List.of(ZoneSpec.of("shared-a.test", Security.ECDSA_NSEC), provider), SECURE, mx(10, shared)),
+                zoned("shared-b", "sharing", "MX host shared with shared-a.test (a provider)", "shared-b.test",
+                        List.of(ZoneSpec.of("shared-b.test", Security.ECDSA_NSEC), provider), SECURE, mx(10, shared)));
     }
 }

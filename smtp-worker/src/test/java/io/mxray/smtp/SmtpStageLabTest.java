@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mxray.lab.ExpectedHost;
 import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
+import io.mxray.lab.Pending;
 import io.mxray.lab.Scenario;
 import io.mxray.lab.Scenarios;
 import io.mxray.schema.ProbeOutcome;
@@ -23,7 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The SMTP stage against every lab MX host, judged by the lab's declared verdicts. */
+/**
+ * The SMTP stage against every lab MX host, judged by the lab's declared verdicts (those that a
+ * later stage must still meet are skipped, as io.mxray.lab.Pending says).
+ */
 class SmtpStageLabTest {
     private static Lab lab;
     private static SmtpStage stage;
@@ -31,8 +35,9 @@ class SmtpStageLabTest {
     @BeforeAll
     static void start() throws Exception {
         lab = Lab.start(LabConfig.defaults(Files.createTempDirectory("lab")));
+        // the lab has a server that greets after 10 s
         SmtpConfig config = SmtpConfig.defaults().allowingNonPublic(true)
-                .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(15));
+                .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(12), Duration.ofSeconds(40));
         stage = new SmtpStage(config, new CertificateJudge(TrustStores.fromPem(lab.caFile()), Clock.systemUTC()),
                 Clock.systemUTC());
     }
@@ -55,7 +60,7 @@ class SmtpStageLabTest {
     }
 
     static Stream<HostCase> hosts() {
-        return Scenarios.basic().stream().flatMap(s -> s.expected().mx().stream()
+        return Scenarios.catalogue().stream().flatMap(s -> s.expected().mx().stream()
                 .filter(h -> !"no-address".equals(h.outcome()))
                 .map(h -> new HostCase(s.name(), h)));
     }
@@ -68,10 +73,22 @@ class SmtpStageLabTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("hosts")
     void everyLabHostGetsItsDeclaredVerdict(HostCase c) {
-        ProbeResult r = probe(c.host().host());
-        assertEquals(c.host().outcome(), r.outcome().key(), "outcome");
-        assertEquals(c.host().level(), r.level(), "level");
-        assertEquals(c.host().certType(), r.certType(), "certificate type");
+        ExpectedHost h = c.host();
+        long start = System.nanoTime();
+        ProbeResult r = probe(h.host());
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertEquals(h.outcome(), r.outcome().key(), "outcome");
+        if (Pending.forHost(h, Pending.Field.LEVEL) == null) {
+            assertEquals(h.level(), r.level(), "level");
+        }
+        if (Pending.forHost(h, Pending.Field.CERT_TYPE) == null) {
+            assertEquals(h.certType(), r.certType(), "certificate type");
+        }
+        if (h.protocol() != null) {
+            assertEquals(h.protocol(), r.tls().protocol(), "protocol");
+        }
+        // the declared bound holds for the default settings; these are shorter, so it must hold too
+        assertTrue(seconds <= h.maxSeconds(), "took " + seconds + " s, at most " + h.maxSeconds() + " declared");
     }
 
     @Test
@@ -87,6 +104,19 @@ class SmtpStageLabTest {
         assertTrue(r.ehlo().contains("STARTTLS"));
         assertNotNull(r.timings().handshakeMs());
         assertEquals("pkix+name", r.decidedBy());
+    }
+
+    @Test
+    void theIntermediateIsPartOfTheRecordedChain() {
+        assertEquals(2, probe("mx.intermediate.test").tls().chainDer().size());
+        assertEquals(1, probe("mx.missing-intermediate.test").tls().chainDer().size());
+    }
+
+    @Test
+    void aMultiLineGreetingIsKeptWhole() {
+        ProbeResult r = probe("mx.multiline.test");
+        assertEquals(4, r.banner().size(), r.banner().toString());
+        assertTrue(r.ehlo().contains("ENHANCEDSTATUSCODES"));
     }
 
     @Test
@@ -114,8 +144,8 @@ class SmtpStageLabTest {
     }
 
     @Test
-    void theScenarioCatalogueHasEveryFamilyOfThisIssue() {
-        assertEquals(java.util.Set.of("tls", "reachability", "mx", "dns"),
-                Scenarios.basic().stream().map(Scenario::family).collect(java.util.stream.Collectors.toSet()));
+    void theScenarioCatalogueHasEveryFamily() {
+        assertEquals(java.util.Set.of("dns", "mx", "tls", "dane", "behaviour", "sharing"),
+                Scenarios.catalogue().stream().map(Scenario::family).collect(java.util.stream.Collectors.toSet()));
     }
 }

@@ -1,0 +1,55 @@
+package io.mxray.lab.dns;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a lab zone is signed.
+ *
+ * @param keys       KSK first, then ZSKs; a single key with the SEP flag is a combined signing key
+ * @param denial     NSEC or NSEC3 (SHA-1, no iterations, no salt, as RFC 9276 recommends)
+ * @param inception  start of every signature's validity
+ * @param expiration end of every signature's validity
+ * @param faults     deliberate errors by (owner, type), for bogus scenarios
+ * @param publishDs  whether the parent publishes the DS (false: an island of security)
+ */
+public record Signing(List<ZoneKey> keys, Denial denial, Instant inception, Instant expiration,
+                      Map<RRsetKey, Fault> faults, boolean publishDs) {
+
+    public enum Denial { NSEC, NSEC3 }
+
+    public Signing {
+        keys = List.copyOf(keys);
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("a signed zone needs a key");
+        }
+        Objects.requireNonNull(denial);
+        faults = Map.copyOf(faults);
+    }
+
+    /** The keys that sign everything but the DNSKEY RRset. */
+    List<ZoneKey> zoneSigningKeys() {
+        List<ZoneKey> zsks = keys.stream().filter(k -> !k.isKsk()).toList();
+        return zsks.isEmpty() ? keys.subList(0, 1) : zsks;
+    }
+
+    /** The keys that sign the DNSKEY RRset (RFC 6781: the KSK, plus the ZSK in the lab). */
+    List<ZoneKey> keySigningKeys() {
+        return keys;
+    }
+
+    public static Signing standard(List<ZoneKey> keys, Denial denial, Instant now) {
+        return new Signing(keys, denial, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)), Map.of(), true);
+    }
+
+    public Signing withFaults(Map<RRsetKey, Fault> f) {
+        return new Signing(keys, denial, inception, expiration, f, publishDs);
+    }
+
+    public Signing withoutDs() {
+        return new Signing(keys, denial, inception, expiration, faults, false);
+    }
+}

@@ -1,0 +1,56 @@
+package io.mxray.lab.dns;
+
+import java.util.Map;
+import java.util.Objects;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * A zone the lab serves and how it is secured.
+ *
+ * @param faults deliberate DNSSEC errors on named RRsets of this zone
+ */
+public record ZoneSpec(Name origin, Security security, Map<RRsetKey, Fault> faults) {
+
+    /** How a zone is (or is not) signed. */
+    public enum Security {
+        /** ECDSA P-256 (algorithm 13), NSEC, DS in the parent. */
+        ECDSA_NSEC,
+        /** RSA/SHA-256 (algorithm 8), NSEC3, DS in the parent. */
+        RSA_NSEC3,
+        /** ECDSA P-256, NSEC3, DS in the parent. */
+        ECDSA_NSEC3,
+        /** Signed (ECDSA, NSEC) but its parent publishes no DS: an island of security, insecure. */
+        ISLAND,
+        /** Not signed; a signed parent proves there is no DS: insecure. */
+        UNSIGNED;
+
+        public boolean signed() {
+            return this != UNSIGNED;
+        }
+    }
+
+    public ZoneSpec {
+        Objects.requireNonNull(origin);
+        Objects.requireNonNull(security);
+        faults = Map.copyOf(faults);
+    }
+
+    public static ZoneSpec of(String origin, Security security) {
+        return new ZoneSpec(name(origin), security, Map.of());
+    }
+
+    public ZoneSpec withFault(String owner, int type, Fault fault) {
+        var f = new java.util.HashMap<>(faults);
+        f.put(new RRsetKey(name(owner), type), fault);
+        return new ZoneSpec(origin, security, f);
+    }
+
+    public static Name name(String s) {
+        try {
+            return Name.fromString(s.endsWith(".") ? s : s + ".");
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException("bad name " + s, e);
+        }
+    }
+}

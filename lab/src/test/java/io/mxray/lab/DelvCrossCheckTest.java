@@ -1,0 +1,96 @@
+package io.mxray.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.mxray.schema.DaneStatus;
+import io.mxray.schema.DnssecStatus;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lab's DNSSEC, judged by a validator mxray does not contain: BIND's {@code delv}, given the
+ * lab's root trust anchor, must find every scenario's MX answer, every MX host's addresses and
+ * every TLSA RRset secure, insecure or bogus exactly as the scenario declares.
+ */
+class DelvCrossCheckTest {
+    private static Lab lab;
+
+    @BeforeAll
+    static void start() throws Exception {
+        ReferenceTool.require("delv", "bind9-dnsutils");
+        lab = Lab.start(LabConfig.defaults(Files.createTempDirectory("lab")));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    /** What delv concluded, from its final status line (RFC 4035 terms). */
+    static DnssecStatus delv(String name, String type) {
+        String out = ReferenceTool.run(List.of("delv", "@" + lab.resolver().getAddress().getHostAddress(),
+                "-p", String.valueOf(lab.resolver().getPort()), "-a",
+                lab.dir().resolve("trust-anchors.conf").toString(), "+root=.", name, type), null, 30);
+        for (String line : out.lines().toList()) {
+            if (line.equals("; fully validated") || line.equals("; negative response, fully validated")) {
+                return DnssecStatus.SECURE;
+            }
+            if (line.equals("; unsigned answer") || line.equals("; negative response, unsigned answer")) {
+                return DnssecStatus.INSECURE;
+            }
+        }
+        if (out.contains(";; resolution failed:")) {
+            return DnssecStatus.BOGUS;
+        }
+        throw new AssertionError("delv " + name + " " + type + " said nothing conclusive:\n" + out);
+    }
+
+    record Check(String what, String name, String type, DnssecStatus expected) {
+    }
+
+    @Test
+    void delvAgreesWithEveryDeclaredDnssecStatus() throws Exception {
+        List<Check> checks = new ArrayList<>();
+        for (Scenario s : Scenarios.catalogue()) {
+            checks.add(new Check(s.name() + ": MX of " + s.domain(), s.domain(), "MX", s.mxDnssec()));
+            for (Scenario.Mx mx : s.mx()) {
+                HostSpec h = mx.host();
+                String type = h.address() == HostSpec.Address.IPV6_LOOPBACK ? "AAAA" : "A";
+                checks.add(new Check(s.name() + ": addresses of " + h.name(), h.name(), type, h.expect().addressDnssec()));
+                if (!h.tlsa().isEmpty()) {
+                    // the TLSA RRset lives in the host's zone: bogus where declared, else as the addresses
+                    DnssecStatus tlsa = h.expect().dane() == DaneStatus.BOGUS ? DnssecStatus.BOGUS
+                            : h.expect().addressDnssec();
+                    checks.add(new Check(s.name() + ": TLSA of " + h.name(), "_25._tcp." + h.name(), "TLSA", tlsa));
+                }
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<DnssecStatus>> results = new ArrayList<>();
+            for (Check c : checks) {
+                results.add(pool.submit(() -> delv(c.name(), c.type())));
+            }
+            List<String> disagreements = new ArrayList<>();
+            for (int i = 0; i < checks.size(); i++) {
+                Check c = checks.get(i);
+                DnssecStatus got = results.get(i).get();
+                if (got != c.expected()) {
+                    disagreements.add(c.what() + ": declared " + c.expected().key() + ", delv says " + got.key());
+                }
+            }
+            assertEquals(List.of(), disagreements, checks.size() + " checks");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
