@@ -49,7 +49,10 @@ class EndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("e2e");
-        lab = Lab.start(LabConfig.defaults(dir.resolve("lab")));
+        // every scenario of the catalogue, and 400 generated domains shared as on the Internet
+        var scenarios = new java.util.ArrayList<>(io.mxray.lab.Scenarios.catalogue());
+        scenarios.addAll(io.mxray.lab.Generator.generate(400, 7));
+        lab = Lab.start(LabConfig.defaults(dir.resolve("lab")).withScenarios(scenarios));
         infra = Infrastructure.start(null, null, dir.resolve("data"), 3);
         DnsConfig dns = DnsConfig.defaults(lab.resolver()).withSmtpPort(lab.smtpPort());
         // the lab has a server that greets after 10 s and one that never does

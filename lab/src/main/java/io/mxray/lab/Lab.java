@@ -139,11 +139,9 @@ public final class Lab implements AutoCloseable {
         }
 
         LabCa ca = new LabCa(config.clock());
-        for (Server s : servers.values()) {
-            if (s.spec.server() != null && s.spec.server().starttls()) {
-                certify(ca, s, now);
-            }
-        }
+        // thousands of keys and certificates: both cores
+        servers.values().parallelStream().filter(s -> s.spec.server() != null && s.spec.server().starttls())
+                .forEach(s -> certify(ca, s, now));
 
         LabDnsBuilder builder = new LabDnsBuilder(now, dnsAddress.getAddress());
         builder.zone(ZoneSpec.of(".", ZoneSpec.Security.ECDSA_NSEC));
@@ -160,6 +158,7 @@ public final class Lab implements AutoCloseable {
         int port = config.smtpPort();
         Map<String, String> addresses = new LinkedHashMap<>();
         try {
+            List<java.util.concurrent.CompletableFuture<LabSmtpServer>> binding = new ArrayList<>();
             for (Server s : servers.values()) {
                 s.names.forEach(n -> addresses.put(n, s.ip));
                 if (s.ip == null) {
@@ -174,8 +173,19 @@ public final class Lab implements AutoCloseable {
                     continue;
                 }
                 Supplier<SslContext> tls = s.issued == null ? null : lazyTls(s);
-                started.add(LabSmtpServer.start(s.names.iterator().next(), s.spec.server(), tls,
+                binding.add(LabSmtpServer.bind(s.names.iterator().next(), s.spec.server(), tls,
                         new InetSocketAddress(ip, port), config.smtpDelay(), group));
+            }
+            RuntimeException failure = null;
+            for (var f : binding) {
+                try {
+                    started.add(f.join());
+                } catch (RuntimeException e) {
+                    failure = failure == null ? e : failure;
+                }
+            }
+            if (failure != null) {
+                throw failure;
             }
         } catch (IOException | RuntimeException e) {
             started.forEach(LabSmtpServer::close);

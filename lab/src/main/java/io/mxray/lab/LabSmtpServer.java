@@ -47,7 +47,14 @@ public final class LabSmtpServer implements AutoCloseable {
      */
     public static LabSmtpServer start(String hostName, ServerSpec spec, Supplier<SslContext> tls,
                                       InetSocketAddress bind, Duration delay, EventLoopGroup group) {
-        Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        return bind(hostName, spec, tls, bind, delay, group).join();
+    }
+
+    /** Binds without waiting: a lab of thousands of hosts binds them all at once. */
+    public static java.util.concurrent.CompletableFuture<LabSmtpServer> bind(String hostName, ServerSpec spec,
+            Supplier<SslContext> tls, InetSocketAddress bind, Duration delay, EventLoopGroup group) {
+        var result = new java.util.concurrent.CompletableFuture<LabSmtpServer>();
+        new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel c) {
@@ -55,8 +62,16 @@ public final class LabSmtpServer implements AutoCloseable {
                                 .addLast("text", new StringDecoder(StandardCharsets.US_ASCII))
                                 .addLast("session", new Session(hostName, spec, tls, delay));
                     }
-                }).bind(bind).syncUninterruptibly().channel();
-        return new LabSmtpServer(ch);
+                }).bind(bind).addListener(f -> {
+                    var cf = (io.netty.channel.ChannelFuture) f;
+                    if (cf.isSuccess()) {
+                        result.complete(new LabSmtpServer(cf.channel()));
+                    } else {
+                        result.completeExceptionally(new IllegalStateException("cannot bind the lab SMTP server "
+                                + hostName + " on " + bind + ": " + cf.cause().getMessage(), cf.cause()));
+                    }
+                });
+        return result;
     }
 
     public InetSocketAddress address() {

@@ -90,8 +90,8 @@ public final class LabDnsBuilder {
             }
             records.computeIfAbsent(z, k -> new ArrayList<>()).add(r);
         }
-        Map<Name, List<ZoneKey>> keys = new HashMap<>();
-        for (ZoneSpec s : specs.values()) {
+        Map<Name, List<ZoneKey>> keys = new java.util.concurrent.ConcurrentHashMap<>();
+        specs.values().parallelStream().forEach(s -> {
             if (s.security().signed()) {
                 int alg = s.security() == ZoneSpec.Security.RSA_NSEC3 ? DNSSEC.Algorithm.RSASHA256
                         : DNSSEC.Algorithm.ECDSAP256SHA256;
@@ -100,7 +100,7 @@ public final class LabDnsBuilder {
                         ? List.of(ZoneKey.generate(s.origin(), alg, true), ZoneKey.generate(s.origin(), alg, false))
                         : List.of(ZoneKey.generate(s.origin(), alg, true)));
             }
-        }
+        });
         for (ZoneSpec s : specs.values()) {
             Name origin = s.origin();
             Name ns = nsName(origin);
@@ -120,16 +120,18 @@ public final class LabDnsBuilder {
                 }
             }
         }
-        List<LabZone> zones = new ArrayList<>();
-        specs.values().stream().sorted(Comparator.comparingInt(s -> s.origin().labels())).forEach(s -> {
-            Signing signing = null;
-            if (s.security().signed()) {
-                Signing.Denial denial = s.security() == ZoneSpec.Security.RSA_NSEC3
-                        || s.security() == ZoneSpec.Security.ECDSA_NSEC3 ? Signing.Denial.NSEC3 : Signing.Denial.NSEC;
-                signing = Signing.standard(keys.get(s.origin()), denial, now).withFaults(s.faults());
-            }
-            zones.add(LabZone.of(s.origin(), records.get(s.origin()), signing));
-        });
+        List<LabZone> zones = specs.values().parallelStream()
+                .sorted(Comparator.comparingInt(s -> s.origin().labels()))
+                .map(s -> {
+                    Signing signing = null;
+                    if (s.security().signed()) {
+                        Signing.Denial denial = s.security() == ZoneSpec.Security.RSA_NSEC3
+                                || s.security() == ZoneSpec.Security.ECDSA_NSEC3 ? Signing.Denial.NSEC3
+                                : Signing.Denial.NSEC;
+                        signing = Signing.standard(keys.get(s.origin()), denial, now).withFaults(s.faults());
+                    }
+                    return LabZone.of(s.origin(), records.get(s.origin()), signing);
+                }).toList();
         return new Built(zones, keys.get(Name.root).get(0).dnskey());
     }
 

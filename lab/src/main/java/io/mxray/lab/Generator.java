@@ -1,0 +1,163 @@
+package io.mxray.lab;
+
+import static io.mxray.lab.HostSpec.host;
+import static io.mxray.lab.ServerSpec.noStarttls;
+import static io.mxray.lab.ServerSpec.refusing;
+import static io.mxray.lab.ServerSpec.starttls;
+
+import io.mxray.lab.dns.ZoneSpec;
+import io.mxray.lab.dns.ZoneSpec.Security;
+import io.mxray.schema.CertType;
+import io.mxray.schema.DaneStatus;
+import io.mxray.schema.DnsOutcome;
+import io.mxray.schema.DnssecStatus;
+import io.mxray.schema.Level;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Generates a large lab from the scenario mix, shared as on the real Internet: one MX host per ten
+ * domains on average; every host serves at least one domain, and the rest of the domains pick
+ * their host by a Zipf law with exponent 1.2, so that the ten largest "providers" carry about half
+ * of all MX references while the median host serves two domains and a quarter serve one (an
+ * exponent of 1 would leave almost no single-domain hosts). A quarter of the domains have a
+ * second MX host.
+ * Every generated host and domain is declared with its expected verdict, as the catalogue is;
+ * the same seed gives the same lab.
+ *
+ * <p>Names: domains {@code d<j>.test} (every tenth under the unsigned {@code lab} TLD), hosts
+ * {@code mx<i>.h<k>.test} in zones of a hundred hosts ({@code h<k>.test}, three in four signed).
+ * A third of the domain zones are signed.
+ */
+public final class Generator {
+    /** Domains per MX host, on average. */
+    public static final int DOMAINS_PER_HOST = 10;
+    private static final int HOSTS_PER_ZONE = 100;
+    private static final int PROVIDERS = 10;
+    private static final String TLS = "tls-established";
+    private static final double ZIPF_EXPONENT = 1.2;
+
+    /** A kind of generated host, with its share of the long tail and its declared verdict. */
+    enum Kind {
+        VERIFIED(62), PLAINTEXT(10), SELF_SIGNED(8), WRONG_NAME(6), EXPIRED(4), DANE_EE(4), REFUSED(3), INTERMEDIATE(2),
+        STARTTLS_REFUSED(1);
+
+        final int weight;
+
+        Kind(int weight) {
+            this.weight = weight;
+        }
+    }
+
+    private Generator() {
+    }
+
+    public static List<Scenario> generate(int domains, long seed) {
+        if (domains < 1) {
+            return List.of();
+        }
+        Random random = new Random(seed);
+        int hosts = Math.max(1, domains / DOMAINS_PER_HOST);
+        HostSpec[] hostSpecs = new HostSpec[hosts];
+        for (int i = 0; i < hosts; i++) {
+            hostSpecs[i] = generatedHost(i, kindOf(i, random), hostZoneSigned(i / HOSTS_PER_ZONE));
+        }
+        double[] cumulative = zipf(hosts);
+        List<Scenario> out = new ArrayList<>(domains);
+        for (int j = 0; j < domains; j++) {
+            int primary = j < hosts ? j : pick(cumulative, random);
+            List<Scenario.Mx> mx = new ArrayList<>(2);
+            mx.add(new Scenario.Mx(10, hostSpecs[primary]));
+            if (hosts > 1 && random.nextInt(4) == 0) {
+                int secondary = pick(cumulative, random);
+                if (secondary != primary) {
+                    mx.add(new Scenario.Mx(20, hostSpecs[secondary]));
+                }
+            }
+            boolean unsignedTld = j % 10 == 9;
+            String domain = "d" + j + "." + (unsignedTld ? "lab" : "test");
+            boolean signed = !unsignedTld && j % 3 == 0;
+            List<ZoneSpec> zones = new ArrayList<>(2);
+            zones.add(ZoneSpec.of(domain, signed ? Security.ECDSA_NSEC : Security.UNSIGNED));
+            for (Scenario.Mx m : mx) {
+                zones.add(hostZone(m.host().name()));
+            }
+            out.add(new Scenario("gen-" + j, "generated", "generated domain " + j + " (seed " + seed + ")", domain,
+                    zones, Scenario.Mail.MX, DnsOutcome.MX, signed ? DnssecStatus.SECURE : DnssecStatus.INSECURE, mx));
+        }
+        return out;
+    }
+
+    private static boolean hostZoneSigned(int zone) {
+        return zone % 4 != 3;
+    }
+
+    private static ZoneSpec hostZone(String hostName) {
+        String zone = hostName.substring(hostName.indexOf('.') + 1);
+        int k = Integer.parseInt(zone.substring(1, zone.indexOf('.')));
+        return ZoneSpec.of(zone, hostZoneSigned(k) ? Security.ECDSA_NSEC : Security.UNSIGNED);
+    }
+
+    private static Kind kindOf(int i, Random random) {
+        if (i < PROVIDERS) {
+            return i == 1 ? Kind.DANE_EE : Kind.VERIFIED; // the big providers are well run; one of them uses DANE
+        }
+        int total = Arrays.stream(Kind.values()).mapToInt(k -> k.weight).sum();
+        int r = random.nextInt(total);
+        for (Kind k : Kind.values()) {
+            r -= k.weight;
+            if (r < 0) {
+                return k;
+            }
+        }
+        return Kind.VERIFIED;
+    }
+
+    private static HostSpec generatedHost(int i, Kind kind, boolean zoneSigned) {
+        String name = "mx" + i + ".h" + (i / HOSTS_PER_ZONE) + ".test";
+        DnssecStatus addr = zoneSigned ? DnssecStatus.SECURE : DnssecStatus.INSECURE;
+        if (kind == Kind.DANE_EE && !zoneSigned) {
+            kind = Kind.VERIFIED; // TLSA in an unsigned zone would be ignored: keep DANE hosts meaningful
+        }
+        HostSpec h = switch (kind) {
+            case VERIFIED -> host(name, starttls(CertSpec.LAB_CA_VALID), Level.VERIFIED, CertType.CA_VALID, TLS);
+            case PLAINTEXT -> host(name, noStarttls(), Level.PLAINTEXT, null, "no-starttls");
+            case SELF_SIGNED -> host(name, starttls(CertSpec.SELF_SIGNED), Level.UNTRUSTED, CertType.SELF_SIGNED, TLS);
+            case WRONG_NAME -> host(name, starttls(CertSpec.WRONG_NAME), Level.TRUSTED, CertType.CA_NAME_MISMATCH, TLS);
+            case EXPIRED -> host(name, starttls(CertSpec.EXPIRED), Level.UNTRUSTED, CertType.EXPIRED, TLS);
+            case INTERMEDIATE -> host(name, starttls(CertSpec.INTERMEDIATE_CHAIN), Level.VERIFIED, CertType.CA_VALID, TLS);
+            case STARTTLS_REFUSED -> host(name, starttls(CertSpec.LAB_CA_VALID).behaving(Behavior.STARTTLS_454),
+                    Level.PLAINTEXT, null, "starttls-refused");
+            case REFUSED -> host(name, refusing(), Level.UNREACHABLE, null, "connection-refused")
+                    .expecting(e -> e.seconds(1));
+            case DANE_EE -> i < PROVIDERS
+                    // a provider with a PKIX-valid certificate that also publishes TLSA
+                    ? host(name, starttls(CertSpec.LAB_CA_VALID), Level.VERIFIED, CertType.CA_VALID, TLS)
+                            .tlsa(TlsaSpec.of(3, 1, 1, TlsaSpec.Target.LEAF)).expecting(e -> e.dane(DaneStatus.VALID))
+                    : host(name, starttls(CertSpec.SELF_SIGNED), Level.VERIFIED, CertType.DANE_ONLY, TLS)
+                            .tlsa(TlsaSpec.of(3, 1, 1, TlsaSpec.Target.LEAF)).expecting(e -> e.dane(DaneStatus.VALID));
+        };
+        return h.expecting(e -> e.dnssec(addr));
+    }
+
+    /** Cumulative Zipf weights over host ranks. */
+    private static double[] zipf(int n) {
+        double[] c = new double[n];
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += 1.0 / Math.pow(i + 1, ZIPF_EXPONENT);
+            c[i] = sum;
+        }
+        for (int i = 0; i < n; i++) {
+            c[i] /= sum;
+        }
+        return c;
+    }
+
+    private static int pick(double[] cumulative, Random random) {
+        int i = Arrays.binarySearch(cumulative, random.nextDouble());
+        return Math.min(cumulative.length - 1, i >= 0 ? i : -i - 1);
+    }
+}

@@ -1,0 +1,77 @@
+package io.mxray.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mxray.schema.CertType;
+import io.mxray.schema.DaneStatus;
+import io.mxray.schema.DnssecStatus;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GeneratorTest {
+    private static Map<String, Integer> domainsPerHost(List<Scenario> scenarios) {
+        Map<String, Integer> count = new HashMap<>();
+        for (Scenario s : scenarios) {
+            for (Scenario.Mx m : s.mx()) {
+                count.merge(m.host().name(), 1, Integer::sum);
+            }
+        }
+        return count;
+    }
+
+    @Test
+    void theSameSeedGivesTheSameLab() {
+        assertEquals(Generator.generate(500, 42), Generator.generate(500, 42));
+        assertNotEquals(Generator.generate(500, 42), Generator.generate(500, 43));
+    }
+
+    @Test
+    void hostsAreSharedAsOnTheInternet() {
+        List<Scenario> s = Generator.generate(20_000, 1);
+        assertEquals(20_000, s.size());
+        Map<String, Integer> perHost = domainsPerHost(s);
+        assertEquals(2_000, perHost.size(), "one MX host per ten domains, every one of them used");
+        List<Integer> sorted = perHost.values().stream().sorted((a, b) -> b - a).toList();
+        int total = sorted.stream().mapToInt(Integer::intValue).sum();
+        int topTen = sorted.subList(0, 10).stream().mapToInt(Integer::intValue).sum();
+        // Zipf(1.2) over 2,000 ranks: the ten largest carry about half of all MX references ...
+        assertTrue(topTen > total * 2 / 5 && topTen < total * 3 / 5, "top ten providers: " + topTen + " of " + total);
+        // ... and the long tail is long: the median host serves two domains, a fifth or more serve one
+        assertTrue(sorted.get(sorted.size() / 2) <= 2, "median host: " + sorted.get(sorted.size() / 2));
+        long single = sorted.stream().filter(x -> x == 1).count();
+        assertTrue(single > perHost.size() / 5, "single-domain hosts: " + single);
+        long withTwo = s.stream().filter(x -> x.mx().size() == 2).count();
+        assertTrue(withTwo > 3_000 && withTwo < 7_000, "about a quarter have a second MX host: " + withTwo);
+    }
+
+    @Test
+    void declarationsAreConsistentWithTheSetup() {
+        for (Scenario s : Generator.generate(2_000, 5)) {
+            boolean unsignedTld = s.domain().endsWith(".lab");
+            if (unsignedTld) {
+                assertEquals(DnssecStatus.INSECURE, s.mxDnssec(), s.domain());
+            }
+            for (Scenario.Mx m : s.mx()) {
+                HostSpec.Expect e = m.host().expect();
+                if (!m.host().tlsa().isEmpty()) {
+                    assertEquals(DaneStatus.VALID, e.dane());
+                    assertEquals(DnssecStatus.SECURE, e.addressDnssec(), "DANE only in signed host zones");
+                }
+                if (e.certType() == CertType.DANE_ONLY) {
+                    assertEquals(CertSpec.SELF_SIGNED, m.host().server().cert());
+                }
+            }
+        }
+    }
+
+    @Test
+    void generatedDomainsJoinTheCatalogueWithoutClashing() {
+        var names = new java.util.HashSet<String>();
+        Scenarios.catalogue().forEach(s -> assertTrue(names.add(s.domain())));
+        Generator.generate(1_000, 9).forEach(s -> assertTrue(names.add(s.domain()), s.domain()));
+    }
+}
