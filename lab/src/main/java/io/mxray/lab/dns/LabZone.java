@@ -31,9 +31,9 @@ import org.xbill.DNS.utils.base32;
 /**
  * One zone of the lab, authoritative and optionally DNSSEC-signed: it answers a question with
  * the data, a CNAME, a referral, or an authenticated denial (NSEC or NSEC3, RFC 4035 section 3.1.3
- * and RFC 5155 section 7.2). The denial chain is computed when the zone is built; signatures are
- * made on first use and kept (signing every RRset of 100,000 zones up front would take minutes),
- * with the validity period fixed when the zone was built, so answers do not change over time.
+ * and RFC 5155 section 7.2). The denial chain is computed when the zone is built; the lab signs
+ * every RRset when it starts ({@link #signAll}), and any RRset not signed yet is signed on first
+ * use and kept, with the validity period fixed when the zone was built.
  */
 public final class LabZone {
     private static final base32 B32HEX = new base32(base32.Alphabet.BASE32HEX, false, false);
