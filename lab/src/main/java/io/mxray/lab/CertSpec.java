@@ -4,6 +4,8 @@ package io.mxray.lab;
 public enum CertSpec {
     /** ECDSA leaf from the lab CA naming the MX host, valid now. */
     LAB_CA_VALID,
+    /** As {@link #LAB_CA_VALID}, sent together with the lab CA's own certificate (for DANE-TA). */
+    LAB_CA_WITH_ROOT,
     /** RSA-2048 leaf from the lab CA naming the MX host. */
     LAB_CA_RSA,
     /** Leaf from the lab CA for {@code *.<parent of the MX host>}. */

@@ -235,7 +235,7 @@ public final class Lab implements AutoCloseable {
         Instant until = now.plus(Duration.ofDays(90));
         CertSpec spec = s.spec.server().cert();
         s.issued = switch (spec) {
-            case LAB_CA_VALID -> ca.issue(LabCa.Issuer.ROOT, names, from, until, false);
+            case LAB_CA_VALID, LAB_CA_WITH_ROOT -> ca.issue(LabCa.Issuer.ROOT, names, from, until, false);
             case LAB_CA_RSA -> ca.issue(LabCa.Issuer.ROOT, names, from, until, true);
             case WILDCARD -> ca.issue(LabCa.Issuer.ROOT, List.of("*." + first.substring(first.indexOf('.') + 1)), from,
                     until, false);
@@ -257,6 +257,8 @@ public final class Lab implements AutoCloseable {
             sent.add(ca.intermediate());
         } else if (spec == CertSpec.PRIVATE_CA_CHAIN) {
             sent.add(ca.privateCa());
+        } else if (spec == CertSpec.LAB_CA_WITH_ROOT) {
+            sent.add(ca.root());
         }
         s.sent = List.copyOf(sent);
     }

@@ -212,6 +212,13 @@ public final class Scenarios {
                 single("dane-ee-310", "dane", "TLSA 3 1 0 (the full public key) matching",
                         tlsHost("mx.dane-ee-310.test", CertSpec.SELF_SIGNED, VERIFIED, DANE_ONLY)
                                 .tlsa(TlsaSpec.of(3, 1, 0, LEAF)).expecting(e -> e.dane(VALID))),
+                single("dane-ta-labca-201", "dane", "TLSA 2 0 1 on the lab CA, which the server sends in its chain",
+                        tlsHost("mx.dane-ta-labca-201.test", CertSpec.LAB_CA_WITH_ROOT, VERIFIED, CA_VALID)
+                                .tlsa(TlsaSpec.of(2, 0, 1, LAB_CA)).expecting(e -> e.dane(VALID))),
+                single("dane-ta-labca-leaf-only", "dane", "TLSA 2 0 1 on the lab CA, the server sends only its leaf: "
+                                + "DANE fails (PKIX still valid)",
+                        verified("mx.dane-ta-labca-leaf-only.test").tlsa(TlsaSpec.of(2, 0, 1, LAB_CA))
+                                .expecting(e -> e.dane(MISMATCH))),
                 single("dane-ta-201", "dane", "TLSA 2 0 1 on a private CA, which the server sends in its chain",
                         tlsHost("mx.dane-ta-201.test", CertSpec.PRIVATE_CA_CHAIN, VERIFIED, DANE_ONLY)
                                 .tlsa(TlsaSpec.of(2, 0, 1, PRIVATE_CA)).expecting(e -> e.dane(VALID))),

@@ -111,7 +111,8 @@ class OpensslCrossCheckTest {
                     disagreements.add(where + "protocol declared " + e.protocol() + ", openssl got " + got.protocol());
                 }
                 CertSpec cert = c.host().server().cert();
-                int chain = cert == CertSpec.INTERMEDIATE_CHAIN || cert == CertSpec.PRIVATE_CA_CHAIN ? 2 : 1;
+                int chain = cert == CertSpec.INTERMEDIATE_CHAIN || cert == CertSpec.PRIVATE_CA_CHAIN
+                        || cert == CertSpec.LAB_CA_WITH_ROOT ? 2 : 1;
                 if (got.chain() != chain) {
                     disagreements.add(where + "chain of " + chain + " set up, openssl saw " + got.chain());
                 }
