@@ -34,7 +34,8 @@ public final class DomainVerdicts {
         for (MxHost h : dns.mxHosts()) {
             if (h.addresses().isEmpty()) {
                 hosts.add(new MxHostVerdict(h.name(), h.preference(), null, Level.UNREACHABLE, null, "no-address",
-                        h.addressOutcome().key() + (h.reason() == null ? "" : ":" + h.reason())));
+                        h.addressOutcome().key() + (h.reason() == null ? "" : ":" + h.reason()), h.addressDnssec(),
+                        h.tlsa()));
                 continue;
             }
             for (String ip : h.addresses()) {
@@ -43,14 +44,15 @@ public final class DomainVerdicts {
                     throw new IllegalArgumentException("no probe for " + h.name() + " at " + ip);
                 }
                 hosts.add(new MxHostVerdict(h.name(), h.preference(), ip, v.level(), v.certType(), v.outcome(),
-                        v.reason()));
+                        v.reason(), h.addressDnssec(), h.tlsa()));
             }
         }
         List<Level> levels = hosts.stream().map(MxHostVerdict::level).filter(l -> l != null).toList();
         Level worst = levels.stream().min(Comparator.comparingInt(Level::rank)).orElse(null);
         Level best = levels.stream().max(Comparator.comparingInt(Level::rank)).orElse(null);
         return new DomainResult(dns.scanId(), dns.domain(), dns.rank(), dns.outcome(), dns.reason(), hosts, worst,
-                best, coverage(levels), at);
+                best, coverage(levels), at, dns.mxDnssec(), dns.mxDnssecReason(), dns.mtaSts(), dns.tlsRpt(),
+                dns.lookups());
     }
 
     /** Over the addresses that answered: did all, some or none establish TLS? */

@@ -41,6 +41,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        io.mxray.runtime.Jvm.prepare();
         System.exit(new CommandLine(new Main()).execute(args));
     }
 }

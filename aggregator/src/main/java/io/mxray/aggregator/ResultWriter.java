@@ -5,6 +5,8 @@ import io.mxray.schema.MxHostVerdict;
 import io.mxray.schema.ProbeResult;
 import io.mxray.schema.RejectedLine;
 import io.mxray.schema.ScanEvent;
+import io.mxray.schema.TlsaLookup;
+import io.mxray.schema.TlsaRecord;
 import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -177,52 +179,107 @@ public final class ResultWriter {
         }
         try (PreparedStatement domain = c.prepareStatement("""
                 INSERT INTO domain_result (scan_id, domain, rank, dns_outcome, dns_reason, mx_count, worst_level,
-                  best_level, starttls, finalized_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  best_level, starttls, finalized_at, mx_dnssec, mx_dnssec_reason, mta_sts, mta_sts_id, mta_sts_reason,
+                  tls_rpt, tls_rpt_rua, tls_rpt_reason, dns_lookups)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (scan_id, domain) DO UPDATE SET rank = EXCLUDED.rank, dns_outcome = EXCLUDED.dns_outcome,
                   dns_reason = EXCLUDED.dns_reason, mx_count = EXCLUDED.mx_count, worst_level = EXCLUDED.worst_level,
                   best_level = EXCLUDED.best_level, starttls = EXCLUDED.starttls,
-                  finalized_at = EXCLUDED.finalized_at""");
+                  finalized_at = EXCLUDED.finalized_at, mx_dnssec = EXCLUDED.mx_dnssec,
+                  mx_dnssec_reason = EXCLUDED.mx_dnssec_reason, mta_sts = EXCLUDED.mta_sts,
+                  mta_sts_id = EXCLUDED.mta_sts_id, mta_sts_reason = EXCLUDED.mta_sts_reason,
+                  tls_rpt = EXCLUDED.tls_rpt, tls_rpt_rua = EXCLUDED.tls_rpt_rua,
+                  tls_rpt_reason = EXCLUDED.tls_rpt_reason, dns_lookups = EXCLUDED.dns_lookups""");
              PreparedStatement clear = c.prepareStatement("DELETE FROM domain_mx WHERE scan_id = ? AND domain = ?");
              PreparedStatement mx = c.prepareStatement("""
-                INSERT INTO domain_mx (scan_id, domain, mx_host, preference, ip, level, cert_type, outcome, reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO domain_mx (scan_id, domain, mx_host, preference, ip, level, cert_type, outcome, reason,
+                  address_dnssec, tlsa_decision, tlsa_base, tlsa_outcome, tlsa_dnssec, tlsa_usable)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (scan_id, domain, mx_host, ip) DO UPDATE SET preference = EXCLUDED.preference,
                   level = EXCLUDED.level, cert_type = EXCLUDED.cert_type, outcome = EXCLUDED.outcome,
-                  reason = EXCLUDED.reason""")) {
+                  reason = EXCLUDED.reason, address_dnssec = EXCLUDED.address_dnssec,
+                  tlsa_decision = EXCLUDED.tlsa_decision, tlsa_base = EXCLUDED.tlsa_base,
+                  tlsa_outcome = EXCLUDED.tlsa_outcome, tlsa_dnssec = EXCLUDED.tlsa_dnssec,
+                  tlsa_usable = EXCLUDED.tlsa_usable""");
+             PreparedStatement tlsa = c.prepareStatement("""
+                INSERT INTO tlsa_record (scan_id, base, usage, selector, matching, data, usable, unusable_reason, dnssec)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (scan_id, base, usage, selector, matching, data) DO NOTHING""")) {
             for (DomainResult r : results) {
-                domain.setString(1, r.scanId());
-                domain.setString(2, r.domain());
-                setLong(domain, 3, r.rank());
-                domain.setString(4, r.dnsOutcome().key());
-                domain.setString(5, r.dnsReason());
-                domain.setInt(6, (int) r.mxHosts().stream().map(MxHostVerdict::mxHost).distinct().count());
-                domain.setString(7, r.worstLevel() == null ? null : r.worstLevel().key());
-                domain.setString(8, r.bestLevel() == null ? null : r.bestLevel().key());
-                domain.setString(9, r.starttls().key());
-                domain.setTimestamp(10, ts(r.finalizedAt()));
+                int i = 1;
+                domain.setString(i++, r.scanId());
+                domain.setString(i++, r.domain());
+                setLong(domain, i++, r.rank());
+                domain.setString(i++, r.dnsOutcome().key());
+                domain.setString(i++, r.dnsReason());
+                domain.setInt(i++, (int) r.mxHosts().stream().map(MxHostVerdict::mxHost).distinct().count());
+                domain.setString(i++, key(r.worstLevel()));
+                domain.setString(i++, key(r.bestLevel()));
+                domain.setString(i++, r.starttls().key());
+                domain.setTimestamp(i++, ts(r.finalizedAt()));
+                domain.setString(i++, key(r.mxDnssec()));
+                domain.setString(i++, r.mxDnssecReason());
+                domain.setString(i++, r.mtaSts() == null ? null : r.mtaSts().status().key());
+                domain.setString(i++, r.mtaSts() == null ? null : noNul(r.mtaSts().id()));
+                domain.setString(i++, r.mtaSts() == null ? null : r.mtaSts().reason());
+                domain.setString(i++, r.tlsRpt() == null ? null : r.tlsRpt().status().key());
+                domain.setArray(i++, r.tlsRpt() == null ? null : c.createArrayOf("text",
+                        r.tlsRpt().rua().stream().map(ResultWriter::noNul).toArray()));
+                domain.setString(i++, r.tlsRpt() == null ? null : r.tlsRpt().reason());
+                domain.setInt(i, r.dnsLookups());
                 domain.addBatch();
                 // the domain's MX rows are replaced as a whole: a replay cannot leave stale rows
                 clear.setString(1, r.scanId());
                 clear.setString(2, r.domain());
                 clear.addBatch();
                 for (MxHostVerdict h : r.mxHosts()) {
-                    mx.setString(1, r.scanId());
-                    mx.setString(2, r.domain());
-                    mx.setString(3, h.mxHost());
-                    mx.setInt(4, h.preference());
-                    mx.setString(5, h.ip() == null ? "" : h.ip());
-                    mx.setString(6, h.level() == null ? null : h.level().key());
-                    mx.setString(7, h.certType() == null ? null : h.certType().key());
-                    mx.setString(8, h.outcome());
-                    mx.setString(9, h.reason());
+                    TlsaLookup t = h.tlsa();
+                    int j = 1;
+                    mx.setString(j++, r.scanId());
+                    mx.setString(j++, r.domain());
+                    mx.setString(j++, h.mxHost());
+                    mx.setInt(j++, h.preference());
+                    mx.setString(j++, h.ip() == null ? "" : h.ip());
+                    mx.setString(j++, key(h.level()));
+                    mx.setString(j++, key(h.certType()));
+                    mx.setString(j++, h.outcome());
+                    mx.setString(j++, h.reason());
+                    mx.setString(j++, key(h.addressDnssec()));
+                    mx.setString(j++, t == null ? null : t.decision());
+                    mx.setString(j++, t == null ? null : t.base());
+                    mx.setString(j++, t == null ? null : key(t.outcome()));
+                    mx.setString(j++, t == null ? null : key(t.dnssec()));
+                    if (t == null || !t.lookedUp()) {
+                        mx.setNull(j, Types.INTEGER);
+                    } else {
+                        mx.setInt(j, (int) t.records().stream().filter(TlsaRecord::usable).count());
+                    }
                     mx.addBatch();
+                    if (t != null) {
+                        for (TlsaRecord rec : t.records()) {
+                            tlsa.setString(1, r.scanId());
+                            tlsa.setString(2, t.base());
+                            tlsa.setInt(3, rec.usage());
+                            tlsa.setInt(4, rec.selector());
+                            tlsa.setInt(5, rec.matching());
+                            tlsa.setString(6, rec.data());
+                            tlsa.setBoolean(7, rec.usable());
+                            tlsa.setString(8, rec.unusableReason());
+                            tlsa.setString(9, key(t.dnssec()));
+                            tlsa.addBatch();
+                        }
+                    }
                 }
             }
             domain.executeBatch();
             clear.executeBatch();
             mx.executeBatch();
+            tlsa.executeBatch();
         }
+    }
+
+    private static String key(io.mxray.schema.Keyed k) {
+        return k == null ? null : k.key();
     }
 
     private static void setLong(PreparedStatement s, int i, Long v) throws SQLException {

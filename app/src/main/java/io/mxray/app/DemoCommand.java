@@ -44,7 +44,8 @@ final class DemoCommand implements Callable<Integer> {
             Lab.Endpoints ep = lab.endpoints();
             out.printf("lab: %d domains, DNS at %s:%d, SMTP on port %d, ground truth in %s%n",
                     lab.groundTruth().size(), ep.resolverHost(), ep.resolverPort(), ep.smtpPort(), ep.groundTruthFile());
-            DnsConfig dns = DnsConfig.defaults(lab.resolver()).withSmtpPort(lab.smtpPort());
+            DnsConfig dns = DnsConfig.defaults(lab.resolver()).withSmtpPort(lab.smtpPort())
+                .withTrustAnchor(lab.trustAnchorFile());
             // the lab has a server that greets after 10 s and one that never does: wait 12 s per step
             SmtpConfig smtp = SmtpConfig.defaults().allowingNonPublic(true)
                     .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(12), Duration.ofSeconds(40));

@@ -52,8 +52,11 @@ public final class GroundTruthCheck {
                 c.out.add(new Mismatch(e.domain(), "result", "a final row", "none"));
                 continue;
             }
-            c.pend(Pending.forDomain(e, Pending.Field.MX_DNSSEC));
             c.check(e.domain(), "DNS outcome", e.dnsOutcome().key(), got.get(0).dnsOutcome(), null);
+            c.check(e.domain(), "MX DNSSEC status", key(e.mxDnssec()), got.get(0).mxDnssec(),
+                    Pending.forDomain(e, Pending.Field.MX_DNSSEC));
+            c.check(e.domain(), "MTA-STS record", key(e.mtaSts()), got.get(0).mtaSts(), null);
+            c.check(e.domain(), "TLS-RPT record", key(e.tlsRpt()), got.get(0).tlsRpt(), null);
             c.check(e.domain(), "worst level", key(e.worstLevel()), got.get(0).worstLevel(),
                     Pending.forDomain(e, Pending.Field.WORST_LEVEL));
             c.check(e.domain(), "best level", key(e.bestLevel()), got.get(0).bestLevel(),
@@ -64,7 +67,6 @@ public final class GroundTruthCheck {
                 if (forHost.isEmpty()) {
                     c.out.add(new Mismatch(e.domain(), "MX host " + h.host(), "present", "missing"));
                 }
-                c.pend(Pending.forHost(h, Pending.Field.ADDRESS_DNSSEC));
                 c.pend(Pending.forHost(h, Pending.Field.DANE));
                 for (ScanResults.HostRow r : forHost) {
                     String where = "MX host " + h.host() + (r.ip().isEmpty() ? "" : " at " + r.ip());
@@ -73,6 +75,8 @@ public final class GroundTruthCheck {
                     c.check(e.domain(), where + " certificate type", key(h.certType()), r.certType(),
                             Pending.forHost(h, Pending.Field.CERT_TYPE));
                     c.check(e.domain(), where + " outcome", h.outcome(), r.outcome(), null);
+                    c.check(e.domain(), where + " address DNSSEC status", key(h.addressDnssec()), r.addressDnssec(),
+                            Pending.forHost(h, Pending.Field.ADDRESS_DNSSEC));
                     c.check(e.domain(), where + " preference", String.valueOf(h.preference()),
                             String.valueOf(r.preference()), null);
                 }

@@ -54,6 +54,7 @@ public final class Mxray implements Runnable {
     }
 
     public static void main(String[] args) {
+        io.mxray.runtime.Jvm.prepare();
         int status = commandLine().execute(args);
         System.exit(status);
     }

@@ -35,6 +35,7 @@ public final class Pipeline implements AutoCloseable {
     private final StageRunner<ProbeRequest> smtp;
     private final SmtpStage smtpStage;
     private final Aggregator aggregator;
+    private final io.mxray.dns.Resolvers resolvers;
     private final java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
             new java.util.concurrent.atomic.AtomicReference<>();
 
@@ -43,7 +44,8 @@ public final class Pipeline implements AutoCloseable {
         this.infra = infra;
         this.clock = clock;
         String bootstrap = infra.bootstrap();
-        DnsStage dnsStage = new DnsStage(dnsConfig, io.mxray.dns.Main.resolver(dnsConfig), clock);
+        this.resolvers = io.mxray.dns.Resolvers.create(dnsConfig, clock);
+        DnsStage dnsStage = resolvers.stage(dnsConfig, clock);
         this.dns = StageRunner.create("dns-worker", Topics.DOMAINS, new DnsWorker(dnsStage, clock), bootstrap,
                 "mxray-dns-worker", 500, dnsConfig.timeout().multipliedBy(dnsConfig.attempts() * 4L));
         this.smtpStage = new SmtpStage(smtpConfig, judge, clock);
@@ -93,6 +95,7 @@ public final class Pipeline implements AutoCloseable {
         dns.close();
         smtp.close();
         smtpStage.close();
+        resolvers.close();
         aggregator.close();
     }
 }

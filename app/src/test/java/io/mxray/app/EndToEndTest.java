@@ -54,7 +54,8 @@ class EndToEndTest {
         scenarios.addAll(io.mxray.lab.Generator.generate(400, 7));
         lab = Lab.start(LabConfig.defaults(dir.resolve("lab")).withScenarios(scenarios));
         infra = Infrastructure.start(null, null, dir.resolve("data"), 3);
-        DnsConfig dns = DnsConfig.defaults(lab.resolver()).withSmtpPort(lab.smtpPort());
+        DnsConfig dns = DnsConfig.defaults(lab.resolver()).withSmtpPort(lab.smtpPort())
+                .withTrustAnchor(lab.trustAnchorFile());
         // the lab has a server that greets after 10 s and one that never does
         SmtpConfig smtp = SmtpConfig.defaults().allowingNonPublic(true)
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(12), Duration.ofSeconds(40));

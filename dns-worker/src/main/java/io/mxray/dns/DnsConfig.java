@@ -1,6 +1,7 @@
 package io.mxray.dns;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -8,15 +9,22 @@ import java.util.Objects;
  * Settings of the DNS stage. Defaults in {@link #defaults(InetSocketAddress)}.
  *
  * @param resolver        the recursive resolver (or the lab's server) asked for every lookup
+ * @param trustAnchor     DS or DNSKEY records of the root (zone-file form); null for the IANA root
+ *                        anchor shipped with mxray
  * @param timeout         per query attempt
  * @param attempts        tries per query on timeout or SERVFAIL (1 = no retry)
  * @param retryBackoff    wait before the second attempt, doubled for each further one
  * @param smtpPort        the port the probes target (25 on the Internet; the lab may differ)
  * @param maxMxHosts      MX hosts kept per domain, lowest preference first
  * @param maxAddresses    addresses kept per MX host
+ * @param maxInFlight     lookups waiting for answers at once, across all domains
+ * @param maxLookupsPerDomain lookups one domain may make (MX hosts, CNAMEs, TLSA, policies)
+ * @param hostCacheSize   MX hosts remembered per scan
+ * @param sockets         UDP sockets to the resolver
  */
-public record DnsConfig(InetSocketAddress resolver, Duration timeout, int attempts, Duration retryBackoff,
-                        int smtpPort, int maxMxHosts, int maxAddresses) {
+public record DnsConfig(InetSocketAddress resolver, Path trustAnchor, Duration timeout, int attempts,
+                        Duration retryBackoff, int smtpPort, int maxMxHosts, int maxAddresses, int maxInFlight,
+                        int maxLookupsPerDomain, int hostCacheSize, int sockets) {
     public DnsConfig {
         Objects.requireNonNull(resolver, "resolver");
         Objects.requireNonNull(timeout, "timeout");
@@ -30,16 +38,34 @@ public record DnsConfig(InetSocketAddress resolver, Duration timeout, int attemp
         if (smtpPort < 1 || smtpPort > 65535) {
             throw new IllegalArgumentException("smtpPort out of range: " + smtpPort);
         }
-        if (maxMxHosts < 1 || maxAddresses < 1) {
-            throw new IllegalArgumentException("maxMxHosts and maxAddresses must be positive");
+        if (maxMxHosts < 1 || maxAddresses < 1 || maxInFlight < 1 || maxLookupsPerDomain < 1 || hostCacheSize < 0
+                || sockets < 1) {
+            throw new IllegalArgumentException("limits must be positive");
         }
     }
 
     public static DnsConfig defaults(InetSocketAddress resolver) {
-        return new DnsConfig(resolver, Duration.ofSeconds(3), 3, Duration.ofMillis(200), 25, 16, 8);
+        return new DnsConfig(resolver, null, Duration.ofSeconds(3), 3, Duration.ofMillis(200), 25, 16, 8, 2000, 100,
+                1_000_000, 4);
     }
 
     public DnsConfig withSmtpPort(int port) {
-        return new DnsConfig(resolver, timeout, attempts, retryBackoff, port, maxMxHosts, maxAddresses);
+        return new DnsConfig(resolver, trustAnchor, timeout, attempts, retryBackoff, port, maxMxHosts, maxAddresses,
+                maxInFlight, maxLookupsPerDomain, hostCacheSize, sockets);
+    }
+
+    public DnsConfig withTrustAnchor(Path file) {
+        return new DnsConfig(resolver, file, timeout, attempts, retryBackoff, smtpPort, maxMxHosts, maxAddresses,
+                maxInFlight, maxLookupsPerDomain, hostCacheSize, sockets);
+    }
+
+    public DnsConfig withLimits(int mxHosts, int addresses, int inFlight, int lookupsPerDomain) {
+        return new DnsConfig(resolver, trustAnchor, timeout, attempts, retryBackoff, smtpPort, mxHosts, addresses,
+                inFlight, lookupsPerDomain, hostCacheSize, sockets);
+    }
+
+    public DnsConfig withTimeout(Duration t, int tries, Duration backoff) {
+        return new DnsConfig(resolver, trustAnchor, t, tries, backoff, smtpPort, maxMxHosts, maxAddresses, maxInFlight,
+                maxLookupsPerDomain, hostCacheSize, sockets);
     }
 }

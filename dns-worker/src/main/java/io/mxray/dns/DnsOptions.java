@@ -23,10 +23,20 @@ public final class DnsOptions {
                     + "only a lab uses another).")
     public int smtpPort;
 
+    @Option(names = "--trust-anchor", paramLabel = "FILE", defaultValue = "${env:MXRAY_TRUST_ANCHOR}",
+            description = "Root trust anchor: DS or DNSKEY records in zone-file form (env MXRAY_TRUST_ANCHOR; "
+                    + "default: the IANA root anchors shipped with mxray).")
+    public java.nio.file.Path trustAnchor;
+
+    @Option(names = "--dns-in-flight", paramLabel = "N", defaultValue = "${env:MXRAY_DNS_IN_FLIGHT:-2000}",
+            description = "Lookups waiting for answers at once (env MXRAY_DNS_IN_FLIGHT, default ${DEFAULT-VALUE}).")
+    public int inFlight;
+
     public DnsConfig config() {
         InetSocketAddress address = resolver == null || resolver.isBlank() ? Main.systemResolver() : parse(resolver);
         DnsConfig d = DnsConfig.defaults(address);
-        return new DnsConfig(address, timeout, attempts, d.retryBackoff(), smtpPort, d.maxMxHosts(), d.maxAddresses());
+        return new DnsConfig(address, trustAnchor, timeout, attempts, d.retryBackoff(), smtpPort, d.maxMxHosts(),
+                d.maxAddresses(), inFlight, d.maxLookupsPerDomain(), d.hostCacheSize(), d.sockets());
     }
 
     static InetSocketAddress parse(String hostPort) {

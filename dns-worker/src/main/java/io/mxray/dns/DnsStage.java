@@ -2,15 +2,22 @@ package io.mxray.dns;
 
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnsResult;
+import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.DomainTask;
 import io.mxray.schema.IpText;
 import io.mxray.schema.LookupOutcome;
+import io.mxray.schema.MtaStsTxt;
 import io.mxray.schema.MxHost;
 import io.mxray.schema.ProbeRequest;
+import io.mxray.schema.TlsRptTxt;
+import io.mxray.schema.TlsaLookup;
+import io.mxray.schema.TlsaRecord;
+import io.mxray.schema.TxtStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,65 +26,96 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
+import org.xbill.DNS.TLSARecord;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * The DNS stage: finds where a domain's mail goes and the addresses to probe.
+ * The DNS stage: finds where a domain's mail goes, what DNSSEC says about each answer, and what a
+ * DANE- or MTA-STS-aware sender would look up.
  *
- * <p>MX per RFC 5321 section 5.1: MX records sorted by preference; no MX but an address at the
- * domain means the domain is its own (implicit) MX host; a single MX with the root as exchange is
- * a null MX (RFC 7505) and the domain accepts no mail. Each MX host's A and AAAA records are
- * looked up concurrently; one probe per distinct (address, MX host name).
+ * <ul>
+ *   <li>MX per RFC 5321 section 5.1: MX records sorted by preference; no MX but an address at the
+ *       domain means an implicit MX; a single MX with the root as exchange is a null MX (RFC 7505).</li>
+ *   <li>Each MX host's A and AAAA records, concurrently, with their DNSSEC status; a provider's
+ *       host is resolved once per scan (and per worker) for all the domains it serves.</li>
+ *   <li>TLSA at {@code _25._tcp.<host>} per RFC 7672 section 2.2: only when the host's addresses
+ *       are secure (also under an insecure MX RRset, which is recorded); after a fully secure CNAME
+ *       chain the expanded name is tried first and becomes the TLSA base domain.</li>
+ *   <li>The MTA-STS and TLS-RPT TXT records of the domain.</li>
+ * </ul>
+ * One probe per distinct (address, MX host name, TLSA set).
  */
 public final class DnsStage {
     private final DnsConfig config;
     private final Lookups lookups;
     private final Clock clock;
+    private final Map<String, Map<String, CompletableFuture<HostFacts>>> hostCache = new LinkedHashMap<>(16, 0.75f,
+            true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, CompletableFuture<HostFacts>>> eldest) {
+            return size() > 4; // scans remembered; a running scan is always the most recent
+        }
+    };
 
+    /** Without DNSSEC validation (unit tests with scripted answers; statuses then come from AD). */
     public DnsStage(DnsConfig config, Resolver resolver, Clock clock) {
+        this(config, resolver, null, clock);
+    }
+
+    /**
+     * @param resolver mxray's validating resolver
+     * @param direct   the non-validating resolver below it (content of bogus answers), or null
+     */
+    public DnsStage(DnsConfig config, Resolver resolver, Resolver direct, Clock clock) {
         this.config = Objects.requireNonNull(config);
-        this.lookups = new Lookups(Objects.requireNonNull(resolver), config);
+        this.lookups = new Lookups(Objects.requireNonNull(resolver), direct, config);
         this.clock = Objects.requireNonNull(clock);
     }
 
     public CompletionStage<DnsResolution> resolve(DomainTask task) {
         Instant start = clock.instant();
+        Lookups.Budget budget = new Lookups.Budget(config.maxLookupsPerDomain());
         Name domain;
         try {
             domain = Name.fromString(task.domain() + ".");
         } catch (TextParseException e) {
             return CompletableFuture.completedFuture(finish(task, start, DnsOutcome.ERROR, "unparsable-name",
-                    List.of()));
+                    null, List.of(), null, null, budget));
         }
-        return lookups.lookup(domain, Type.MX).thenCompose(mx -> switch (mx.outcome()) {
-            case OK -> fromMx(task, start, mx);
-            case NODATA -> implicitMx(task, start, domain);
-            case NXDOMAIN -> done(task, start, DnsOutcome.NXDOMAIN, null);
-            case SERVFAIL -> done(task, start, DnsOutcome.SERVFAIL, mx.reason());
-            case TIMEOUT -> done(task, start, DnsOutcome.TIMEOUT, mx.reason());
-            case ERROR -> done(task, start, DnsOutcome.ERROR, mx.reason());
+        return lookups.lookup(domain, Type.MX, budget).thenCompose(mx -> switch (mx.outcome()) {
+            case OK -> fromMx(task, start, domain, mx, budget);
+            case NODATA -> implicitMx(task, start, domain, mx, budget);
+            case NXDOMAIN -> done(task, start, DnsOutcome.NXDOMAIN, null, mx, budget);
+            case SERVFAIL -> done(task, start, DnsOutcome.SERVFAIL, mx.reason(), mx, budget);
+            case TIMEOUT -> done(task, start, DnsOutcome.TIMEOUT, mx.reason(), mx, budget);
+            case ERROR -> done(task, start, DnsOutcome.ERROR, mx.reason(), mx, budget);
         });
     }
 
-    private CompletionStage<DnsResolution> done(DomainTask task, Instant start, DnsOutcome outcome, String reason) {
-        return CompletableFuture.completedFuture(finish(task, start, outcome, reason, List.of()));
+    private CompletionStage<DnsResolution> done(DomainTask task, Instant start, DnsOutcome outcome, String reason,
+                                                Answer mx, Lookups.Budget budget) {
+        return CompletableFuture.completedFuture(finish(task, start, outcome, reason, mx, List.of(), null, null, budget));
     }
 
-    private CompletionStage<DnsResolution> fromMx(DomainTask task, Instant start, Answer mx) {
+    private CompletionStage<DnsResolution> fromMx(DomainTask task, Instant start, Name domain, Answer mx,
+                                                  Lookups.Budget budget) {
         List<MXRecord> records = new ArrayList<>();
         for (Record r : mx.records()) {
             records.add((MXRecord) r);
         }
         // RFC 7505 section 3: a single MX whose exchange is the root
         if (records.size() == 1 && records.get(0).getTarget().equals(Name.root)) {
-            return done(task, start, DnsOutcome.NULL_MX, null);
+            return withPolicies(domain, budget).thenApply(p -> finish(task, start, DnsOutcome.NULL_MX, null, mx, List.of(),
+                    p.mtaSts(), p.tlsRpt(), budget));
         }
         String reason = null;
         Map<String, Integer> hosts = new LinkedHashMap<>();
@@ -90,7 +128,7 @@ public final class DnsStage {
             hosts.putIfAbsent(hostName(r.getTarget()), r.getPriority());
         }
         if (hosts.isEmpty()) {
-            return done(task, start, DnsOutcome.NULL_MX, reason);
+            return done(task, start, DnsOutcome.NULL_MX, reason, mx, budget);
         }
         if (hosts.size() > config.maxMxHosts()) {
             reason = "mx-hosts-truncated";
@@ -99,86 +137,228 @@ public final class DnsStage {
             hosts = kept;
         }
         final String why = reason;
-        List<CompletableFuture<MxHost>> resolved = new ArrayList<>();
-        hosts.forEach((name, pref) -> resolved.add(addresses(name, pref).toCompletableFuture()));
-        return CompletableFuture.allOf(resolved.toArray(CompletableFuture[]::new)).thenApply(x -> {
-            List<MxHost> list = resolved.stream().map(CompletableFuture::join).toList();
-            return finish(task, start, DnsOutcome.MX, why, list);
+        Map<String, CompletableFuture<HostFacts>> facts = new LinkedHashMap<>();
+        hosts.keySet().forEach(h -> facts.put(h, host(task.scanId(), h, budget)));
+        CompletableFuture<Policies> policies = withPolicies(domain, budget).toCompletableFuture();
+        final Map<String, Integer> prefs = hosts;
+        return CompletableFuture.allOf(facts.values().toArray(CompletableFuture[]::new)).thenCombine(policies, (x, p) -> {
+            List<MxHost> list = new ArrayList<>();
+            prefs.forEach((name, pref) -> list.add(mxHost(name, pref, facts.get(name).join(), mx.dnssec())));
+            return finish(task, start, DnsOutcome.MX, why, mx, list, p.mtaSts(), p.tlsRpt(), budget);
         });
     }
 
     /** RFC 5321 section 5.1: no MX RRset, so the domain itself is the mail host if it has an address. */
-    private CompletionStage<DnsResolution> implicitMx(DomainTask task, Instant start, Name domain) {
-        return addresses(task.domain(), 0).thenApply(host -> {
-            if (host.addressOutcome() == LookupOutcome.OK) {
-                return finish(task, start, DnsOutcome.IMPLICIT_MX, null, List.of(host));
+    private CompletionStage<DnsResolution> implicitMx(DomainTask task, Instant start, Name domain, Answer mx,
+                                                      Lookups.Budget budget) {
+        CompletableFuture<Policies> policies = withPolicies(domain, budget).toCompletableFuture();
+        return host(task.scanId(), task.domain(), budget).thenCombine(policies, (facts, p) -> {
+            if (facts.outcome() == LookupOutcome.OK) {
+                return finish(task, start, DnsOutcome.IMPLICIT_MX, null, mx,
+                        List.of(mxHost(task.domain(), 0, facts, mx.dnssec())), p.mtaSts(), p.tlsRpt(), budget);
             }
-            if (host.addressOutcome() == LookupOutcome.NODATA || host.addressOutcome() == LookupOutcome.NXDOMAIN) {
-                return finish(task, start, DnsOutcome.NO_MAIL_HOST, null, List.of());
+            if (facts.outcome() == LookupOutcome.NODATA || facts.outcome() == LookupOutcome.NXDOMAIN) {
+                return finish(task, start, DnsOutcome.NO_MAIL_HOST, null, mx, List.of(), p.mtaSts(), p.tlsRpt(), budget);
             }
-            DnsOutcome o = switch (host.addressOutcome()) {
+            DnsOutcome o = switch (facts.outcome()) {
                 case SERVFAIL -> DnsOutcome.SERVFAIL;
                 case TIMEOUT -> DnsOutcome.TIMEOUT;
                 default -> DnsOutcome.ERROR;
             };
-            return finish(task, start, o, "implicit-mx-address-" + host.reason(), List.of());
+            return finish(task, start, o, "implicit-mx-address-" + facts.reason(), mx, List.of(), p.mtaSts(),
+                    p.tlsRpt(), budget);
         });
     }
 
-    /** A and AAAA of one MX host, concurrently. */
-    private CompletionStage<MxHost> addresses(String host, int preference) {
+    /** The host's facts, resolved once per scan; a domain's budget pays only for the first resolution. */
+    private CompletableFuture<HostFacts> host(String scanId, String host, Lookups.Budget budget) {
+        Map<String, CompletableFuture<HostFacts>> scan;
+        synchronized (hostCache) {
+            scan = hostCache.computeIfAbsent(scanId, k -> new ConcurrentHashMap<>());
+        }
+        CompletableFuture<HostFacts> fresh = new CompletableFuture<>();
+        CompletableFuture<HostFacts> known = scan.size() < config.hostCacheSize() ? scan.putIfAbsent(host, fresh) : null;
+        if (known != null) {
+            return known;
+        }
+        resolveHost(host, budget).whenComplete((f, e) -> {
+            if (e != null) {
+                fresh.completeExceptionally(e);
+            } else {
+                fresh.complete(f);
+            }
+        });
+        return fresh;
+    }
+
+    /** A and AAAA of one MX host, concurrently; then its TLSA lookup when RFC 7672 asks for one. */
+    private CompletionStage<HostFacts> resolveHost(String host, Lookups.Budget budget) {
         Name name;
         try {
             name = Name.fromString(host + ".");
         } catch (TextParseException e) {
-            return CompletableFuture.completedFuture(new MxHost(host, preference, List.of(), LookupOutcome.ERROR,
-                    "unparsable-name", List.of()));
+            return CompletableFuture.completedFuture(new HostFacts(List.of(), LookupOutcome.ERROR, "unparsable-name",
+                    List.of(), null, null, false, null, 0));
         }
-        CompletableFuture<Answer> a = lookups.lookup(name, Type.A).toCompletableFuture();
-        CompletableFuture<Answer> aaaa = lookups.lookup(name, Type.AAAA).toCompletableFuture();
-        return a.thenCombine(aaaa, (v4, v6) -> {
-            Set<String> ips = new LinkedHashSet<>();
-            for (Record r : v4.records()) {
-                ips.add(IpText.of(((ARecord) r).getAddress()));
+        int before = budget.used();
+        CompletableFuture<Answer> a = lookups.lookup(name, Type.A, budget).toCompletableFuture();
+        CompletableFuture<Answer> aaaa = lookups.lookup(name, Type.AAAA, budget).toCompletableFuture();
+        return a.thenCombine(aaaa, (v4, v6) -> addresses(v4, v6)).thenCompose(f -> {
+            if (f.outcome() != LookupOutcome.OK) {
+                return CompletableFuture.completedFuture(f);
             }
-            for (Record r : v6.records()) {
-                ips.add(IpText.of(((AAAARecord) r).getAddress()));
-            }
-            List<String> chain = (v4.cnameChain().isEmpty() ? v6 : v4).cnameChain().stream()
-                    .map(DnsStage::hostName).toList();
-            List<String> kept = ips.stream().limit(config.maxAddresses()).toList();
-            if (!kept.isEmpty()) {
-                String reason = ips.size() > kept.size() ? "addresses-truncated"
-                        : v4.isFailure() ? "a-" + v4.reason() : v6.isFailure() ? "aaaa-" + v6.reason() : null;
-                return new MxHost(host, preference, kept, LookupOutcome.OK, reason, chain);
-            }
-            // no address: report the more telling of the two outcomes (a failure beats "no data")
-            Answer worse = v4.isFailure() ? v4 : v6.isFailure() ? v6 : v4;
-            return new MxHost(host, preference, List.of(), worse.outcome(), worse.reason(), chain);
+            return tlsa(host, f, budget).thenApply(t -> new HostFacts(f.addresses(), f.outcome(), f.reason(),
+                    f.cnameChain(), f.dnssec(), f.dnssecReason(), f.chainSecure(), t, budget.used() - before));
         });
     }
 
-    private DnsResolution finish(DomainTask task, Instant start, DnsOutcome outcome, String reason,
-                                 List<MxHost> hosts) {
+    private HostFacts addresses(Answer v4, Answer v6) {
+        Set<String> ips = new LinkedHashSet<>();
+        for (Record r : v4.records()) {
+            ips.add(IpText.of(((ARecord) r).getAddress()));
+        }
+        for (Record r : v6.records()) {
+            ips.add(IpText.of(((AAAARecord) r).getAddress()));
+        }
+        List<String> chain = (v4.cnameChain().isEmpty() ? v6 : v4).cnameChain().stream().map(DnsStage::hostName).toList();
+        DnssecStatus status = DnssecAnswers.worse(v4.dnssec(), v6.dnssec());
+        String dnssecReason = v4.dnssecReason() != null ? v4.dnssecReason() : v6.dnssecReason();
+        boolean chainSecure = v4.dnssec() == DnssecStatus.SECURE && v6.dnssec() == DnssecStatus.SECURE;
+        List<String> kept = ips.stream().limit(config.maxAddresses()).toList();
+        if (!kept.isEmpty()) {
+            String reason = ips.size() > kept.size() ? "addresses-truncated"
+                    : v4.isFailure() ? "a-" + v4.reason() : v6.isFailure() ? "aaaa-" + v6.reason() : null;
+            return new HostFacts(kept, LookupOutcome.OK, reason, chain, status, dnssecReason, chainSecure, null, 0);
+        }
+        // no address: report the more telling of the two outcomes (a failure beats "no data")
+        Answer worse = v4.isFailure() ? v4 : v6.isFailure() ? v6 : v4;
+        return new HostFacts(List.of(), worse.outcome(), worse.reason(), chain, status, dnssecReason, chainSecure, null,
+                0);
+    }
+
+    /**
+     * RFC 7672 section 2.2: TLSA records are looked up only for a host whose address records are
+     * DNSSEC-secure. When the addresses came through a secure CNAME chain, the expanded name is
+     * tried first (section 2.2.2) and, if it has no TLSA RRset, the original name.
+     */
+    private CompletionStage<TlsaLookup> tlsa(String host, HostFacts f, Lookups.Budget budget) {
+        if (f.dnssec() != DnssecStatus.SECURE) {
+            String decision = f.dnssec() == DnssecStatus.INSECURE ? "skipped-address-insecure"
+                    : f.dnssec() == DnssecStatus.BOGUS ? "skipped-address-bogus" : "skipped-address-unvalidated";
+            return CompletableFuture.completedFuture(new TlsaLookup(decision, null, null, null, null, List.of()));
+        }
+        List<String> bases = new ArrayList<>();
+        if (!f.cnameChain().isEmpty() && f.chainSecure()) {
+            bases.add(f.cnameChain().get(f.cnameChain().size() - 1));
+        }
+        bases.add(host);
+        return tlsaAt(bases, 0, budget);
+    }
+
+    private CompletionStage<TlsaLookup> tlsaAt(List<String> bases, int i, Lookups.Budget budget) {
+        String base = bases.get(i);
+        Name name;
+        try {
+            name = Name.fromString("_25._tcp." + base + ".");
+        } catch (TextParseException e) {
+            return CompletableFuture.completedFuture(new TlsaLookup("looked-up", base, LookupOutcome.ERROR, null,
+                    "unparsable-name", List.of()));
+        }
+        return lookups.lookup(name, Type.TLSA, budget).thenCompose(a -> {
+            boolean none = a.outcome() == LookupOutcome.NODATA || a.outcome() == LookupOutcome.NXDOMAIN;
+            if (none && a.dnssec() != DnssecStatus.BOGUS && i + 1 < bases.size()) {
+                return tlsaAt(bases, i + 1, budget);
+            }
+            List<TlsaRecord> records = new ArrayList<>();
+            for (Record r : a.records()) {
+                TLSARecord t = (TLSARecord) r;
+                records.add(TlsaRecord.of(t.getCertificateUsage(), t.getSelector(), t.getMatchingType(),
+                        HexFormat.of().formatHex(t.getCertificateAssociationData())));
+            }
+            return CompletableFuture.completedFuture(new TlsaLookup("looked-up", base, a.outcome(), a.dnssec(),
+                    a.dnssecReason() != null ? a.dnssecReason() : a.reason(), records));
+        });
+    }
+
+    private MxHost mxHost(String name, int preference, HostFacts f, DnssecStatus mxDnssec) {
+        TlsaLookup t = f.tlsa();
+        if (t != null && t.lookedUp() && mxDnssec != DnssecStatus.SECURE) {
+            // RFC 7672 2.2: the host's records may be used although the MX RRset is not secure; say so
+            t = new TlsaLookup("looked-up-mx-insecure", t.base(), t.outcome(), t.dnssec(), t.reason(), t.records());
+        }
+        return new MxHost(name, preference, f.addresses(), f.outcome(), f.reason(), f.cnameChain(), f.dnssec(),
+                f.dnssecReason(), t);
+    }
+
+    /** The domain's MTA-STS and TLS-RPT records. */
+    private record Policies(MtaStsTxt mtaSts, TlsRptTxt tlsRpt) {
+    }
+
+    private CompletionStage<Policies> withPolicies(Name domain, Lookups.Budget budget) {
+        CompletableFuture<Answer> sts = txt("_mta-sts", domain, budget);
+        CompletableFuture<Answer> rpt = txt("_smtp._tls", domain, budget);
+        return sts.thenCombine(rpt, (s, r) -> new Policies(
+                s.isFailure() ? new MtaStsTxt(TxtStatus.LOOKUP_FAILED, null, failureKey(s), s.dnssec(), List.of())
+                        : PolicyRecords.mtaSts(texts(s), s.dnssec()),
+                r.isFailure() ? new TlsRptTxt(TxtStatus.LOOKUP_FAILED, null, failureKey(r), r.dnssec(), List.of())
+                        : PolicyRecords.tlsRpt(texts(r), r.dnssec())));
+    }
+
+    private static String failureKey(Answer a) {
+        return a.dnssec() == DnssecStatus.BOGUS ? "bogus" + (a.dnssecReason() == null ? "" : ":" + a.dnssecReason())
+                : a.reason();
+    }
+
+    private CompletableFuture<Answer> txt(String label, Name domain, Lookups.Budget budget) {
+        try {
+            return lookups.lookup(Name.concatenate(Name.fromString(label), domain), Type.TXT, budget)
+                    .thenApply(a -> a.dnssec() == DnssecStatus.BOGUS && a.outcome() == LookupOutcome.OK
+                            ? new Answer(LookupOutcome.SERVFAIL, "bogus", List.of(), List.of(), a.dnssec(),
+                            a.dnssecReason()) : a)
+                    .toCompletableFuture();
+        } catch (TextParseException | org.xbill.DNS.NameTooLongException e) {
+            return CompletableFuture.completedFuture(Answer.failure(LookupOutcome.ERROR, "name-too-long"));
+        }
+    }
+
+    /** Each TXT record's strings, joined (RFC 8461 3.1, RFC 7208 3.3). */
+    private static List<String> texts(Answer a) {
+        List<String> out = new ArrayList<>();
+        for (Record r : a.records()) {
+            out.add(String.join("", ((TXTRecord) r).getStrings()));
+        }
+        return out;
+    }
+
+    private DnsResolution finish(DomainTask task, Instant start, DnsOutcome outcome, String reason, Answer mx,
+                                 List<MxHost> hosts, MtaStsTxt mtaSts, TlsRptTxt tlsRpt, Lookups.Budget budget) {
         Instant end = clock.instant();
         List<ProbeRequest> probes = new ArrayList<>();
         Set<String> keys = new LinkedHashSet<>();
         for (MxHost h : hosts) {
+            io.mxray.schema.TlsaLookup t = h.tlsa() != null && h.tlsa().lookedUp() ? h.tlsa() : null;
             for (String ip : h.addresses()) {
-                ProbeRequest p = ProbeRequest.of(task.scanId(), ip, config.smtpPort(), h.name());
+                ProbeRequest p = ProbeRequest.of(task.scanId(), ip, config.smtpPort(), h.name(), t);
                 if (keys.add(p.probeKey())) {
                     probes.add(p);
                 }
             }
         }
+        DnssecStatus mxDnssec = mx == null ? null : mx.dnssec();
+        String mxReason = mx == null ? null : mx.dnssecReason();
         DnsResult result = new DnsResult(task.scanId(), task.domain(), task.rank(), outcome, reason, hosts,
-                List.copyOf(keys), end, end.toEpochMilli() - start.toEpochMilli());
+                List.copyOf(keys), end, end.toEpochMilli() - start.toEpochMilli(), mxDnssec, mxReason, mtaSts, tlsRpt,
+                budget.used());
         return new DnsResolution(result, probes);
     }
 
     /** Lower case, without the trailing dot: the form names take in results. */
     static String hostName(Name name) {
-        String s = name.toString(true);
-        return s.toLowerCase(java.util.Locale.ROOT);
+        return name.toString(true).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Queries sent so far, for the benchmark. */
+    public int queriesSent() {
+        return lookups.sent();
     }
 }

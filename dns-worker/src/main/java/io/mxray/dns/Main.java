@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.xbill.DNS.ResolverConfig;
-import org.xbill.DNS.SimpleResolver;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,17 +32,11 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         kafka.ensureTopics();
         DnsConfig config = dns.config();
-        DnsWorker worker = new DnsWorker(new DnsStage(config, resolver(config), Clock.systemUTC()), Clock.systemUTC());
+        Resolvers resolvers = Resolvers.create(config, Clock.systemUTC());
+        DnsWorker worker = new DnsWorker(resolvers.stage(config, Clock.systemUTC()), Clock.systemUTC());
         StageRunner<io.mxray.schema.DomainTask> runner = StageRunner.create("dns-worker", Topics.DOMAINS, worker, kafka.bootstrap,
                 "mxray-dns-worker", batch, config.timeout().multipliedBy(config.attempts() * 4L));
-        return StageProcess.run(runner);
-    }
-
-    public static SimpleResolver resolver(DnsConfig config) {
-        SimpleResolver r = new SimpleResolver(config.resolver());
-        r.setTimeout(config.timeout());
-        r.setEDNS(0, 1232, 0, java.util.List.of());
-        return r;
+        return StageProcess.run(runner, resolvers);
     }
 
     /** The first name server of the system configuration (/etc/resolv.conf). */
@@ -52,6 +45,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        io.mxray.runtime.Jvm.prepare();
         System.exit(new CommandLine(new Main()).execute(args));
     }
 

@@ -38,6 +38,34 @@ final class Answers {
         return q -> reply(q, Rcode.NOERROR, rs);
     }
 
+    /** The same answer, marked secure by the validator (AD). */
+    static Function<Message, Message> secure(Function<Message, Message> step) {
+        return q -> {
+            Message m = step.apply(q);
+            m.getHeader().setFlag(Flags.AD);
+            return m;
+        };
+    }
+
+    /** What the validator returns for bogus data: SERVFAIL with an Extended DNS Error (RFC 8914). */
+    static Function<Message, Message> bogus(int edeCode) {
+        return q -> {
+            Message m = reply(q, Rcode.SERVFAIL);
+            m.addRecord(new org.xbill.DNS.OPTRecord(1232, 0, 0, 0, java.util.List.of(
+                    new org.xbill.DNS.ExtendedErrorCodeOption(edeCode, "scripted"))), Section.ADDITIONAL);
+            return m;
+        };
+    }
+
+    static org.xbill.DNS.TXTRecord txt(String owner, String text) {
+        return new org.xbill.DNS.TXTRecord(name(owner), DClass.IN, 300, text);
+    }
+
+    static org.xbill.DNS.TLSARecord tlsa(String owner, int usage, int selector, int matching, String hex) {
+        return new org.xbill.DNS.TLSARecord(name(owner), DClass.IN, 300, usage, selector, matching,
+                java.util.HexFormat.of().parseHex(hex));
+    }
+
     static Function<Message, Message> rcode(int rcode) {
         return q -> reply(q, rcode);
     }

@@ -10,9 +10,13 @@ import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
 import io.mxray.lab.Scenario;
 import io.mxray.lab.Scenarios;
+import io.mxray.schema.DaneStatus;
+import io.mxray.schema.DnsResult;
+import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.DomainTask;
 import io.mxray.schema.LookupOutcome;
 import io.mxray.schema.MxHost;
+import io.mxray.schema.TlsaLookup;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
@@ -24,45 +28,104 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The DNS stage against the lab's DNS server over the network, one case per lab domain, judged
- * by the lab's declared ground truth (never by the stage's own logic). DNSSEC statuses are not
- * produced yet (see io.mxray.lab.Pending).
+ * The DNS stage against the lab's DNS over the network, validating with the lab's trust anchor:
+ * one case per lab domain, grouped by scenario family, judged by the lab's declared ground truth
+ * (never by the stage's own logic).
  */
 class DnsStageLabTest {
     private static Lab lab;
+    private static Resolvers resolvers;
     private static DnsStage stage;
 
     @BeforeAll
     static void startLab() throws Exception {
         lab = Lab.start(LabConfig.defaults(Files.createTempDirectory("lab")));
-        DnsConfig config = DnsConfig.defaults(lab.resolver()).withSmtpPort(lab.smtpPort());
-        stage = new DnsStage(config, Main.resolver(config), Clock.systemUTC());
+        DnsConfig config = DnsConfig.defaults(lab.resolver()).withSmtpPort(lab.smtpPort())
+                .withTrustAnchor(lab.trustAnchorFile());
+        resolvers = Resolvers.create(config, Clock.systemUTC());
+        stage = resolvers.stage(config, Clock.systemUTC());
     }
 
     @AfterAll
     static void stopLab() {
+        if (resolvers != null) {
+            resolvers.close();
+        }
         if (lab != null) {
             lab.close();
         }
     }
 
-    static Stream<Scenario> scenarios() {
-        return Scenarios.catalogue().stream();
+    static Stream<Scenario> family(String family) {
+        return Scenarios.catalogue().stream().filter(s -> s.family().equals(family));
+    }
+
+    static Stream<Scenario> dns() {
+        return Stream.concat(family("dns"), family("mx"));
+    }
+
+    static Stream<Scenario> tls() {
+        return family("tls");
+    }
+
+    static Stream<Scenario> dane() {
+        return family("dane");
+    }
+
+    static Stream<Scenario> behaviourAndSharing() {
+        return Stream.concat(family("behaviour"), family("sharing"));
+    }
+
+    static Stream<Scenario> policy() {
+        return family("policy");
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("scenarios")
-    void everyLabDomainResolvesAsDeclared(Scenario scenario) {
+    @MethodSource("policy")
+    void policyScenarios(Scenario s) {
+        check(s);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dns")
+    void dnsScenarios(Scenario s) {
+        check(s);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tls")
+    void tlsScenarios(Scenario s) {
+        check(s);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dane")
+    void daneScenarios(Scenario s) {
+        check(s);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("behaviourAndSharing")
+    void behaviourAndSharingScenarios(Scenario s) {
+        check(s);
+    }
+
+    private static void check(Scenario scenario) {
         ExpectedDomain expected = scenario.expected();
         DnsResolution r = stage.resolve(new DomainTask("scan", expected.domain(), null, 1)).toCompletableFuture().join();
-        assertEquals(expected.dnsOutcome(), r.result().outcome(), "DNS outcome of " + expected.domain());
-        List<MxHost> hosts = r.result().mxHosts();
+        DnsResult result = r.result();
+        assertEquals(expected.dnsOutcome(), result.outcome(), "DNS outcome of " + expected.domain());
+        assertEquals(expected.mxDnssec(), result.mxDnssec(), "DNSSEC status of the MX answer (" + result.mxDnssecReason() + ")");
+        List<MxHost> hosts = result.mxHosts();
         assertEquals(expected.mx().stream().map(ExpectedHost::host).toList(), hosts.stream().map(MxHost::name).toList());
         assertEquals(expected.mx().stream().map(ExpectedHost::preference).toList(),
                 hosts.stream().map(MxHost::preference).toList());
-        for (MxHost h : hosts) {
-            HostSpec spec = scenario.mx().stream().map(Scenario.Mx::host).filter(s -> s.name().equals(h.name()))
+        for (int i = 0; i < hosts.size(); i++) {
+            MxHost h = hosts.get(i);
+            ExpectedHost e = expected.mx().get(i);
+            HostSpec spec = scenario.mx().stream().map(Scenario.Mx::host).filter(x -> x.name().equals(h.name()))
                     .findFirst().orElseThrow();
+            assertEquals(e.addressDnssec(), h.addressDnssec(), "DNSSEC status of " + h.name() + "'s addresses");
             switch (spec.address()) {
                 case NONE -> {
                     assertEquals(List.of(), h.addresses());
@@ -72,15 +135,51 @@ class DnsStageLabTest {
                 case IPV4 -> assertEquals(List.of(lab.addressOf(h.name())), h.addresses(), h.name());
             }
             assertEquals(spec.cnameTarget() == null ? List.of() : List.of(spec.cnameTarget()), h.cnameChain());
+            checkTlsa(spec, e, h);
         }
-        assertEquals(r.probes().size(), r.result().probeKeys().size());
+        assertEquals(r.probes().size(), result.probeKeys().size());
         assertTrue(r.probes().stream().allMatch(p -> p.port() == lab.smtpPort()));
+        assertEquals(expected.mtaSts(), result.mtaSts() == null ? null : result.mtaSts().status(), "MTA-STS record");
+        assertEquals(expected.tlsRpt(), result.tlsRpt() == null ? null : result.tlsRpt().status(), "TLS-RPT record");
+    }
+
+    /** What the TLSA lookup must look like, from the declared address status and DANE status. */
+    private static void checkTlsa(HostSpec spec, ExpectedHost e, MxHost h) {
+        TlsaLookup t = h.tlsa();
+        if (h.addresses().isEmpty()) {
+            return;
+        }
+        if (e.addressDnssec() != DnssecStatus.SECURE) {
+            assertEquals("skipped-address-" + e.addressDnssec().key(), t.decision(), h.name());
+            assertEquals(null, t.outcome());
+            return;
+        }
+        assertTrue(t.lookedUp(), h.name() + " has secure addresses: its TLSA RRset is looked up");
+        if (spec.tlsa().isEmpty()) {
+            assertEquals(DnssecStatus.SECURE, t.dnssec(), h.name() + ": no TLSA, proven");
+            assertEquals(List.of(), t.records());
+            return;
+        }
+        if (e.dane() == DaneStatus.BOGUS) {
+            assertEquals(DnssecStatus.BOGUS, t.dnssec(), h.name());
+            assertTrue(t.failed());
+            return;
+        }
+        assertEquals(DnssecStatus.SECURE, t.dnssec(), h.name());
+        assertEquals(spec.tlsa().size(), t.records().size(), h.name());
+        boolean anyUsable = spec.tlsa().stream().anyMatch(x -> x.usage() == 2 || x.usage() == 3);
+        assertEquals(anyUsable, t.hasUsableSecureRecords(), h.name());
+        for (int i = 0; i < spec.tlsa().size(); i++) {
+            var declared = spec.tlsa().get(i);
+            assertTrue(t.records().stream().anyMatch(x -> x.usage() == declared.usage() && x.selector() == declared.selector()
+                    && x.matching() == declared.matching()), h.name() + " record " + declared);
+        }
     }
 
     @Test
     void theGroundTruthFileListsEveryScenario() {
         List<ExpectedDomain> file = io.mxray.lab.GroundTruth.read(lab.groundTruthFile());
-        assertEquals(scenarios().map(Scenario::expected).toList(), file);
+        assertEquals(Scenarios.catalogue().stream().map(Scenario::expected).toList(), file);
     }
 
     @Test
@@ -88,5 +187,16 @@ class DnsStageLabTest {
         var a = stage.resolve(new DomainTask("scan", "shared-a.test", null, 1)).toCompletableFuture().join();
         var b = stage.resolve(new DomainTask("scan", "shared-b.test", null, 2)).toCompletableFuture().join();
         assertEquals(a.result().probeKeys(), b.result().probeKeys());
+    }
+
+    @Test
+    void theShippedIanaAnchorDoesNotValidateTheLab() {
+        // the lab has its own root: with the Internet's anchor its answers cannot be secure
+        DnsConfig config = DnsConfig.defaults(lab.resolver()).withSmtpPort(lab.smtpPort());
+        try (Resolvers iana = Resolvers.create(config, Clock.systemUTC())) {
+            DnsResult r = iana.stage(config, Clock.systemUTC()).resolve(new DomainTask("scan", "tls-valid.test", null, 1))
+                    .toCompletableFuture().join().result();
+            assertTrue(r.mxDnssec() != DnssecStatus.SECURE, "got " + r.mxDnssec());
+        }
     }
 }

@@ -1,6 +1,10 @@
 package io.mxray.dns;
 
 import static io.mxray.dns.Answers.a;
+import static io.mxray.dns.Answers.bogus;
+import static io.mxray.dns.Answers.secure;
+import static io.mxray.dns.Answers.tlsa;
+import static io.mxray.dns.Answers.txt;
 import static io.mxray.dns.Answers.aaaa;
 import static io.mxray.dns.Answers.cname;
 import static io.mxray.dns.Answers.mx;
@@ -9,13 +13,17 @@ import static io.mxray.dns.Answers.rcode;
 import static io.mxray.dns.Answers.records;
 import static io.mxray.dns.Answers.timeout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DomainTask;
 import io.mxray.schema.LookupOutcome;
 import io.mxray.schema.MxHost;
+import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.ProbeRequest;
+import io.mxray.schema.TlsaLookup;
+import io.mxray.schema.TxtStatus;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,12 +38,33 @@ import org.xbill.DNS.Type;
 class DnsStageRulesTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-29T00:00:00Z"), ZoneOffset.UTC);
     private final ScriptedResolver dns = new ScriptedResolver();
-    private final DnsConfig config = new DnsConfig(new InetSocketAddress("127.0.0.1", 53), Duration.ofSeconds(1), 3,
-            Duration.ofMillis(1), 25, 3, 2);
+    private final DnsConfig config = DnsConfig.defaults(new InetSocketAddress("127.0.0.1", 53))
+            .withTimeout(Duration.ofSeconds(1), 3, Duration.ofMillis(1)).withLimits(3, 2, 100, 100);
 
     private DnsResolution resolve(String domain) {
-        return new DnsStage(config, dns, CLOCK).resolve(new DomainTask("s1", domain, null, 1)).toCompletableFuture()
-                .join();
+        // the scripted resolver stands for the validator; it also answers the CD re-fetch of bogus data
+        return new DnsStage(config, dns, dns, CLOCK).resolve(new DomainTask("s1", domain, null, 1))
+                .toCompletableFuture().join();
+    }
+
+    /** The DNS facts of a host without its DNSSEC facts, for the RFC 5321 tests. */
+    private static MxHost plain(MxHost h) {
+        return new MxHost(h.name(), h.preference(), h.addresses(), h.addressOutcome(), h.reason(), h.cnameChain());
+    }
+
+    private static List<MxHost> plain(List<MxHost> hosts) {
+        return hosts.stream().map(DnsStageRulesTest::plain).toList();
+    }
+
+    /** Answers "nothing here" to the policy TXT lookups of a domain. */
+    private void noPolicies(String domain) {
+        dns.on("_mta-sts." + domain + ".", Type.TXT, rcode(Rcode.NXDOMAIN))
+                .on("_smtp._tls." + domain + ".", Type.TXT, rcode(Rcode.NXDOMAIN));
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void policiesAreAbsentUnlessATestSaysOtherwise() {
+        noPolicies("example.org");
     }
 
     @Test
@@ -51,7 +80,7 @@ class DnsStageRulesTest {
         assertEquals(List.of(
                 new MxHost("mx1.example.org", 10, List.of("192.0.2.1", "2001:db8::1"), LookupOutcome.OK, null, List.of()),
                 new MxHost("mx2.example.org", 20, List.of("192.0.2.2"), LookupOutcome.OK, null, List.of())),
-                r.result().mxHosts());
+                plain(r.result().mxHosts()));
         assertEquals(List.of(ProbeRequest.of("s1", "192.0.2.1", 25, "mx1.example.org"),
                 ProbeRequest.of("s1", "2001:db8::1", 25, "mx1.example.org"),
                 ProbeRequest.of("s1", "192.0.2.2", 25, "mx2.example.org")), r.probes());
@@ -86,7 +115,7 @@ class DnsStageRulesTest {
         DnsResolution r = resolve("example.org");
         assertEquals(DnsOutcome.IMPLICIT_MX, r.result().outcome());
         assertEquals(List.of(new MxHost("example.org", 0, List.of("192.0.2.9"), LookupOutcome.OK, null, List.of())),
-                r.result().mxHosts());
+                plain(r.result().mxHosts()));
         assertEquals(1, r.probes().size());
     }
 
@@ -122,7 +151,7 @@ class DnsStageRulesTest {
                 .on("gone.example.org.", Type.AAAA, rcode(Rcode.NXDOMAIN));
         DnsResolution r = resolve("example.org");
         assertEquals(new MxHost("gone.example.org", 10, List.of(), LookupOutcome.NXDOMAIN, null, List.of()),
-                r.result().mxHosts().get(0));
+                plain(r.result().mxHosts().get(0)));
         assertEquals(List.of(), r.probes());
     }
 
@@ -131,7 +160,7 @@ class DnsStageRulesTest {
         dns.on("example.org.", Type.MX, timeout());
         DnsResult r = resolve("example.org").result();
         assertEquals(DnsOutcome.TIMEOUT, r.outcome());
-        assertEquals(3, dns.queries.get(), "three attempts");
+        assertEquals(3, dns.queries.get(), "three attempts, and no policy lookup for a domain that did not answer");
     }
 
     @Test
@@ -181,5 +210,175 @@ class DnsStageRulesTest {
         DnsResult r = resolve("example.org").result();
         assertEquals(1, r.mxHosts().size());
         assertEquals(10, r.mxHosts().get(0).preference());
+    }
+
+    // --- DNSSEC decisions (the scripted resolver plays the validator: AD for secure, EDE for bogus) ---
+
+    @Test
+    void aSecureMxAnswerIsSecureAndAnInsecureOneIsInsecure() {
+        dns.on("example.org.", Type.MX, secure(records(mx("example.org", 0, "."))));
+        assertEquals(DnssecStatus.SECURE, resolve("example.org").result().mxDnssec());
+        dns.on("example.net.", Type.MX, records(mx("example.net", 0, ".")));
+        noPolicies("example.net");
+        assertEquals(DnssecStatus.INSECURE, resolve("example.net").result().mxDnssec());
+    }
+
+    @Test
+    void aBogusMxAnswerIsRecordedWithItsReasonAndItsContentIsStillMeasured() {
+        dns.on("example.org.", Type.MX, bogus(7))
+                .on("example.org.", Type.MX, records(mx("example.org", 10, "mx.example.org"))) // the CD re-fetch
+                .on("mx.example.org.", Type.A, secure(records(a("mx.example.org", "192.0.2.1"))))
+                .on("mx.example.org.", Type.AAAA, secure(nodata()))
+                .on("_25._tcp.mx.example.org.", Type.TLSA, secure(rcode(Rcode.NXDOMAIN)));
+        DnsResolution r = resolve("example.org");
+        assertEquals(DnssecStatus.BOGUS, r.result().mxDnssec());
+        assertEquals("signature-expired", r.result().mxDnssecReason());
+        assertEquals(DnsOutcome.MX, r.result().outcome());
+        assertEquals(1, r.probes().size());
+    }
+
+    @Test
+    void tlsaIsLookedUpOnlyForHostsWithSecureAddresses() { // RFC 7672 2.2
+        dns.on("example.org.", Type.MX, secure(records(mx("example.org", 10, "safe.example.org"),
+                        mx("example.org", 20, "open.example.org"))))
+                .on("safe.example.org.", Type.A, secure(records(a("safe.example.org", "192.0.2.1"))))
+                .on("safe.example.org.", Type.AAAA, secure(nodata()))
+                .on("_25._tcp.safe.example.org.", Type.TLSA, secure(records(tlsa("_25._tcp.safe.example.org", 3, 1, 1,
+                        "ab".repeat(32)))))
+                .on("open.example.org.", Type.A, records(a("open.example.org", "192.0.2.2")))
+                .on("open.example.org.", Type.AAAA, nodata());
+        DnsResolution r = resolve("example.org");
+        TlsaLookup safe = r.result().mxHosts().get(0).tlsa();
+        assertEquals("looked-up", safe.decision());
+        assertEquals("safe.example.org", safe.base());
+        assertEquals(DnssecStatus.SECURE, safe.dnssec());
+        assertTrue(safe.hasUsableSecureRecords());
+        assertEquals("skipped-address-insecure", r.result().mxHosts().get(1).tlsa().decision());
+        assertEquals(null, r.result().mxHosts().get(1).tlsa().outcome());
+        // the probe of the DANE host carries its TLSA set; the other none
+        assertEquals(safe, r.probes().get(0).tlsa());
+        assertEquals(null, r.probes().get(1).tlsa());
+    }
+
+    @Test
+    void underAnInsecureMxTheHostsSecureTlsaIsStillLookedUpAndThatIsSaid() {
+        dns.on("example.org.", Type.MX, records(mx("example.org", 10, "mx.provider.example")))
+                .on("mx.provider.example.", Type.A, secure(records(a("mx.provider.example", "192.0.2.1"))))
+                .on("mx.provider.example.", Type.AAAA, secure(nodata()))
+                .on("_25._tcp.mx.provider.example.", Type.TLSA, secure(rcode(Rcode.NXDOMAIN)));
+        MxHost h = resolve("example.org").result().mxHosts().get(0);
+        assertEquals("looked-up-mx-insecure", h.tlsa().decision());
+        assertEquals(LookupOutcome.NXDOMAIN, h.tlsa().outcome());
+    }
+
+    @Test
+    void afterASecureCnameTheExpandedNameIsTheFirstTlsaBase() { // RFC 7672 2.2.2
+        dns.on("example.org.", Type.MX, secure(records(mx("example.org", 10, "mx.example.org"))))
+                .on("mx.example.org.", Type.A, secure(records(cname("mx.example.org", "in.provider.example"),
+                        a("in.provider.example", "192.0.2.5"))))
+                .on("mx.example.org.", Type.AAAA, secure(records(cname("mx.example.org", "in.provider.example"))))
+                .on("_25._tcp.in.provider.example.", Type.TLSA, secure(records(tlsa("_25._tcp.in.provider.example",
+                        3, 1, 1, "cd".repeat(32)))));
+        DnsResolution r = resolve("example.org");
+        TlsaLookup t = r.result().mxHosts().get(0).tlsa();
+        assertEquals("in.provider.example", t.base());
+        assertEquals("in.provider.example", r.probes().get(0).sni(), "the TLSA base domain is the SNI name");
+        assertEquals("mx.example.org", r.probes().get(0).mxHost());
+    }
+
+    @Test
+    void withoutTlsaAtTheExpandedNameTheOriginalNameIsTried() {
+        dns.on("example.org.", Type.MX, secure(records(mx("example.org", 10, "mx.example.org"))))
+                .on("mx.example.org.", Type.A, secure(records(cname("mx.example.org", "in.provider.example"),
+                        a("in.provider.example", "192.0.2.5"))))
+                .on("mx.example.org.", Type.AAAA, secure(records(cname("mx.example.org", "in.provider.example"))))
+                .on("_25._tcp.in.provider.example.", Type.TLSA, secure(rcode(Rcode.NXDOMAIN)))
+                .on("_25._tcp.mx.example.org.", Type.TLSA, secure(records(tlsa("_25._tcp.mx.example.org", 3, 1, 1,
+                        "ef".repeat(32)))));
+        TlsaLookup t = resolve("example.org").result().mxHosts().get(0).tlsa();
+        assertEquals("mx.example.org", t.base());
+        assertEquals(1, t.records().size());
+    }
+
+    @Test
+    void aBogusTlsaLookupIsAFailureNeverNoTlsa() {
+        dns.on("example.org.", Type.MX, secure(records(mx("example.org", 10, "mx.example.org"))))
+                .on("mx.example.org.", Type.A, secure(records(a("mx.example.org", "192.0.2.1"))))
+                .on("mx.example.org.", Type.AAAA, secure(nodata()))
+                .on("_25._tcp.mx.example.org.", Type.TLSA, bogus(6))
+                .on("_25._tcp.mx.example.org.", Type.TLSA, records(tlsa("_25._tcp.mx.example.org", 3, 1, 1,
+                        "ab".repeat(32))));
+        TlsaLookup t = resolve("example.org").result().mxHosts().get(0).tlsa();
+        assertEquals(DnssecStatus.BOGUS, t.dnssec());
+        assertEquals("dnssec-bogus", t.reason());
+        assertTrue(t.failed(), "a DANE sender defers");
+        assertTrue(!t.hasUsableSecureRecords());
+    }
+
+    @Test
+    void aTlsaLookupThatTimesOutIsAFailure() {
+        dns.on("example.org.", Type.MX, secure(records(mx("example.org", 10, "mx.example.org"))))
+                .on("mx.example.org.", Type.A, secure(records(a("mx.example.org", "192.0.2.1"))))
+                .on("mx.example.org.", Type.AAAA, secure(nodata()))
+                .on("_25._tcp.mx.example.org.", Type.TLSA, timeout());
+        TlsaLookup t = resolve("example.org").result().mxHosts().get(0).tlsa();
+        assertEquals(LookupOutcome.TIMEOUT, t.outcome());
+        assertTrue(t.failed());
+    }
+
+    @Test
+    void policyRecordsAreParsed() {
+        dns.on("example.com.", Type.MX, records(mx("example.com", 0, ".")))
+                .on("_mta-sts.example.com.", Type.TXT, records(txt("_mta-sts.example.com", "v=STSv1; id=20260101")))
+                .on("_smtp._tls.example.com.", Type.TXT, records(txt("_smtp._tls.example.com", "v=TLSRPTv1;")));
+        var r = resolve("example.com").result();
+        assertEquals(TxtStatus.VALID, r.mtaSts().status());
+        assertEquals("20260101", r.mtaSts().id());
+        assertEquals(TxtStatus.MALFORMED, r.tlsRpt().status());
+        assertEquals("rua-missing", r.tlsRpt().reason());
+    }
+
+    @Test
+    void aFailedPolicyLookupIsNotNoPolicy() {
+        dns.on("example.com.", Type.MX, records(mx("example.com", 0, ".")))
+                .on("_mta-sts.example.com.", Type.TXT, rcode(Rcode.SERVFAIL))
+                .on("_smtp._tls.example.com.", Type.TXT, bogus(10));
+        var r = resolve("example.com").result();
+        assertEquals(TxtStatus.LOOKUP_FAILED, r.mtaSts().status());
+        assertEquals(TxtStatus.LOOKUP_FAILED, r.tlsRpt().status());
+        assertEquals("bogus:rrsigs-missing", r.tlsRpt().reason());
+    }
+
+    @Test
+    void theLookupBudgetBoundsADomain() {
+        DnsConfig tight = config.withLimits(16, 2, 100, 3);
+        dns.on("example.org.", Type.MX, records(mx("example.org", 10, "a.example.org"), mx("example.org", 20, "b.example.org")))
+                .on("a.example.org.", Type.A, records(a("a.example.org", "192.0.2.1")))
+                .on("a.example.org.", Type.AAAA, nodata())
+                .on("b.example.org.", Type.A, records(a("b.example.org", "192.0.2.2")))
+                .on("b.example.org.", Type.AAAA, nodata());
+        var r = new DnsStage(tight, dns, dns, CLOCK).resolve(new DomainTask("s1", "example.org", null, 1))
+                .toCompletableFuture().join().result();
+        assertEquals(3, r.lookups());
+        assertTrue(r.mxHosts().stream().anyMatch(h -> "lookup-budget-exceeded".equals(h.reason())
+                || h.addressOutcome() == LookupOutcome.ERROR) || r.mtaSts().status() == TxtStatus.LOOKUP_FAILED);
+    }
+
+    @Test
+    void aSharedHostIsResolvedOncePerScan() {
+        var stage = new DnsStage(config, dns, dns, CLOCK);
+        for (String d : List.of("a.example", "b.example")) {
+            dns.on(d + ".", Type.MX, records(mx(d, 10, "mx.provider.example")));
+            noPolicies(d);
+        }
+        dns.on("mx.provider.example.", Type.A, records(a("mx.provider.example", "192.0.2.1")))
+                .on("mx.provider.example.", Type.AAAA, nodata());
+        stage.resolve(new DomainTask("s1", "a.example", null, 1)).toCompletableFuture().join();
+        int after = dns.queries.get();
+        var b = stage.resolve(new DomainTask("s1", "b.example", null, 2)).toCompletableFuture().join();
+        assertEquals(3, dns.queries.get() - after, "MX and two policy lookups; the host came from the cache");
+        assertEquals(List.of("192.0.2.1"), b.result().mxHosts().get(0).addresses());
+        stage.resolve(new DomainTask("s2", "b.example", null, 2)).toCompletableFuture().join();
+        assertEquals(3 + 5, dns.queries.get() - after, "another scan resolves the host again");
     }
 }

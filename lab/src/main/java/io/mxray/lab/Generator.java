@@ -12,6 +12,7 @@ import io.mxray.schema.DaneStatus;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.Level;
+import io.mxray.schema.TxtStatus;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -84,8 +85,13 @@ public final class Generator {
             for (Scenario.Mx m : mx) {
                 zones.add(hostZone(m.host().name()));
             }
-            out.add(new Scenario("gen-" + j, "generated", "generated domain " + j + " (seed " + seed + ")", domain,
-                    zones, Scenario.Mail.MX, DnsOutcome.MX, signed ? DnssecStatus.SECURE : DnssecStatus.INSECURE, mx));
+            Scenario s = new Scenario("gen-" + j, "generated", "generated domain " + j + " (seed " + seed + ")", domain,
+                    zones, Scenario.Mail.MX, DnsOutcome.MX, signed ? DnssecStatus.SECURE : DnssecStatus.INSECURE, mx);
+            if (j % 10 == 4) { // a tenth publish MTA-STS and TLS-RPT
+                s = s.withPolicies(new Scenario.Policies(List.of("v=STSv1; id=gen" + j), TxtStatus.VALID,
+                        List.of("v=TLSRPTv1; rua=mailto:tlsrpt@" + domain), TxtStatus.VALID));
+            }
+            out.add(s);
         }
         return out;
     }

@@ -168,7 +168,8 @@ public final class Lab implements AutoCloseable {
                 }
                 InetAddress ip = InetAddress.getByName(s.ip);
                 if (port == 0) {
-                    port = choosePort(ip);
+                    boolean v6 = servers.values().stream().anyMatch(x -> "::1".equals(x.ip));
+                    port = choosePort(ip, v6);
                 }
                 if (!s.spec.server().listening()) {
                     assertNothingListens(ip, port);
@@ -290,6 +291,12 @@ public final class Lab implements AutoCloseable {
                     // implicit: the address comes with the host below; none: the name does not exist
                 }
             }
+            for (String t : sc.policies().mtaStsTxt()) {
+                b.record(new org.xbill.DNS.TXTRecord(name("_mta-sts." + sc.domain()), DClass.IN, TTL, t));
+            }
+            for (String t : sc.policies().tlsRptTxt()) {
+                b.record(new org.xbill.DNS.TXTRecord(name("_smtp._tls." + sc.domain()), DClass.IN, TTL, t));
+            }
             for (Scenario.Mx m : sc.mx()) {
                 HostSpec h = m.host();
                 if (!done.add(h.name())) {
@@ -335,14 +342,32 @@ public final class Lab implements AutoCloseable {
         return -1;
     }
 
-    /** Port 25 when this process may bind it, else a free high port. */
-    private static int choosePort(InetAddress ip) throws IOException {
-        try (ServerSocket probe = new ServerSocket(25, 1, ip)) {
-            return probe.getLocalPort();
-        } catch (BindException e) {
-            try (ServerSocket s = new ServerSocket(0, 1, ip)) {
-                return s.getLocalPort();
+    /**
+     * Port 25 when this process may bind it, else a free high port. With an IPv6 host the port
+     * must also be free on ::1, the one IPv6 loopback address that every lab shares.
+     */
+    private static int choosePort(InetAddress ip, boolean alsoV6) throws IOException {
+        InetAddress v6 = InetAddress.getByName("::1");
+        if (bindable(ip, 25) && (!alsoV6 || bindable(v6, 25))) {
+            return 25;
+        }
+        for (int attempt = 0; attempt < 20; attempt++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 1, alsoV6 ? v6 : ip)) {
+                port = s.getLocalPort();
             }
+            if (bindable(ip, port) && (!alsoV6 || bindable(v6, port))) {
+                return port;
+            }
+        }
+        throw new IOException("no port is free on both " + ip.getHostAddress() + " and ::1");
+    }
+
+    private static boolean bindable(InetAddress ip, int port) {
+        try (ServerSocket probe = new ServerSocket(port, 1, ip)) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

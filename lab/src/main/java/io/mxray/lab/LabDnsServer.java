@@ -8,6 +8,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -35,6 +36,8 @@ import org.xbill.DNS.Message;
  */
 public final class LabDnsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LabDnsServer.class);
+    /** Linux caps it at net.core.rmem_max (4 MB here). */
+    static final int UDP_BUFFER = 4 << 20;
 
     private final LabAuthority authority;
     private final Channel udp;
@@ -74,7 +77,10 @@ public final class LabDnsServer implements AutoCloseable {
                         }
                     }).bind(bind).syncUninterruptibly().channel();
             InetSocketAddress bound = (InetSocketAddress) tcp.localAddress();
+            // a scanner sends thousands of queries at once; the kernel counts about 1 KB per datagram
+            // against the receive buffer, so the default 208 KB drops bursts (as a real resolver's would)
             Channel udp = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                    .option(ChannelOption.SO_RCVBUF, UDP_BUFFER).option(ChannelOption.SO_SNDBUF, UDP_BUFFER)
                     .handler(new UdpHandler(responder)).bind(bound).syncUninterruptibly().channel();
             return new LabDnsServer(authority, udp, tcp, bound, answering);
         } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import io.mxray.lab.dns.ZoneSpec;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.Level;
+import io.mxray.schema.TxtStatus;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,7 +21,32 @@ import java.util.Objects;
  * @param mxDnssec the declared DNSSEC status of the MX answer
  */
 public record Scenario(String name, String family, String description, String domain, List<ZoneSpec> zones,
-                       Mail mail, DnsOutcome dnsOutcome, DnssecStatus mxDnssec, List<Mx> mx) {
+                       Mail mail, DnsOutcome dnsOutcome, DnssecStatus mxDnssec, List<Mx> mx, Policies policies) {
+
+    /**
+     * The policy TXT records a domain publishes and their declared reading.
+     *
+     * @param mtaStsTxt the TXT records at {@code _mta-sts.<domain>}
+     * @param tlsRptTxt the TXT records at {@code _smtp._tls.<domain>}
+     */
+    public record Policies(List<String> mtaStsTxt, TxtStatus mtaSts, List<String> tlsRptTxt, TxtStatus tlsRpt) {
+        public Policies {
+            mtaStsTxt = List.copyOf(mtaStsTxt);
+            tlsRptTxt = List.copyOf(tlsRptTxt);
+        }
+
+        public static final Policies NONE = new Policies(List.of(), TxtStatus.NONE, List.of(), TxtStatus.NONE);
+    }
+
+    /** A scenario without policy records. */
+    public Scenario(String name, String family, String description, String domain, List<ZoneSpec> zones, Mail mail,
+                    DnsOutcome dnsOutcome, DnssecStatus mxDnssec, List<Mx> mx) {
+        this(name, family, description, domain, zones, mail, dnsOutcome, mxDnssec, mx, Policies.NONE);
+    }
+
+    public Scenario withPolicies(Policies p) {
+        return new Scenario(name, family, description, domain, zones, mail, dnsOutcome, mxDnssec, mx, p);
+    }
 
     /** How a domain publishes where its mail goes. */
     public enum Mail {
@@ -55,6 +81,10 @@ public record Scenario(String name, String family, String description, String do
         }
         Level worst = hosts.stream().map(ExpectedHost::level).min(Comparator.comparingInt(Level::rank)).orElse(null);
         Level best = hosts.stream().map(ExpectedHost::level).max(Comparator.comparingInt(Level::rank)).orElse(null);
-        return new ExpectedDomain(domain, name, family, description, dnsOutcome, mxDnssec, hosts, worst, best);
+        // a domain that does not resolve has its policy records looked up by nobody
+        boolean looked = dnsOutcome != DnsOutcome.NXDOMAIN && dnsOutcome != DnsOutcome.SERVFAIL
+                && dnsOutcome != DnsOutcome.TIMEOUT && dnsOutcome != DnsOutcome.ERROR;
+        return new ExpectedDomain(domain, name, family, description, dnsOutcome, mxDnssec, hosts, worst, best,
+                looked ? policies.mtaSts() : null, looked ? policies.tlsRpt() : null);
     }
 }

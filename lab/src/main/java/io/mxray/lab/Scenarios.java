@@ -33,6 +33,7 @@ import io.mxray.lab.dns.ZoneSpec;
 import io.mxray.lab.dns.ZoneSpec.Security;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnssecStatus;
+import io.mxray.schema.TxtStatus;
 import java.util.ArrayList;
 import java.util.List;
 import org.xbill.DNS.Type;
@@ -92,6 +93,7 @@ public final class Scenarios {
         all.addAll(dane());
         all.addAll(behaviour());
         all.addAll(sharing());
+        all.addAll(policies());
         return all;
     }
 
@@ -283,6 +285,22 @@ public final class Scenarios {
                 single("close-mid-handshake", "behaviour", "accepts STARTTLS, reads the ClientHello and hangs up",
                         host("mx.close-mid-handshake.test", starttls(CertSpec.LAB_CA_VALID)
                                 .behaving(Behavior.CLOSE_MID_HANDSHAKE), TLS_FAILED, null, "handshake-failed")));
+    }
+
+    static List<Scenario> policies() {
+        return List.of(
+                single("mta-sts-valid", "policy", "valid MTA-STS and TLS-RPT records", verified("mx.mta-sts-valid.test"))
+                        .withPolicies(new Scenario.Policies(List.of("v=STSv1; id=20261129T000000;"), TxtStatus.VALID,
+                                List.of("v=TLSRPTv1; rua=mailto:tlsrpt@mta-sts-valid.test"), TxtStatus.VALID)),
+                single("mta-sts-malformed", "policy", "MTA-STS id with a space, TLS-RPT with an ftp: URI",
+                        verified("mx.mta-sts-malformed.test"))
+                        .withPolicies(new Scenario.Policies(List.of("v=STSv1; id=not valid"), TxtStatus.MALFORMED,
+                                List.of("v=TLSRPTv1; rua=ftp://reports.mta-sts-malformed.test"), TxtStatus.MALFORMED)),
+                zoned("mta-sts-multiple", "policy", "two MTA-STS records (RFC 8461: no policy), in an unsigned zone",
+                        "mta-sts-multiple.test", List.of(ZoneSpec.of("mta-sts-multiple.test", Security.UNSIGNED)), INSECURE,
+                        mx(10, verified("mx.mta-sts-multiple.test").expecting(e -> e.dnssec(INSECURE))))
+                        .withPolicies(new Scenario.Policies(List.of("v=STSv1; id=first", "v=STSv1; id=second",
+                                "unrelated=text"), TxtStatus.MULTIPLE, List.of(), TxtStatus.NONE)));
     }
 
     static List<Scenario> sharing() {

@@ -8,11 +8,18 @@ import java.util.Objects;
  * Everything the DNS stage learned about one domain: exactly one per domain task, failures
  * included. Topic key: the domain key.
  *
- * @param probeKeys the probes whose results complete this domain (one per distinct IP and MX
- *                  host name), in MX preference order
+ * @param probeKeys the probes whose results complete this domain (one per distinct IP, MX host
+ *                  name and TLSA set), in MX preference order
+ * @param mxDnssec  DNSSEC status of the MX answer (or of its denial); null if not validated
+ * @param mxDnssecReason the validator's reason when bogus
+ * @param mtaSts    the MTA-STS TXT record, null when not looked up (no mail hosts)
+ * @param tlsRpt    the TLS-RPT TXT record, null when not looked up
+ * @param lookups   DNS queries this domain took (validation queries excluded)
  */
 public record DnsResult(String scanId, String domain, Long rank, DnsOutcome outcome, String reason,
-                        List<MxHost> mxHosts, List<String> probeKeys, Instant resolvedAt, long elapsedMs) {
+                        List<MxHost> mxHosts, List<String> probeKeys, Instant resolvedAt, long elapsedMs,
+                        DnssecStatus mxDnssec, String mxDnssecReason, MtaStsTxt mtaSts, TlsRptTxt tlsRpt,
+                        int lookups) {
     public DnsResult {
         Objects.requireNonNull(scanId, "scanId");
         Objects.requireNonNull(domain, "domain");
@@ -20,6 +27,12 @@ public record DnsResult(String scanId, String domain, Long rank, DnsOutcome outc
         Objects.requireNonNull(resolvedAt, "resolvedAt");
         mxHosts = List.copyOf(mxHosts);
         probeKeys = List.copyOf(probeKeys);
+    }
+
+    /** Without DNSSEC and policy facts (tests and older messages). */
+    public DnsResult(String scanId, String domain, Long rank, DnsOutcome outcome, String reason, List<MxHost> mxHosts,
+                     List<String> probeKeys, Instant resolvedAt, long elapsedMs) {
+        this(scanId, domain, rank, outcome, reason, mxHosts, probeKeys, resolvedAt, elapsedMs, null, null, null, null, 0);
     }
 
     public String key() {

@@ -13,13 +13,22 @@ import java.util.Objects;
  */
 public record DomainResult(String scanId, String domain, Long rank, DnsOutcome dnsOutcome, String dnsReason,
                            List<MxHostVerdict> mxHosts, Level worstLevel, Level bestLevel,
-                           StarttlsCoverage starttls, Instant finalizedAt) {
+                           StarttlsCoverage starttls, Instant finalizedAt, DnssecStatus mxDnssec,
+                           String mxDnssecReason, MtaStsTxt mtaSts, TlsRptTxt tlsRpt, int dnsLookups) {
     public DomainResult {
         Objects.requireNonNull(scanId, "scanId");
         Objects.requireNonNull(domain, "domain");
         Objects.requireNonNull(dnsOutcome, "dnsOutcome");
         Objects.requireNonNull(starttls, "starttls");
         mxHosts = List.copyOf(mxHosts);
+    }
+
+    /** Without DNS facts (tests). */
+    public DomainResult(String scanId, String domain, Long rank, DnsOutcome dnsOutcome, String dnsReason,
+                        List<MxHostVerdict> mxHosts, Level worstLevel, Level bestLevel, StarttlsCoverage starttls,
+                        Instant finalizedAt) {
+        this(scanId, domain, rank, dnsOutcome, dnsReason, mxHosts, worstLevel, bestLevel, starttls, finalizedAt, null,
+                null, null, null, 0);
     }
 
     public String key() {

@@ -20,4 +20,29 @@ public final class Keys {
     public static String probeKey(String scanId, String ip, int port, String mxHost) {
         return scanId + "|" + ip + "|" + port + "|" + mxHost;
     }
+
+    /**
+     * One probe per scan and (IP, port, MX host name, TLSA base and set): two names, or two TLSA
+     * sets, never share a DANE verdict. Without a TLSA lookup the key is the one above.
+     */
+    public static String probeKey(String scanId, String ip, int port, String mxHost, TlsaLookup tlsa) {
+        String base = probeKey(scanId, ip, port, mxHost);
+        if (tlsa == null || !tlsa.lookedUp()) {
+            return base;
+        }
+        StringBuilder set = new StringBuilder(tlsa.base()).append('|').append(tlsa.dnssec()).append('|')
+                .append(tlsa.outcome());
+        tlsa.records().stream().map(r -> r.usage() + " " + r.selector() + " " + r.matching() + " " + r.data()).sorted()
+                .forEach(r -> set.append('|').append(r));
+        return base + "|tlsa:" + sha256(set.toString()).substring(0, 16);
+    }
+
+    private static String sha256(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

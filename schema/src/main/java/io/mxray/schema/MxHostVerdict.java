@@ -3,9 +3,17 @@ package io.mxray.schema;
 /**
  * The verdict for one MX host address of a domain, as the aggregator assembles it.
  *
- * @param ip       the address probed, or null when the host had no usable address
- * @param outcome  the probe outcome key, or the address lookup failure (for example {@code no-address})
+ * @param ip            the address probed, or null when the host had no usable address
+ * @param outcome       the probe outcome key, or the address lookup failure (for example {@code no-address})
+ * @param addressDnssec DNSSEC status of the host's address records
+ * @param tlsa          the host's TLSA lookup (what DANE would use), or null
  */
 public record MxHostVerdict(String mxHost, int preference, String ip, Level level, CertType certType,
-                            String outcome, String reason) {
+                            String outcome, String reason, DnssecStatus addressDnssec, TlsaLookup tlsa) {
+
+    /** Without DNS facts (tests). */
+    public MxHostVerdict(String mxHost, int preference, String ip, Level level, CertType certType, String outcome,
+                         String reason) {
+        this(mxHost, preference, ip, level, certType, outcome, reason, null, null);
+    }
 }

@@ -23,6 +23,9 @@ class GoldenJsonTest {
     private static final ObjectMapper MAPPER = Json.mapper();
     private static final String SCAN = "20261129T032500Z-7f3a";
     private static final String KEY = SCAN + "|192.0.2.25|25|mx1.example.org";
+    private static final TlsaLookup TLSA = new TlsaLookup("looked-up", "mx1.example.org", LookupOutcome.OK,
+            DnssecStatus.SECURE, null, List.of(TlsaRecord.of(3, 1, 1,
+            "8CB0FC6C527506A053F4F14C8464BEBBD6DEDE2738D11468DD953D7D6A3021F1")));
 
     record Case(String fixture, Class<?> type, Object expected) {
         @Override
@@ -40,11 +43,17 @@ class GoldenJsonTest {
                         "invalid-character", "contains whitespace or a control character")),
                 new Case("dns-result.json", DnsResult.class, new DnsResult(SCAN, "example.org", 17L, DnsOutcome.MX, null,
                         List.of(new MxHost("mx1.example.org", 10, List.of("192.0.2.25", "2001:db8::25"),
-                                        LookupOutcome.OK, null, List.of()),
+                                        LookupOutcome.OK, null, List.of(), DnssecStatus.SECURE, null, TLSA),
                                 new MxHost("mx2.example.org", 20, List.of(), LookupOutcome.NXDOMAIN, null,
-                                        List.of("mail.example.net"))),
-                        List.of(KEY, SCAN + "|2001:db8::25|25|mx1.example.org"),
-                        Instant.parse("2026-11-29T03:25:01.250Z"), 42)),
+                                        List.of("mail.example.net"), DnssecStatus.INSECURE, null, null)),
+                        List.of(KEY + "|tlsa:0877417985abb323", SCAN + "|2001:db8::25|25|mx1.example.org|tlsa:0877417985abb323"),
+                        Instant.parse("2026-11-29T03:25:01.250Z"), 42, DnssecStatus.SECURE, null,
+                        new MtaStsTxt(TxtStatus.VALID, "20261129T000000", null, DnssecStatus.SECURE,
+                                List.of("v=STSv1; id=20261129T000000")),
+                        new TlsRptTxt(TxtStatus.MALFORMED, List.of(), "rua-missing", DnssecStatus.SECURE,
+                                List.of("v=TLSRPTv1;")), 7)),
+                new Case("probe-request-tlsa.json", ProbeRequest.class, ProbeRequest.of(SCAN, "192.0.2.25", 25,
+                        "mx1.example.org", TLSA)),
                 new Case("probe-request.json", ProbeRequest.class, ProbeRequest.of(SCAN, "192.0.2.25", 25,
                         "mx1.example.org")),
                 new Case("probe-result.json", ProbeResult.class, new ProbeResult(SCAN, KEY, "192.0.2.25", 25,
@@ -56,10 +65,15 @@ class GoldenJsonTest {
                 new Case("domain-result.json", DomainResult.class, new DomainResult(SCAN, "example.org", 17L,
                         DnsOutcome.MX, null, List.of(
                         new MxHostVerdict("mx1.example.org", 10, "192.0.2.25", Level.TRUSTED,
-                                CertType.CA_NAME_MISMATCH, "tls-established", "name-mismatch"),
+                                CertType.CA_NAME_MISMATCH, "tls-established", "name-mismatch", DnssecStatus.SECURE,
+                                new TlsaLookup("looked-up", "mx1.example.org", LookupOutcome.NXDOMAIN,
+                                        DnssecStatus.SECURE, null, List.of())),
                         new MxHostVerdict("mx2.example.org", 20, null, Level.UNREACHABLE, null, "no-address",
-                                "nxdomain")),
-                        Level.UNREACHABLE, Level.TRUSTED, StarttlsCoverage.ALL, Instant.parse("2026-11-29T03:25:03Z"))));
+                                "nxdomain", DnssecStatus.INSECURE, null)),
+                        Level.UNREACHABLE, Level.TRUSTED, StarttlsCoverage.ALL, Instant.parse("2026-11-29T03:25:03Z"),
+                        DnssecStatus.SECURE, null, new MtaStsTxt(TxtStatus.NONE, null, null, DnssecStatus.SECURE, List.of()),
+                        new TlsRptTxt(TxtStatus.VALID, List.of("mailto:tlsrpt@example.org"), null, DnssecStatus.SECURE,
+                                List.of("v=TLSRPTv1; rua=mailto:tlsrpt@example.org")), 6)));
     }
 
     @ParameterizedTest
@@ -100,6 +114,27 @@ class GoldenJsonTest {
     void garbageIsASerializationError() {
         var serde = new JsonSerde<>(ProbeResult.class);
         assertThrows(SerializationException.class, () -> serde.deserialize("t", new byte[] {(byte) 0xff, 0, 1}));
+    }
+
+    @Test
+    void theTlsaSetIsPartOfTheProbeKey() {
+        // the key in the fixture is what Keys computes: a change would re-key every probe of a scan
+        assertEquals(KEY + "|tlsa:0877417985abb323", Keys.probeKey(SCAN, "192.0.2.25", 25, "mx1.example.org", TLSA));
+        assertEquals(KEY, Keys.probeKey(SCAN, "192.0.2.25", 25, "mx1.example.org", null));
+    }
+
+    @Test
+    void tlsaRecordsAreClassifiedAsRfc7672Says() {
+        String sha256 = "ab".repeat(32);
+        assertEquals(true, TlsaRecord.of(3, 1, 1, sha256).usable());
+        assertEquals(true, TlsaRecord.of(2, 0, 2, "ab".repeat(64)).usable());
+        assertEquals(true, TlsaRecord.of(3, 1, 0, "3059").usable());
+        assertEquals("usage-pkix-ta", TlsaRecord.of(0, 0, 1, sha256).unusableReason());
+        assertEquals("usage-pkix-ee", TlsaRecord.of(1, 1, 1, sha256).unusableReason());
+        assertEquals("usage-unknown", TlsaRecord.of(4, 1, 1, sha256).unusableReason());
+        assertEquals("selector-unknown", TlsaRecord.of(3, 2, 1, sha256).unusableReason());
+        assertEquals("matching-unknown", TlsaRecord.of(3, 1, 3, sha256).unusableReason());
+        assertEquals("digest-length", TlsaRecord.of(3, 1, 1, "abcd").unusableReason());
     }
 
     @Test

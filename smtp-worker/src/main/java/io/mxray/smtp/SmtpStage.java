@@ -102,8 +102,10 @@ public final class SmtpStage implements AutoCloseable {
         CompletableFuture<ProbeSession.Record> decided = new CompletableFuture<>();
         ProbeSession.Record record = new ProbeSession.Record();
         record.startNanos = System.nanoTime();
-        ProbeSession session = new ProbeSession(record, config, request.mxHost(),
-                () -> tls.newEngine(io.netty.buffer.ByteBufAllocator.DEFAULT, request.mxHost(), request.port()),
+        // SNI: the TLSA base domain when DANE applies, else the MX host name (RFC 7672 section 8.1)
+        String sni = request.sni();
+        ProbeSession session = new ProbeSession(record, config, sni,
+                () -> tls.newEngine(io.netty.buffer.ByteBufAllocator.DEFAULT, sni, request.port()),
                 decided::complete);
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
@@ -176,7 +178,7 @@ public final class SmtpStage implements AutoCloseable {
             certType = j.certType();
             decidedBy = j.decidedBy();
             reason = j.reason();
-            session = new TlsSession(r.protocol, r.cipher, request.mxHost(), der(chain));
+            session = new TlsSession(r.protocol, r.cipher, request.sni(), der(chain));
         } else {
             level = Levels.withoutTls(r.outcome, r.failedAt);
             decidedBy = r.outcome.key();

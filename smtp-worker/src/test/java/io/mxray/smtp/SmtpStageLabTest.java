@@ -145,7 +145,7 @@ class SmtpStageLabTest {
 
     @Test
     void theScenarioCatalogueHasEveryFamily() {
-        assertEquals(java.util.Set.of("dns", "mx", "tls", "dane", "behaviour", "sharing"),
+        assertEquals(java.util.Set.of("dns", "mx", "tls", "dane", "behaviour", "sharing", "policy"),
                 Scenarios.catalogue().stream().map(Scenario::family).collect(java.util.stream.Collectors.toSet()));
     }
 }

@@ -1,0 +1,19 @@
+package io.mxray.runtime;
+
+/** Process-wide settings every mxray entry point makes first, before any library starts threads. */
+public final class Jvm {
+    private Jvm() {
+    }
+
+    /**
+     * With fewer than two common-pool threads (a 2-core machine), CompletableFuture runs every
+     * async step on a new thread; dnsjava's validator is made of such steps. Must run before
+     * anything touches ForkJoinPool.
+     */
+    public static void prepare() {
+        String key = "java.util.concurrent.ForkJoinPool.common.parallelism";
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
+        }
+    }
+}
