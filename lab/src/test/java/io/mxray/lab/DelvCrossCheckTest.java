@@ -25,7 +25,7 @@ class DelvCrossCheckTest {
 
     @BeforeAll
     static void start() throws Exception {
-        ReferenceTool.require("delv", "bind9-dnsutils");
+        Delv.require();
         List<Scenario> all = new ArrayList<>(Scenarios.catalogue());
         all.addAll(GENERATED);
         lab = Lab.start(LabConfig.defaults(Files.createTempDirectory("lab")).withScenarios(all));
@@ -38,23 +38,8 @@ class DelvCrossCheckTest {
         }
     }
 
-    /** What delv concluded, from its final status line (RFC 4035 terms). */
     static DnssecStatus delv(String name, String type) {
-        String out = ReferenceTool.run(List.of("delv", "@" + lab.resolver().getAddress().getHostAddress(),
-                "-p", String.valueOf(lab.resolver().getPort()), "-a",
-                lab.dir().resolve("trust-anchors.conf").toString(), "+root=.", name, type), null, 30);
-        for (String line : out.lines().toList()) {
-            if (line.equals("; fully validated") || line.equals("; negative response, fully validated")) {
-                return DnssecStatus.SECURE;
-            }
-            if (line.equals("; unsigned answer") || line.equals("; negative response, unsigned answer")) {
-                return DnssecStatus.INSECURE;
-            }
-        }
-        if (out.contains(";; resolution failed:")) {
-            return DnssecStatus.BOGUS;
-        }
-        throw new AssertionError("delv " + name + " " + type + " said nothing conclusive:\n" + out);
+        return Delv.status(lab, name, type);
     }
 
     record Check(String what, String name, String type, DnssecStatus expected) {

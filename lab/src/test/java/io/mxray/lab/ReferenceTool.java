@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Assumptions;
  * skipped with the package to install, unless MXRAY_REQUIRE_CROSSCHECK is set (CI sets it, after
  * installing the tools), in which case a missing tool fails the test.
  */
-final class ReferenceTool {
+public final class ReferenceTool {
     private ReferenceTool() {
     }
 
-    static void require(String tool, String debianPackage) {
+    public static void require(String tool, String debianPackage) {
         boolean present = Files.isExecutable(Path.of("/usr/bin", tool));
         if (!present) {
             String why = tool + " is not installed (apt-get install " + debianPackage + "): the cross-check needs it";
@@ -31,7 +31,7 @@ final class ReferenceTool {
     }
 
     /** Runs a command, returns stdout and stderr together. */
-    static String run(List<String> command, byte[] stdin, int timeoutSeconds) {
+    public static String run(List<String> command, byte[] stdin, int timeoutSeconds) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             if (stdin != null) {
