@@ -58,6 +58,7 @@ public final class DnsStage {
     private final DnsConfig config;
     private final Lookups lookups;
     private final Clock clock;
+    private final java.util.function.Function<Name, CompletableFuture<Void>> prepare;
     private final Map<String, Map<String, CompletableFuture<HostFacts>>> hostCache = new LinkedHashMap<>(16, 0.75f,
             true) {
         @Override
@@ -76,9 +77,18 @@ public final class DnsStage {
      * @param direct   the non-validating resolver below it (content of bogus answers), or null
      */
     public DnsStage(DnsConfig config, Resolver resolver, Resolver direct, Clock clock) {
+        this(config, resolver, direct, clock, name -> CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * @param prepare run before a domain's lookups (the validator's per-TLD anchors), may do nothing
+     */
+    public DnsStage(DnsConfig config, Resolver resolver, Resolver direct, Clock clock,
+                    java.util.function.Function<Name, CompletableFuture<Void>> prepare) {
         this.config = Objects.requireNonNull(config);
         this.lookups = new Lookups(Objects.requireNonNull(resolver), direct, config);
         this.clock = Objects.requireNonNull(clock);
+        this.prepare = Objects.requireNonNull(prepare);
     }
 
     public CompletionStage<DnsResolution> resolve(DomainTask task) {
@@ -91,7 +101,7 @@ public final class DnsStage {
             return CompletableFuture.completedFuture(finish(task, start, DnsOutcome.ERROR, "unparsable-name",
                     null, List.of(), null, null, budget));
         }
-        return lookups.lookup(domain, Type.MX, budget).thenCompose(mx -> switch (mx.outcome()) {
+        return prepare.apply(domain).thenCompose(x -> lookups.lookup(domain, Type.MX, budget)).thenCompose(mx -> switch (mx.outcome()) {
             case OK -> fromMx(task, start, domain, mx, budget);
             case NODATA -> implicitMx(task, start, domain, mx, budget);
             case NXDOMAIN -> done(task, start, DnsOutcome.NXDOMAIN, null, mx, budget);

@@ -22,10 +22,12 @@ public final class Resolvers implements AutoCloseable {
 
     private final UdpTransport transport;
     private final ValidatingResolver validating;
+    private final TldAnchors anchors;
 
-    private Resolvers(UdpTransport transport, ValidatingResolver validating) {
+    private Resolvers(UdpTransport transport, ValidatingResolver validating, Clock clock) {
         this.transport = transport;
         this.validating = validating;
+        this.anchors = new TldAnchors(validating, clock);
     }
 
     public static Resolvers create(DnsConfig config, Clock clock) {
@@ -40,7 +42,8 @@ public final class Resolvers implements AutoCloseable {
         UdpTransport transport = new UdpTransport(config.resolver(), config.sockets());
         transport.setTimeout(config.timeout());
         transport.setEDNS(0, 1232, ExtendedFlags.DO, java.util.List.of());
-        ValidatingResolver v = new ValidatingResolver(transport, clock);
+        // the validator's DNSKEY and DS questions are answered from a short cache, shared when concurrent
+        ValidatingResolver v = new ValidatingResolver(new KeyAnswerCache(transport, clock), clock);
         try {
             Properties p = new Properties();
             // keys of every zone a scan meets, not only the most recent thousand
@@ -61,7 +64,7 @@ public final class Resolvers implements AutoCloseable {
             throw new IllegalArgumentException("no DS or DNSKEY record in the trust anchor file " + config.trustAnchor());
         }
         v.setTimeout(config.timeout());
-        return new Resolvers(transport, v);
+        return new Resolvers(transport, v, clock);
     }
 
     public ValidatingResolver validating() {
@@ -74,7 +77,7 @@ public final class Resolvers implements AutoCloseable {
     }
 
     public DnsStage stage(DnsConfig config, Clock clock) {
-        return new DnsStage(config, validating, transport, clock);
+        return new DnsStage(config, validating, transport, clock, anchors::ensure);
     }
 
     @Override

@@ -107,15 +107,37 @@ public final class LabDnsServer implements AutoCloseable {
         answering.shutdownNow();
     }
 
-    /** Computes an answer on the answering pool, then sends it from the event loop after the delay. */
-    private record Responder(LabAuthority authority, ExecutorService pool, long delayMs) {
+    /**
+     * Computes an answer on the answering pool, then sends it from the event loop after the delay.
+     * The lab's zones never change, so an answer is computed once per (question, flags, EDNS
+     * size, transport) and then served from its wire form with the query's ID: a scan asks the
+     * same questions of the root and the TLDs thousands of times.
+     */
+    private record Responder(LabAuthority authority, ExecutorService pool, long delayMs,
+                             java.util.Map<String, byte[]> answers) {
+        Responder(LabAuthority authority, ExecutorService pool, long delayMs) {
+            this(authority, pool, delayMs, new java.util.concurrent.ConcurrentHashMap<>());
+        }
+
         void respond(ChannelHandlerContext ctx, byte[] query, boolean overUdp, Consumer<byte[]> send) {
             pool.execute(() -> {
                 byte[] wire;
                 try {
                     Message q = new Message(query);
-                    Message a = authority.answer(q);
-                    wire = overUdp ? a.toWire(LabAuthority.maxUdpSize(q)) : a.toWire();
+                    String key = key(q, overUdp);
+                    byte[] cached = key == null ? null : answers.get(key);
+                    if (cached != null) {
+                        authority.count();
+                        wire = cached.clone();
+                    } else {
+                        Message a = authority.answer(q);
+                        wire = overUdp ? a.toWire(LabAuthority.maxUdpSize(q)) : a.toWire();
+                        if (key != null && answers.size() < MAX_CACHED) {
+                            answers.put(key, wire.clone());
+                        }
+                    }
+                    wire[0] = query[0]; // the query's ID
+                    wire[1] = query[1];
                 } catch (IOException | RuntimeException e) {
                     LOG.debug("lab DNS: unreadable query: {}", e.toString());
                     if (!overUdp) {
@@ -130,6 +152,20 @@ public final class LabDnsServer implements AutoCloseable {
                 }
             });
         }
+    }
+
+    private static final int MAX_CACHED = 1_000_000;
+
+    /** What makes two queries get the same answer bytes (the ID aside). */
+    private static String key(Message q, boolean overUdp) {
+        var question = q.getQuestion();
+        if (question == null || q.getHeader().getOpcode() != 0) {
+            return null;
+        }
+        var opt = q.getOPT();
+        return question.getName() + "/" + question.getType() + "/" + question.getDClass() + "/"
+                + q.getHeader().getFlag(org.xbill.DNS.Flags.RD) + q.getHeader().getFlag(org.xbill.DNS.Flags.CD) + "/"
+                + (opt == null ? "-" : opt.getFlags() + ":" + LabAuthority.maxUdpSize(q)) + "/" + overUdp;
     }
 
     private static final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
