@@ -21,11 +21,18 @@ import java.util.Objects;
  * @param maxLookupsPerDomain lookups one domain may make (MX hosts, CNAMEs, TLSA, policies)
  * @param hostCacheSize   MX hosts remembered per scan
  * @param sockets         UDP sockets to the resolver
+ * @param validator       whose DNSSEC validation judges the answers: mxray's own (the default) or
+ *                        dnsjava's (a cross-check and the benchmark's baseline)
  */
 public record DnsConfig(InetSocketAddress resolver, Path trustAnchor, Duration timeout, int attempts,
                         Duration retryBackoff, int smtpPort, int maxMxHosts, int maxAddresses, int maxInFlight,
-                        int maxLookupsPerDomain, int hostCacheSize, int sockets) {
+                        int maxLookupsPerDomain, int hostCacheSize, int sockets,
+                        ValidatorKind validator) {
+    /** Whose validation. */
+    public enum ValidatorKind { MXRAY, DNSJAVA }
+
     public DnsConfig {
+        Objects.requireNonNull(validator, "validator");
         Objects.requireNonNull(resolver, "resolver");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(retryBackoff, "retryBackoff");
@@ -46,26 +53,31 @@ public record DnsConfig(InetSocketAddress resolver, Path trustAnchor, Duration t
 
     public static DnsConfig defaults(InetSocketAddress resolver) {
         return new DnsConfig(resolver, null, Duration.ofSeconds(3), 3, Duration.ofMillis(200), 25, 16, 8, 2000, 100,
-                1_000_000, 4);
+                1_000_000, 4, ValidatorKind.MXRAY);
     }
 
     public DnsConfig withSmtpPort(int port) {
         return new DnsConfig(resolver, trustAnchor, timeout, attempts, retryBackoff, port, maxMxHosts, maxAddresses,
-                maxInFlight, maxLookupsPerDomain, hostCacheSize, sockets);
+                maxInFlight, maxLookupsPerDomain, hostCacheSize, sockets, validator);
     }
 
     public DnsConfig withTrustAnchor(Path file) {
         return new DnsConfig(resolver, file, timeout, attempts, retryBackoff, smtpPort, maxMxHosts, maxAddresses,
-                maxInFlight, maxLookupsPerDomain, hostCacheSize, sockets);
+                maxInFlight, maxLookupsPerDomain, hostCacheSize, sockets, validator);
     }
 
     public DnsConfig withLimits(int mxHosts, int addresses, int inFlight, int lookupsPerDomain) {
         return new DnsConfig(resolver, trustAnchor, timeout, attempts, retryBackoff, smtpPort, mxHosts, addresses,
-                inFlight, lookupsPerDomain, hostCacheSize, sockets);
+                inFlight, lookupsPerDomain, hostCacheSize, sockets, validator);
+    }
+
+    public DnsConfig withValidator(ValidatorKind v) {
+        return new DnsConfig(resolver, trustAnchor, timeout, attempts, retryBackoff, smtpPort, maxMxHosts, maxAddresses,
+                maxInFlight, maxLookupsPerDomain, hostCacheSize, sockets, v);
     }
 
     public DnsConfig withTimeout(Duration t, int tries, Duration backoff) {
         return new DnsConfig(resolver, trustAnchor, t, tries, backoff, smtpPort, maxMxHosts, maxAddresses, maxInFlight,
-                maxLookupsPerDomain, hostCacheSize, sockets);
+                maxLookupsPerDomain, hostCacheSize, sockets, validator);
     }
 }

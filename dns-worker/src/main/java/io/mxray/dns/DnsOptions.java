@@ -32,11 +32,16 @@ public final class DnsOptions {
             description = "Lookups waiting for answers at once (env MXRAY_DNS_IN_FLIGHT, default ${DEFAULT-VALUE}).")
     public int inFlight;
 
+    @Option(names = "--validator", paramLabel = "MXRAY|DNSJAVA", defaultValue = "${env:MXRAY_VALIDATOR:-MXRAY}",
+            description = "Whose DNSSEC validation judges the answers: mxray's own (default) or dnsjava's "
+                    + "ValidatingResolver, slower, for cross-checks (env MXRAY_VALIDATOR).")
+    public DnsConfig.ValidatorKind validator = DnsConfig.ValidatorKind.MXRAY;
+
     public DnsConfig config() {
         InetSocketAddress address = resolver == null || resolver.isBlank() ? Main.systemResolver() : parse(resolver);
         DnsConfig d = DnsConfig.defaults(address);
         return new DnsConfig(address, trustAnchor, timeout, attempts, d.retryBackoff(), smtpPort, d.maxMxHosts(),
-                d.maxAddresses(), inFlight, d.maxLookupsPerDomain(), d.hostCacheSize(), d.sockets());
+                d.maxAddresses(), inFlight, d.maxLookupsPerDomain(), d.hostCacheSize(), d.sockets(), validator);
     }
 
     static InetSocketAddress parse(String hostPort) {

@@ -1,5 +1,6 @@
 package io.mxray.dns;
 
+import io.mxray.dns.dnssec.SecureResolver;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DnssecStatus;
@@ -67,26 +68,32 @@ public final class DnsStage {
         }
     };
 
-    /** Without DNSSEC validation (unit tests with scripted answers; statuses then come from AD). */
+    /** Statuses from the resolver's AD bit and Extended DNS Errors (unit tests with scripted answers). */
     public DnsStage(DnsConfig config, Resolver resolver, Clock clock) {
-        this(config, resolver, null, clock);
+        this(config, new AdBitResolver(resolver, null), clock);
     }
 
     /**
-     * @param resolver mxray's validating resolver
-     * @param direct   the non-validating resolver below it (content of bogus answers), or null
+     * Statuses from a validating resolver's AD bit and Extended DNS Errors (dnsjava's validator).
+     *
+     * @param direct the non-validating resolver below it (content of bogus answers), or null
      */
     public DnsStage(DnsConfig config, Resolver resolver, Resolver direct, Clock clock) {
-        this(config, resolver, direct, clock, name -> CompletableFuture.completedFuture(null));
+        this(config, new AdBitResolver(resolver, direct), clock);
+    }
+
+    /** @param resolver mxray's validator, or another source of validated answers */
+    public DnsStage(DnsConfig config, SecureResolver resolver, Clock clock) {
+        this(config, resolver, clock, name -> CompletableFuture.completedFuture(null));
     }
 
     /**
-     * @param prepare run before a domain's lookups (the validator's per-TLD anchors), may do nothing
+     * @param prepare run before a domain's lookups (dnsjava's validator primes per-TLD anchors), may do nothing
      */
-    public DnsStage(DnsConfig config, Resolver resolver, Resolver direct, Clock clock,
+    public DnsStage(DnsConfig config, SecureResolver resolver, Clock clock,
                     java.util.function.Function<Name, CompletableFuture<Void>> prepare) {
         this.config = Objects.requireNonNull(config);
-        this.lookups = new Lookups(Objects.requireNonNull(resolver), direct, config);
+        this.lookups = new Lookups(Objects.requireNonNull(resolver), config);
         this.clock = Objects.requireNonNull(clock);
         this.prepare = Objects.requireNonNull(prepare);
     }

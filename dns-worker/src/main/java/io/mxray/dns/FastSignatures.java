@@ -22,20 +22,34 @@ public final class FastSignatures {
     private FastSignatures() {
     }
 
-    /** Idempotent; returns the name of the implementation in use. */
+    private static Provider source;
+
+    /**
+     * The provider of fast ECDSA verification, not installed anywhere: Conscrypt, or BouncyCastle
+     * where Conscrypt's native library cannot load. mxray's validator asks it directly.
+     */
+    public static synchronized Provider ecdsaProvider() {
+        if (source == null) {
+            try {
+                source = org.conscrypt.Conscrypt.newProvider();
+            } catch (Throwable e) { // UnsatisfiedLinkError and friends on platforms without the native library
+                LOG.warn("Conscrypt cannot load here ({}); verifying ECDSA with BouncyCastle", e.toString());
+                source = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+            }
+        }
+        return source;
+    }
+
+    /**
+     * Installs the ECDSA-only provider first in the JDK's list, for code that asks the JDK for
+     * signatures (dnsjava's validator). Idempotent; returns the name of the implementation in use.
+     */
     public static synchronized String install() {
         Provider installed = Security.getProvider(NAME);
         if (installed != null) {
             return installed.getInfo();
         }
-        Provider source;
-        try {
-            source = org.conscrypt.Conscrypt.newProvider();
-        } catch (Throwable e) { // UnsatisfiedLinkError and friends on platforms without the native library
-            LOG.warn("Conscrypt cannot load here ({}); verifying ECDSA with BouncyCastle", e.toString());
-            source = new org.bouncycastle.jce.provider.BouncyCastleProvider();
-        }
-        Provider p = new OnlyEcdsa(source);
+        Provider p = new OnlyEcdsa(ecdsaProvider());
         Security.insertProviderAt(p, 1);
         LOG.info("DNSSEC ECDSA verification: {}", p.getInfo());
         return p.getInfo();

@@ -11,24 +11,19 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
+import io.mxray.dns.dnssec.SecureResolver;
+import io.mxray.dns.dnssec.Validated;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Resolver;
 import org.xbill.DNS.WireParseException;
 
 /**
- * Lookups through mxray's validating resolver: each answer carries its DNSSEC status. A bogus
- * answer is fetched once more without validation (CD) so that what it said is still recorded,
- * marked bogus. Retries with back-off for timeouts and SERVFAIL (never for bogus: that is
- * deterministic). At most {@link DnsConfig#maxInFlight()} lookups wait for answers at once, and
+ * Lookups through mxray's validating resolver: each answer carries its DNSSEC status (bogus
+ * answers keep what they said, marked bogus). Retries with back-off for timeouts, SERVFAIL and
+ * a chain of trust that could not be fetched (never for bogus: that is deterministic). At most {@link DnsConfig#maxInFlight()} lookups wait for answers at once, and
  * each domain has a budget of lookups; no thread waits for an answer.
  */
 final class Lookups {
-    private final Resolver resolver;
-    private final Resolver direct;
+    private final SecureResolver resolver;
     private final DnsConfig config;
     private final AsyncPermits permits;
     private final AtomicInteger sent = new AtomicInteger();
@@ -55,13 +50,8 @@ final class Lookups {
         }
     }
 
-    /**
-     * @param resolver the validating resolver (any resolver in unit tests)
-     * @param direct   the resolver below it, asked with CD for the content of bogus answers; null for none
-     */
-    Lookups(Resolver resolver, Resolver direct, DnsConfig config) {
+    Lookups(SecureResolver resolver, DnsConfig config) {
         this.resolver = resolver;
-        this.direct = direct;
         this.config = config;
         this.permits = new AsyncPermits(config.maxInFlight());
     }
@@ -74,11 +64,11 @@ final class Lookups {
     }
 
     private CompletionStage<Answer> attempt(Name name, int type, int n) {
-        Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
         sent.incrementAndGet();
         CompletionStage<Answer> once;
         try {
-            once = resolver.sendAsync(query).thenCompose(response -> judge(name, type, response))
+            once = resolver.resolve(name, type)
+                    .thenApply(v -> AnswerParser.parse(name, type, v.response()).withDnssec(v.status(), v.reason()))
                     .exceptionally(Lookups::failure);
         } catch (RuntimeException e) {
             once = CompletableFuture.completedFuture(failure(e));
@@ -86,7 +76,7 @@ final class Lookups {
         return once.thenCompose(answer -> {
             boolean bogus = answer.dnssec() == DnssecStatus.BOGUS;
             boolean retryable = !bogus && (answer.outcome() == LookupOutcome.TIMEOUT
-                    || answer.outcome() == LookupOutcome.SERVFAIL);
+                    || answer.outcome() == LookupOutcome.SERVFAIL || chainUnreachable(answer));
             if (!retryable || n >= config.attempts()) {
                 return CompletableFuture.completedFuture(answer);
             }
@@ -96,20 +86,10 @@ final class Lookups {
         });
     }
 
-    private CompletionStage<Answer> judge(Name name, int type, Message response) {
-        DnssecAnswers.Verdict v = DnssecAnswers.of(response);
-        if (v.status() != DnssecStatus.BOGUS || direct == null) {
-            Answer a = AnswerParser.parse(name, type, response);
-            return CompletableFuture.completedFuture(a.withDnssec(v.status(), v.reason()));
-        }
-        // bogus: the validator withholds the data; ask once more without validation to record it
-        Message cd = Message.newQuery(Record.newRecord(name, type, DClass.IN));
-        cd.getHeader().setFlag(Flags.CD);
-        sent.incrementAndGet();
-        return direct.sendAsync(cd)
-                .thenApply(raw -> AnswerParser.parse(name, type, raw).withDnssec(DnssecStatus.BOGUS, v.reason()))
-                .exceptionally(e -> Answer.failure(LookupOutcome.SERVFAIL, "bogus").withDnssec(DnssecStatus.BOGUS,
-                        v.reason()));
+    /** The chain of trust could not be fetched: another attempt may validate. */
+    private static boolean chainUnreachable(Answer a) {
+        return a.dnssec() == DnssecStatus.INDETERMINATE && (Validated.DS_LOOKUP_FAILED.equals(a.dnssecReason())
+                || Validated.DNSKEY_LOOKUP_FAILED.equals(a.dnssecReason()));
     }
 
     static Answer failure(Throwable error) {

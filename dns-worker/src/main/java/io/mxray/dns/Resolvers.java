@@ -1,36 +1,85 @@
 package io.mxray.dns;
 
+import io.mxray.dns.dnssec.SecureResolver;
+import io.mxray.dns.dnssec.Validator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.dnssec.ValidatingResolver;
 
 /**
- * mxray's resolvers: the transport to the configured resolver, and dnsjava's validator on top
- * of it with the configured trust anchor (the IANA root's by default). The upstream resolver is
- * asked with CD: its own validation, and its AD bit, are never trusted.
+ * mxray's resolvers: the transport to the configured resolver, and the validator on top of it
+ * with the configured trust anchor (the IANA root's by default): mxray's own, or dnsjava's
+ * ValidatingResolver when asked for. The upstream resolver is asked with CD: its own validation,
+ * and its AD bit, are never trusted.
  */
 public final class Resolvers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Resolvers.class);
 
     private final UdpTransport transport;
-    private final ValidatingResolver validating;
-    private final TldAnchors anchors;
+    private final SecureResolver secure;
+    private final Validator validator;
+    private final Function<Name, CompletableFuture<Void>> prepare;
 
-    private Resolvers(UdpTransport transport, ValidatingResolver validating, Clock clock) {
+    private Resolvers(UdpTransport transport, SecureResolver secure, Validator validator,
+                      Function<Name, CompletableFuture<Void>> prepare) {
         this.transport = transport;
-        this.validating = validating;
-        this.anchors = new TldAnchors(validating, clock);
+        this.secure = secure;
+        this.validator = validator;
+        this.prepare = prepare;
     }
 
     public static Resolvers create(DnsConfig config, Clock clock) {
+        UdpTransport transport = new UdpTransport(config.resolver(), config.sockets());
+        transport.setTimeout(config.timeout());
+        transport.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
+        try {
+            if (config.validator() == DnsConfig.ValidatorKind.DNSJAVA) {
+                return dnsjava(config, clock, transport);
+            }
+            Map<Name, List<Record>> anchors;
+            try (InputStream in = anchor(config)) {
+                anchors = Validator.readAnchors(in);
+            }
+            if (anchors.isEmpty()) {
+                throw new IllegalArgumentException("no DS or DNSKEY record in the trust anchor file " + config.trustAnchor());
+            }
+            Validator v = new Validator(transport, anchors, clock);
+            return new Resolvers(transport, v, v, name -> CompletableFuture.completedFuture(null));
+        } catch (IOException e) {
+            transport.close();
+            throw new UncheckedIOException("cannot read the trust anchor "
+                    + (config.trustAnchor() == null ? "(IANA root)" : config.trustAnchor()) + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            transport.close();
+            throw e;
+        }
+    }
+
+    private static InputStream anchor(DnsConfig config) throws IOException {
+        return config.trustAnchor() == null ? Resolvers.class.getResourceAsStream("iana-root.ds")
+                : Files.newInputStream(config.trustAnchor());
+    }
+
+    /**
+     * dnsjava's validator over the same transport, tuned as far as it goes: ECDSA through
+     * {@link FastSignatures}, DNSKEY and DS answers cached ({@link KeyAnswerCache}), per-TLD
+     * anchors ({@link TldAnchors}).
+     */
+    private static Resolvers dnsjava(DnsConfig config, Clock clock, UdpTransport transport) throws IOException {
         FastSignatures.install();
         if (ForkJoinPool.getCommonPoolParallelism() < 2) {
             // CompletableFuture then runs every async step on a new thread, and dnsjava's validator
@@ -39,45 +88,38 @@ public final class Resolvers implements AutoCloseable {
                     + "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2 (the mxray launcher does)",
                     ForkJoinPool.getCommonPoolParallelism());
         }
-        UdpTransport transport = new UdpTransport(config.resolver(), config.sockets());
-        transport.setTimeout(config.timeout());
-        transport.setEDNS(0, 1232, ExtendedFlags.DO, java.util.List.of());
-        // the validator's DNSKEY and DS questions are answered from a short cache, shared when concurrent
         ValidatingResolver v = new ValidatingResolver(new KeyAnswerCache(transport, clock), clock);
-        try {
-            Properties p = new Properties();
-            // keys of every zone a scan meets, not only the most recent thousand
-            p.setProperty("dnsjava.dnssec.keycache.max_size", "200000");
-            v.init(p);
-            try (InputStream anchor = config.trustAnchor() == null
-                    ? Resolvers.class.getResourceAsStream("iana-root.ds")
-                    : Files.newInputStream(config.trustAnchor())) {
-                v.loadTrustAnchors(anchor);
-            }
-        } catch (IOException e) {
-            transport.close();
-            throw new UncheckedIOException("cannot read the trust anchor "
-                    + (config.trustAnchor() == null ? "(IANA root)" : config.trustAnchor()), e);
+        Properties p = new Properties();
+        p.setProperty("dnsjava.dnssec.keycache.max_size", "200000");
+        v.init(p);
+        try (InputStream in = anchor(config)) {
+            v.loadTrustAnchors(in);
         }
         if (v.getTrustAnchors().items().isEmpty()) {
-            transport.close();
             throw new IllegalArgumentException("no DS or DNSKEY record in the trust anchor file " + config.trustAnchor());
         }
         v.setTimeout(config.timeout());
-        return new Resolvers(transport, v, clock);
+        TldAnchors anchors = new TldAnchors(v, clock);
+        return new Resolvers(transport, new AdBitResolver(v, transport), null, anchors::ensure);
     }
 
-    public ValidatingResolver validating() {
-        return validating;
+    /** The validator's answers: each with its DNSSEC status. */
+    public SecureResolver secure() {
+        return secure;
     }
 
-    /** The transport without validation: for the content of answers the validator calls bogus. */
+    /** mxray's validator, or null when dnsjava's was asked for. */
+    public Validator validator() {
+        return validator;
+    }
+
+    /** The transport without validation. */
     public UdpTransport direct() {
         return transport;
     }
 
     public DnsStage stage(DnsConfig config, Clock clock) {
-        return new DnsStage(config, validating, transport, clock, anchors::ensure);
+        return new DnsStage(config, secure, clock, prepare);
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -25,7 +26,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledFuture;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -52,7 +54,8 @@ import org.xbill.DNS.TSIG;
  */
 public final class UdpTransport implements Resolver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UdpTransport.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** How often the queries past their timeout are failed: the precision of timeouts. */
+    private static final long SWEEP_MS = 50;
     private static final int MAX_UDP = 65535;
     static final int SOCKET_BUFFER = 4 << 20;
 
@@ -65,22 +68,51 @@ public final class UdpTransport implements Resolver, AutoCloseable {
     private volatile Duration timeout = Duration.ofSeconds(3);
     private volatile OPTRecord edns = new OPTRecord(1232, 0, 0, 0);
 
-    /** One connected socket and the queries waiting on it, by message ID. */
+    /**
+     * One connected socket, the queries waiting on it by message ID, and the same queries in the
+     * order they were sent: with one timeout for all, that is the order they time out in, so one
+     * periodic sweep replaces a timer per query.
+     */
     private static final class Socket {
         final Channel channel;
         final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
+        final Queue<Pending> sent = new ConcurrentLinkedQueue<>();
+        private final SecureRandom random = idSource();
+        private final byte[] idBytes = new byte[64];
+        private int idNext = idBytes.length;
 
         Socket(Channel channel) {
             this.channel = channel;
         }
+
+        /** A random message ID; the random bytes are drawn 32 IDs at a time. */
+        synchronized int nextId() {
+            if (idNext >= idBytes.length) {
+                random.nextBytes(idBytes);
+                idNext = 0;
+            }
+            int id = ((idBytes[idNext] & 0xff) << 8) | (idBytes[idNext + 1] & 0xff);
+            idNext += 2;
+            return id;
+        }
     }
 
-    private record Pending(Message query, CompletableFuture<Message> result, ScheduledFuture<?> timer) {
+    private record Pending(int id, Message query, CompletableFuture<Message> result, long deadline) {
+    }
+
+    /** Unpredictable message IDs without a system call per query (the platform default may read /dev/urandom). */
+    private static SecureRandom idSource() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
     }
 
     public UdpTransport(InetSocketAddress server, int sockets) {
         this(server, sockets, new MultiThreadIoEventLoopGroup(Math.min(sockets,
-                Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory()), true);
+                Runtime.getRuntime().availableProcessors()), new DefaultThreadFactory("mxray-dns", true),
+                NioIoHandler.newFactory()), true);
     }
 
     public UdpTransport(InetSocketAddress server, int socketCount, EventLoopGroup group, boolean ownsGroup) {
@@ -104,7 +136,38 @@ public final class UdpTransport implements Resolver, AutoCloseable {
                     .connect(server).syncUninterruptibly().channel();
             holder[0] = new Socket(ch);
             sockets.add(holder[0]);
+            Socket sock = holder[0];
+            ch.eventLoop().scheduleAtFixedRate(() -> sweep(sock), SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** Fails the queries whose time is up. */
+    private void sweep(Socket socket) {
+        long now = System.nanoTime();
+        Pending p;
+        while ((p = socket.sent.peek()) != null && now - p.deadline() >= 0) {
+            socket.sent.poll();
+            if (socket.pending.remove(p.id(), p)) {
+                p.result().completeExceptionally(new SocketTimeoutException("no answer from " + server + " in "
+                        + timeout.toMillis() + " ms"));
+            }
+        }
+    }
+
+    /**
+     * A socket served by the calling thread's event loop when there is one: the answer to one query
+     * often sends the next, and staying on the loop saves a hand-off (a wake-up) per query.
+     */
+    private Socket pick() {
+        int n = sockets.size();
+        int start = Math.floorMod(next.getAndIncrement(), n);
+        for (int i = 0; i < n; i++) {
+            Socket s = sockets.get((start + i) % n);
+            if (s.channel.eventLoop().inEventLoop()) {
+                return s;
+            }
+        }
+        return sockets.get(start);
     }
 
     @Override
@@ -126,11 +189,11 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         if (query.getOPT() == null && edns != null) {
             query.addRecord(edns, Section.ADDITIONAL);
         }
-        Socket socket = sockets.get(Math.floorMod(next.getAndIncrement(), sockets.size()));
+        Socket socket = pick();
         CompletableFuture<Message> result = new CompletableFuture<>();
         int id = -1;
         for (int tries = 0; tries < 64 && id < 0; tries++) {
-            int candidate = RANDOM.nextInt(0x10000);
+            int candidate = socket.nextId();
             if (!socket.pending.containsKey(candidate)) {
                 id = candidate;
             }
@@ -141,19 +204,15 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         }
         query.getHeader().setID(id);
         final int qid = id;
-        ScheduledFuture<?> timer = socket.channel.eventLoop().schedule(() -> {
-            Pending p = socket.pending.remove(qid);
-            if (p != null) {
-                p.result().completeExceptionally(new SocketTimeoutException("no answer from " + server + " in "
-                        + timeout.toMillis() + " ms"));
-            }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        Pending p = new Pending(query, result, timer);
-        socket.pending.put(qid, p);
+        Pending p = new Pending(qid, query, result, System.nanoTime() + timeout.toNanos());
+        if (socket.pending.putIfAbsent(qid, p) != null) {
+            result.completeExceptionally(new IOException("no free DNS message ID"));
+            return result;
+        }
+        socket.sent.add(p);
         byte[] wire = query.toWire(MAX_UDP);
         socket.channel.writeAndFlush(Unpooled.wrappedBuffer(wire)).addListener(f -> {
             if (!f.isSuccess() && socket.pending.remove(qid, p)) {
-                timer.cancel(false);
                 result.completeExceptionally(f.cause());
             }
         });
@@ -175,7 +234,6 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         } catch (IOException e) {
             // a malformed answer to our question: a failure of this query, not of the transport
             if (socket.pending.remove(id, p)) {
-                p.timer().cancel(false);
                 p.result().completeExceptionally(new org.xbill.DNS.WireParseException("malformed answer: "
                         + e.getMessage()));
             }
@@ -191,7 +249,6 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         if (!socket.pending.remove(id, p)) {
             return;
         }
-        p.timer().cancel(false);
         if (response.getHeader().getFlag(Flags.TC)) {
             tcp.sendAsync(p.query()).whenComplete((m, e) -> {
                 if (e != null) {

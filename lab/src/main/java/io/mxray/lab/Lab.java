@@ -82,7 +82,8 @@ public final class Lab implements AutoCloseable {
     }
 
     public static Lab start(LabConfig config) {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, new io.netty.util.concurrent.DefaultThreadFactory("lab-io", true),
+                NioIoHandler.newFactory());
         try {
             Files.createDirectories(config.dir());
             return build(config, group);

@@ -74,11 +74,6 @@ public final class LabAuthority {
         return answered.get();
     }
 
-    /** Counts an answer served from a cache of this authority's answers. */
-    void count() {
-        answered.incrementAndGet();
-    }
-
     public Message answer(Message query) {
         answered.incrementAndGet();
         Message response = new Message(query.getHeader().getID());

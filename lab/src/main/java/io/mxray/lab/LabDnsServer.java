@@ -20,8 +20,6 @@ import io.netty.handler.codec.LengthFieldPrepender;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -31,8 +29,8 @@ import org.xbill.DNS.Message;
 /**
  * Serves a {@link LabAuthority} over UDP and TCP on one address and port. UDP answers larger than
  * the client's EDNS0 size are truncated (TC) so that the client retries over TCP. Answers are
- * computed off the I/O threads (signing on first use costs CPU) and sent after the injected
- * latency, which the event loop schedules: no thread waits.
+ * computed on the event loop and sent after the injected latency, which the event loop
+ * schedules: no thread waits.
  */
 public final class LabDnsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LabDnsServer.class);
@@ -43,15 +41,11 @@ public final class LabDnsServer implements AutoCloseable {
     private final Channel udp;
     private final Channel tcp;
     private final InetSocketAddress address;
-    private final ExecutorService answering;
-
-    private LabDnsServer(LabAuthority authority, Channel udp, Channel tcp, InetSocketAddress address,
-                         ExecutorService answering) {
+    private LabDnsServer(LabAuthority authority, Channel udp, Channel tcp, InetSocketAddress address) {
         this.authority = authority;
         this.udp = udp;
         this.tcp = tcp;
         this.address = address;
-        this.answering = answering;
     }
 
     public static LabDnsServer start(LabAuthority authority, InetSocketAddress bind, EventLoopGroup group) {
@@ -60,12 +54,7 @@ public final class LabDnsServer implements AutoCloseable {
 
     public static LabDnsServer start(LabAuthority authority, InetSocketAddress bind, Duration delay,
                                      EventLoopGroup group) {
-        ExecutorService answering = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "lab-dns-answer");
-            t.setDaemon(true);
-            return t;
-        });
-        Responder responder = new Responder(authority, answering, delay.toMillis());
+        Responder responder = new Responder(authority, delay.toMillis());
         Channel tcp = null;
         try {
             tcp = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -82,12 +71,11 @@ public final class LabDnsServer implements AutoCloseable {
             Channel udp = new Bootstrap().group(group).channel(NioDatagramChannel.class)
                     .option(ChannelOption.SO_RCVBUF, UDP_BUFFER).option(ChannelOption.SO_SNDBUF, UDP_BUFFER)
                     .handler(new UdpHandler(responder)).bind(bound).syncUninterruptibly().channel();
-            return new LabDnsServer(authority, udp, tcp, bound, answering);
+            return new LabDnsServer(authority, udp, tcp, bound);
         } catch (RuntimeException e) {
             if (tcp != null) {
                 tcp.close().syncUninterruptibly();
             }
-            answering.shutdownNow();
             throw e;
         }
     }
@@ -104,68 +92,87 @@ public final class LabDnsServer implements AutoCloseable {
     public void close() {
         udp.close().syncUninterruptibly();
         tcp.close().syncUninterruptibly();
-        answering.shutdownNow();
     }
 
     /**
-     * Computes an answer on the answering pool, then sends it from the event loop after the delay.
-     * The lab's zones never change, so an answer is computed once per (question, flags, EDNS
-     * size, transport) and then served from its wire form with the query's ID: a scan asks the
-     * same questions of the root and the TLDs thousands of times.
+     * Answers a query on the event loop and sends the answer after the injected delay. All
+     * answers wait the same delay, so a FIFO queue per event loop holds them in the order they are
+     * due and one timer task drains it: no timer, and no thread hand-off, per answer. (Signatures
+     * are all made when the lab starts, so an answer is cheap to compute.)
      */
-    private record Responder(LabAuthority authority, ExecutorService pool, long delayMs,
-                             java.util.Map<String, byte[]> answers) {
-        Responder(LabAuthority authority, ExecutorService pool, long delayMs) {
-            this(authority, pool, delayMs, new java.util.concurrent.ConcurrentHashMap<>());
+    private static final class Responder {
+        private final LabAuthority authority;
+        private final long delayNanos;
+        private final java.util.Map<io.netty.util.concurrent.EventExecutor, DelayLine> lines =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        Responder(LabAuthority authority, long delayMs) {
+            this.authority = authority;
+            this.delayNanos = TimeUnit.MILLISECONDS.toNanos(delayMs);
         }
 
+        /** Called on the channel's event loop. */
         void respond(ChannelHandlerContext ctx, byte[] query, boolean overUdp, Consumer<byte[]> send) {
-            pool.execute(() -> {
-                byte[] wire;
-                try {
-                    Message q = new Message(query);
-                    String key = key(q, overUdp);
-                    byte[] cached = key == null ? null : answers.get(key);
-                    if (cached != null) {
-                        authority.count();
-                        wire = cached.clone();
-                    } else {
-                        Message a = authority.answer(q);
-                        wire = overUdp ? a.toWire(LabAuthority.maxUdpSize(q)) : a.toWire();
-                        if (key != null && answers.size() < MAX_CACHED) {
-                            answers.put(key, wire.clone());
-                        }
-                    }
-                    wire[0] = query[0]; // the query's ID
-                    wire[1] = query[1];
-                } catch (IOException | RuntimeException e) {
-                    LOG.debug("lab DNS: unreadable query: {}", e.toString());
-                    if (!overUdp) {
-                        ctx.executor().execute(ctx::close);
-                    }
-                    return;
+            long due = System.nanoTime() + delayNanos;
+            byte[] wire;
+            try {
+                Message q = new Message(query);
+                Message a = authority.answer(q);
+                wire = overUdp ? a.toWire(LabAuthority.maxUdpSize(q)) : a.toWire();
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("lab DNS: unreadable query: {}", e.toString());
+                if (!overUdp) {
+                    ctx.close();
                 }
-                if (delayMs > 0) {
-                    ctx.executor().schedule(() -> send.accept(wire), delayMs, TimeUnit.MILLISECONDS);
-                } else {
-                    ctx.executor().execute(() -> send.accept(wire));
-                }
-            });
+                return;
+            }
+            if (delayNanos == 0) {
+                send.accept(wire);
+            } else {
+                lines.computeIfAbsent(ctx.executor(), DelayLine::new).add(due, () -> send.accept(wire));
+            }
         }
     }
 
-    private static final int MAX_CACHED = 1_000_000;
-
-    /** What makes two queries get the same answer bytes (the ID aside). */
-    private static String key(Message q, boolean overUdp) {
-        var question = q.getQuestion();
-        if (question == null || q.getHeader().getOpcode() != 0) {
-            return null;
+    /** Tasks due in the order they were added, run by one timer at a time on one event loop. */
+    private static final class DelayLine {
+        private record Due(long at, Runnable task) {
         }
-        var opt = q.getOPT();
-        return question.getName() + "/" + question.getType() + "/" + question.getDClass() + "/"
-                + q.getHeader().getFlag(org.xbill.DNS.Flags.RD) + q.getHeader().getFlag(org.xbill.DNS.Flags.CD) + "/"
-                + (opt == null ? "-" : opt.getFlags() + ":" + LabAuthority.maxUdpSize(q)) + "/" + overUdp;
+
+        private final io.netty.util.concurrent.EventExecutor loop;
+        private final java.util.ArrayDeque<Due> queue = new java.util.ArrayDeque<>();
+        private boolean armed;
+
+        DelayLine(io.netty.util.concurrent.EventExecutor loop) {
+            this.loop = loop;
+        }
+
+        /** On the loop only. */
+        void add(long at, Runnable task) {
+            queue.add(new Due(at, task));
+            if (!armed) {
+                armed = true;
+                loop.schedule(this::drain, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        }
+
+        private void drain() {
+            long now = System.nanoTime();
+            Due d;
+            while ((d = queue.peek()) != null && now - d.at() >= 0) {
+                queue.poll();
+                try {
+                    d.task().run();
+                } catch (RuntimeException e) {
+                    LOG.debug("lab DNS: sending an answer failed: {}", e.toString());
+                }
+            }
+            if (d == null) {
+                armed = false;
+            } else {
+                loop.schedule(this::drain, d.at() - now, TimeUnit.NANOSECONDS);
+            }
+        }
     }
 
     private static final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {

@@ -57,7 +57,8 @@ public final class SmtpStage implements AutoCloseable {
     private final Executor judging;
 
     public SmtpStage(SmtpConfig config, CertificateJudge judge, Clock clock) {
-        this(config, judge, clock, new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory()), true);
+        this(config, judge, clock, new MultiThreadIoEventLoopGroup(2,
+                new io.netty.util.concurrent.DefaultThreadFactory("mxray-smtp", true), NioIoHandler.newFactory()), true);
     }
 
     public SmtpStage(SmtpConfig config, CertificateJudge judge, Clock clock, EventLoopGroup group, boolean ownsGroup) {

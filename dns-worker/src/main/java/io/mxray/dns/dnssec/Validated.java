@@ -1,0 +1,24 @@
+package io.mxray.dns.dnssec;
+
+import io.mxray.schema.DnssecStatus;
+import java.util.Objects;
+import org.xbill.DNS.Message;
+
+/**
+ * A response as the upstream resolver sent it, with what mxray's validation says about it.
+ *
+ * @param response the upstream's response, whatever its status (bogus data is kept, marked bogus)
+ * @param status   secure, insecure, bogus or indeterminate (RFC 4033 section 5)
+ * @param reason   a stable key for bogus and indeterminate ({@code signature-expired},
+ *                 {@code dnskey-missing}, {@code ds-lookup-failed}, ...), null otherwise
+ */
+public record Validated(Message response, DnssecStatus status, String reason) {
+    /** Reasons that name a failure to fetch part of the chain of trust: worth another attempt. */
+    public static final String DS_LOOKUP_FAILED = "ds-lookup-failed";
+    public static final String DNSKEY_LOOKUP_FAILED = "dnskey-lookup-failed";
+
+    public Validated {
+        Objects.requireNonNull(response);
+        Objects.requireNonNull(status);
+    }
+}
