@@ -19,7 +19,8 @@ import org.xbill.DNS.WireParseException;
 /**
  * Lookups through mxray's validating resolver: each answer carries its DNSSEC status (bogus
  * answers keep what they said, marked bogus). Retries with back-off for timeouts, SERVFAIL and
- * a chain of trust that could not be fetched (never for bogus: that is deterministic). At most {@link DnsConfig#maxInFlight()} lookups wait for answers at once, and
+ * a chain of trust that could not be fetched; a bogus answer is asked once more, at once, before
+ * it is believed (bogus data is usually the zone's doing, but a damaged packet must not decide). At most {@link DnsConfig#maxInFlight()} lookups wait for answers at once, and
  * each domain has a budget of lookups; no thread waits for an answer.
  */
 final class Lookups {
@@ -75,6 +76,10 @@ final class Lookups {
         }
         return once.thenCompose(answer -> {
             boolean bogus = answer.dnssec() == DnssecStatus.BOGUS;
+            if (bogus && n == 1 && config.attempts() > 1) {
+                // asked once more before it is believed: a damaged or forged packet is not the zone's fault
+                return attempt(name, type, n + 1);
+            }
             boolean retryable = !bogus && (answer.outcome() == LookupOutcome.TIMEOUT
                     || answer.outcome() == LookupOutcome.SERVFAIL || chainUnreachable(answer));
             if (!retryable || n >= config.attempts()) {

@@ -60,6 +60,7 @@ class DelvAgreesWithMxrayTest {
     record Check(String what, String name, String type, DnssecStatus mxray) {
     }
 
+
     @Test
     void delvAgreesOnEveryMxAddressAndTlsaAnswer() throws Exception {
         List<Scenario> checked = new ArrayList<>(Scenarios.catalogue());
@@ -91,6 +92,14 @@ class DelvAgreesWithMxrayTest {
             }
             for (int i = 0; i < checks.size(); i++) {
                 DnssecStatus d = delv.get(i).get();
+                DnssecStatus known = Delv.knownDifference(checks.get(i).name(), checks.get(i).type());
+                if (known != null) {
+                    if (d != known) {
+                        disagreements.add(checks.get(i).what() + ": delv now says " + d + ", not " + known
+                                + " as recorded (mxray " + checks.get(i).mxray() + ")");
+                    }
+                    continue;
+                }
                 if (d != checks.get(i).mxray()) {
                     disagreements.add(checks.get(i).what() + ": mxray " + checks.get(i).mxray() + ", delv " + d);
                 }

@@ -227,6 +227,8 @@ class DnsStageRulesTest {
     void aBogusMxAnswerIsRecordedWithItsReasonAndItsContentIsStillMeasured() {
         dns.on("example.org.", Type.MX, bogus(7))
                 .on("example.org.", Type.MX, records(mx("example.org", 10, "mx.example.org"))) // the CD re-fetch
+                .on("example.org.", Type.MX, bogus(7)) // asked once more: still bogus
+                .on("example.org.", Type.MX, records(mx("example.org", 10, "mx.example.org")))
                 .on("mx.example.org.", Type.A, secure(records(a("mx.example.org", "192.0.2.1"))))
                 .on("mx.example.org.", Type.AAAA, secure(nodata()))
                 .on("_25._tcp.mx.example.org.", Type.TLSA, secure(rcode(Rcode.NXDOMAIN)));
@@ -301,10 +303,26 @@ class DnsStageRulesTest {
     }
 
     @Test
+    void aBogusAnswerIsAskedOnceMoreBeforeItIsBelieved() {
+        dns.on("example.org.", Type.MX, bogus(6))
+                .on("example.org.", Type.MX, records(mx("example.org", 10, "mx.example.org"))) // the CD re-fetch
+                .on("example.org.", Type.MX, secure(records(mx("example.org", 10, "mx.example.org"))))
+                .on("mx.example.org.", Type.A, secure(records(a("mx.example.org", "192.0.2.1"))))
+                .on("mx.example.org.", Type.AAAA, secure(nodata()))
+                .on("_25._tcp.mx.example.org.", Type.TLSA, secure(rcode(Rcode.NXDOMAIN)));
+        DnsResolution r = resolve("example.org");
+        assertEquals(DnssecStatus.SECURE, r.result().mxDnssec(), "a damaged first answer does not decide");
+        assertEquals(8, dns.queries.get(), "MX asked twice (and the CD re-fetch), then A, AAAA, TLSA and 2 TXT");
+    }
+
+    @Test
     void aBogusTlsaLookupIsAFailureNeverNoTlsa() {
         dns.on("example.org.", Type.MX, secure(records(mx("example.org", 10, "mx.example.org"))))
                 .on("mx.example.org.", Type.A, secure(records(a("mx.example.org", "192.0.2.1"))))
                 .on("mx.example.org.", Type.AAAA, secure(nodata()))
+                .on("_25._tcp.mx.example.org.", Type.TLSA, bogus(6))
+                .on("_25._tcp.mx.example.org.", Type.TLSA, records(tlsa("_25._tcp.mx.example.org", 3, 1, 1,
+                        "ab".repeat(32))))
                 .on("_25._tcp.mx.example.org.", Type.TLSA, bogus(6))
                 .on("_25._tcp.mx.example.org.", Type.TLSA, records(tlsa("_25._tcp.mx.example.org", 3, 1, 1,
                         "ab".repeat(32))));

@@ -288,6 +288,10 @@ public final class Lab implements AutoCloseable {
                 case MX -> sc.mx().forEach(m -> b.record(new MXRecord(domain, DClass.IN, TTL, m.preference(),
                         name(m.host().name()))));
                 case NULL_MX -> b.record(new MXRecord(domain, DClass.IN, TTL, 0, Name.root));
+                case WILDCARD_MX -> {
+                    Name wild = name("*." + new Name(domain, 1).toString(true));
+                    sc.mx().forEach(m -> b.record(new MXRecord(wild, DClass.IN, TTL, m.preference(), name(m.host().name()))));
+                }
                 case IMPLICIT, NONE -> {
                     // implicit: the address comes with the host below; none: the name does not exist
                 }

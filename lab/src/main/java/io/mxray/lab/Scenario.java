@@ -57,7 +57,12 @@ public record Scenario(String name, String family, String description, String do
         /** No MX, an address at the domain itself (RFC 5321 section 5.1). */
         IMPLICIT,
         /** The domain does not exist. */
-        NONE
+        NONE,
+        /**
+         * The MX records are at the wildcard {@code *.<parent of the domain>}; the domain itself has
+         * no records, so its MX answer is synthesized from the wildcard (RFC 4592).
+         */
+        WILDCARD_MX
     }
 
     public record Mx(int preference, HostSpec host) {

@@ -50,7 +50,9 @@ public final class Scenarios {
     public static final String TLD = "test";
     /** The top-level domains and how they are secured. */
     public static final List<ZoneSpec> TLDS = List.of(ZoneSpec.of("test", Security.ECDSA_NSEC),
-            ZoneSpec.of("example", Security.RSA_NSEC3), ZoneSpec.of("lab", Security.UNSIGNED));
+            ZoneSpec.of("example", Security.RSA_NSEC3), ZoneSpec.of("lab", Security.UNSIGNED),
+            // like .com: NSEC3 with opt-out, so that its unsigned delegations have no NSEC3 of their own
+            ZoneSpec.of("optout", Security.ECDSA_NSEC3_OPT_OUT));
 
     private static final String TLS = "tls-established";
     /** A host reached at once; the defaults a correct scanner needs a few seconds for at most. */
@@ -160,7 +162,43 @@ public final class Scenarios {
                         mx(5, verified("a.three-mx.test")),
                         mx(10, tlsHost("b.three-mx.test", CertSpec.WRONG_NAME, TRUSTED, CA_NAME_MISMATCH))),
                 single("ipv6-only", "dns", "the MX host has only an IPv6 address (::1)",
-                        verified("mx.ipv6-only.test").ipv6Loopback()));
+                        verified("mx.ipv6-only.test").ipv6Loopback()),
+                zoned("missing-rrsig", "dns", "the MX RRset comes without a signature in a signed zone: bogus",
+                        "missing-rrsig.test", List.of(ZoneSpec.of("missing-rrsig.test", Security.ECDSA_NSEC)
+                                .withFault("missing-rrsig.test", Type.MX, Fault.MISSING_SIGNATURE)), DnssecStatus.BOGUS,
+                        mx(10, verified("mx.missing-rrsig.test"))),
+                zoned("dnskey-expired", "dns", "the signature over the zone's DNSKEY RRset expired: the whole zone is bogus",
+                        "dnskey-expired.test", List.of(ZoneSpec.of("dnskey-expired.test", Security.ECDSA_NSEC)
+                                .withFault("dnskey-expired.test", Type.DNSKEY, Fault.EXPIRED_SIGNATURE)), DnssecStatus.BOGUS,
+                        mx(10, verified("mx.dnskey-expired.test").expecting(e -> e.dnssec(DnssecStatus.BOGUS)))),
+                zoned("wrong-ds", "dns", "the parent's DS names a key the zone does not have: the whole zone is bogus",
+                        "wrong-ds.test", List.of(ZoneSpec.of("wrong-ds.test", Security.WRONG_DS)), DnssecStatus.BOGUS,
+                        mx(10, verified("mx.wrong-ds.test").expecting(e -> e.dnssec(DnssecStatus.BOGUS)))),
+                zoned("unknown-algorithm", "dns", "the parent's DS is of an algorithm no validator implements: insecure",
+                        "unknown-algorithm.test", List.of(ZoneSpec.of("unknown-algorithm.test", Security.UNKNOWN_ALGORITHM_DS)),
+                        INSECURE, mx(10, verified("mx.unknown-algorithm.test").expecting(e -> e.dnssec(INSECURE)))),
+                new Scenario("broken-denial", "dns", "the domain does not exist, but the NSEC that says so has a broken "
+                        + "signature: bogus NXDOMAIN", "gone.broken-denial.test",
+                        List.of(ZoneSpec.of("broken-denial.test", Security.ECDSA_NSEC)
+                                .withFault("broken-denial.test", Type.NSEC, Fault.BROKEN_SIGNATURE)),
+                        Scenario.Mail.NONE, DnsOutcome.NXDOMAIN, DnssecStatus.BOGUS, List.of()),
+                new Scenario("wildcard-mx", "dns", "the MX answer is synthesized from a wildcard *.wildcard-mx.test, "
+                        + "proven by NSEC: secure", "any.wildcard-mx.test",
+                        List.of(ZoneSpec.of("wildcard-mx.test", Security.ECDSA_NSEC)), Scenario.Mail.WILDCARD_MX,
+                        DnsOutcome.MX, SECURE, List.of(mx(10, verified("mx.wildcard-mx.test")))),
+                new Scenario("wildcard-mx-nsec3", "dns", "the MX answer is synthesized from a wildcard, proven by NSEC3: "
+                        + "secure", "any.wildcard-nsec3.test",
+                        List.of(ZoneSpec.of("wildcard-nsec3.test", Security.ECDSA_NSEC3)), Scenario.Mail.WILDCARD_MX,
+                        DnsOutcome.MX, SECURE, List.of(mx(10, verified("mx.wildcard-nsec3.test")))),
+                zoned("optout-unsigned", "dns", "unsigned zone under an opt-out TLD: an opt-out NSEC3 span covers it, "
+                        + "insecure", "unsigned.optout", List.of(ZoneSpec.of("unsigned.optout", Security.UNSIGNED)),
+                        INSECURE, mx(10, verified("mx.unsigned.optout").expecting(e -> e.dnssec(INSECURE)))),
+                new Scenario("optout-nxdomain", "dns", "the domain does not exist, but the NSEC3 span that says so is "
+                        + "opt-out: an unsigned delegation could hide there, insecure (RFC 5155 9.2)", "nxdomain.optout",
+                        List.of(), Scenario.Mail.NONE, DnsOutcome.NXDOMAIN, INSECURE, List.of()),
+                zoned("optout-signed", "dns", "signed zone under an opt-out TLD (the DS has its NSEC3 entry)",
+                        "signed.optout", List.of(ZoneSpec.of("signed.optout", Security.ECDSA_NSEC)), SECURE,
+                        mx(10, verified("mx.signed.optout"))));
     }
 
     static List<Scenario> tls() {

@@ -65,7 +65,7 @@ public final class Validator implements SecureResolver {
     /** Longest a validated zone, proof or name is kept (the TTL decides when shorter). */
     static final long MAX_AGE_MS = 3_600_000;
     /** How long a bogus link of the chain is believed before it is checked again. */
-    static final long BOGUS_AGE_MS = 60_000;
+    static final long BOGUS_AGE_MS = 15_000;
     /** Labels walked below the deepest known zone to find the zone of one name. */
     static final int MAX_WALK = 16;
     /** CNAME and DNAME links followed within one response. */
@@ -190,7 +190,10 @@ public final class Validator implements SecureResolver {
             }
             sname = target;
         }
-        if (!answered && !seen.isEmpty() && sname.equals(seen.get(seen.size() - 1))) {
+        if (answered && rcode == Rcode.NXDOMAIN) {
+            // the data is signed, but the rcode denies the name: whoever changed the header made it bogus
+            parts.add(done(Verdict.bogus("rcode-contradicts-answer")));
+        } else if (!answered && !seen.isEmpty() && sname.equals(seen.get(seen.size() - 1))) {
             parts.add(negative(sname, qtype, rcode, s));
         }
         if (parts.isEmpty()) {
@@ -445,12 +448,10 @@ public final class Validator implements SecureResolver {
                 break;
             }
         }
-        CompletableFuture<Zone> w;
-        try {
-            w = work.get();
-        } catch (RuntimeException e) {
-            w = CompletableFuture.failedFuture(e);
-        }
+        // a link found bogus is fetched and judged once more before it is believed: one damaged or
+        // forged packet must not make a whole top-level domain bogus for everything below it
+        CompletableFuture<Zone> w = attempt(work).thenCompose(z -> z.verdict.status() == DnssecStatus.BOGUS
+                ? attempt(work) : CompletableFuture.completedFuture(z));
         w.whenComplete((z, e) -> {
             Zone result = e != null ? Zone.indeterminate(name, "validator-error") : z;
             if (e != null) {
@@ -462,6 +463,14 @@ public final class Validator implements SecureResolver {
             mine.complete(result);
         });
         return mine;
+    }
+
+    private static CompletableFuture<Zone> attempt(Supplier<CompletableFuture<Zone>> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** The DS question for {@code child}, one label below the secure zone {@code parent}. */

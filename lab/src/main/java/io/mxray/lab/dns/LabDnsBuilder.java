@@ -116,7 +116,19 @@ public final class LabDnsBuilder {
                 ZoneSpec ps = specs.get(parent);
                 boolean ds = s.security().signed() && s.security() != ZoneSpec.Security.ISLAND && ps.security().signed();
                 if (ds) {
-                    prs.add(new DSRecord(origin, DClass.IN, TTL, DSRecord.Digest.SHA256, keys.get(origin).get(0).dnskey()));
+                    DNSKEYRecord ksk = keys.get(origin).get(0).dnskey();
+                    prs.add(switch (s.security()) {
+                        // a key the zone never publishes
+                        case WRONG_DS -> new DSRecord(origin, DClass.IN, TTL, DSRecord.Digest.SHA256,
+                                ZoneKey.generate(origin, DNSSEC.Algorithm.ECDSAP256SHA256, true).dnskey());
+                        // the right digest, under an algorithm number no validator implements
+                        case UNKNOWN_ALGORITHM_DS -> {
+                            DSRecord real = new DSRecord(origin, DClass.IN, TTL, DSRecord.Digest.SHA256, ksk);
+                            yield new DSRecord(origin, DClass.IN, TTL, real.getFootprint(), DNSSEC.Algorithm.PRIVATEDNS,
+                                    real.getDigestID(), real.getDigest());
+                        }
+                        default -> new DSRecord(origin, DClass.IN, TTL, DSRecord.Digest.SHA256, ksk);
+                    });
                 }
             }
         }
@@ -125,9 +137,11 @@ public final class LabDnsBuilder {
                 .map(s -> {
                     Signing signing = null;
                     if (s.security().signed()) {
-                        Signing.Denial denial = s.security() == ZoneSpec.Security.RSA_NSEC3
-                                || s.security() == ZoneSpec.Security.ECDSA_NSEC3 ? Signing.Denial.NSEC3
-                                : Signing.Denial.NSEC;
+                        Signing.Denial denial = switch (s.security()) {
+                            case RSA_NSEC3, ECDSA_NSEC3 -> Signing.Denial.NSEC3;
+                            case ECDSA_NSEC3_OPT_OUT -> Signing.Denial.NSEC3_OPT_OUT;
+                            default -> Signing.Denial.NSEC;
+                        };
                         signing = Signing.standard(keys.get(s.origin()), denial, now).withFaults(s.faults());
                     }
                     return LabZone.of(s.origin(), records.get(s.origin()), signing);

@@ -97,7 +97,7 @@ public final class LabZone {
         }
         this.data = d;
         this.existing = ex;
-        if (signing != null && signing.denial() == Signing.Denial.NSEC3) {
+        if (signing != null && signing.denial() != Signing.Denial.NSEC) {
             nsec3param = new NSEC3PARAMRecord(origin, DClass.IN, 0, NSEC3Record.SHA1_DIGEST_ID, 0, 0, null);
             d.get(origin).put(Type.NSEC3PARAM, new RRset(new NSEC3PARAMRecord(origin, DClass.IN, soa.getMinimum(),
                     NSEC3Record.SHA1_DIGEST_ID, 0, 0, null)));
@@ -171,10 +171,22 @@ public final class LabZone {
         }
     }
 
+    private boolean optOut() {
+        return signing != null && signing.denial() == Signing.Denial.NSEC3_OPT_OUT;
+    }
+
+    /** A delegation without DS: with opt-out it has no NSEC3 of its own. */
+    private boolean unsignedDelegation(Name n) {
+        return cuts.contains(n) && !data.get(n).containsKey(Type.DS);
+    }
+
     private void buildNsec3() {
         TreeMap<String, Name> hashed = new TreeMap<>();
         Map<String, byte[]> raw = new LinkedHashMap<>();
         for (Name n : existing.keySet()) {
+            if (optOut() && unsignedDelegation(n)) {
+                continue; // RFC 5155 section 7.1: covered by an opt-out span instead
+            }
             byte[] h = hash(n);
             String text = B32HEX.toString(h);
             hashed.put(text, n);
@@ -196,8 +208,9 @@ public final class LabZone {
                 types.add(Type.RRSIG);
             }
             Name owner = hashedOwner(h);
-            nsec3.put(h, new RRset(new NSEC3Record(owner, DClass.IN, negativeTtl(), NSEC3Record.SHA1_DIGEST_ID, 0, 0,
-                    null, next, types.stream().mapToInt(Integer::intValue).toArray())));
+            nsec3.put(h, new RRset(new NSEC3Record(owner, DClass.IN, negativeTtl(), NSEC3Record.SHA1_DIGEST_ID,
+                    optOut() ? NSEC3Record.Flags.OPT_OUT : 0, 0, null, next,
+                    types.stream().mapToInt(Integer::intValue).toArray())));
         }
     }
 
@@ -261,9 +274,67 @@ public final class LabZone {
             addNoData(qname, authority);
             return new ZoneAnswer(ZoneAnswer.Kind.NODATA, answer, authority, additional, null);
         }
+        // RFC 4592: no such name; a wildcard at its closest encloser answers for it
+        Name encloser = closestEncloser(qname);
+        Name wild = wildcard(encloser);
+        Map<Integer, RRset> wnode = existing.getOrDefault(wild, false) ? data.get(wild) : null;
+        if (wnode != null) {
+            RRset set = wnode.get(qtype);
+            RRset cname = qtype == Type.CNAME ? null : wnode.get(Type.CNAME);
+            if (set != null || cname != null) {
+                answer.add(expand(set != null ? set : cname, qname));
+                addWildcardAnswerProof(qname, encloser, authority);
+                return set != null ? new ZoneAnswer(ZoneAnswer.Kind.ANSWER, answer, authority, additional, null)
+                        : new ZoneAnswer(ZoneAnswer.Kind.CNAME, answer, authority, additional,
+                        ((CNAMERecord) cname.first()).getTarget());
+            }
+            authority.add(new RRset(soa));
+            addWildcardNoData(qname, encloser, wild, authority);
+            return new ZoneAnswer(ZoneAnswer.Kind.NODATA, answer, authority, additional, null);
+        }
         authority.add(new RRset(soa));
         addNxdomain(qname, authority);
         return new ZoneAnswer(ZoneAnswer.Kind.NXDOMAIN, answer, authority, additional, null);
+    }
+
+    /** The wildcard's RRset as the name asked (RFC 4592 section 4.3.3). */
+    private static RRset expand(RRset wildcardSet, Name qname) {
+        RRset out = new RRset();
+        for (Record r : wildcardSet.rrs(false)) {
+            out.addRR(r.withName(qname));
+        }
+        return out;
+    }
+
+    /** RFC 4035 3.1.3.3 / RFC 5155 7.2.6: the name asked does not exist (the next closer name, with NSEC3). */
+    private void addWildcardAnswerProof(Name qname, Name encloser, List<RRset> authority) {
+        if (signing == null) {
+            return;
+        }
+        if (nsec3param != null) {
+            addUnique(authority, nsec3Covering(nextCloser(qname, encloser)));
+        } else {
+            addUnique(authority, nsecCovering(qname));
+        }
+    }
+
+    /** RFC 4035 3.1.3.4 / RFC 5155 7.2.5: no such name, and the wildcard that would answer lacks the type. */
+    private void addWildcardNoData(Name qname, Name encloser, Name wild, List<RRset> authority) {
+        if (signing == null) {
+            return;
+        }
+        if (nsec3param != null) {
+            addUnique(authority, nsec3Matching(encloser));
+            addUnique(authority, nsec3Covering(nextCloser(qname, encloser)));
+            addUnique(authority, nsec3Matching(wild));
+        } else {
+            addUnique(authority, nsecCovering(qname));
+            addUnique(authority, nsec.get(wild));
+        }
+    }
+
+    private static Name nextCloser(Name qname, Name encloser) {
+        return new Name(qname, qname.labels() - encloser.labels() - 1);
     }
 
     private void addDsOrDenial(Name cut, List<RRset> authority) {
@@ -281,7 +352,16 @@ public final class LabZone {
             return;
         }
         if (nsec3param != null) {
-            addUnique(authority, nsec3Matching(qname));
+            RRset match = nsec3Matching(qname);
+            if (match != null) {
+                addUnique(authority, match);
+            } else {
+                // RFC 5155 7.2.4: an unsigned delegation in an opt-out zone: the closest provable
+                // encloser, and the opt-out span that covers the next closer name
+                Name encloser = closestProvableEncloser(qname);
+                addUnique(authority, nsec3Matching(encloser));
+                addUnique(authority, nsec3Covering(nextCloser(qname, encloser)));
+            }
         } else if (nsec.containsKey(qname)) {
             addUnique(authority, nsec.get(qname));
         } else {
@@ -311,6 +391,16 @@ public final class LabZone {
         if (set != null && !list.contains(set)) {
             list.add(set);
         }
+    }
+
+    /** The closest ancestor of {@code qname} that has an NSEC3 of its own. */
+    private Name closestProvableEncloser(Name qname) {
+        for (Name p = parent(qname); p != null && p.subdomain(origin); p = parent(p)) {
+            if (nsec3Matching(p) != null) {
+                return p;
+            }
+        }
+        return origin;
     }
 
     private Name closestEncloser(Name qname) {
@@ -361,6 +451,20 @@ public final class LabZone {
         // at a delegation only the NS RRset is the child's (unsigned); below it is glue (unsigned)
         if (cut != null && (!owner.equals(cut) || set.getType() == Type.NS)) {
             return List.of();
+        }
+        if (set.getType() != Type.NSEC3 && !existing.containsKey(owner) && owner.subdomain(origin)) {
+            // synthesized from a wildcard: the wildcard's signatures, as the name asked
+            Name wild = wildcard(closestEncloser(owner));
+            Map<Integer, RRset> wnode = data.get(wild);
+            RRset source = wnode == null ? null : wnode.get(set.getType());
+            if (source == null) {
+                return List.of();
+            }
+            List<RRSIGRecord> out = new ArrayList<>();
+            for (RRSIGRecord sig : signaturesFor(source)) {
+                out.add((RRSIGRecord) sig.withName(owner));
+            }
+            return out;
         }
         return signatures.computeIfAbsent(new RRsetKey(owner, set.getType()), k -> sign(k, set));
     }

@@ -19,7 +19,8 @@ import java.util.Objects;
 public record Signing(List<ZoneKey> keys, Denial denial, Instant inception, Instant expiration,
                       Map<RRsetKey, Fault> faults, boolean publishDs) {
 
-    public enum Denial { NSEC, NSEC3 }
+    /** NSEC; NSEC3; NSEC3 with opt-out (RFC 5155 section 6: unsigned delegations left out of the chain). */
+    public enum Denial { NSEC, NSEC3, NSEC3_OPT_OUT }
 
     public Signing {
         keys = List.copyOf(keys);

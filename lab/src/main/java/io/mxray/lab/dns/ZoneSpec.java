@@ -20,6 +20,18 @@ public record ZoneSpec(Name origin, Security security, Map<RRsetKey, Fault> faul
         RSA_NSEC3,
         /** ECDSA P-256, NSEC3, DS in the parent. */
         ECDSA_NSEC3,
+        /**
+         * ECDSA P-256, NSEC3 with opt-out (as .com and .net): its unsigned delegations have no NSEC3
+         * of their own, an opt-out span covers them; DS in the parent.
+         */
+        ECDSA_NSEC3_OPT_OUT,
+        /** Signed (ECDSA, NSEC), but the parent's DS names a key the zone does not have: bogus. */
+        WRONG_DS,
+        /**
+         * Signed (ECDSA, NSEC), but the parent's DS names a private algorithm (253) that no
+         * validator implements: treated as unsigned, insecure (RFC 4035 section 5.2).
+         */
+        UNKNOWN_ALGORITHM_DS,
         /** Signed (ECDSA, NSEC) but its parent publishes no DS: an island of security, insecure. */
         ISLAND,
         /** Not signed; a signed parent proves there is no DS: insecure. */
