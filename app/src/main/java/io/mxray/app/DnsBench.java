@@ -65,7 +65,7 @@ final class DnsBench implements Callable<Integer> {
     int warmupDomains;
 
     @Option(names = "--warmup-max", defaultValue = "PT4M",
-            description = "Longest warm-up: rounds stop once the JIT takes under 5% of the CPU, or after this "
+            description = "Longest warm-up: rounds stop once the JIT takes under 5%% of the CPU, or after this "
                     + "(default ${DEFAULT-VALUE}).")
     Duration warmupMax;
 

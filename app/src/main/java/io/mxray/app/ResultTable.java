@@ -15,17 +15,20 @@ final class ResultTable {
      * @param marks per domain, a mark to print at the end of its lines (for example "ok"), or null
      */
     static void print(PrintStream out, List<ScanResults.HostRow> rows, Map<String, String> marks) {
-        String fmt = "%-25s %-28s %-15s %-11s %-17s %-18s%s%n";
-        out.printf(fmt, "DOMAIN", "MX HOST", "IP", "LEVEL", "CERT TYPE", "OUTCOME", marks == null ? "" : " CHECK");
+        String fmt = "%-25s %-17s %-28s %-15s %-11s %-17s %-18s%s%n";
+        out.printf(fmt, "DOMAIN", "DNSSEC MX/HOST", "MX HOST", "IP", "LEVEL", "CERT TYPE", "OUTCOME",
+                marks == null ? "" : " CHECK");
         String previous = null;
         for (ScanResults.HostRow r : rows) {
             String domain = r.domain().equals(previous) ? "" : r.domain();
             previous = r.domain();
             String mark = marks == null ? "" : " " + marks.getOrDefault(r.domain(), "");
             if (r.mxHost() == null) {
-                out.printf(fmt, cut(domain, 25), "(" + r.dnsOutcome() + ")", "", "", "", "", mark);
+                out.printf(fmt, cut(domain, 25), dnssec(r.mxDnssec()), "(" + r.dnsOutcome() + ")", "", "", "", "",
+                        mark);
             } else {
-                out.printf(fmt, cut(domain, 25), cut(r.mxHost(), 28), r.ip().isEmpty() ? "-" : r.ip(),
+                out.printf(fmt, cut(domain, 25), dnssec(r.mxDnssec()) + "/" + dnssec(r.addressDnssec()),
+                        cut(r.mxHost(), 28), r.ip().isEmpty() ? "-" : r.ip(),
                         dash(r.level()), dash(r.certType()), dash(r.outcome()), mark);
             }
         }
@@ -50,6 +53,11 @@ final class ResultTable {
         }
         b.setLength(b.length() - 1);
         out.println(b);
+    }
+
+    /** A DNSSEC status in at most eight characters. */
+    private static String dnssec(String status) {
+        return status == null ? "-" : status.equals("indeterminate") ? "indeterm" : status;
     }
 
     private static String dash(String s) {

@@ -31,7 +31,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSECRecord;
@@ -39,9 +38,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.Resolver;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.TSIG;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.WireParseException;
 
@@ -150,7 +147,7 @@ class ForgeryFuzzTest {
     }
 
     /** The lab's authority, answered in-process, with forgeries at the given rate. */
-    static final class Forger implements Resolver {
+    static final class Forger extends InProcessResolver {
         private final Random random;
         private final double rate;
         private final List<Message> genuineSoFar = new ArrayList<>();
@@ -343,30 +340,6 @@ class ForgeryFuzzTest {
                     }
                 }
             }
-        }
-
-        @Override
-        public void setPort(int port) {
-        }
-
-        @Override
-        public void setTCP(boolean flag) {
-        }
-
-        @Override
-        public void setIgnoreTruncation(boolean flag) {
-        }
-
-        @Override
-        public void setEDNS(int version, int payloadSize, int flags, List<EDNSOption> options) {
-        }
-
-        @Override
-        public void setTSIGKey(TSIG key) {
-        }
-
-        @Override
-        public void setTimeout(Duration timeout) {
         }
     }
 }

@@ -1,22 +1,19 @@
 package io.mxray.dns;
 
 import io.mxray.lab.LabAuthority;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
-import org.xbill.DNS.Resolver;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.TSIG;
 
 /**
  * The lab's authority asked in-process, as if over the network (the answer goes through the wire
  * format); EDNS as set, like a transport.
  */
-final class LabResolver implements Resolver {
+final class LabResolver extends InProcessResolver {
     private final LabAuthority authority;
     private OPTRecord edns;
 
@@ -40,27 +37,7 @@ final class LabResolver implements Resolver {
     }
 
     @Override
-    public void setPort(int port) {
-    }
-
-    @Override
-    public void setTCP(boolean flag) {
-    }
-
-    @Override
-    public void setIgnoreTruncation(boolean flag) {
-    }
-
-    @Override
     public synchronized void setEDNS(int version, int payloadSize, int flags, List<EDNSOption> options) {
         edns = version < 0 ? null : new OPTRecord(payloadSize > 0 ? payloadSize : 1232, 0, version, flags);
-    }
-
-    @Override
-    public void setTSIGKey(TSIG key) {
-    }
-
-    @Override
-    public void setTimeout(Duration timeout) {
     }
 }

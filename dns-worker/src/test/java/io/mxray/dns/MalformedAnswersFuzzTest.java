@@ -30,14 +30,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.Resolver;
-import org.xbill.DNS.TSIG;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.WireParseException;
 
@@ -51,7 +48,7 @@ class MalformedAnswersFuzzTest {
     private static final int ROUNDS = 3000;
 
     /** Answers every query with a mutation of a plausible answer, or with bytes that are not DNS. */
-    static final class HostileResolver implements Resolver {
+    static final class HostileResolver extends InProcessResolver {
         private final Random random;
 
         HostileResolver(long seed) {
@@ -153,30 +150,6 @@ class MalformedAnswersFuzzTest {
                 sb.append((char) (random.nextBoolean() ? 32 + random.nextInt(95) : random.nextInt(256)));
             }
             return sb.toString();
-        }
-
-        @Override
-        public void setPort(int port) {
-        }
-
-        @Override
-        public void setTCP(boolean flag) {
-        }
-
-        @Override
-        public void setIgnoreTruncation(boolean flag) {
-        }
-
-        @Override
-        public void setEDNS(int version, int payloadSize, int flags, List<EDNSOption> options) {
-        }
-
-        @Override
-        public void setTSIGKey(TSIG key) {
-        }
-
-        @Override
-        public void setTimeout(Duration timeout) {
         }
     }
 

@@ -1,26 +1,21 @@
 package io.mxray.dns;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Resolver;
-import org.xbill.DNS.TSIG;
 
 /**
  * A resolver for unit tests of the decision code: answers each (name, type) from a script, in
  * order, repeating the last step. A step builds the response from the query, or throws.
  */
-final class ScriptedResolver implements Resolver {
+final class ScriptedResolver extends InProcessResolver {
     private final Map<String, Queue<Function<Message, Message>>> script = new HashMap<>();
     private final Map<String, Function<Message, Message>> last = new HashMap<>();
     final AtomicInteger queries = new AtomicInteger();
@@ -54,30 +49,6 @@ final class ScriptedResolver implements Resolver {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e.getCause() != null ? e.getCause() : e);
         }
-    }
-
-    @Override
-    public void setPort(int port) {
-    }
-
-    @Override
-    public void setTCP(boolean flag) {
-    }
-
-    @Override
-    public void setIgnoreTruncation(boolean flag) {
-    }
-
-    @Override
-    public void setEDNS(int version, int payloadSize, int flags, List<EDNSOption> options) {
-    }
-
-    @Override
-    public void setTSIGKey(TSIG key) {
-    }
-
-    @Override
-    public void setTimeout(Duration timeout) {
     }
 
     static Name name(String s) {
