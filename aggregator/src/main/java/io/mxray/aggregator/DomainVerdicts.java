@@ -1,5 +1,6 @@
 package io.mxray.aggregator;
 
+import io.mxray.schema.DaneResult;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DomainResult;
 import io.mxray.schema.Level;
@@ -35,7 +36,7 @@ public final class DomainVerdicts {
             if (h.addresses().isEmpty()) {
                 hosts.add(new MxHostVerdict(h.name(), h.preference(), null, Level.UNREACHABLE, null, "no-address",
                         h.addressOutcome().key() + (h.reason() == null ? "" : ":" + h.reason()), h.addressDnssec(),
-                        h.tlsa()));
+                        h.tlsa(), DaneResult.none("no-address")));
                 continue;
             }
             for (String ip : h.addresses()) {
@@ -44,7 +45,7 @@ public final class DomainVerdicts {
                     throw new IllegalArgumentException("no probe for " + h.name() + " at " + ip);
                 }
                 hosts.add(new MxHostVerdict(h.name(), h.preference(), ip, v.level(), v.certType(), v.outcome(),
-                        v.reason(), h.addressDnssec(), h.tlsa()));
+                        v.reason(), h.addressDnssec(), h.tlsa(), v.dane()));
             }
         }
         List<Level> levels = hosts.stream().map(MxHostVerdict::level).filter(l -> l != null).toList();

@@ -1,14 +1,15 @@
 package io.mxray.aggregator;
 
 import io.mxray.schema.CertType;
+import io.mxray.schema.DaneResult;
 import io.mxray.schema.Level;
 import io.mxray.schema.ProbeResult;
 
 /** The part of a probe result a domain's verdict needs (the chain stays in the probe's own row). */
 public record ProbeVerdict(String probeKey, String ip, String mxHost, Level level, CertType certType, String outcome,
-                           String reason) {
+                           String reason, DaneResult dane) {
     public static ProbeVerdict of(ProbeResult r) {
         return new ProbeVerdict(r.probeKey(), r.ip(), r.mxHost(), r.level(), r.certType(), r.outcome().key(),
-                r.reason());
+                r.reason(), r.dane());
     }
 }

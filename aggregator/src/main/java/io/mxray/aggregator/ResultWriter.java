@@ -1,5 +1,6 @@
 package io.mxray.aggregator;
 
+import io.mxray.schema.DaneResult;
 import io.mxray.schema.DomainResult;
 import io.mxray.schema.MxHostVerdict;
 import io.mxray.schema.ProbeResult;
@@ -103,8 +104,8 @@ public final class ResultWriter {
              PreparedStatement host = c.prepareStatement("""
                 INSERT INTO mx_host_result (scan_id, ip, port, mx_host, outcome, reason, level, cert_type, decided_by,
                   banner, ehlo, tls_protocol, tls_cipher, sni, chain, connect_ms, banner_ms, ehlo_ms, starttls_ms,
-                  handshake_ms, total_ms, probed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  handshake_ms, total_ms, probed_at, dane, dane_check, dane_matched, dane_reason, tls_group)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (scan_id, ip, port, mx_host) DO UPDATE SET outcome = EXCLUDED.outcome,
                   reason = EXCLUDED.reason, level = EXCLUDED.level, cert_type = EXCLUDED.cert_type,
                   decided_by = EXCLUDED.decided_by, banner = EXCLUDED.banner, ehlo = EXCLUDED.ehlo,
@@ -112,7 +113,9 @@ public final class ResultWriter {
                   chain = EXCLUDED.chain, connect_ms = EXCLUDED.connect_ms, banner_ms = EXCLUDED.banner_ms,
                   ehlo_ms = EXCLUDED.ehlo_ms, starttls_ms = EXCLUDED.starttls_ms,
                   handshake_ms = EXCLUDED.handshake_ms, total_ms = EXCLUDED.total_ms,
-                  probed_at = EXCLUDED.probed_at""")) {
+                  probed_at = EXCLUDED.probed_at, dane = EXCLUDED.dane, dane_check = EXCLUDED.dane_check,
+                  dane_matched = EXCLUDED.dane_matched, dane_reason = EXCLUDED.dane_reason,
+                  tls_group = EXCLUDED.tls_group""")) {
             for (ProbeResult r : results) {
                 String[] chain = new String[0];
                 if (r.tls() != null) {
@@ -145,7 +148,9 @@ public final class ResultWriter {
                 setLong(host, i++, t == null ? null : t.starttlsMs());
                 setLong(host, i++, t == null ? null : t.handshakeMs());
                 host.setLong(i++, t == null ? 0 : t.totalMs());
-                host.setTimestamp(i, ts(r.probedAt()));
+                host.setTimestamp(i++, ts(r.probedAt()));
+                i = dane(host, i, r.dane());
+                host.setString(i, r.tls() == null ? null : r.tls().group());
                 host.addBatch();
             }
             cert.executeBatch();
@@ -193,14 +198,16 @@ public final class ResultWriter {
              PreparedStatement clear = c.prepareStatement("DELETE FROM domain_mx WHERE scan_id = ? AND domain = ?");
              PreparedStatement mx = c.prepareStatement("""
                 INSERT INTO domain_mx (scan_id, domain, mx_host, preference, ip, level, cert_type, outcome, reason,
-                  address_dnssec, tlsa_decision, tlsa_base, tlsa_outcome, tlsa_dnssec, tlsa_usable)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  address_dnssec, tlsa_decision, tlsa_base, tlsa_outcome, tlsa_dnssec, tlsa_usable, dane, dane_check,
+                  dane_matched, dane_reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (scan_id, domain, mx_host, ip) DO UPDATE SET preference = EXCLUDED.preference,
                   level = EXCLUDED.level, cert_type = EXCLUDED.cert_type, outcome = EXCLUDED.outcome,
                   reason = EXCLUDED.reason, address_dnssec = EXCLUDED.address_dnssec,
                   tlsa_decision = EXCLUDED.tlsa_decision, tlsa_base = EXCLUDED.tlsa_base,
                   tlsa_outcome = EXCLUDED.tlsa_outcome, tlsa_dnssec = EXCLUDED.tlsa_dnssec,
-                  tlsa_usable = EXCLUDED.tlsa_usable""");
+                  tlsa_usable = EXCLUDED.tlsa_usable, dane = EXCLUDED.dane, dane_check = EXCLUDED.dane_check,
+                  dane_matched = EXCLUDED.dane_matched, dane_reason = EXCLUDED.dane_reason""");
              PreparedStatement tlsa = c.prepareStatement("""
                 INSERT INTO tlsa_record (scan_id, base, usage, selector, matching, data, usable, unusable_reason, dnssec)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -250,10 +257,11 @@ public final class ResultWriter {
                     mx.setString(j++, t == null ? null : key(t.outcome()));
                     mx.setString(j++, t == null ? null : key(t.dnssec()));
                     if (t == null || !t.lookedUp()) {
-                        mx.setNull(j, Types.INTEGER);
+                        mx.setNull(j++, Types.INTEGER);
                     } else {
-                        mx.setInt(j, (int) t.records().stream().filter(TlsaRecord::usable).count());
+                        mx.setInt(j++, (int) t.records().stream().filter(TlsaRecord::usable).count());
                     }
+                    dane(mx, j, h.dane());
                     mx.addBatch();
                     if (t != null) {
                         for (TlsaRecord rec : t.records()) {
@@ -295,6 +303,15 @@ public final class ResultWriter {
     }
 
     /** PostgreSQL text cannot hold NUL; hostile input may contain it. */
+    /** Sets the four DANE columns from {@code i}; returns the next index. */
+    private static int dane(PreparedStatement s, int i, DaneResult d) throws SQLException {
+        s.setString(i++, d == null ? null : d.status().key());
+        s.setString(i++, d == null ? null : d.check());
+        s.setString(i++, d == null ? null : noNul(d.matched()));
+        s.setString(i++, d == null ? null : d.reason());
+        return i;
+    }
+
     private static String noNul(String s) {
         return s == null ? null : s.replace('\0', '\uFFFD');
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mxray.schema.CertType;
+import io.mxray.schema.DaneResult;
 import io.mxray.schema.DomainResult;
 import io.mxray.schema.Level;
 import io.mxray.schema.MxHostVerdict;
@@ -36,8 +37,10 @@ class DomainVerdictsTest {
         assertEquals(Level.VERIFIED, r.bestLevel());
         assertEquals(StarttlsCoverage.SOME, r.starttls());
         assertEquals(List.of(
-                new MxHostVerdict("mx1.two.example", 10, "192.0.2.1", Level.VERIFIED, CertType.CA_VALID, "tls-established", null),
-                new MxHostVerdict("mx2.two.example", 20, "192.0.2.2", Level.PLAINTEXT, null, "no-starttls", null)),
+                new MxHostVerdict("mx1.two.example", 10, "192.0.2.1", Level.VERIFIED, CertType.CA_VALID, "tls-established", null,
+                        null, null, DaneResult.none("no-tlsa-lookup")),
+                new MxHostVerdict("mx2.two.example", 20, "192.0.2.2", Level.PLAINTEXT, null, "no-starttls", null,
+                        null, null, DaneResult.none("no-tlsa-lookup"))),
                 r.mxHosts());
     }
 
@@ -49,7 +52,8 @@ class DomainVerdictsTest {
         assertEquals(Level.UNREACHABLE, r.worstLevel());
         assertEquals(Level.UNTRUSTED, r.bestLevel());
         assertEquals(StarttlsCoverage.ALL, r.starttls());
-        assertEquals(new MxHostVerdict("gone.x.example", 20, null, Level.UNREACHABLE, null, "no-address", "nxdomain"),
+        assertEquals(new MxHostVerdict("gone.x.example", 20, null, Level.UNREACHABLE, null, "no-address", "nxdomain",
+                        null, null, DaneResult.none("no-address")),
                 r.mxHosts().get(1));
     }
 

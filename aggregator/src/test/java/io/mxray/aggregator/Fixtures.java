@@ -1,6 +1,7 @@
 package io.mxray.aggregator;
 
 import io.mxray.schema.CertType;
+import io.mxray.schema.DaneResult;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.Keys;
@@ -46,8 +47,9 @@ final class Fixtures {
     static ProbeResult probe(String ip, String host, Level level, CertType type) {
         ProbeOutcome outcome = level == Level.PLAINTEXT ? ProbeOutcome.NO_STARTTLS
                 : level == Level.UNREACHABLE ? ProbeOutcome.CONNECTION_REFUSED : ProbeOutcome.TLS_ESTABLISHED;
-        TlsSession tls = level.hasTls() ? new TlsSession("TLSv1.3", "TLS_AES_128_GCM_SHA256", host, List.of()) : null;
-        return new ProbeResult(SCAN, key(ip, host), ip, 25, host, outcome, null, level, type, "test", List.of("220 hi"),
+        TlsSession tls = level.hasTls() ? new TlsSession("TLSv1.3", "TLS_AES_128_GCM_SHA256", "x25519", host, List.of()) : null;
+        return new ProbeResult(SCAN, key(ip, host), ip, 25, host, outcome, null, level, type, "test",
+                DaneResult.none("no-tlsa-lookup"), List.of("220 hi"),
                 List.of("STARTTLS"), tls, new Timings(1L, 1L, 1L, 1L, 1L, 5), T);
     }
 }

@@ -72,8 +72,9 @@ class ResultWriterTest {
         String der = Base64.getEncoder().encodeToString(cert.getEncoded());
         ProbeResult p = probe("192.0.2.1", "mx.a.example", Level.VERIFIED, CertType.CA_VALID);
         p = new ProbeResult(p.scanId(), p.probeKey(), p.ip(), p.port(), p.mxHost(), p.outcome(), p.reason(), p.level(),
-                p.certType(), p.decidedBy(), List.of("220 mx\u0000 with a NUL"), p.ehlo(),
-                new TlsSession("TLSv1.3", "TLS_AES_128_GCM_SHA256", "mx.a.example", List.of(der)), p.timings(),
+                p.certType(), p.decidedBy(), p.dane(), List.of("220 mx\u0000 with a NUL"), p.ehlo(),
+                new TlsSession("TLSv1.3", "TLS_AES_128_GCM_SHA256", "x25519", "mx.a.example", List.of(der)),
+                p.timings(),
                 p.probedAt());
         var d = dns("a.example", "mx.a.example=192.0.2.1", "gone.a.example=");
         DomainResult domain = DomainVerdicts.assemble(d, Map.of(p.probeKey(), ProbeVerdict.of(p)), T);

@@ -67,7 +67,6 @@ public final class GroundTruthCheck {
                 if (forHost.isEmpty()) {
                     c.out.add(new Mismatch(e.domain(), "MX host " + h.host(), "present", "missing"));
                 }
-                c.pend(Pending.forHost(h, Pending.Field.DANE));
                 for (ScanResults.HostRow r : forHost) {
                     String where = "MX host " + h.host() + (r.ip().isEmpty() ? "" : " at " + r.ip());
                     c.check(e.domain(), where + " level", key(h.level()), r.level(),
@@ -75,6 +74,8 @@ public final class GroundTruthCheck {
                     c.check(e.domain(), where + " certificate type", key(h.certType()), r.certType(),
                             Pending.forHost(h, Pending.Field.CERT_TYPE));
                     c.check(e.domain(), where + " outcome", h.outcome(), r.outcome(), null);
+                    c.check(e.domain(), where + " DANE status", key(h.dane()), r.dane(),
+                            Pending.forHost(h, Pending.Field.DANE));
                     c.check(e.domain(), where + " address DNSSEC status", key(h.addressDnssec()), r.addressDnssec(),
                             Pending.forHost(h, Pending.Field.ADDRESS_DNSSEC));
                     c.check(e.domain(), where + " preference", String.valueOf(h.preference()),

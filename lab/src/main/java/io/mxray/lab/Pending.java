@@ -1,6 +1,5 @@
 package io.mxray.lab;
 
-import io.mxray.schema.CertType;
 import java.util.List;
 
 /**
@@ -24,28 +23,17 @@ public final class Pending {
         }
     }
 
-    public static final Rule DANE = new Rule("DANE status: the SMTP stage does not judge TLSA records yet", "issue 5");
-    public static final Rule DANE_LEVEL = new Rule("level and certificate type decided by DANE (dane-only)", "issue 5");
-
     public static List<Rule> all() {
-        return List.of(DANE, DANE_LEVEL);
+        return List.of();
     }
 
     /** Why {@code field} of this host is not checked yet, or null when it must match. */
     public static Rule forHost(ExpectedHost host, Field field) {
-        return switch (field) {
-            case DANE -> DANE;
-            case LEVEL, CERT_TYPE -> host.certType() == CertType.DANE_ONLY ? DANE_LEVEL : null;
-            default -> null;
-        };
+        return null;
     }
 
     /** Why {@code field} of this domain is not checked yet, or null when it must match. */
     public static Rule forDomain(ExpectedDomain domain, Field field) {
-        return switch (field) {
-            case WORST_LEVEL, BEST_LEVEL -> domain.mx().stream().anyMatch(h -> h.certType() == CertType.DANE_ONLY)
-                    ? DANE_LEVEL : null;
-            default -> null;
-        };
+        return null;
     }
 }

@@ -7,13 +7,14 @@ package io.mxray.schema;
  * @param outcome       the probe outcome key, or the address lookup failure (for example {@code no-address})
  * @param addressDnssec DNSSEC status of the host's address records
  * @param tlsa          the host's TLSA lookup (what DANE would use), or null
+ * @param dane          what DANE says about this address, or null when it was not contacted
  */
 public record MxHostVerdict(String mxHost, int preference, String ip, Level level, CertType certType,
-                            String outcome, String reason, DnssecStatus addressDnssec, TlsaLookup tlsa) {
+                            String outcome, String reason, DnssecStatus addressDnssec, TlsaLookup tlsa, DaneResult dane) {
 
     /** Without DNS facts (tests). */
     public MxHostVerdict(String mxHost, int preference, String ip, Level level, CertType certType, String outcome,
                          String reason) {
-        this(mxHost, preference, ip, level, certType, outcome, reason, null, null);
+        this(mxHost, preference, ip, level, certType, outcome, reason, null, null, null);
     }
 }

@@ -11,13 +11,15 @@ import java.util.Objects;
  * @param reason      stable key detailing the outcome (for example a TLS alert), or null
  * @param level       the level of the SPEC, or null when the host was not contacted
  * @param certType    the certificate type, or null without TLS
- * @param decidedBy   which check decided the level (for example {@code pkix}, {@code starttls})
+ * @param decidedBy   which check decided the level (for example {@code pkix}, {@code dane-ee}, {@code starttls})
+ * @param dane        what DANE says (against the TLSA records of the request), or null when the host
+ *                    was not contacted
  * @param banner      the greeting lines, or empty
  * @param ehlo        the EHLO keywords offered (upper case), before STARTTLS
  */
 public record ProbeResult(String scanId, String probeKey, String ip, int port, String mxHost,
                           ProbeOutcome outcome, String reason, Level level, CertType certType, String decidedBy,
-                          List<String> banner, List<String> ehlo, TlsSession tls, Timings timings, Instant probedAt) {
+                          DaneResult dane, List<String> banner, List<String> ehlo, TlsSession tls, Timings timings, Instant probedAt) {
     public ProbeResult {
         Objects.requireNonNull(scanId, "scanId");
         Objects.requireNonNull(probeKey, "probeKey");

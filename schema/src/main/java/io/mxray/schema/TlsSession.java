@@ -7,10 +7,12 @@ import java.util.List;
  *
  * @param protocol  for example {@code TLSv1.3}
  * @param cipher    the IANA cipher suite name
+ * @param group     the key exchange group (for example {@code x25519}, {@code secp256r1}), or null when
+ *                  the handshake used none or it could not be seen
  * @param sni       the server name indication the client sent, or null
  * @param chainDer  the certificates, leaf first, each DER encoded in base64
  */
-public record TlsSession(String protocol, String cipher, String sni, List<String> chainDer) {
+public record TlsSession(String protocol, String cipher, String group, String sni, List<String> chainDer) {
     public TlsSession {
         chainDer = chainDer == null ? List.of() : List.copyOf(chainDer);
     }

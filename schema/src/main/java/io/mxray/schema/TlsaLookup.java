@@ -27,10 +27,14 @@ public record TlsaLookup(String decision, String base, LookupOutcome outcome, Dn
         return outcome != null;
     }
 
-    /** A DANE sender defers mail when the lookup was made and failed or was bogus (RFC 7672 2.2). */
+    /**
+     * A DANE sender defers mail when the lookup was made and failed, was bogus, or could not be
+     * validated (RFC 7672 section 2.2).
+     */
     public boolean failed() {
-        return dnssec == DnssecStatus.BOGUS || outcome == LookupOutcome.SERVFAIL || outcome == LookupOutcome.TIMEOUT
-                || outcome == LookupOutcome.ERROR;
+        return lookedUp() && (dnssec == DnssecStatus.BOGUS || dnssec == DnssecStatus.INDETERMINATE
+                || outcome == LookupOutcome.SERVFAIL || outcome == LookupOutcome.TIMEOUT
+                || outcome == LookupOutcome.ERROR);
     }
 
     /** Secure records a DANE client would use. */

@@ -45,6 +45,7 @@ final class ProbeSession extends ChannelDuplexHandler {
         List<String> ehlo = List.of();
         String protocol;
         String cipher;
+        String group;
         List<X509Certificate> chain = List.of();
         long startNanos;
         Long connectMs;
@@ -59,6 +60,7 @@ final class ProbeSession extends ChannelDuplexHandler {
     private final String sniHost;
     private final Supplier<SSLEngine> engineFactory;
     private final Consumer<Record> onDecided;
+    private final HandshakeSniffer sniffer = new HandshakeSniffer();
     private Step step = Step.BANNER;
     private long stepStart;
     private boolean decided;
@@ -147,8 +149,10 @@ final class ProbeSession extends ChannelDuplexHandler {
         SSLEngine engine = engineFactory.get();
         SslHandler tls = new SslHandler(engine);
         tls.setHandshakeTimeout(config.stepTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        // after the byte counter, before the line decoder: everything from here on is TLS
-        ctx.pipeline().addAfter(ByteBudget.NAME, "tls", tls);
+        // after the byte counter, before the line decoder: everything from here on is TLS; the
+        // sniffer sees the server's handshake bytes before the engine does
+        ctx.pipeline().addAfter(ByteBudget.NAME, HandshakeSniffer.NAME, sniffer);
+        ctx.pipeline().addAfter(HandshakeSniffer.NAME, "tls", tls);
     }
 
     @Override
@@ -160,12 +164,13 @@ final class ProbeSession extends ChannelDuplexHandler {
                 SSLSession session = tls.engine().getSession();
                 record.protocol = session.getProtocol();
                 record.cipher = session.getCipherSuite();
+                record.group = sniffer.group(record.cipher);
                 record.chain = chainOf(session);
                 decide(ProbeOutcome.TLS_ESTABLISHED, null);
                 // RFC 3207: the session starts over; QUIT politely inside TLS
                 send(ctx, "QUIT", Step.QUIT);
             } else {
-                decide(ProbeOutcome.HANDSHAKE_FAILED, tlsReason(done.cause()));
+                decide(ProbeOutcome.HANDSHAKE_FAILED, failureReason(done.cause()));
                 ctx.close();
             }
             return;
@@ -200,7 +205,7 @@ final class ProbeSession extends ChannelDuplexHandler {
                 || cause instanceof ByteBudget.ExceededException) {
             fail(ProbeOutcome.PROTOCOL_ERROR, protocolReason(cause));
         } else if (cause instanceof DecoderException d && d.getCause() instanceof SSLException s) {
-            fail(ProbeOutcome.HANDSHAKE_FAILED, tlsReason(s));
+            fail(ProbeOutcome.HANDSHAKE_FAILED, failureReason(s));
         } else if (cause instanceof IOException) {
             fail(ProbeOutcome.NETWORK_ERROR, "io-" + step.name().toLowerCase(Locale.ROOT));
         } else {
@@ -277,6 +282,12 @@ final class ProbeSession extends ChannelDuplexHandler {
             return "too-many-bytes";
         }
         return "malformed-reply";
+    }
+
+    /** The engine's reason, or the alert the server sent when the engine names none. */
+    private String failureReason(Throwable cause) {
+        String reason = tlsReason(cause);
+        return reason.equals("handshake-error") && sniffer.alert() != null ? "alert-" + sniffer.alert() : reason;
     }
 
     /** A stable key from a TLS failure: the alert when there is one. */

@@ -1,5 +1,8 @@
 package io.mxray.smtp;
 
+import io.mxray.schema.CertType;
+import io.mxray.schema.DaneResult;
+import io.mxray.schema.DaneStatus;
 import io.mxray.schema.ProbeOutcome;
 import io.mxray.schema.ProbeRequest;
 import io.mxray.schema.ProbeResult;
@@ -170,28 +173,40 @@ public final class SmtpStage implements AutoCloseable {
         Timings timings = new Timings(r.connectMs, r.bannerMs, r.ehloMs, r.starttlsMs, r.handshakeMs, total);
         TlsSession session = null;
         io.mxray.schema.Level level;
-        io.mxray.schema.CertType certType = null;
+        CertType certType = null;
         String decidedBy;
         String reason = r.reason;
+        Instant now = clock.instant();
+        DaneResult dane;
         if (r.outcome == ProbeOutcome.TLS_ESTABLISHED) {
             Judgement j = judge.judge(chain, request.mxHost());
-            level = j.level();
-            certType = j.certType();
-            decidedBy = j.decidedBy();
-            reason = j.reason();
-            session = new TlsSession(r.protocol, r.cipher, request.sni(), der(chain));
+            dane = DaneJudge.judge(request.tlsa(), chain, request.mxHost(), now);
+            if (dane.status() == DaneStatus.VALID) {
+                // a matching usable TLSA record authenticates the server whatever PKIX says
+                level = io.mxray.schema.Level.VERIFIED;
+                certType = j.level() == io.mxray.schema.Level.VERIFIED ? j.certType() : CertType.DANE_ONLY;
+                decidedBy = dane.check();
+                reason = null;
+            } else {
+                level = j.level();
+                certType = j.certType();
+                decidedBy = j.decidedBy();
+                reason = j.reason();
+            }
+            session = new TlsSession(r.protocol, r.cipher, r.group, request.sni(), der(chain));
         } else {
             level = Levels.withoutTls(r.outcome, r.failedAt);
             decidedBy = r.outcome.key();
+            dane = DaneJudge.judge(request.tlsa(), null, request.mxHost(), now);
         }
         return new ProbeResult(request.scanId(), request.probeKey(), request.ip(), request.port(), request.mxHost(),
-                r.outcome, reason, level, certType, decidedBy, List.copyOf(r.banner), r.ehlo, session, timings,
+                r.outcome, reason, level, certType, decidedBy, dane, List.copyOf(r.banner), r.ehlo, session, timings,
                 startedAt);
     }
 
     private ProbeResult skipped(ProbeRequest request, Instant at, String reason) {
         return new ProbeResult(request.scanId(), request.probeKey(), request.ip(), request.port(), request.mxHost(),
-                ProbeOutcome.SKIPPED, reason, null, null, "policy", List.of(), List.of(), null,
+                ProbeOutcome.SKIPPED, reason, null, null, "policy", null, List.of(), List.of(), null,
                 new Timings(null, null, null, null, null, 0), at);
     }
 

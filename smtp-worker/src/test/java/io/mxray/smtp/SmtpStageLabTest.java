@@ -5,18 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mxray.dns.DnsConfig;
+import io.mxray.dns.DnsStage;
+import io.mxray.dns.Resolvers;
 import io.mxray.lab.ExpectedHost;
 import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
 import io.mxray.lab.Pending;
 import io.mxray.lab.Scenario;
 import io.mxray.lab.Scenarios;
+import io.mxray.schema.DaneStatus;
+import io.mxray.schema.DomainTask;
 import io.mxray.schema.ProbeOutcome;
 import io.mxray.schema.ProbeRequest;
 import io.mxray.schema.ProbeResult;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,15 +35,24 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The SMTP stage against every lab MX host, judged by the lab's declared verdicts (those that a
- * later stage must still meet are skipped, as io.mxray.lab.Pending says).
+ * later stage must still meet are skipped, as io.mxray.lab.Pending says). The probe requests come
+ * from the real DNS stage, validating against the lab's trust anchor, so that each carries the
+ * TLSA lookup a DANE sender would make. One test per scenario family.
  */
 class SmtpStageLabTest {
     private static Lab lab;
     private static SmtpStage stage;
+    private static Resolvers resolvers;
+    private static DnsStage dns;
+    private static final Map<String, List<ProbeRequest>> PROBES = new ConcurrentHashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
         lab = Lab.start(LabConfig.defaults(Files.createTempDirectory("lab")));
+        DnsConfig dnsConfig = DnsConfig.defaults(lab.resolver()).withSmtpPort(lab.smtpPort())
+                .withTrustAnchor(lab.trustAnchorFile());
+        resolvers = Resolvers.create(dnsConfig, Clock.systemUTC());
+        dns = resolvers.stage(dnsConfig, Clock.systemUTC());
         // the lab has a server that greets after 10 s
         SmtpConfig config = SmtpConfig.defaults().allowingNonPublic(true)
                 .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(12), Duration.ofSeconds(40));
@@ -44,6 +62,9 @@ class SmtpStageLabTest {
 
     @AfterAll
     static void stop() {
+        if (resolvers != null) {
+            resolvers.close();
+        }
         if (stage != null) {
             stage.close();
         }
@@ -52,17 +73,44 @@ class SmtpStageLabTest {
         }
     }
 
-    record HostCase(String scenario, ExpectedHost host) {
+    record HostCase(String scenario, String domain, ExpectedHost host) {
         @Override
         public String toString() {
             return scenario + ": " + host.host();
         }
     }
 
-    static Stream<HostCase> hosts() {
-        return Scenarios.catalogue().stream().flatMap(s -> s.expected().mx().stream()
-                .filter(h -> !"no-address".equals(h.outcome()))
-                .map(h -> new HostCase(s.name(), h)));
+    static Stream<HostCase> hosts(String... families) {
+        Set<String> wanted = Set.of(families);
+        return Scenarios.catalogue().stream().filter(s -> wanted.contains(s.family()))
+                .flatMap(s -> s.expected().mx().stream()
+                        .filter(h -> !"no-address".equals(h.outcome()))
+                        .map(h -> new HostCase(s.name(), s.expected().domain(), h)));
+    }
+
+    static Stream<HostCase> tls() {
+        return hosts("tls");
+    }
+
+    static Stream<HostCase> dane() {
+        return hosts("dane");
+    }
+
+    static Stream<HostCase> behaviour() {
+        return hosts("behaviour");
+    }
+
+    static Stream<HostCase> dnsMxSharingAndPolicy() {
+        return hosts("dns", "mx", "sharing", "policy");
+    }
+
+    /** The probe requests the DNS stage makes for a domain's MX host. */
+    private static List<ProbeRequest> requestsFor(String domain, String host) {
+        List<ProbeRequest> all = PROBES.computeIfAbsent(domain, d -> dns.resolve(new DomainTask("scan", d, null, 1))
+                .toCompletableFuture().join().probes());
+        List<ProbeRequest> mine = all.stream().filter(p -> p.mxHost().equals(host)).toList();
+        assertFalse(mine.isEmpty(), "the DNS stage made no probe for " + host);
+        return mine;
     }
 
     private static ProbeResult probe(String host) {
@@ -71,24 +119,62 @@ class SmtpStageLabTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("hosts")
-    void everyLabHostGetsItsDeclaredVerdict(HostCase c) {
+    @MethodSource("tls")
+    void tlsAndCertificateScenarios(HostCase c) {
+        assertDeclaredVerdict(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dane")
+    void daneScenarios(HostCase c) {
+        assertDeclaredVerdict(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("behaviour")
+    void serverBehaviourScenarios(HostCase c) {
+        assertDeclaredVerdict(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dnsMxSharingAndPolicy")
+    void dnsMxSharingAndPolicyScenarios(HostCase c) {
+        assertDeclaredVerdict(c);
+    }
+
+    private static void assertDeclaredVerdict(HostCase c) {
         ExpectedHost h = c.host();
-        long start = System.nanoTime();
-        ProbeResult r = probe(h.host());
-        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
-        assertEquals(h.outcome(), r.outcome().key(), "outcome");
-        if (Pending.forHost(h, Pending.Field.LEVEL) == null) {
-            assertEquals(h.level(), r.level(), "level");
+        for (ProbeRequest request : requestsFor(c.domain(), h.host())) {
+            long start = System.nanoTime();
+            ProbeResult r = stage.probe(request).toCompletableFuture().join();
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            String at = h.host() + " at " + request.ip() + ": ";
+            assertEquals(h.outcome(), r.outcome().key(), at + "outcome");
+            if (Pending.forHost(h, Pending.Field.LEVEL) == null) {
+                assertEquals(h.level(), r.level(), at + "level (decided by " + r.decidedBy() + ")");
+            }
+            if (Pending.forHost(h, Pending.Field.CERT_TYPE) == null) {
+                assertEquals(h.certType(), r.certType(), at + "certificate type");
+            }
+            if (Pending.forHost(h, Pending.Field.DANE) == null) {
+                assertEquals(h.dane(), r.dane().status(), at + "DANE status (" + r.dane() + ")");
+            }
+            if (h.dane() == DaneStatus.VALID) {
+                assertTrue(r.decidedBy().startsWith("dane-"), at + "decided by " + r.decidedBy());
+                assertNotNull(r.dane().matched(), at + "the record that matched");
+                assertEquals(request.tlsa().base(), r.tls().sni(), at + "SNI is the TLSA base domain");
+            }
+            if (h.protocol() != null) {
+                assertEquals(h.protocol(), r.tls().protocol(), at + "protocol");
+            }
+            if (r.outcome() == ProbeOutcome.TLS_ESTABLISHED) {
+                // every lab server negotiates (EC)DHE: the group must have been seen
+                assertNotNull(r.tls().group(), at + "key exchange group");
+            }
+            // the declared bound holds for the default settings; these are shorter, so it must hold too
+            assertTrue(seconds <= h.maxSeconds(), at + "took " + seconds + " s, at most " + h.maxSeconds()
+                    + " declared");
         }
-        if (Pending.forHost(h, Pending.Field.CERT_TYPE) == null) {
-            assertEquals(h.certType(), r.certType(), "certificate type");
-        }
-        if (h.protocol() != null) {
-            assertEquals(h.protocol(), r.tls().protocol(), "protocol");
-        }
-        // the declared bound holds for the default settings; these are shorter, so it must hold too
-        assertTrue(seconds <= h.maxSeconds(), "took " + seconds + " s, at most " + h.maxSeconds() + " declared");
     }
 
     @Test
@@ -98,6 +184,8 @@ class SmtpStageLabTest {
         assertNotNull(r.tls());
         assertTrue(r.tls().protocol().startsWith("TLSv1."), r.tls().protocol());
         assertTrue(r.tls().cipher().startsWith("TLS_"), r.tls().cipher());
+        assertTrue(Set.of("x25519", "secp256r1", "secp384r1", "x448", "ffdhe2048").contains(r.tls().group()),
+                r.tls().group());
         assertEquals("mx.tls-valid.test", r.tls().sni());
         assertEquals(1, r.tls().chainDer().size());
         assertTrue(r.banner().get(0).startsWith("220 mx.tls-valid.test"), r.banner().toString());

@@ -1,0 +1,22 @@
+package io.mxray.schema;
+
+import java.util.Objects;
+
+/**
+ * What DANE (RFC 7671, RFC 7672) says about one probe, as a DANE-enforcing sender would judge it.
+ *
+ * @param status  the DANE status of the SPEC
+ * @param check   the kind of record that matched: {@code dane-ee} or {@code dane-ta}; null when none did
+ * @param matched the record that matched, as {@code "usage selector matching data"}; null when none did
+ * @param reason  a stable key saying why no record matched or why DANE does not apply
+ *                (for example {@code no-tls}, {@code dane-ta-name-mismatch}, {@code tlsa-bogus}), or null
+ */
+public record DaneResult(DaneStatus status, String check, String matched, String reason) {
+    public DaneResult {
+        Objects.requireNonNull(status, "status");
+    }
+
+    public static DaneResult none(String reason) {
+        return new DaneResult(DaneStatus.NONE, null, null, reason);
+    }
+}
