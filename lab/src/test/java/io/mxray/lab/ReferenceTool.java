@@ -20,14 +20,18 @@ public final class ReferenceTool {
     }
 
     public static void require(String tool, String debianPackage) {
-        boolean present = Files.isExecutable(Path.of("/usr/bin", tool));
+        boolean present = Files.isExecutable(Path.of("/usr/bin", tool)) || Files.isExecutable(Path.of("/usr/sbin", tool));
         if (!present) {
-            String why = tool + " is not installed (apt-get install " + debianPackage + "): the cross-check needs it";
-            if (System.getenv("MXRAY_REQUIRE_CROSSCHECK") != null) {
-                fail(why);
-            }
-            Assumptions.abort(why);
+            unavailable(tool + " is not installed (apt-get install " + debianPackage + "): the cross-check needs it");
         }
+    }
+
+    /** Skips the test with the reason, or fails it when MXRAY_REQUIRE_CROSSCHECK is set. */
+    public static void unavailable(String why) {
+        if (System.getenv("MXRAY_REQUIRE_CROSSCHECK") != null) {
+            fail(why);
+        }
+        Assumptions.abort(why);
     }
 
     /** Runs a command, returns stdout and stderr together. */

@@ -165,7 +165,7 @@ final class ProbeSession extends ChannelDuplexHandler {
                 record.protocol = session.getProtocol();
                 record.cipher = session.getCipherSuite();
                 record.group = sniffer.group(record.cipher);
-                record.chain = chainOf(session);
+                record.chain = chainOf(session, config.maxChain());
                 decide(ProbeOutcome.TLS_ESTABLISHED, null);
                 // RFC 3207: the session starts over; QUIT politely inside TLS
                 send(ctx, "QUIT", Step.QUIT);
@@ -178,11 +178,11 @@ final class ProbeSession extends ChannelDuplexHandler {
         ctx.fireUserEventTriggered(evt);
     }
 
-    private static List<X509Certificate> chainOf(SSLSession session) {
+    private static List<X509Certificate> chainOf(SSLSession session, int max) {
         try {
             List<X509Certificate> chain = new ArrayList<>();
             for (Certificate c : session.getPeerCertificates()) {
-                if (c instanceof X509Certificate x) {
+                if (c instanceof X509Certificate x && chain.size() < max) {
                     chain.add(x);
                 }
             }

@@ -14,12 +14,15 @@ import java.util.Objects;
  * @param maxReplyLines   most lines in one reply
  * @param maxBytes        most bytes read from one server in one probe
  * @param perIpConnections concurrent connections to one IP address
+ * @param perIpInterval   least time between the starts of two connections to one IP address
  * @param maxInFlight     concurrent probes in the whole stage
  * @param allowNonPublic  contact loopback, private and reserved addresses (a lab; never on the Internet)
+ * @param maxChain        certificates kept from the chain a server sends (the rest is not judged)
+ * @param optOut          networks and domains never contacted
  */
 public record SmtpConfig(String ehloName, Duration connectTimeout, Duration stepTimeout, Duration probeDeadline,
-                         int maxLineLength, int maxReplyLines, int maxBytes, int perIpConnections, int maxInFlight,
-                         boolean allowNonPublic) {
+                         int maxLineLength, int maxReplyLines, int maxBytes, int perIpConnections, Duration perIpInterval,
+                         int maxInFlight, boolean allowNonPublic, int maxChain, OptOut optOut) {
     public SmtpConfig {
         Objects.requireNonNull(ehloName, "ehloName");
         if (!ehloName.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
@@ -39,21 +42,38 @@ public record SmtpConfig(String ehloName, Duration connectTimeout, Duration step
         if (perIpConnections < 1 || maxInFlight < 1) {
             throw new IllegalArgumentException("concurrency limits must be positive");
         }
+        if (perIpInterval == null || perIpInterval.isNegative()) {
+            throw new IllegalArgumentException("the interval between connections to one address must not be negative");
+        }
+        if (maxChain < 1) {
+            throw new IllegalArgumentException("maxChain must be positive");
+        }
+        Objects.requireNonNull(optOut, "optOut");
     }
 
     public static SmtpConfig defaults() {
         return new SmtpConfig("mxray-tls-survey.invalid", Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofSeconds(90), SmtpReplyDecoder.DEFAULT_MAX_LINE_LENGTH, SmtpReplyDecoder.DEFAULT_MAX_LINES,
-                256 * 1024, 2, 1000, false);
+                256 * 1024, 2, Duration.ofSeconds(1), 1000, false, 10, OptOut.NONE);
     }
 
     public SmtpConfig allowingNonPublic(boolean allow) {
         return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, maxLineLength, maxReplyLines,
-                maxBytes, perIpConnections, maxInFlight, allow);
+                maxBytes, perIpConnections, perIpInterval, maxInFlight, allow, maxChain, optOut);
     }
 
     public SmtpConfig withTimeouts(Duration connect, Duration step, Duration deadline) {
         return new SmtpConfig(ehloName, connect, step, deadline, maxLineLength, maxReplyLines, maxBytes,
-                perIpConnections, maxInFlight, allowNonPublic);
+                perIpConnections, perIpInterval, maxInFlight, allowNonPublic, maxChain, optOut);
+    }
+
+    public SmtpConfig withPerIpInterval(Duration interval) {
+        return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, maxLineLength, maxReplyLines,
+                maxBytes, perIpConnections, interval, maxInFlight, allowNonPublic, maxChain, optOut);
+    }
+
+    public SmtpConfig withOptOut(OptOut list) {
+        return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, maxLineLength, maxReplyLines,
+                maxBytes, perIpConnections, perIpInterval, maxInFlight, allowNonPublic, maxChain, list);
     }
 }

@@ -31,14 +31,33 @@ public final class SmtpOptions {
             description = "Concurrent connections to one IP address (env MXRAY_PER_IP_CONNECTIONS, default ${DEFAULT-VALUE}).")
     public int perIp;
 
+    @Option(names = "--per-ip-interval", paramLabel = "DURATION", defaultValue = "${env:MXRAY_PER_IP_INTERVAL:-PT1S}",
+            description = "Least time between two connections to one IP address (env MXRAY_PER_IP_INTERVAL, "
+                    + "default ${DEFAULT-VALUE}).")
+    public Duration perIpInterval;
+
+    @Option(names = "--opt-out", paramLabel = "FILE", defaultValue = "${env:MXRAY_OPT_OUT}",
+            description = "Networks (CIDR) and domains never contacted, one per line; their probes are reported as "
+                    + "skipped (env MXRAY_OPT_OUT).")
+    public Path optOut;
+
     @Option(names = "--allow-non-public", defaultValue = "${env:MXRAY_ALLOW_NON_PUBLIC:-false}",
             description = "Also contact loopback, private and reserved addresses (a lab only; env MXRAY_ALLOW_NON_PUBLIC).")
     public boolean allowNonPublic;
 
     public SmtpConfig config() {
         SmtpConfig d = SmtpConfig.defaults();
+        OptOut list = OptOut.NONE;
+        if (optOut != null) {
+            try {
+                list = OptOut.read(optOut);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read the opt-out list " + optOut + ": " + e.getMessage(), e);
+            }
+        }
         return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, d.maxLineLength(),
-                d.maxReplyLines(), d.maxBytes(), perIp, d.maxInFlight(), allowNonPublic);
+                d.maxReplyLines(), d.maxBytes(), perIp, perIpInterval, d.maxInFlight(), allowNonPublic, d.maxChain(),
+                list);
     }
 
     public CertificateJudge judge(Clock clock) {

@@ -26,7 +26,6 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -71,7 +70,7 @@ public final class SmtpStage implements AutoCloseable {
         this.group = group;
         this.ownsGroup = ownsGroup;
         this.policy = new AddressPolicy(config.allowNonPublic());
-        this.limiter = new ConnectionLimiter(config.perIpConnections(), config.maxInFlight());
+        this.limiter = new ConnectionLimiter(config.perIpConnections(), config.maxInFlight(), config.perIpInterval());
         // PKIX path building costs milliseconds: keep it off the I/O threads
         this.judging = ForkJoinPool.commonPool();
         try {
@@ -87,13 +86,15 @@ public final class SmtpStage implements AutoCloseable {
 
     public CompletionStage<ProbeResult> probe(ProbeRequest request) {
         Instant startedAt = clock.instant();
-        InetAddress address;
-        try {
-            address = InetAddress.getByName(literal(request.ip()));
-        } catch (UnknownHostException | IllegalArgumentException e) {
+        // an address literal only (Netty's parser never looks a name up): a probe makes no DNS query
+        InetAddress address = io.netty.util.NetUtil.createInetAddressFromIpAddressString(request.ip());
+        if (address == null) {
             return CompletableFuture.completedFuture(skipped(request, startedAt, "invalid-address"));
         }
-        String refusal = policy.refusal(address);
+        String refusal = config.optOut().refusal(address, request.mxHost());
+        if (refusal == null) {
+            refusal = policy.refusal(address);
+        }
         if (refusal != null) {
             return CompletableFuture.completedFuture(skipped(request, startedAt, refusal));
         }
@@ -220,16 +221,6 @@ public final class SmtpStage implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    /** Only address literals are accepted: a probe never triggers a DNS lookup. */
-    private static String literal(String ip) {
-        boolean v4 = ip.matches("[0-9.]+");
-        boolean v6 = ip.indexOf(':') >= 0 && ip.matches("[0-9a-fA-F:.%a-zA-Z0-9]+");
-        if (!v4 && !v6) {
-            throw new IllegalArgumentException("not an IP literal: " + ip);
-        }
-        return ip;
     }
 
     public ConnectionLimiter limiter() {

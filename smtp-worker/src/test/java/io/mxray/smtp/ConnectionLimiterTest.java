@@ -61,4 +61,34 @@ class ConnectionLimiterTest {
         p.release();
         assertEquals(0, limiter.active());
     }
+
+    @Test
+    void connectionsToOneAddressAreSpacedByTheInterval() throws Exception {
+        var limiter = new ConnectionLimiter(2, 100, java.time.Duration.ofMillis(300));
+        long start = System.nanoTime();
+        var a = limiter.acquire("192.0.2.1").toCompletableFuture();
+        var b = limiter.acquire("192.0.2.1").toCompletableFuture();
+        var c = limiter.acquire("192.0.2.1").toCompletableFuture();
+        var other = limiter.acquire("192.0.2.2").toCompletableFuture();
+        assertTrue(a.isDone(), "the first starts at once");
+        assertTrue(other.isDone(), "another address is not held up");
+        assertFalse(b.isDone(), "the second waits for the interval, though a slot is free");
+        b.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        long firstGap = System.nanoTime() - start;
+        assertTrue(firstGap >= 300_000_000L, "second connection after " + firstGap / 1_000_000 + " ms");
+        assertFalse(c.isDone(), "the third waits for a slot (two connected)");
+        a.join().release();
+        c.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        long secondGap = System.nanoTime() - start;
+        assertTrue(secondGap >= 600_000_000L, "third connection after " + secondGap / 1_000_000 + " ms");
+        assertEquals(3, limiter.active());
+    }
+
+    @Test
+    void anAddressIdleForTheIntervalStartsAtOnce() throws Exception {
+        var limiter = new ConnectionLimiter(1, 100, java.time.Duration.ofMillis(100));
+        limiter.acquire("192.0.2.1").toCompletableFuture().join().release();
+        Thread.sleep(150);
+        assertTrue(limiter.acquire("192.0.2.1").toCompletableFuture().isDone());
+    }
 }

@@ -3,6 +3,7 @@ package io.mxray.smtp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -64,6 +65,46 @@ class SmtpReplyDecoderTest {
             all[i] = i + 1;
         }
         assertEquals(whole, feed(new EmbeddedChannel(new SmtpReplyDecoder()), data, all));
+    }
+
+    @Test
+    void aSplitAtEveryPositionGivesTheSameReplies() {
+        byte[] data = bytes("220-mx.example ESMTP\r\n220 ready\r\n250-mx.example\r\n250-STARTTLS\r\n250 SIZE 1000\r\n");
+        List<SmtpReply> whole = feed(new EmbeddedChannel(new SmtpReplyDecoder()), data);
+        assertEquals(2, whole.size());
+        for (int i = 1; i < data.length; i++) {
+            assertEquals(whole, feed(new EmbeddedChannel(new SmtpReplyDecoder()), data, i), "split at " + i);
+            for (int j = i + 1; j < data.length; j += 7) {
+                assertEquals(whole, feed(new EmbeddedChannel(new SmtpReplyDecoder()), data, i, j),
+                        "split at " + i + " and " + j);
+            }
+        }
+    }
+
+    /** Feeds the bytes one at a time until the decoder refuses them; returns how many it took. */
+    private static int refusedAfter(EmbeddedChannel ch, byte[] data) {
+        for (int i = 0; i < data.length; i++) {
+            int at = i;
+            try {
+                ch.writeInbound(Unpooled.wrappedBuffer(data, at, 1));
+            } catch (TooLongFrameException e) {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void anOverlongLineFedByteByByteIsRefusedAtTheBound() {
+        int took = refusedAfter(new EmbeddedChannel(new SmtpReplyDecoder(600, 10)), bytes("220 " + "x".repeat(5000)));
+        assertTrue(took > 0 && took <= 603, "refused after " + took + " bytes");
+    }
+
+    @Test
+    void anEndlessContinuationFedByteByByteIsRefusedAtTheBound() {
+        byte[] endless = bytes("250-x\r\n".repeat(1000));
+        int took = refusedAfter(new EmbeddedChannel(new SmtpReplyDecoder(600, 10)), endless);
+        assertTrue(took > 0 && took <= 7 * 11, "refused after " + took + " bytes");
     }
 
     @Test
