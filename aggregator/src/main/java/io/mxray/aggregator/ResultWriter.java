@@ -104,8 +104,9 @@ public final class ResultWriter {
              PreparedStatement host = c.prepareStatement("""
                 INSERT INTO mx_host_result (scan_id, ip, port, mx_host, outcome, reason, level, cert_type, decided_by,
                   banner, ehlo, tls_protocol, tls_cipher, sni, chain, connect_ms, banner_ms, ehlo_ms, starttls_ms,
-                  handshake_ms, total_ms, probed_at, dane, dane_check, dane_matched, dane_reason, tls_group)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  handshake_ms, total_ms, probed_at, dane, dane_check, dane_matched, dane_reason, tls_group,
+                  tls_legacy)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (scan_id, ip, port, mx_host) DO UPDATE SET outcome = EXCLUDED.outcome,
                   reason = EXCLUDED.reason, level = EXCLUDED.level, cert_type = EXCLUDED.cert_type,
                   decided_by = EXCLUDED.decided_by, banner = EXCLUDED.banner, ehlo = EXCLUDED.ehlo,
@@ -115,7 +116,7 @@ public final class ResultWriter {
                   handshake_ms = EXCLUDED.handshake_ms, total_ms = EXCLUDED.total_ms,
                   probed_at = EXCLUDED.probed_at, dane = EXCLUDED.dane, dane_check = EXCLUDED.dane_check,
                   dane_matched = EXCLUDED.dane_matched, dane_reason = EXCLUDED.dane_reason,
-                  tls_group = EXCLUDED.tls_group""")) {
+                  tls_group = EXCLUDED.tls_group, tls_legacy = EXCLUDED.tls_legacy""")) {
             for (ProbeResult r : results) {
                 String[] chain = new String[0];
                 if (r.tls() != null) {
@@ -150,7 +151,8 @@ public final class ResultWriter {
                 host.setLong(i++, t == null ? 0 : t.totalMs());
                 host.setTimestamp(i++, ts(r.probedAt()));
                 i = dane(host, i, r.dane());
-                host.setString(i, r.tls() == null ? null : r.tls().group());
+                host.setString(i++, r.tls() == null ? null : r.tls().group());
+                host.setString(i, r.tls() == null ? null : r.tls().legacy());
                 host.addBatch();
             }
             cert.executeBatch();

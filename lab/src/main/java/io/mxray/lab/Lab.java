@@ -53,6 +53,11 @@ import org.xbill.DNS.TLSARecord;
  */
 public final class Lab implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Lab.class);
+
+    static {
+        // the lab serves legacy TLS too; must happen before this JVM's first TLS context
+        io.mxray.schema.TlsCoverage.widen();
+    }
     private static final long TTL = 300;
 
     private final LabConfig config;
@@ -270,9 +275,17 @@ public final class Lab implements AutoCloseable {
         Map<String, SslContext> cache = new ConcurrentHashMap<>(1);
         return () -> cache.computeIfAbsent("ctx", k -> {
             try {
-                return SslContextBuilder.forServer(s.issued.key(), s.sent.toArray(X509Certificate[]::new))
-                        .sslProvider(SslProvider.JDK).protocols(s.spec.server().tls().protocols()).build();
-            } catch (SSLException e) {
+                SslContextBuilder b = SslContextBuilder.forServer(s.issued.key(), s.sent.toArray(X509Certificate[]::new))
+                        .sslProvider(SslProvider.JDK).protocols(s.spec.server().tls().protocols());
+                if (List.of(s.spec.server().tls().protocols()).contains("TLSv1")) {
+                    // Netty's default suites are TLS 1.2-era: a legacy server needs the CBC-SHA ones
+                    javax.net.ssl.SSLContext jdk = javax.net.ssl.SSLContext.getInstance("TLS");
+                    jdk.init(null, null, null);
+                    b.ciphers(List.of(jdk.getDefaultSSLParameters().getCipherSuites()),
+                            io.netty.handler.ssl.IdentityCipherSuiteFilter.INSTANCE);
+                }
+                return b.build();
+            } catch (SSLException | java.security.GeneralSecurityException e) {
                 throw new IllegalStateException("cannot make the TLS context of " + s.owner, e);
             }
         });

@@ -16,7 +16,9 @@ public record ServerSpec(boolean listening, Behavior behavior, boolean starttls,
     public enum TlsVersions {
         TLS12_AND_13("TLSv1.3", "TLSv1.2"),
         TLS12_ONLY("TLSv1.2"),
-        TLS13_ONLY("TLSv1.3");
+        TLS13_ONLY("TLSv1.3"),
+        /** Legacy (RFC 8996 deprecates it): a scanner must still measure it. */
+        TLS10_ONLY("TLSv1");
 
         private final String[] protocols;
 

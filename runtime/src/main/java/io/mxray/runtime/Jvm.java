@@ -11,6 +11,8 @@ public final class Jvm {
      * anything touches ForkJoinPool.
      */
     public static void prepare() {
+        // before any TLS context exists: measure legacy TLS instead of failing it
+        io.mxray.schema.TlsCoverage.widen();
         String key = "java.util.concurrent.ForkJoinPool.common.parallelism";
         if (System.getProperty(key) == null) {
             System.setProperty(key, String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));

@@ -16,4 +16,9 @@ public record TlsSession(String protocol, String cipher, String group, String sn
     public TlsSession {
         chainDer = chainDer == null ? List.of() : List.copyOf(chainDer);
     }
+
+    /** Why a modern client would refuse this session ({@link TlsCoverage#legacy}), or null. */
+    public String legacy() {
+        return TlsCoverage.legacy(protocol, cipher, group);
+    }
 }

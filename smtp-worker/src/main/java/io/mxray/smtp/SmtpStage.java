@@ -7,6 +7,7 @@ import io.mxray.schema.ProbeOutcome;
 import io.mxray.schema.ProbeRequest;
 import io.mxray.schema.ProbeResult;
 import io.mxray.schema.Timings;
+import io.mxray.schema.TlsCoverage;
 import io.mxray.schema.TlsSession;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -19,6 +20,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -48,6 +50,11 @@ import javax.net.ssl.SSLException;
  * every probe ends by its deadline with exactly one {@link ProbeResult}, failures included.
  */
 public final class SmtpStage implements AutoCloseable {
+    static {
+        // measure legacy servers instead of failing them: before this JVM's first TLS context
+        TlsCoverage.widen();
+    }
+
     private final SmtpConfig config;
     private final CertificateJudge judge;
     private final Clock clock;
@@ -77,10 +84,29 @@ public final class SmtpStage implements AutoCloseable {
             this.tls = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
                     .trustManager(new AcceptAllTrustManager())
                     .endpointIdentificationAlgorithm(null)
-                    .protocols("TLSv1.3", "TLSv1.2")
+                    .protocols(TlsCoverage.PROTOCOLS)
+                    .ciphers(offeredSuites(), IdentityCipherSuiteFilter.INSTANCE)
                     .build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot create the TLS client context", e);
+        }
+    }
+
+    /**
+     * The cipher suites offered: the JDK's default order first (modern suites lead), then every
+     * other suite it supports, but never NULL (no encryption) or anonymous (no certificate) ones.
+     */
+    static List<String> offeredSuites() {
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, null, null);
+            java.util.LinkedHashSet<String> suites = new java.util.LinkedHashSet<>(
+                    List.of(context.getDefaultSSLParameters().getCipherSuites()));
+            suites.addAll(List.of(context.getSupportedSSLParameters().getCipherSuites()));
+            suites.removeIf(s -> s.contains("_NULL_") || s.contains("_anon_") || s.contains("_KRB5_"));
+            return List.copyOf(suites);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK offers no TLS context", e);
         }
     }
 

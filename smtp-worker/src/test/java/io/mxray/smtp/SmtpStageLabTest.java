@@ -170,6 +170,8 @@ class SmtpStageLabTest {
             if (r.outcome() == ProbeOutcome.TLS_ESTABLISHED) {
                 // every lab server negotiates (EC)DHE: the group must have been seen
                 assertNotNull(r.tls().group(), at + "key exchange group");
+                // every lab server but the TLS 1.0 one negotiates what a modern client accepts
+                assertEquals("TLSv1".equals(h.protocol()) ? "protocol-tlsv1" : null, r.tls().legacy(), at + "legacy");
             }
             // the declared bound holds for the default settings; these are shorter, so it must hold too
             assertTrue(seconds <= h.maxSeconds(), at + "took " + seconds + " s, at most " + h.maxSeconds()
