@@ -15,8 +15,8 @@ final class ResultTable {
      * @param marks per domain, a mark to print at the end of its lines (for example "ok"), or null
      */
     static void print(PrintStream out, List<ScanResults.HostRow> rows, Map<String, String> marks) {
-        String fmt = "%-25s %-17s %-28s %-15s %-11s %-17s %-18s%s%n";
-        out.printf(fmt, "DOMAIN", "DNSSEC MX/HOST", "MX HOST", "IP", "LEVEL", "CERT TYPE", "OUTCOME",
+        String fmt = "%-25s %-17s %-28s %-15s %-11s %-16s %-13s %-17s%s%n";
+        out.printf(fmt, "DOMAIN", "DNSSEC MX/HOST", "MX HOST", "IP", "LEVEL", "CERT TYPE", "DANE", "OUTCOME",
                 marks == null ? "" : " CHECK");
         String previous = null;
         for (ScanResults.HostRow r : rows) {
@@ -24,12 +24,12 @@ final class ResultTable {
             previous = r.domain();
             String mark = marks == null ? "" : " " + marks.getOrDefault(r.domain(), "");
             if (r.mxHost() == null) {
-                out.printf(fmt, cut(domain, 25), dnssec(r.mxDnssec()), "(" + r.dnsOutcome() + ")", "", "", "", "",
+                out.printf(fmt, cut(domain, 25), dnssec(r.mxDnssec()), "(" + r.dnsOutcome() + ")", "", "", "", "", "",
                         mark);
             } else {
                 out.printf(fmt, cut(domain, 25), dnssec(r.mxDnssec()) + "/" + dnssec(r.addressDnssec()),
                         cut(r.mxHost(), 28), r.ip().isEmpty() ? "-" : r.ip(),
-                        dash(r.level()), dash(r.certType()), dash(r.outcome()), mark);
+                        dash(r.level()), dash(r.certType()), dash(r.dane()), dash(r.outcome()), mark);
             }
         }
     }
