@@ -32,9 +32,13 @@ public final class Aggregator implements AutoCloseable {
      * @param stateDir where Streams keeps its local state (RocksDB)
      */
     public static Aggregator start(String bootstrap, Database database, int partitions, Path stateDir, Clock clock) {
+        return start(bootstrap, database, new AggregatorConfig(partitions, clock), stateDir);
+    }
+
+    public static Aggregator start(String bootstrap, Database database, AggregatorConfig config, Path stateDir) {
         database.migrate();
         StreamsBuilder builder = new StreamsBuilder();
-        AggregatorTopology.build(builder, new AggregatorConfig(partitions, clock));
+        AggregatorTopology.build(builder, config);
         KafkaStreams streams = new KafkaStreams(builder.build(), streamsConfig(bootstrap, stateDir));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("aggregator stream thread failed; replacing it (its work is replayed from the last commit)", e);

@@ -53,7 +53,7 @@ public final class AggregatorTopology {
         var out = Topics.DOMAIN_RESULTS;
         dns.mapValues(DomainEvent::dns)
                 .merge(deliveries)
-                .process(DomainAssembler.supplier(config.clock()))
+                .process(DomainAssembler.supplier(config))
                 .to(out.name(), Produced.with(out.keySerde(), out.valueSerde()).withName("domain-results"));
     }
 

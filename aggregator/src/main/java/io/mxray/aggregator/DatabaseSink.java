@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class DatabaseSink implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseSink.class);
     private static final Duration RETRY = Duration.ofSeconds(2);
+    /** Running statistics are rewritten at most this often (more rarely when that is slow). */
+    private static final Duration STATS_MIN = Duration.ofSeconds(2);
 
     private final Database database;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -43,6 +45,10 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong unreadable = new AtomicLong();
     private Connection connection;
+    /** Scans whose statistics lag behind their domain rows. */
+    private final java.util.Set<String> staleStats = new java.util.HashSet<>();
+    private long statsDueNanos;
+    private long statsEveryNanos = STATS_MIN.toNanos();
 
     public DatabaseSink(Database database, String bootstrap, String groupId) {
         this.database = database;
@@ -58,6 +64,7 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
             while (running.get()) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
                 if (records.isEmpty()) {
+                    refreshStats(true);
                     continue;
                 }
                 writeWithRetry(records);
@@ -67,10 +74,12 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
                     offsets.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
                 }
                 consumer.commitSync(offsets);
+                refreshStats(false);
             }
         } catch (WakeupException e) {
             // closing
         } finally {
+            refreshStats(true); // what was written last must show in the statistics too
             closeConnection();
             consumer.close();
             stopped.countDown();
@@ -125,6 +134,7 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
             w.probeResults(probes);
             w.domainResults(domains);
             c.commit();
+            domains.forEach(d -> staleStats.add(d.scanId()));
             written.addAndGet(records.count());
         } catch (SQLException | RuntimeException e) {
             try {
@@ -133,6 +143,30 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
                 // the connection is discarded anyway
             }
             throw e instanceof SQLException s ? s : new SQLException("writing results failed", e);
+        }
+    }
+
+    /**
+     * Rewrites the statistics of the scans that changed: when idle (so the last domains of a scan
+     * show at once), else at most every few seconds, backing off when the rewrite itself is slow.
+     */
+    private void refreshStats(boolean idle) {
+        long now = System.nanoTime();
+        if (staleStats.isEmpty() || (!idle && now < statsDueNanos)) {
+            return;
+        }
+        try {
+            Connection c = connection();
+            new ResultWriter(c).recomputeStats(staleStats);
+            c.commit();
+            staleStats.clear();
+            long took = System.nanoTime() - now;
+            statsEveryNanos = Math.max(STATS_MIN.toNanos(), 10 * took);
+            statsDueNanos = System.nanoTime() + statsEveryNanos;
+        } catch (SQLException e) {
+            LOG.warn("updating the running statistics failed ({}); they are retried with the next batch",
+                    e.getMessage());
+            closeConnection();
         }
     }
 

@@ -24,11 +24,16 @@ public final class Main implements Callable<Integer> {
             description = "Local state of the Streams topology (env MXRAY_STATE_DIR, default ${DEFAULT-VALUE}).")
     Path stateDir;
 
+    @Option(names = "--probe-wait", paramLabel = "DURATION", defaultValue = "${env:MXRAY_PROBE_WAIT:-PT1H}",
+            description = "How long a domain waits for its probe results after its DNS result; then it is finalized "
+                    + "as incomplete, naming the missing probes (env MXRAY_PROBE_WAIT, default ${DEFAULT-VALUE}).")
+    java.time.Duration probeWait;
+
     @Override
     public Integer call() throws InterruptedException {
         kafka.ensureTopics();
-        Aggregator aggregator = Aggregator.start(kafka.bootstrap, db.database(), kafka.partitions, stateDir,
-                Clock.systemUTC());
+        Aggregator aggregator = Aggregator.start(kafka.bootstrap, db.database(), new AggregatorConfig(
+                kafka.partitions, Clock.systemUTC(), probeWait, java.time.Duration.ofSeconds(10)), stateDir);
         org.slf4j.LoggerFactory.getLogger(Main.class).info("aggregator: running (state in {})", stateDir);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -187,8 +187,9 @@ public final class ResultWriter {
         try (PreparedStatement domain = c.prepareStatement("""
                 INSERT INTO domain_result (scan_id, domain, rank, dns_outcome, dns_reason, mx_count, worst_level,
                   best_level, starttls, finalized_at, mx_dnssec, mx_dnssec_reason, mta_sts, mta_sts_id, mta_sts_reason,
-                  tls_rpt, tls_rpt_rua, tls_rpt_reason, dns_lookups)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  tls_rpt, tls_rpt_rua, tls_rpt_reason, dns_lookups, dane, dane_delivery, dane_delivery_reason,
+                  missing_probes)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (scan_id, domain) DO UPDATE SET rank = EXCLUDED.rank, dns_outcome = EXCLUDED.dns_outcome,
                   dns_reason = EXCLUDED.dns_reason, mx_count = EXCLUDED.mx_count, worst_level = EXCLUDED.worst_level,
                   best_level = EXCLUDED.best_level, starttls = EXCLUDED.starttls,
@@ -196,7 +197,9 @@ public final class ResultWriter {
                   mx_dnssec_reason = EXCLUDED.mx_dnssec_reason, mta_sts = EXCLUDED.mta_sts,
                   mta_sts_id = EXCLUDED.mta_sts_id, mta_sts_reason = EXCLUDED.mta_sts_reason,
                   tls_rpt = EXCLUDED.tls_rpt, tls_rpt_rua = EXCLUDED.tls_rpt_rua,
-                  tls_rpt_reason = EXCLUDED.tls_rpt_reason, dns_lookups = EXCLUDED.dns_lookups""");
+                  tls_rpt_reason = EXCLUDED.tls_rpt_reason, dns_lookups = EXCLUDED.dns_lookups,
+                  dane = EXCLUDED.dane, dane_delivery = EXCLUDED.dane_delivery,
+                  dane_delivery_reason = EXCLUDED.dane_delivery_reason, missing_probes = EXCLUDED.missing_probes""");
              PreparedStatement clear = c.prepareStatement("DELETE FROM domain_mx WHERE scan_id = ? AND domain = ?");
              PreparedStatement mx = c.prepareStatement("""
                 INSERT INTO domain_mx (scan_id, domain, mx_host, preference, ip, level, cert_type, outcome, reason,
@@ -235,7 +238,11 @@ public final class ResultWriter {
                 domain.setArray(i++, r.tlsRpt() == null ? null : c.createArrayOf("text",
                         r.tlsRpt().rua().stream().map(ResultWriter::noNul).toArray()));
                 domain.setString(i++, r.tlsRpt() == null ? null : r.tlsRpt().reason());
-                domain.setInt(i, r.dnsLookups());
+                domain.setInt(i++, r.dnsLookups());
+                domain.setString(i++, key(r.dane()));
+                domain.setString(i++, key(r.daneDelivery()));
+                domain.setString(i++, r.daneDeliveryReason());
+                domain.setArray(i, r.incomplete() ? c.createArrayOf("text", r.missingProbes().toArray()) : null);
                 domain.addBatch();
                 // the domain's MX rows are replaced as a whole: a replay cannot leave stale rows
                 clear.setString(1, r.scanId());
@@ -305,6 +312,36 @@ public final class ResultWriter {
     }
 
     /** PostgreSQL text cannot hold NUL; hostile input may contain it. */
+    /** The categories of {@code scan_stats}: each a column of domain_result. */
+    static final List<String> STAT_COLUMNS = List.of("dns_outcome", "mx_dnssec", "starttls", "best_level",
+            "worst_level", "dane", "dane_delivery", "mta_sts", "tls_rpt");
+
+    /**
+     * Rewrites the running statistics of these scans from their domain rows: derived, so writing
+     * them again (a replay, a restart) cannot count anything twice.
+     */
+    public void recomputeStats(java.util.Collection<String> scanIds) throws SQLException {
+        if (scanIds.isEmpty()) {
+            return;
+        }
+        StringBuilder select = new StringBuilder(
+                "SELECT scan_id, 'finalized', '', count(*), now() FROM d GROUP BY scan_id");
+        for (String column : STAT_COLUMNS) {
+            select.append(" UNION ALL SELECT scan_id, '").append(column).append("', coalesce(").append(column)
+                    .append(", '-'), count(*), now() FROM d GROUP BY scan_id, ").append(column);
+        }
+        try (PreparedStatement clear = c.prepareStatement("DELETE FROM scan_stats WHERE scan_id = ANY (?)");
+             PreparedStatement insert = c.prepareStatement(
+                     "WITH d AS MATERIALIZED (SELECT * FROM domain_result WHERE scan_id = ANY (?)) "
+                             + "INSERT INTO scan_stats (scan_id, category, value, domains, updated_at) " + select)) {
+            java.sql.Array ids = c.createArrayOf("text", scanIds.toArray());
+            clear.setArray(1, ids);
+            clear.executeUpdate();
+            insert.setArray(1, ids);
+            insert.executeUpdate();
+        }
+    }
+
     /** Sets the four DANE columns from {@code i}; returns the next index. */
     private static int dane(PreparedStatement s, int i, DaneResult d) throws SQLException {
         s.setString(i++, d == null ? null : d.status().key());

@@ -35,7 +35,8 @@ class AggregatorTopologyTest {
     @BeforeEach
     void setUp() throws Exception {
         StreamsBuilder b = new StreamsBuilder();
-        AggregatorTopology.build(b, new AggregatorConfig(3, Clock.fixed(Fixtures.T, ZoneOffset.UTC)));
+        AggregatorTopology.build(b, new AggregatorConfig(3, Clock.fixed(Fixtures.T, ZoneOffset.UTC),
+                java.time.Duration.ofMinutes(30), java.time.Duration.ofSeconds(10)));
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -145,5 +146,57 @@ class AggregatorTopologyTest {
         out.readValuesToList().forEach(r -> byDomain.put(r.domain(), r.bestLevel()));
         assertEquals(Level.VERIFIED, byDomain.get("a.example"));
         assertEquals(Level.TRUSTED, byDomain.get("b.example"));
+    }
+
+    @Test
+    void aDomainWhoseVerdictCannotBeAssembledGetsARowNamingTheErrorAndTheNextDomainsStillFlow() {
+        var d = dns("a.example", "mx.a.example=192.0.2.1");
+        send(d);
+        // a probe result under the right key that describes another address: inconsistent input
+        ProbeResult p = probe("192.0.2.1", "mx.a.example", Level.VERIFIED, CertType.CA_VALID);
+        send(new ProbeResult(p.scanId(), p.probeKey(), "192.0.2.99", p.port(), p.mxHost(), p.outcome(), p.reason(),
+                p.level(), p.certType(), p.decidedBy(), p.dane(), p.banner(), p.ehlo(), p.tls(), p.timings(),
+                p.probedAt()));
+        List<DomainResult> results = out.readValuesToList();
+        assertEquals(1, results.size());
+        assertTrue(results.get(0).dnsReason().startsWith("aggregator-error: IllegalArgumentException"),
+                results.get(0).dnsReason());
+        var next = dns("b.example", "mx.b.example=192.0.2.2");
+        send(next);
+        send(probe("192.0.2.2", "mx.b.example", Level.VERIFIED, CertType.CA_VALID));
+        assertEquals(List.of("b.example"), out.readValuesToList().stream().map(DomainResult::domain).toList());
+    }
+
+    @Test
+    void aDomainWhoseProbeNeverAnswersIsFinalizedIncompleteNamingTheMissingProbe() {
+        var d = dns("slow.example", "mx1.slow.example=192.0.2.1", "mx2.slow.example=192.0.2.2");
+        send(d);
+        send(probe("192.0.2.1", "mx1.slow.example", Level.VERIFIED, CertType.CA_VALID));
+        driver.advanceWallClockTime(java.time.Duration.ofMinutes(29));
+        assertTrue(out.isEmpty(), "still waiting within the probe wait");
+        driver.advanceWallClockTime(java.time.Duration.ofMinutes(2));
+        List<DomainResult> results = out.readValuesToList();
+        assertEquals(1, results.size());
+        DomainResult r = results.get(0);
+        assertTrue(r.incomplete());
+        assertEquals(List.of(Fixtures.key("192.0.2.2", "mx2.slow.example")), r.missingProbes());
+        assertEquals(Level.VERIFIED, r.bestLevel(), "what did arrive is kept");
+        var missing = r.mxHosts().stream().filter(h -> h.mxHost().equals("mx2.slow.example")).findFirst().orElseThrow();
+        assertEquals("missing", missing.outcome());
+        assertEquals(null, missing.level());
+        // the late result changes nothing: the domain is final
+        send(probe("192.0.2.2", "mx2.slow.example", Level.VERIFIED, CertType.CA_VALID));
+        driver.advanceWallClockTime(java.time.Duration.ofMinutes(40));
+        assertTrue(out.isEmpty());
+    }
+
+    @Test
+    void aCompleteDomainIsNotSweptLater() {
+        var d = dns("quick.example", "mx.quick.example=192.0.2.1");
+        send(d);
+        send(probe("192.0.2.1", "mx.quick.example", Level.VERIFIED, CertType.CA_VALID));
+        assertEquals(1, out.readValuesToList().size());
+        driver.advanceWallClockTime(java.time.Duration.ofHours(2));
+        assertTrue(out.isEmpty(), "finalized once");
     }
 }

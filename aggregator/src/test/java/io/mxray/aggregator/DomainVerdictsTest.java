@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mxray.schema.CertType;
 import io.mxray.schema.DaneResult;
+import io.mxray.schema.DaneStatus;
+import io.mxray.schema.Delivery;
+import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.DomainResult;
 import io.mxray.schema.Level;
 import io.mxray.schema.MxHostVerdict;
 import io.mxray.schema.ProbeResult;
-import io.mxray.schema.StarttlsCoverage;
+import io.mxray.schema.Coverage;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +38,7 @@ class DomainVerdictsTest {
                 probe("192.0.2.2", "mx2.two.example", Level.PLAINTEXT, null)), T);
         assertEquals(Level.PLAINTEXT, r.worstLevel());
         assertEquals(Level.VERIFIED, r.bestLevel());
-        assertEquals(StarttlsCoverage.SOME, r.starttls());
+        assertEquals(Coverage.SOME, r.starttls());
         assertEquals(List.of(
                 new MxHostVerdict("mx1.two.example", 10, "192.0.2.1", Level.VERIFIED, CertType.CA_VALID, "tls-established", null,
                         null, null, DaneResult.none("no-tlsa-lookup")),
@@ -51,7 +54,7 @@ class DomainVerdictsTest {
                 CertType.SELF_SIGNED)), T);
         assertEquals(Level.UNREACHABLE, r.worstLevel());
         assertEquals(Level.UNTRUSTED, r.bestLevel());
-        assertEquals(StarttlsCoverage.ALL, r.starttls());
+        assertEquals(Coverage.ALL, r.starttls());
         assertEquals(new MxHostVerdict("gone.x.example", 20, null, Level.UNREACHABLE, null, "no-address", "nxdomain",
                         null, null, DaneResult.none("no-address")),
                 r.mxHosts().get(1));
@@ -62,21 +65,21 @@ class DomainVerdictsTest {
         DomainResult r = DomainVerdicts.assemble(dns("null.example"), Map.of(), T);
         assertEquals(null, r.worstLevel());
         assertEquals(null, r.bestLevel());
-        assertEquals(StarttlsCoverage.NOT_APPLICABLE, r.starttls());
+        assertEquals(Coverage.NOT_APPLICABLE, r.starttls());
     }
 
     @Test
     void allUnreachableIsNotApplicableForStarttls() {
         var d = dns("x.example", "mx.x.example=192.0.2.1");
         DomainResult r = DomainVerdicts.assemble(d, verdicts(probe("192.0.2.1", "mx.x.example", Level.UNREACHABLE, null)), T);
-        assertEquals(StarttlsCoverage.NOT_APPLICABLE, r.starttls());
+        assertEquals(Coverage.NOT_APPLICABLE, r.starttls());
         assertEquals(Level.UNREACHABLE, r.worstLevel());
     }
 
     @Test
     void noHostWithTlsIsNone() {
         var d = dns("x.example", "mx.x.example=192.0.2.1");
-        assertEquals(StarttlsCoverage.NONE, DomainVerdicts.assemble(d,
+        assertEquals(Coverage.NONE, DomainVerdicts.assemble(d,
                 verdicts(probe("192.0.2.1", "mx.x.example", Level.PLAINTEXT, null)), T).starttls());
     }
 
@@ -84,5 +87,72 @@ class DomainVerdictsTest {
     void aMissingVerdictIsABug() {
         var d = dns("x.example", "mx.x.example=192.0.2.1");
         assertThrows(IllegalArgumentException.class, () -> DomainVerdicts.assemble(d, Map.of(), T));
+    }
+
+    /** A probed MX host address with the given level and DANE status. */
+    private static MxHostVerdict host(String ip, Level level, DaneStatus dane) {
+        return new MxHostVerdict("mx." + ip, 10, ip, level, null, "x", null, null, null,
+                new DaneResult(dane, null, null, null));
+    }
+
+    private static DomainVerdicts.DaneDelivery delivery(io.mxray.schema.DnsResult d, MxHostVerdict... hosts) {
+        return DomainVerdicts.daneDelivery(d, List.of(hosts));
+    }
+
+    private static io.mxray.schema.DnsResult withMxDnssec(io.mxray.schema.DnsResult d, DnssecStatus s) {
+        return new io.mxray.schema.DnsResult(d.scanId(), d.domain(), d.rank(), d.outcome(), d.reason(), d.mxHosts(),
+                d.probeKeys(), d.resolvedAt(), d.elapsedMs(), s, null, null, null, d.lookups());
+    }
+
+    @Test
+    void aDaneSenderDeliversWhenOneHostWouldTakeTheMail() {
+        var d = dns("x.example", "a=192.0.2.1");
+        assertEquals(new DomainVerdicts.DaneDelivery(Delivery.DELIVER, null),
+                delivery(d, host("192.0.2.1", Level.VERIFIED, DaneStatus.VALID)));
+        // without DANE, opportunistic: plaintext and failed TLS are still delivered to
+        assertEquals(Delivery.DELIVER, delivery(d, host("192.0.2.1", Level.PLAINTEXT, DaneStatus.NONE)).delivery());
+        assertEquals(Delivery.DELIVER, delivery(d, host("192.0.2.1", Level.TLS_FAILED, DaneStatus.NONE)).delivery());
+        // a mismatch on one host, a valid one on another (RFC 7672 2.2: the next MX is tried)
+        assertEquals(Delivery.DELIVER, delivery(d, host("192.0.2.1", Level.VERIFIED, DaneStatus.MISMATCH),
+                host("192.0.2.2", Level.VERIFIED, DaneStatus.VALID)).delivery());
+        // unusable-only records: TLS is required, not authentication
+        assertEquals(Delivery.DELIVER, delivery(d, host("192.0.2.1", Level.UNTRUSTED, DaneStatus.UNUSABLE_ONLY))
+                .delivery());
+    }
+
+    @Test
+    void aDaneSenderDefersWithTheReasons() {
+        var d = dns("x.example", "a=192.0.2.1");
+        assertEquals(new DomainVerdicts.DaneDelivery(Delivery.DEFER, "dane-mismatch,tlsa-bogus"),
+                delivery(d, host("192.0.2.1", Level.VERIFIED, DaneStatus.MISMATCH),
+                        host("192.0.2.2", Level.VERIFIED, DaneStatus.BOGUS)));
+        assertEquals(new DomainVerdicts.DaneDelivery(Delivery.DEFER, "dane-no-tls"),
+                delivery(d, host("192.0.2.1", Level.PLAINTEXT, DaneStatus.UNUSABLE_ONLY)));
+        assertEquals(new DomainVerdicts.DaneDelivery(Delivery.DEFER, "unreachable"),
+                delivery(d, host("192.0.2.1", Level.UNREACHABLE, DaneStatus.NONE)));
+        assertEquals(new DomainVerdicts.DaneDelivery(Delivery.DEFER, "mx-bogus"),
+                delivery(withMxDnssec(d, DnssecStatus.BOGUS), host("192.0.2.1", Level.VERIFIED, DaneStatus.VALID)));
+        assertEquals(new DomainVerdicts.DaneDelivery(Delivery.DEFER, "mx-indeterminate"),
+                delivery(withMxDnssec(d, DnssecStatus.INDETERMINATE), host("192.0.2.1", Level.VERIFIED,
+                        DaneStatus.NONE)));
+    }
+
+    @Test
+    void aDomainThatTakesNoMailBouncesAndAnUnprobedOneHasNoVerdict() {
+        assertEquals(new DomainVerdicts.DaneDelivery(Delivery.BOUNCE, "null-mx"), delivery(dns("null.example")));
+        MxHostVerdict skipped = new MxHostVerdict("mx.a", 10, "192.0.2.1", null, null, "skipped", "opt-out-network",
+                null, null, null);
+        assertEquals(null, delivery(dns("x.example", "a=192.0.2.1"), skipped));
+    }
+
+    @Test
+    void aDomainIsDaneProtectedOnlyWhenEveryProbedAddressIs() {
+        assertEquals(Coverage.ALL, DomainVerdicts.daneCoverage(List.of(host("192.0.2.1", Level.VERIFIED,
+                DaneStatus.VALID), host("192.0.2.2", Level.VERIFIED, DaneStatus.VALID))));
+        assertEquals(Coverage.SOME, DomainVerdicts.daneCoverage(List.of(host("192.0.2.1", Level.VERIFIED,
+                DaneStatus.VALID), host("192.0.2.2", Level.VERIFIED, DaneStatus.NONE))));
+        assertEquals(Coverage.NONE, DomainVerdicts.daneCoverage(List.of(host("192.0.2.1", Level.VERIFIED,
+                DaneStatus.MISMATCH))));
+        assertEquals(Coverage.NOT_APPLICABLE, DomainVerdicts.daneCoverage(List.of()));
     }
 }

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mxray.dns.DnsConfig;
 import io.mxray.lab.ExpectedDomain;
+import io.mxray.lab.ExpectedHost;
+import io.mxray.schema.Level;
+import io.mxray.schema.DnssecStatus;
+import io.mxray.schema.DaneStatus;
+import io.mxray.schema.DnsOutcome;
 import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
 import io.mxray.runtime.KafkaSettings;
@@ -131,6 +136,200 @@ class EndToEndTest {
         assertEquals(List.of(List.of("CN=mx.tls-valid.test")), query("""
                 SELECT c.subject FROM mx_host_result h JOIN certificate c ON c.sha256 = h.chain[1]
                 WHERE h.scan_id = ? AND h.mx_host = 'mx.tls-valid.test'""", s.scanId()));
+    }
+
+    private static ScanSummary catalogueScan;
+
+    /** One scan of the scenario catalogue, shared by the tests that read it. */
+    private static synchronized ScanSummary catalogueScan() throws Exception {
+        if (catalogueScan == null) {
+            StringBuilder list = new StringBuilder();
+            io.mxray.lab.Scenarios.catalogue().forEach(sc -> list.append(sc.domain()).append('\n'));
+            catalogueScan = scan(list.toString());
+        }
+        return catalogueScan;
+    }
+
+    /** {value -> count} of a view's (value, count) columns for a scan. */
+    private static java.util.Map<String, Long> counts(String sql, String scanId) throws Exception {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (List<String> row : query(sql, scanId)) {
+            out.put(row.get(0), Long.valueOf(row.get(1)));
+        }
+        return out;
+    }
+
+    private static <T> java.util.Map<String, Long> tally(java.util.stream.Stream<T> items,
+                                                         java.util.function.Function<T, String> key) {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        items.forEach(i -> out.merge(key.apply(i), 1L, Long::sum));
+        return out;
+    }
+
+    /**
+     * Each view counts what the lab declares. The expected counts come from the declarations in
+     * the ground truth, with the rules of the SPEC applied here: STARTTLS over reachable hosts, a
+     * domain DANE-protected when all its hosts are DANE-valid, and a DANE sender (RFC 7672)
+     * deferring when no MX host would take the mail under DANE's rules.
+     */
+    @Test
+    void theViewsCountWhatTheGroundTruthDeclares() throws Exception {
+        ScanSummary s = catalogueScan();
+        String id = s.scanId();
+        List<ExpectedDomain> truth = io.mxray.lab.GroundTruth.read(lab.groundTruthFile()).stream()
+                .filter(e -> io.mxray.lab.Scenarios.catalogue().stream().anyMatch(sc -> sc.domain().equals(e.domain())))
+                .toList();
+        assertEquals(truth.size(), s.counts().accepted());
+        List<ExpectedDomain> mail = truth.stream()
+                .filter(e -> e.dnsOutcome() == DnsOutcome.MX || e.dnsOutcome() == DnsOutcome.IMPLICIT_MX).toList();
+
+        assertEquals(tally(mail.stream(), e -> e.mxDnssec().key()),
+                counts("SELECT mx_dnssec, domains FROM mx_dnssec_share WHERE scan_id = ?", id), "MX DNSSEC");
+
+        assertEquals(tally(mail.stream(), e -> {
+            List<Level> reached = e.mx().stream().map(ExpectedHost::level)
+                    .filter(l -> l != null && l != Level.UNREACHABLE).toList();
+            long tls = reached.stream().filter(Level::hasTls).count();
+            return reached.isEmpty() ? "n/a" : tls == reached.size() ? "all" : tls == 0 ? "none" : "some";
+        }), counts("SELECT starttls, domains FROM starttls_support WHERE scan_id = ?", id), "STARTTLS");
+
+        assertEquals(tally(truth.stream().flatMap(e -> e.mx().stream()).filter(h -> h.certType() != null),
+                h -> h.certType().key()),
+                counts("SELECT cert_type, addresses FROM certificate_types WHERE scan_id = ?", id), "certificate types");
+
+        java.util.function.Function<ExpectedDomain, String> dane = e -> {
+            List<ExpectedHost> probed = e.mx().stream().filter(h -> h.level() != null
+                    && !"no-address".equals(h.outcome())).toList();
+            long valid = probed.stream().filter(h -> h.dane() == DaneStatus.VALID).count();
+            return probed.isEmpty() ? "n/a" : valid == probed.size() ? "all" : valid == 0 ? "none" : "some";
+        };
+        assertEquals(tally(mail.stream(), dane),
+                counts("SELECT dane, domains FROM dane_coverage WHERE scan_id = ?", id), "DANE coverage");
+        assertEquals(mail.stream().filter(e -> dane.apply(e).equals("all")).map(ExpectedDomain::domain).sorted().toList(),
+                query("SELECT domain FROM dane_hall_of_fame WHERE scan_id = ? ORDER BY domain", id).stream()
+                        .map(r -> r.get(0)).toList(), "hall of fame");
+
+        // RFC 7672: a DANE sender defers when the MX answer is bogus, or when no host would take
+        // the mail: TLSA bogus, usable TLSA not matched, TLS missing where DANE requires it, unreachable
+        List<String> defer = truth.stream().filter(e -> {
+            if (e.mxDnssec() == DnssecStatus.BOGUS) {
+                return true;
+            }
+            if (e.dnsOutcome() != DnsOutcome.MX && e.dnsOutcome() != DnsOutcome.IMPLICIT_MX) {
+                return false;
+            }
+            return e.mx().stream().noneMatch(h -> {
+                if (h.level() == null || "no-address".equals(h.outcome()) || h.level() == Level.UNREACHABLE
+                        || h.dane() == DaneStatus.BOGUS) {
+                    return false;
+                }
+                return switch (h.dane()) {
+                    case VALID, NONE -> true;
+                    case UNUSABLE_ONLY -> h.level().hasTls();
+                    default -> false;
+                };
+            });
+        }).map(ExpectedDomain::domain).sorted().toList();
+        assertEquals(defer, query("SELECT domain FROM dane_undeliverable WHERE scan_id = ? ORDER BY domain", id).stream()
+                .map(r -> r.get(0)).toList(), "domains a DANE sender defers");
+        assertTrue(defer.contains("dane-mismatch.test") && defer.contains("dane-bogus.test"), defer.toString());
+
+        List<String> expiring = io.mxray.lab.Scenarios.catalogue().stream().flatMap(sc -> sc.mx().stream())
+                .map(mx -> mx.host()).filter(h -> h.server() != null && h.server().cert() == io.mxray.lab.CertSpec.EXPIRING_SOON)
+                .map(io.mxray.lab.HostSpec::name).sorted().toList();
+        assertEquals(List.of("mx.expiring-soon.test"), expiring);
+        assertEquals(expiring, query("SELECT mx_host FROM certificates_expiring WHERE scan_id = ? ORDER BY 1", id)
+                .stream().map(r -> r.get(0)).toList(), "certificates expiring within 30 days");
+
+        // the running statistics, once the scan is final, are the same counts
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        java.util.Map<String, Long> finalized = java.util.Map.of();
+        while (System.nanoTime() < deadline) {
+            finalized = counts("SELECT value, domains FROM scan_stats WHERE scan_id = ? AND category = 'finalized'", id);
+            if (java.util.Map.of("", (long) truth.size()).equals(finalized)) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertEquals(java.util.Map.of("", (long) truth.size()), finalized, "scan_stats finalized");
+        java.util.Map<String, Long> byDnssec = new java.util.TreeMap<>(tally(truth.stream(),
+                e -> e.mxDnssec() == null ? "-" : e.mxDnssec().key()));
+        assertEquals(byDnssec, counts("SELECT value, domains FROM scan_stats WHERE scan_id = ? AND category = 'mx_dnssec'",
+                id), "scan_stats mx_dnssec");
+    }
+
+    /** Every SQL statement of docs/queries.md runs against a real scan (the docs cannot rot). */
+    @Test
+    void theQueriesOfTheDocsRun() throws Exception {
+        String id = catalogueScan().scanId();
+        String doc = Files.readString(Path.of("..", "docs", "queries.md"));
+        java.util.regex.Matcher blocks = java.util.regex.Pattern.compile("```sql\n(.*?)```", java.util.regex.Pattern.DOTALL)
+                .matcher(doc);
+        int statements = 0;
+        try (Connection c = infra.database().connect(); java.sql.Statement st = c.createStatement()) {
+            while (blocks.find()) {
+                for (String sql : blocks.group(1).split(";\\s*\n")) {
+                    String stripped = sql.lines().filter(l -> !l.strip().startsWith("--"))
+                            .collect(java.util.stream.Collectors.joining("\n")).strip();
+                    if (stripped.isEmpty()) {
+                        continue;
+                    }
+                    String run = stripped.replace(":'scan'", "'" + id + "'").replace("'OLD_SCAN_ID'", "'" + id + "'")
+                            .replace("'NEW_SCAN_ID'", "'" + id + "'");
+                    try (ResultSet r = st.executeQuery(run)) {
+                        statements++;
+                    } catch (java.sql.SQLException e) {
+                        throw new AssertionError("docs/queries.md: " + e.getMessage() + "\n" + run, e);
+                    }
+                }
+            }
+        }
+        assertTrue(statements >= 12, statements + " statements run");
+    }
+
+    @Test
+    void statsAndExportShowTheScan() throws Exception {
+        ScanSummary s = catalogueScan();
+        long domains = s.counts().accepted();
+        // the statistics are rewritten shortly after the last domain is final
+        String printed = "";
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline && !printed.contains(domains + " of " + domains + " domains final")) {
+            var buffer = new java.io.ByteArrayOutputStream();
+            try (Connection c = infra.database().connect()) {
+                assertTrue(StatsCommand.print(c, s.scanId(), new java.io.PrintStream(buffer, true,
+                        java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            printed = buffer.toString(java.nio.charset.StandardCharsets.UTF_8);
+            Thread.sleep(200);
+        }
+        assertTrue(printed.contains(domains + " of " + domains + " domains final (100.0%)"), printed);
+        assertTrue(printed.contains("\nmx dnssec\n") && printed.contains("\ndane delivery\n"), printed);
+
+        try (Connection c = infra.database().connect()) {
+            var csv = new java.io.ByteArrayOutputStream();
+            assertEquals(domains, ExportCommand.export(c, ExportCommand.DOMAINS, s.scanId(), ExportCommand.Format.csv, csv));
+            List<String> lines = csv.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+            assertEquals(domains + 1, lines.size(), "a header and a line per domain");
+            assertTrue(lines.get(0).startsWith("scan_id,domain,rank,dns_outcome"), lines.get(0));
+            var jsonl = new java.io.ByteArrayOutputStream();
+            long hosts = ExportCommand.export(c, ExportCommand.HOSTS, s.scanId(), ExportCommand.Format.jsonl, jsonl);
+            assertEquals(Long.parseLong(query("SELECT count(*) FROM domain_mx WHERE scan_id = ?", s.scanId()).get(0).get(0)),
+                    hosts);
+            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            List<String> json = jsonl.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+            assertEquals(hosts, json.size());
+            var row = json.stream().map(l -> {
+                try {
+                    return mapper.readTree(l);
+                } catch (java.io.IOException e) {
+                    throw new AssertionError(l, e);
+                }
+            }).filter(n -> n.get("mx_host").asText().equals("mx.dane-ee-311.test")).findFirst().orElseThrow();
+            assertEquals("valid", row.get("dane").asText());
+            assertEquals("dane-ee", row.get("dane_check").asText());
+            assertTrue(row.get("dane_matched").asText().startsWith("3 1 1 "), row.toString());
+        }
     }
 
     @Test

@@ -16,6 +16,8 @@ public enum CertSpec {
     MISSING_INTERMEDIATE,
     /** Leaf from the lab CA for a name that is not the MX host's. */
     WRONG_NAME,
+    /** Leaf from the lab CA naming the MX host, valid now, ending in 10 days. */
+    EXPIRING_SOON,
     /** Leaf from the lab CA naming the MX host, validity ended 30 days ago. */
     EXPIRED,
     /** Leaf from the lab CA naming the MX host, validity begins in 30 days. */

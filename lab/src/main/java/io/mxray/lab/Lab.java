@@ -250,6 +250,7 @@ public final class Lab implements AutoCloseable {
                     false);
             case WRONG_NAME -> ca.issue(LabCa.Issuer.ROOT, List.of("mail.elsewhere." + Scenarios.TLD), from, until,
                     false);
+            case EXPIRING_SOON -> ca.issue(LabCa.Issuer.ROOT, names, from, now.plus(Duration.ofDays(10)), false);
             case EXPIRED -> ca.issue(LabCa.Issuer.ROOT, names, now.minus(Duration.ofDays(120)),
                     now.minus(Duration.ofDays(30)), false);
             case NOT_YET_VALID -> ca.issue(LabCa.Issuer.ROOT, names, now.plus(Duration.ofDays(30)),

@@ -216,6 +216,8 @@ public final class Scenarios {
                                 UNTRUSTED_ISSUER)),
                 single("self-signed", "tls", "STARTTLS with a self-signed certificate",
                         tlsHost("mx.self-signed.test", CertSpec.SELF_SIGNED, UNTRUSTED, SELF_SIGNED)),
+                single("expiring-soon", "tls", "STARTTLS with a lab-CA certificate that is valid but expires in 10 days",
+                        host("mx.expiring-soon.test", starttls(CertSpec.EXPIRING_SOON), VERIFIED, CA_VALID, TLS)),
                 single("expired", "tls", "STARTTLS with a lab-CA certificate that expired 30 days ago",
                         tlsHost("mx.expired.test", CertSpec.EXPIRED, UNTRUSTED, EXPIRED)),
                 single("not-yet-valid", "tls", "STARTTLS with a lab-CA certificate valid from 30 days on",

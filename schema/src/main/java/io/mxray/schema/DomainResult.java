@@ -10,25 +10,40 @@ import java.util.Objects;
  *
  * @param worstLevel the worst level over all MX host addresses, or null when there is none
  * @param bestLevel  the best level over all MX host addresses, or null when there is none
+ * @param dane       over the MX host addresses that were probed: are all, some or none DANE-valid
+ *                   (the domain is DANE-protected only when all are)
+ * @param daneDelivery what a DANE-enforcing sender (RFC 7672) would do with mail for the domain,
+ *                   or null when no MX host address was probed
+ * @param daneDeliveryReason why it would not deliver (stable keys, comma-separated), or null
+ * @param missingProbes the probes whose results had not arrived when the domain was finalized
+ *                   anyway (its wait ran out): empty for a complete domain
  */
 public record DomainResult(String scanId, String domain, Long rank, DnsOutcome dnsOutcome, String dnsReason,
                            List<MxHostVerdict> mxHosts, Level worstLevel, Level bestLevel,
-                           StarttlsCoverage starttls, Instant finalizedAt, DnssecStatus mxDnssec,
-                           String mxDnssecReason, MtaStsTxt mtaSts, TlsRptTxt tlsRpt, int dnsLookups) {
+                           Coverage starttls, Instant finalizedAt, DnssecStatus mxDnssec,
+                           String mxDnssecReason, MtaStsTxt mtaSts, TlsRptTxt tlsRpt, int dnsLookups,
+                           Coverage dane, Delivery daneDelivery, String daneDeliveryReason,
+                           List<String> missingProbes) {
     public DomainResult {
         Objects.requireNonNull(scanId, "scanId");
         Objects.requireNonNull(domain, "domain");
         Objects.requireNonNull(dnsOutcome, "dnsOutcome");
         Objects.requireNonNull(starttls, "starttls");
         mxHosts = List.copyOf(mxHosts);
+        missingProbes = missingProbes == null ? List.of() : List.copyOf(missingProbes);
+    }
+
+    /** Finalized without all its probe results. */
+    public boolean incomplete() {
+        return !missingProbes.isEmpty();
     }
 
     /** Without DNS facts (tests). */
     public DomainResult(String scanId, String domain, Long rank, DnsOutcome dnsOutcome, String dnsReason,
-                        List<MxHostVerdict> mxHosts, Level worstLevel, Level bestLevel, StarttlsCoverage starttls,
+                        List<MxHostVerdict> mxHosts, Level worstLevel, Level bestLevel, Coverage starttls,
                         Instant finalizedAt) {
         this(scanId, domain, rank, dnsOutcome, dnsReason, mxHosts, worstLevel, bestLevel, starttls, finalizedAt, null,
-                null, null, null, 0);
+                null, null, null, 0, null, null, null, List.of());
     }
 
     public String key() {

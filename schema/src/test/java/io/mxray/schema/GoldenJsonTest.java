@@ -72,10 +72,11 @@ class GoldenJsonTest {
                                         DnssecStatus.SECURE, null, List.of()), DaneResult.none("no-tlsa")),
                         new MxHostVerdict("mx2.example.org", 20, null, Level.UNREACHABLE, null, "no-address",
                                 "nxdomain", DnssecStatus.INSECURE, null, null)),
-                        Level.UNREACHABLE, Level.TRUSTED, StarttlsCoverage.ALL, Instant.parse("2026-11-29T03:25:03Z"),
+                        Level.UNREACHABLE, Level.TRUSTED, Coverage.ALL, Instant.parse("2026-11-29T03:25:03Z"),
                         DnssecStatus.SECURE, null, new MtaStsTxt(TxtStatus.NONE, null, null, DnssecStatus.SECURE, List.of()),
                         new TlsRptTxt(TxtStatus.VALID, List.of("mailto:tlsrpt@example.org"), null, DnssecStatus.SECURE,
-                                List.of("v=TLSRPTv1; rua=mailto:tlsrpt@example.org")), 6)));
+                                List.of("v=TLSRPTv1; rua=mailto:tlsrpt@example.org")), 6, Coverage.NONE,
+                        Delivery.DELIVER, null, List.of())));
     }
 
     @ParameterizedTest
