@@ -332,6 +332,59 @@ class EndToEndTest {
         }
     }
 
+    /**
+     * The report of the catalogue scan, opened in headless Chromium (Debian's package): the DOM
+     * after loading holds every chart as SVG with its labels, and the screenshot shows the bars
+     * in their colours. Report and screenshot stay in target/report as artifacts.
+     */
+    @Test
+    void theReportRendersItsChartsInHeadlessChromium() throws Exception {
+        io.mxray.lab.ReferenceTool.require("chromium", "chromium");
+        String id = catalogueScan().scanId();
+        Path dir = Path.of("target", "report").toAbsolutePath();
+        Files.createDirectories(dir);
+        Path html = dir.resolve("mxray-report.html");
+        try (Connection c = infra.database().connect()) {
+            Files.writeString(html, Report.html(c, id));
+        }
+        String page = Files.readString(html);
+        assertTrue(!page.contains("<script"), "no script");
+        assertEquals(-1, page.replace("http://www.w3.org/2000/svg", "").indexOf("http"), "nothing fetched");
+        List<String> chrome = List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                "--user-data-dir=" + dir.resolve("chromium-profile"));
+        String dom = io.mxray.lab.ReferenceTool.run(concat(chrome, "--dump-dom", html.toUri().toString()), null, 120);
+        for (String chart : List.of("chart-dnssec", "chart-starttls", "chart-certificates", "chart-dane",
+                "chart-dane-delivery")) {
+            assertTrue(dom.contains("<svg id=\"" + chart + "\""), chart + " in the rendered DOM");
+        }
+        for (String label : List.of(">secure<", ">bogus<", ">ca-valid<", ">dane-only<", ">defer<", "DANE hall of fame",
+                "dane-ee-311.test", "dane-mismatch.test")) {
+            assertTrue(dom.contains(label), label + " in the rendered DOM");
+        }
+        Path png = dir.resolve("mxray-report.png");
+        Files.deleteIfExists(png);
+        io.mxray.lab.ReferenceTool.run(concat(chrome, "--window-size=1200,2200", "--screenshot=" + png,
+                html.toUri().toString()), null, 120);
+        assertTrue(Files.size(png) > 10_000, "a screenshot was taken");
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        Map<Integer, Integer> colours = new HashMap<>();
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                colours.merge(image.getRGB(x, y) & 0xffffff, 1, Integer::sum);
+            }
+        }
+        // the bars' colours, as Svg paints them: green for secure/valid, red for bogus/defer, orange for insecure/none
+        assertTrue(colours.getOrDefault(0x2b8a3e, 0) > 2000, "green bars drawn: " + colours.get(0x2b8a3e));
+        assertTrue(colours.getOrDefault(0xc92a2a, 0) > 300, "red bars drawn: " + colours.get(0xc92a2a));
+        assertTrue(colours.getOrDefault(0xe67700, 0) > 300, "orange bars drawn: " + colours.get(0xe67700));
+    }
+
+    private static List<String> concat(List<String> a, String... more) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(List.of(more));
+        return out;
+    }
+
     @Test
     void aMessyListScansTheGoodNamesAndStoresEveryRejectedLineWithItsReason() throws Exception {
         String longName = "x".repeat(300) + ".test";
