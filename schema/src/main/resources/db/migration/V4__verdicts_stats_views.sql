@@ -7,7 +7,12 @@ ALTER TABLE domain_result
     ADD COLUMN dane_delivery_reason text,   -- why not: mx-bogus, tlsa-bogus, dane-mismatch, unreachable, ...
     ADD COLUMN missing_probes       text[]; -- finalized without these probe results (its wait ran out)
 
+-- for the views below: every one filters on scan_id first
 CREATE INDEX domain_result_dane ON domain_result (scan_id, dane_delivery);
+CREATE INDEX domain_result_dane_coverage ON domain_result (scan_id, dane);
+CREATE INDEX domain_result_starttls ON domain_result (scan_id, starttls);
+CREATE INDEX domain_mx_cert_type ON domain_mx (scan_id, cert_type);
+CREATE INDEX certificate_not_after ON certificate (not_after);
 
 -- counts per category of the domains finalized so far, rewritten while a scan runs
 CREATE TABLE scan_stats (

@@ -41,6 +41,15 @@ public final class Pipeline implements AutoCloseable {
 
     public Pipeline(Infrastructure infra, DnsConfig dnsConfig, SmtpConfig smtpConfig, CertificateJudge judge,
                     int partitions, Clock clock) {
+        this(infra, dnsConfig, smtpConfig, judge, partitions, clock, true);
+    }
+
+    /**
+     * @param withAggregator false to run only the workers here, the aggregator being elsewhere (a
+     *                       process of its own)
+     */
+    public Pipeline(Infrastructure infra, DnsConfig dnsConfig, SmtpConfig smtpConfig, CertificateJudge judge,
+                    int partitions, Clock clock, boolean withAggregator) {
         this.infra = infra;
         this.clock = clock;
         String bootstrap = infra.bootstrap();
@@ -51,8 +60,8 @@ public final class Pipeline implements AutoCloseable {
         this.smtpStage = new SmtpStage(smtpConfig, judge, clock);
         this.smtp = StageRunner.create("smtp-worker", Topics.PROBES, new SmtpWorker(smtpStage, clock), bootstrap,
                 "mxray-smtp-worker", 500, smtpConfig.probeDeadline().multipliedBy(2));
-        this.aggregator = Aggregator.start(bootstrap, infra.database(), partitions,
-                infra.dataDir().resolve("streams"), clock);
+        this.aggregator = withAggregator ? Aggregator.start(bootstrap, infra.database(), partitions,
+                infra.dataDir().resolve("streams"), clock) : null;
         start(dns);
         start(smtp);
     }
@@ -96,6 +105,8 @@ public final class Pipeline implements AutoCloseable {
         smtp.close();
         smtpStage.close();
         resolvers.close();
-        aggregator.close();
+        if (aggregator != null) {
+            aggregator.close();
+        }
     }
 }

@@ -35,7 +35,9 @@ import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.TxtStatus;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.xbill.DNS.Type;
 
 /**
@@ -97,6 +99,38 @@ public final class Scenarios {
         all.addAll(sharing());
         all.addAll(policies());
         return all;
+    }
+
+    /**
+     * What a scenario becomes when the lab switches it: the same domain with another
+     * configuration and its own declared verdicts, for tests of history across scans (a lab built
+     * from {@link #catalogueSwitching} answers for the switched domains as the variants say).
+     * Each variant changes exactly one property a scan comparison names.
+     */
+    public static Map<String, Scenario> switchable() {
+        Map<String, Scenario> out = new LinkedHashMap<>();
+        // loses STARTTLS (and with it a valid certificate)
+        out.put("tls-valid", single("tls-valid", "tls", "switched: STARTTLS withdrawn",
+                host("mx.tls-valid.test", noStarttls(), PLAINTEXT, null, "no-starttls")));
+        // gains a valid certificate
+        out.put("self-signed", single("self-signed", "tls", "switched: a lab-CA certificate replaces the self-signed one",
+                verified("mx.self-signed.test")));
+        // loses DANE: the TLSA record is withdrawn
+        out.put("dane-ee-311", single("dane-ee-311", "dane", "switched: TLSA record withdrawn",
+                tlsHost("mx.dane-ee-311.test", CertSpec.SELF_SIGNED, UNTRUSTED, SELF_SIGNED)));
+        // gains DNSSEC: the zone is signed
+        out.put("unsigned", zoned("unsigned", "dns", "switched: the zone is signed now", "unsigned.test",
+                List.of(ZoneSpec.of("unsigned.test", Security.ECDSA_NSEC)), SECURE, mx(10, verified("mx.unsigned.test"))));
+        return out;
+    }
+
+    /** The catalogue with these scenarios switched ({@link #switchable}). */
+    public static List<Scenario> catalogueSwitching(java.util.Set<String> names) {
+        Map<String, Scenario> variants = switchable();
+        if (!variants.keySet().containsAll(names)) {
+            throw new IllegalArgumentException("not switchable: " + names);
+        }
+        return catalogue().stream().map(s -> names.contains(s.name()) ? variants.get(s.name()) : s).toList();
     }
 
     /** The first catalogue, kept for the DNS tests that only need a few domains. */

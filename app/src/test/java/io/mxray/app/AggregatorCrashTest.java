@@ -1,0 +1,161 @@
+package io.mxray.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mxray.dns.DnsConfig;
+import io.mxray.lab.Lab;
+import io.mxray.lab.LabConfig;
+import io.mxray.scheduler.ScanSummary;
+import io.mxray.smtp.CertificateJudge;
+import io.mxray.smtp.SmtpConfig;
+import io.mxray.smtp.TrustStores;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The aggregator as a process of its own, killed with SIGKILL in the middle of a scan (nothing
+ * committed, nothing closed) and started again: the scan completes, and its tables hold exactly
+ * what an uninterrupted scan of the same list holds, with no row twice.
+ */
+class AggregatorCrashTest {
+    private static Lab lab;
+    private static Infrastructure infra;
+    private static Pipeline workers;
+    private static Path dir;
+    private static final List<Process> aggregators = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Files.createTempDirectory("crash");
+        var scenarios = new ArrayList<>(io.mxray.lab.Scenarios.catalogue());
+        scenarios.addAll(io.mxray.lab.Generator.generate(300, 11));
+        lab = Lab.start(LabConfig.defaults(dir.resolve("lab")).withScenarios(scenarios));
+        infra = Infrastructure.start(null, null, dir.resolve("data"), 3);
+        infra.database().migrate(); // the aggregator processes would too; the test reads before they run
+        DnsConfig dns = DnsConfig.defaults(lab.resolver()).withSmtpPort(lab.smtpPort())
+                .withTrustAnchor(lab.trustAnchorFile());
+        SmtpConfig smtp = SmtpConfig.defaults().allowingNonPublic(true)
+                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(12), Duration.ofSeconds(40));
+        CertificateJudge judge = new CertificateJudge(TrustStores.fromPem(lab.caFile()), Clock.systemUTC());
+        workers = new Pipeline(infra, dns, smtp, judge, 3, Clock.systemUTC(), false);
+    }
+
+    @AfterAll
+    static void stop() {
+        aggregators.forEach(Process::destroyForcibly);
+        for (AutoCloseable c : new AutoCloseable[] {workers, infra, lab}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // closing
+                }
+            }
+        }
+    }
+
+    /** `mxray aggregator` in a JVM of its own, on the test's classpath. */
+    private static Process aggregator(String name) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.mxray.aggregator.Main",
+                "--kafka", infra.bootstrap(), "--db", infra.database().url(), "--partitions", "3",
+                "--state-dir", dir.resolve("aggregator-state").toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        aggregators.add(p);
+        return p;
+    }
+
+    private static long count(String sql, String scanId) throws Exception {
+        try (Connection c = infra.database().connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, scanId);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    /** A scan's rows without what differs between any two scans (ids, times). */
+    private static List<String> rows(String sql, String scanId) throws Exception {
+        try (Connection c = infra.database().connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, scanId);
+            List<String> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    StringBuilder b = new StringBuilder();
+                    for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
+                        b.append(i > 1 ? "|" : "").append(r.getString(i));
+                    }
+                    out.add(b.toString());
+                }
+            }
+            return out;
+        }
+    }
+
+    private static final String DOMAIN_ROWS = """
+            SELECT domain, dns_outcome, dns_reason, mx_count, worst_level, best_level, starttls, mx_dnssec,
+                   mx_dnssec_reason, mta_sts, tls_rpt, dane, dane_delivery, dane_delivery_reason, missing_probes
+            FROM domain_result WHERE scan_id = ? ORDER BY domain""";
+    private static final String HOST_ROWS = """
+            SELECT domain, mx_host, preference, level, cert_type, outcome, reason, address_dnssec, tlsa_decision,
+                   tlsa_dnssec, dane, dane_reason
+            FROM domain_mx WHERE scan_id = ? ORDER BY domain, mx_host, preference, level""";
+
+    private static void awaitFinal(String scanId, long domains, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (count("SELECT count(*) FROM domain_result WHERE scan_id = ?", scanId) < domains) {
+            assertTrue(System.nanoTime() < deadline, "scan " + scanId + " not final in " + timeout);
+            workers.checkHealthy();
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void anAggregatorKilledMidScanAndRestartedLeavesTheTablesOfAnUninterruptedScan() throws Exception {
+        String list = String.join("\n", Files.readAllLines(lab.domainsFile()));
+        Process first = aggregator("aggregator-1");
+        ScanSummary crashed = workers.schedule(new StringReader(list), "crash");
+        long domains = crashed.counts().accepted();
+        // kill it once part of the scan is final and part is not
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        long finalBefore;
+        do {
+            assertTrue(first.isAlive(), "the first aggregator runs");
+            assertTrue(System.nanoTime() < deadline, "the scan did not progress");
+            Thread.sleep(100);
+            finalBefore = count("SELECT count(*) FROM domain_result WHERE scan_id = ?", crashed.scanId());
+        } while (finalBefore < domains / 4);
+        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no commit, no close
+        assertTrue(finalBefore < domains, "killed mid-scan (" + finalBefore + " of " + domains + " final)");
+        aggregator("aggregator-2");
+        awaitFinal(crashed.scanId(), domains, Duration.ofMinutes(4));
+
+        ScanSummary calm = workers.schedule(new StringReader(list), "uninterrupted");
+        awaitFinal(calm.scanId(), domains, Duration.ofMinutes(4));
+
+        assertEquals(domains, count("SELECT count(*) FROM domain_result WHERE scan_id = ?", crashed.scanId()));
+        assertEquals(rows(DOMAIN_ROWS, calm.scanId()), rows(DOMAIN_ROWS, crashed.scanId()), "domain rows");
+        assertEquals(rows(HOST_ROWS, calm.scanId()), rows(HOST_ROWS, crashed.scanId()), "MX host rows");
+        assertEquals(count("SELECT count(*) FROM mx_host_result WHERE scan_id = ?", calm.scanId()),
+                count("SELECT count(*) FROM mx_host_result WHERE scan_id = ?", crashed.scanId()), "probe rows");
+        // no domain twice (the key forbids it) and no domain missing
+        assertEquals(0, count("SELECT count(*) - count(DISTINCT domain) FROM domain_result WHERE scan_id = ?",
+                crashed.scanId()));
+        System.out.printf("aggregator killed with %d of %d domains final; after restart all %d, equal to an "
+                + "uninterrupted scan%n", finalBefore, domains, domains);
+    }
+}
