@@ -35,6 +35,7 @@ public final class Pipeline implements AutoCloseable {
     private final StageRunner<ProbeRequest> smtp;
     private final SmtpStage smtpStage;
     private final Aggregator aggregator;
+    private final io.mxray.runtime.OptOut optOut;
     private final io.mxray.dns.Resolvers resolvers;
     private final java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -52,6 +53,7 @@ public final class Pipeline implements AutoCloseable {
                     int partitions, Clock clock, boolean withAggregator) {
         this.infra = infra;
         this.clock = clock;
+        this.optOut = smtpConfig.optOut(); // one list: the scheduler skips listed domains, the SMTP stage hosts
         String bootstrap = infra.bootstrap();
         this.resolvers = io.mxray.dns.Resolvers.create(dnsConfig, clock);
         DnsStage dnsStage = resolvers.stage(dnsConfig, clock);
@@ -81,7 +83,7 @@ public final class Pipeline implements AutoCloseable {
 
     public ScanSummary schedule(Reader list, String source) throws IOException {
         try (KafkaPublisher publisher = new KafkaPublisher(infra.bootstrap(), "mxray-scheduler")) {
-            return new Scheduler(clock).schedule(list, source, publisher);
+            return new Scheduler(clock, optOut).schedule(list, source, publisher);
         }
     }
 

@@ -30,13 +30,21 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--source", paramLabel = "TEXT", description = "What the list is (default: its file name).")
     String source;
 
+    @Option(names = "--opt-out", paramLabel = "FILE", defaultValue = "${env:MXRAY_OPT_OUT}",
+            description = "Networks and domains never contacted (the SMTP workers' list): listed domains are not "
+                    + "scanned but recorded as rejected, reason opted-out (env MXRAY_OPT_OUT).")
+    Path optOut;
+
     @Override
     public Integer call() throws Exception {
+        io.mxray.runtime.OptOut optOutList = optOut == null ? io.mxray.runtime.OptOut.NONE
+                : io.mxray.runtime.OptOut.read(optOut);
         kafka.ensureTopics();
         ScanSummary summary;
         try (KafkaPublisher publisher = new KafkaPublisher(kafka.bootstrap, "mxray-scheduler");
              Reader in = open(list)) {
-            summary = new Scheduler(Clock.systemUTC()).schedule(in, source != null ? source : list, publisher);
+            summary = new Scheduler(Clock.systemUTC(), optOutList).schedule(in, source != null ? source : list,
+                    publisher);
         }
         print(summary, System.out);
         return 0;

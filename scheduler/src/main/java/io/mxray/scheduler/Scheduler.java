@@ -1,5 +1,7 @@
 package io.mxray.scheduler;
 
+import io.mxray.runtime.OptOut;
+
 import io.mxray.runtime.Output;
 import io.mxray.runtime.Publisher;
 import io.mxray.schema.DomainTask;
@@ -29,9 +31,20 @@ public final class Scheduler {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Clock clock;
+    private final OptOut optOut;
 
     public Scheduler(Clock clock) {
+        this(clock, OptOut.NONE);
+    }
+
+    /**
+     * @param optOut domains whose operators asked not to be scanned: a listed domain (or one below
+     *               it) is not published but recorded as rejected with reason {@code opted-out}, so
+     *               nothing of it is looked up or contacted
+     */
+    public Scheduler(Clock clock, OptOut optOut) {
         this.clock = Objects.requireNonNull(clock);
+        this.optOut = Objects.requireNonNull(optOut);
     }
 
     /** A scan id that sorts by start time and is unique across concurrent schedulers. */
@@ -47,7 +60,11 @@ public final class Scheduler {
         new DomainListReader().read(list, entry -> {
             n[0]++;
             // Java 17: no pattern matching in switch yet
-            if (entry instanceof ListEntry.Accepted a) {
+            if (entry instanceof ListEntry.Accepted a && optOut.covers(a.domain())) {
+                n[2]++;
+                reject(out, sample, new RejectedLine(scanId, a.lineNo(), a.domain(), "opted-out",
+                        a.domain() + " is on the opt-out list"));
+            } else if (entry instanceof ListEntry.Accepted a) {
                 n[1]++;
                 DomainTask task = new DomainTask(scanId, a.domain(), a.rank(), a.lineNo());
                 out.publish(Output.of(Topics.DOMAINS, task.key(), task));

@@ -68,6 +68,23 @@ class SchedulerTest {
     }
 
     @Test
+    void aDomainOnTheOptOutListIsRecordedAndNeverPublished() throws IOException {
+        Recorder out = new Recorder();
+        var optOut = io.mxray.runtime.OptOut.parse(List.of("# asked not to be scanned", "example.org",
+                "192.0.2.0/24"), "opt-out.txt");
+        ScanSummary s = new Scheduler(CLOCK, optOut).schedule(new StringReader(
+                "a.example\nexample.org\nmail.EXAMPLE.org\nnotexample.org\n"), "test.txt", out);
+        assertEquals(new ScanCounts(4, 2, 2, 0, 0), s.counts());
+        List<String> published = out.published.stream().filter(o -> o.topic().equals(Topics.DOMAINS))
+                .map(o -> ((DomainTask) o.value()).domain()).toList();
+        assertEquals(List.of("a.example", "notexample.org"), published);
+        assertEquals(List.of(new RejectedLine(s.scanId(), 2, "example.org", "opted-out",
+                        "example.org is on the opt-out list"),
+                new RejectedLine(s.scanId(), 3, "mail.example.org", "opted-out",
+                        "mail.example.org is on the opt-out list")), s.rejected());
+    }
+
+    @Test
     void scanIdsAreUniqueForTheSameInstant() {
         Scheduler s = new Scheduler(CLOCK);
         var ids = new java.util.HashSet<String>();

@@ -1,5 +1,6 @@
 package io.mxray.smtp;
 
+import io.mxray.runtime.OptOut;
 import java.time.Duration;
 import java.util.Objects;
 

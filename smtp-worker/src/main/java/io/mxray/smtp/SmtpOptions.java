@@ -1,5 +1,6 @@
 package io.mxray.smtp;
 
+import io.mxray.runtime.OptOut;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.mxray.smtp;
 
+import io.mxray.runtime.OptOut;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
