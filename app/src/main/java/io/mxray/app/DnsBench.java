@@ -12,8 +12,6 @@ import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.DomainTask;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -128,7 +126,7 @@ final class DnsBench implements Callable<Integer> {
                 }
                 System.out.println(line);
             }
-            deleteTree(dir);
+            BenchSupport.deleteTree(dir);
         }
         return 0;
     }
@@ -169,8 +167,8 @@ final class DnsBench implements Callable<Integer> {
     }
 
     private Run run(DnsStage stage, Lab lab, List<Scenario> scenarios, String scan) throws InterruptedException {
-        long before = heapAfterGc();
-        resetPeaks();
+        long before = BenchSupport.heapAfterGc();
+        BenchSupport.resetPeaks();
         long q0 = lab.authority().answered();
         long cpu0 = os.getProcessCpuTime();
         long jit0 = jit.getTotalCompilationTime();
@@ -201,37 +199,9 @@ final class DnsBench implements Callable<Integer> {
         double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6;
         long jitMs = jit.getTotalCompilationTime() - jit0;
         long queries = lab.authority().answered() - q0;
-        long peak = peakHeap();
-        long retained = Math.max(0, heapAfterGc() - before);
+        long peak = BenchSupport.peakHeap();
+        long retained = Math.max(0, BenchSupport.heapAfterGc() - before);
         return new Run(seconds, cpuMs, jitMs, lookups.get(), queries, peak, retained, secure.get(), insecure.get());
     }
 
-    private static long heapAfterGc() {
-        System.gc();
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    private static void resetPeaks() {
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (p.getType() == MemoryType.HEAP) {
-                p.resetPeakUsage();
-            }
-        }
-    }
-
-    private static long peakHeap() {
-        long sum = 0;
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (p.getType() == MemoryType.HEAP) {
-                sum += p.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
 }

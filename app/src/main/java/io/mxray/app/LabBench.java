@@ -5,8 +5,6 @@ import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
 import io.mxray.lab.Scenario;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -54,7 +52,7 @@ final class LabBench implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors());
         for (int n : sizes) {
             Path dir = Files.createTempDirectory("mxray-lab-bench");
-            resetPeaks();
+            BenchSupport.resetPeaks();
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             List<Scenario> scenarios = Generator.generate(n, seed);
@@ -63,8 +61,8 @@ final class LabBench implements Callable<Integer> {
             long started = System.nanoTime();
             long cpu = os.getProcessCpuTime() - cpu0;
             System.gc();
-            long live = usedHeap();
-            long peak = peakHeap();
+            long live = BenchSupport.usedHeap();
+            long peak = BenchSupport.peakHeap();
             double startupS = (started - t0) / 1e9;
             // signed answers for random signed domains: every one signs its MX RRset on first use
             Random random = new Random(seed);
@@ -96,38 +94,11 @@ final class LabBench implements Callable<Integer> {
                     lab.authority().zoneCount(), answersPerS);
             System.out.println(last);
             lab.close();
-            deleteTree(dir);
+            BenchSupport.deleteTree(dir);
             scenarios = null;
             System.gc();
         }
         return 0;
     }
 
-    private static void resetPeaks() {
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (p.getType() == MemoryType.HEAP) {
-                p.resetPeakUsage();
-            }
-        }
-    }
-
-    private static long peakHeap() {
-        long sum = 0;
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (p.getType() == MemoryType.HEAP) {
-                sum += p.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
-    }
-
-    private static long usedHeap() {
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
 }

@@ -36,10 +36,10 @@ final class HandshakeSniffer extends ChannelInboundHandlerAdapter {
             Map.entry(112, "unrecognized-name"), Map.entry(116, "certificate-required"),
             Map.entry(120, "no-application-protocol"));
 
-    private byte[] stream = new byte[4096];
+    private byte[] stream = new byte[0]; // grown on the first STARTTLS byte: most probes never get here
     private int length;
     private int recordAt;
-    private byte[] handshake = new byte[4096];
+    private byte[] handshake = new byte[0];
     private int handshakeLength;
     private int messageAt;
     private boolean done;
