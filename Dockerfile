@@ -10,6 +10,10 @@ FROM eclipse-temurin:17-jre
 WORKDIR /opt/mxray
 COPY --from=build /src/app/target/mxray.jar ./mxray.jar
 COPY --from=build /src/app/target/lib ./lib
+# the aggregator's Streams state (a named volume takes this owner on first mount)
+RUN mkdir -p /var/lib/mxray/streams && chown 10001 /var/lib/mxray/streams
 # a scanner needs no privileges: port 25 is only connected to, never bound
 USER 10001
+# Prometheus metrics when MXRAY_METRICS_PORT is set (compose and Kubernetes set 9400)
+EXPOSE 9400
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/mxray/mxray.jar"]

@@ -36,30 +36,61 @@ public final class Aggregator implements AutoCloseable {
     }
 
     public static Aggregator start(String bootstrap, Database database, AggregatorConfig config, Path stateDir) {
+        return start(bootstrap, database, config, stateDir, DEFAULT_COMMIT_INTERVAL);
+    }
+
+    /**
+     * How often the topology commits its transaction: results become visible downstream at this
+     * pace, and each commit costs the broker a transaction (markers on every partition written).
+     */
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
+
+    public static Aggregator start(String bootstrap, Database database, AggregatorConfig config, Path stateDir,
+                                   Duration commitInterval) {
         database.migrate();
         StreamsBuilder builder = new StreamsBuilder();
         AggregatorTopology.build(builder, config);
-        KafkaStreams streams = new KafkaStreams(builder.build(), streamsConfig(bootstrap, stateDir));
+        KafkaStreams streams = new KafkaStreams(builder.build(), streamsConfig(bootstrap, stateDir, commitInterval));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("aggregator stream thread failed; replacing it (its work is replayed from the last commit)", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
+        io.mxray.runtime.Metrics.lag("aggregator", () -> streamsLag(streams));
         DatabaseSink sink = new DatabaseSink(database, bootstrap, "mxray-db-sink");
         Thread t = new Thread(sink, "mxray-db-sink");
         t.start();
         return new Aggregator(streams, sink, t);
     }
 
-    static Properties streamsConfig(String bootstrap, Path stateDir) {
+    static Properties streamsConfig(String bootstrap, Path stateDir, Duration commitInterval) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "mxray-aggregator");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) commitInterval.toMillis());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         return p;
+    }
+
+    /** The Streams consumers' lag over their input partitions (restore consumers excluded). */
+    static long streamsLag(KafkaStreams streams) {
+        double sum = 0;
+        boolean known = false;
+        for (var e : streams.metrics().entrySet()) {
+            var name = e.getKey();
+            if (name.name().equals("records-lag") && name.group().equals("consumer-fetch-manager-metrics")
+                    && name.tags().containsKey("partition")
+                    && !name.tags().getOrDefault("client-id", "").endsWith("restore-consumer")) {
+                Object v = e.getValue().metricValue();
+                if (v instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                    sum += n.doubleValue();
+                    known = true;
+                }
+            }
+        }
+        return known ? (long) sum : -1;
     }
 
     public KafkaStreams.State state() {

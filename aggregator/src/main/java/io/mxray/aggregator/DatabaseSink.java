@@ -58,6 +58,7 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
+        io.mxray.runtime.Metrics.lag("db-sink", lag::get);
         try {
             consumer.subscribe(List.of(Topics.SCANS.name(), Topics.REJECTED.name(), Topics.SMTP_RESULTS.name(),
                     Topics.DOMAIN_RESULTS.name()));
@@ -67,23 +68,54 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
                     refreshStats(true);
                     continue;
                 }
+                io.mxray.runtime.Metrics.ITEMS_IN.labelValues("db-sink").inc(records.count());
+                long start = System.nanoTime();
                 writeWithRetry(records);
+                io.mxray.runtime.Metrics.ITEM_SECONDS.labelValues("db-sink").observe((System.nanoTime() - start) / 1e9);
                 var offsets = new java.util.HashMap<TopicPartition, OffsetAndMetadata>();
                 for (TopicPartition tp : records.partitions()) {
                     var list = records.records(tp);
                     offsets.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
                 }
-                consumer.commitSync(offsets);
+                commit(offsets);
+                updateLag();
                 refreshStats(false);
             }
         } catch (WakeupException e) {
             // closing
+        } catch (RuntimeException e) {
+            LOG.error("db-sink: stopped by an unexpected error; its uncommitted results are written on restart", e);
+            throw e;
         } finally {
             refreshStats(true); // what was written last must show in the statistics too
             closeConnection();
             consumer.close();
             stopped.countDown();
         }
+    }
+
+    /**
+     * A commit that fails (broker restarting, rebalance) loses nothing: the rows are written, and
+     * the next commit covers these offsets; rewriting them after a move is idempotent.
+     */
+    private void commit(java.util.Map<TopicPartition, OffsetAndMetadata> offsets) {
+        try {
+            consumer.commitSync(offsets);
+        } catch (org.apache.kafka.clients.consumer.CommitFailedException
+                 | org.apache.kafka.common.errors.RetriableException e) {
+            LOG.info("db-sink: commit not done ({}); the next one covers it", e.toString());
+            io.mxray.runtime.Metrics.KAFKA_RETRIES.labelValues("db-sink", "commit").inc();
+        }
+    }
+
+    private final AtomicLong lag = new AtomicLong(-1);
+
+    private void updateLag() {
+        long sum = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            sum += consumer.currentLag(tp).orElse(0);
+        }
+        lag.set(sum);
     }
 
     /** The database may be briefly away: keep the batch and retry until it is written or we stop. */
@@ -136,6 +168,16 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
             c.commit();
             domains.forEach(d -> staleStats.add(d.scanId()));
             written.addAndGet(records.count());
+            var m = io.mxray.runtime.Metrics.ITEMS_OUT;
+            m.labelValues("db-sink", "scan").inc(scans.size());
+            m.labelValues("db-sink", "rejected_input").inc(rejected.size());
+            m.labelValues("db-sink", "mx_host_result").inc(probes.size());
+            m.labelValues("db-sink", "domain_result").inc(domains.size());
+            for (DomainResult d : domains) {
+                io.mxray.runtime.Metrics.RESULTS.labelValues("aggregator",
+                        d.missingProbes() != null && !d.missingProbes().isEmpty() ? "incomplete"
+                                : d.dnsOutcome().key()).inc();
+            }
         } catch (SQLException | RuntimeException e) {
             try {
                 c.rollback();
@@ -178,6 +220,7 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
             }
         } catch (RuntimeException e) {
             unreadable.incrementAndGet();
+            io.mxray.runtime.Metrics.DEAD_LETTERS.labelValues("db-sink").inc();
             LOG.error("unreadable message at {}-{}@{} not written: {}", r.topic(), r.partition(), r.offset(),
                     e.getMessage());
         }

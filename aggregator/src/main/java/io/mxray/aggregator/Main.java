@@ -29,16 +29,28 @@ public final class Main implements Callable<Integer> {
                     + "as incomplete, naming the missing probes (env MXRAY_PROBE_WAIT, default ${DEFAULT-VALUE}).")
     java.time.Duration probeWait;
 
+    @Option(names = "--commit-interval", paramLabel = "DURATION", defaultValue = "${env:MXRAY_COMMIT_INTERVAL:-PT1S}",
+            description = "How often the topology commits its exactly-once transaction: results reach the database at "
+                    + "this pace, and each commit costs the broker a transaction "
+                    + "(env MXRAY_COMMIT_INTERVAL, default ${DEFAULT-VALUE}).")
+    java.time.Duration commitInterval;
+
     @Override
     public Integer call() throws InterruptedException {
         kafka.ensureTopics();
+        AutoCloseable metrics = kafka.serveMetrics();
         Aggregator aggregator = Aggregator.start(kafka.bootstrap, db.database(), new AggregatorConfig(
-                kafka.partitions, Clock.systemUTC(), probeWait, java.time.Duration.ofSeconds(10)), stateDir);
+                kafka.partitions, Clock.systemUTC(), probeWait, java.time.Duration.ofSeconds(10)), stateDir, commitInterval);
         org.slf4j.LoggerFactory.getLogger(Main.class).info("aggregator: running (state in {})", stateDir);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             org.slf4j.LoggerFactory.getLogger(Main.class).info("aggregator: stopping");
             aggregator.close();
+            try {
+                metrics.close();
+            } catch (Exception e) {
+                // exiting
+            }
             done.countDown();
         }, "aggregator-shutdown"));
         done.await();

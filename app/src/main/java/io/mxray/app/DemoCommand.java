@@ -29,8 +29,8 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     InfraOptions infra;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT2M",
-            description = "Give up waiting for the scan after this long (default ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "${env:MXRAY_DEMO_TIMEOUT:-PT2M}",
+            description = "Give up waiting for the scan after this long (env MXRAY_DEMO_TIMEOUT, default ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Override

@@ -38,27 +38,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             Files.createDirectories(dir);
             int brokerPort = freePort();
             int controllerPort = freePort();
-            Properties p = new Properties();
-            p.put("process.roles", "broker,controller");
-            p.put("node.id", "1");
-            p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-            p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-            p.put("inter.broker.listener.name", "PLAINTEXT");
-            p.put("controller.listener.names", "CONTROLLER");
-            p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
-            p.put("log.dirs", dir.toAbsolutePath().toString());
-            p.put("auto.create.topics.enable", "false");
-            p.put("offsets.topic.replication.factor", "1");
-            p.put("offsets.topic.num.partitions", "6");
-            p.put("transaction.state.log.replication.factor", "1");
-            p.put("transaction.state.log.min.isr", "1");
-            p.put("transaction.state.log.num.partitions", "6");
-            p.put("share.coordinator.state.topic.replication.factor", "1");
-            p.put("share.coordinator.state.topic.min.isr", "1");
-            p.put("group.initial.rebalance.delay.ms", "0");
-            // the default 128 MB dedupe buffer is sized for a dedicated broker, not one inside mxray
-            p.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 << 20));
+            Properties p = properties(dir, brokerPort, controllerPort);
             if (!Files.exists(dir.resolve("meta.properties"))) {
                 format(dir, p);
             }
@@ -72,7 +52,33 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static void format(Path dir, Properties p) throws IOException {
+    /** A single-node KRaft broker and controller on loopback, its log in {@code dir}. */
+    static Properties properties(Path dir, int brokerPort, int controllerPort) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+        p.put("log.dirs", dir.toAbsolutePath().toString());
+        p.put("auto.create.topics.enable", "false");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "6");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "6");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        // the default 128 MB dedupe buffer is sized for a dedicated broker, not one inside mxray
+        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 << 20));
+        return p;
+    }
+
+    static void format(Path dir, Properties p) throws IOException {
         Path cfg = dir.resolveSibling(dir.getFileName() + "-format.properties");
         try (var out = Files.newOutputStream(cfg)) {
             p.store(out, "mxray embedded broker (format only)");
@@ -86,7 +92,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static void awaitReady(String bootstrap) {
+    static void awaitReady(String bootstrap) {
         try (Admin admin = Admin.create(KafkaSettings.admin(bootstrap))) {
             admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -38,18 +38,21 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     DatabaseOptions db;
 
-    @Option(names = "--scan", paramLabel = "ID", description = "The scan (default: the one started last).")
+    @Option(names = "--scan", paramLabel = "ID", defaultValue = "${env:MXRAY_SCAN}",
+            description = "The scan (env MXRAY_SCAN; default: the one started last).")
     String scanId;
 
-    @Option(names = "--format", defaultValue = "csv", description = "csv or jsonl (default ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "${env:MXRAY_EXPORT_FORMAT:-csv}",
+            description = "csv or jsonl (env MXRAY_EXPORT_FORMAT, default ${DEFAULT-VALUE}).")
     Format format;
 
-    @Option(names = "--rows", defaultValue = "domains",
+    @Option(names = "--rows", defaultValue = "${env:MXRAY_EXPORT_ROWS:-domains}",
             description = "domains (one row per domain) or hosts (one per domain, MX host and address, with the "
-                    + "probe's TLS facts) (default ${DEFAULT-VALUE}).")
+                    + "probe's TLS facts) (env MXRAY_EXPORT_ROWS, default ${DEFAULT-VALUE}).")
     Rows rows;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here instead of standard output.")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", defaultValue = "${env:MXRAY_OUTPUT}",
+            description = "Write here instead of standard output (env MXRAY_OUTPUT).")
     Path output;
 
     static final String DOMAINS = """

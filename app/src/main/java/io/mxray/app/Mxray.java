@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mxray", mixinStandardHelpOptions = true, version = "mxray 0.1.0",
         description = "Measures how e-mail is protected in transit: MX, STARTTLS, certificates (and soon DNSSEC, "
                 + "DANE and MTA-STS), for lists of domains, through a Kafka pipeline into PostgreSQL.",
-        subcommands = {DemoCommand.class, ScanCommand.class, StatsCommand.class, ExportCommand.class, ReportCommand.class,
+        subcommands = {DemoCommand.class, ScanCommand.class, WaitCommand.class, StatsCommand.class, ExportCommand.class, ReportCommand.class,
                 LabCommand.class,
                 InfraCommand.class, BenchCommand.class})
 public final class Mxray implements Runnable {

@@ -20,11 +20,12 @@ final class ReportCommand implements Callable<Integer> {
     @Mixin
     DatabaseOptions db;
 
-    @Option(names = "--scan", paramLabel = "ID", description = "The scan (default: the one started last).")
+    @Option(names = "--scan", paramLabel = "ID", defaultValue = "${env:MXRAY_SCAN}",
+            description = "The scan (env MXRAY_SCAN; default: the one started last).")
     String scanId;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Where to write it (default: mxray-report-<scan>.html here).")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", defaultValue = "${env:MXRAY_OUTPUT}",
+            description = "Where to write it (env MXRAY_OUTPUT; default: mxray-report-<scan>.html here).")
     Path output;
 
     @Override

@@ -29,12 +29,12 @@ final class ScanCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "LIST")
     String list;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT1H",
-            description = "Give up waiting for the scan after this long (default ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "${env:MXRAY_SCAN_TIMEOUT:-PT1H}",
+            description = "Give up waiting for the scan after this long (env MXRAY_SCAN_TIMEOUT, default ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--table", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Print one line per domain and MX host (default: on for up to 200 domains).")
+    @Option(names = "--table", negatable = true, defaultValue = "${env:MXRAY_TABLE:-true}", fallbackValue = "true",
+            description = "Print one line per domain and MX host (env MXRAY_TABLE; default: on for up to 200 domains).")
     boolean table;
 
     @Override

@@ -32,14 +32,15 @@ final class ScanRun {
         ScanSummary summary = pipeline.schedule(list, source);
         io.mxray.scheduler.Main.print(summary, out);
         long accepted = summary.counts().accepted();
-        long[] lastPrinted = {System.nanoTime()};
-        long done = ScanResults.await(db, summary.scanId(), accepted, timeout, n -> {
-            long now = System.nanoTime();
-            if (n == accepted || now - lastPrinted[0] > 2_000_000_000L) {
-                lastPrinted[0] = now;
-                out.printf("  %d/%d domains final%n", n, accepted);
-            }
-        }, pipeline::checkHealthy);
+        Progress progress = new Progress(out, out == System.out && System.console() != null, Duration.ofSeconds(2),
+                "  scan");
+        long done;
+        try {
+            done = ScanResults.await(db, summary.scanId(), accepted, timeout, n -> progress.update(n, accepted),
+                    pipeline::checkHealthy);
+        } finally {
+            progress.finish();
+        }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         List<ScanResults.HostRow> rows = ScanResults.rows(db, summary.scanId());
         return new Outcome(summary, done, elapsed, rows);

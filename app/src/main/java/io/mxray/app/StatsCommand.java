@@ -20,7 +20,8 @@ final class StatsCommand implements Callable<Integer> {
     @Mixin
     DatabaseOptions db;
 
-    @Option(names = "--scan", paramLabel = "ID", description = "The scan (default: the one started last).")
+    @Option(names = "--scan", paramLabel = "ID", defaultValue = "${env:MXRAY_SCAN}",
+            description = "The scan (env MXRAY_SCAN; default: the one started last).")
     String scanId;
 
     @Override

@@ -13,9 +13,6 @@ import io.mxray.smtp.TrustStores;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,41 +76,12 @@ class AggregatorCrashTest {
     }
 
     private static long count(String sql, String scanId) throws Exception {
-        try (Connection c = infra.database().connect(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, scanId);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getLong(1);
-            }
-        }
+        return ScanTables.count(infra.database(), sql, scanId);
     }
 
-    /** A scan's rows without what differs between any two scans (ids, times). */
     private static List<String> rows(String sql, String scanId) throws Exception {
-        try (Connection c = infra.database().connect(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, scanId);
-            List<String> out = new ArrayList<>();
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    StringBuilder b = new StringBuilder();
-                    for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
-                        b.append(i > 1 ? "|" : "").append(r.getString(i));
-                    }
-                    out.add(b.toString());
-                }
-            }
-            return out;
-        }
+        return ScanTables.rows(infra.database(), sql, scanId);
     }
-
-    private static final String DOMAIN_ROWS = """
-            SELECT domain, dns_outcome, dns_reason, mx_count, worst_level, best_level, starttls, mx_dnssec,
-                   mx_dnssec_reason, mta_sts, tls_rpt, dane, dane_delivery, dane_delivery_reason, missing_probes
-            FROM domain_result WHERE scan_id = ? ORDER BY domain""";
-    private static final String HOST_ROWS = """
-            SELECT domain, mx_host, preference, level, cert_type, outcome, reason, address_dnssec, tlsa_decision,
-                   tlsa_dnssec, dane, dane_reason
-            FROM domain_mx WHERE scan_id = ? ORDER BY domain, mx_host, preference, level""";
 
     private static void awaitFinal(String scanId, long domains, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -148,8 +116,10 @@ class AggregatorCrashTest {
         awaitFinal(calm.scanId(), domains, Duration.ofMinutes(4));
 
         assertEquals(domains, count("SELECT count(*) FROM domain_result WHERE scan_id = ?", crashed.scanId()));
-        assertEquals(rows(DOMAIN_ROWS, calm.scanId()), rows(DOMAIN_ROWS, crashed.scanId()), "domain rows");
-        assertEquals(rows(HOST_ROWS, calm.scanId()), rows(HOST_ROWS, crashed.scanId()), "MX host rows");
+        assertEquals(rows(ScanTables.DOMAIN_ROWS, calm.scanId()), rows(ScanTables.DOMAIN_ROWS, crashed.scanId()),
+                "domain rows");
+        assertEquals(rows(ScanTables.HOST_ROWS, calm.scanId()), rows(ScanTables.HOST_ROWS, crashed.scanId()),
+                "MX host rows");
         assertEquals(count("SELECT count(*) FROM mx_host_result WHERE scan_id = ?", calm.scanId()),
                 count("SELECT count(*) FROM mx_host_result WHERE scan_id = ?", crashed.scanId()), "probe rows");
         // no domain twice (the key forbids it) and no domain missing

@@ -51,4 +51,14 @@ public final class DnsWorker implements Stage<DomainTask> {
                 List.of(), List.of(), clock.instant(), 0);
         return List.of(Output.of(Topics.DNS_RESULTS, r.key(), r));
     }
+
+    @Override
+    public String outcome(List<Output<?, ?>> outputs) {
+        for (Output<?, ?> o : outputs) {
+            if (o.value() instanceof DnsResult r) {
+                return r.outcome().key();
+            }
+        }
+        return "none";
+    }
 }

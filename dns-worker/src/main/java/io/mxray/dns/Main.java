@@ -25,7 +25,7 @@ public final class Main implements Callable<Integer> {
     public DnsOptions dns;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "${env:MXRAY_DNS_BATCH:-500}",
-            description = "Domains taken per poll and resolved concurrently (env MXRAY_DNS_BATCH, default ${DEFAULT-VALUE}).")
+            description = "Domains worked on at once; beyond that the worker stops fetching (env MXRAY_DNS_BATCH, default ${DEFAULT-VALUE}).")
     int batch;
 
     @Override
@@ -35,8 +35,8 @@ public final class Main implements Callable<Integer> {
         Resolvers resolvers = Resolvers.create(config, Clock.systemUTC());
         DnsWorker worker = new DnsWorker(resolvers.stage(config, Clock.systemUTC()), Clock.systemUTC());
         StageRunner<io.mxray.schema.DomainTask> runner = StageRunner.create("dns-worker", Topics.DOMAINS, worker, kafka.bootstrap,
-                "mxray-dns-worker", batch, config.timeout().multipliedBy(config.attempts() * 4L));
-        return StageProcess.run(runner, resolvers);
+                "mxray-dns-worker", batch, config.timeout().multipliedBy(config.attempts() * 4L), kafka.sessionTimeout);
+        return StageProcess.run(runner, resolvers, kafka.serveMetrics());
     }
 
     /** The first name server of the system configuration (/etc/resolv.conf). */

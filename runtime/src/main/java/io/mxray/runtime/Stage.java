@@ -14,4 +14,9 @@ public interface Stage<V> {
     CompletionStage<List<Output<?, ?>>> handle(V value);
 
     List<Output<?, ?>> onFailure(V value, Throwable error);
+
+    /** How an item ended, for the metrics (a small closed set: a DNS outcome, a probe outcome). */
+    default String outcome(List<Output<?, ?>> outputs) {
+        return "answered";
+    }
 }

@@ -9,10 +9,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,24 +21,31 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kafka side of a worker, the same for every stage: poll a batch, hand every value to the
- * stage concurrently, publish what each yields, flush, then commit the batch's offsets.
+ * The Kafka side of a worker, the same for every stage: take records, hand each to the stage
+ * concurrently, publish what each yields as soon as it is ready, and commit a partition's offset
+ * only up to the first record not yet answered and acknowledged by the broker.
  *
- * <p>Offsets are committed only after every result of the batch is acknowledged by the broker,
- * so a crash replays the batch instead of losing it (at least once; the aggregator and the
- * database absorb replays). A value that cannot be deserialized is published to the dead-letter
- * topic with the error, never dropped. A batch is bounded by {@code max.poll.records} and each
- * item by the stage's own deadlines, which keeps a batch well inside {@code max.poll.interval.ms}.
+ * <p>Records are pipelined: the runner keeps polling while items are in flight (up to
+ * {@code maxInFlight}; beyond that it pauses its partitions), so one slow server holds up only its
+ * own item, never a batch. A crash replays everything after the last committed offset, which is
+ * never past an unanswered record (at least once; the aggregator and the database absorb
+ * replays). A value that cannot be deserialized is published to the dead-letter topic with the
+ * error, never dropped. When partitions move to another instance, the items in hand for them are
+ * finished and published first (bounded by the stages' own deadlines), then committed: what the
+ * stages remember as done (the probes a worker has handled in a scan) has always been published.
+ * A result the producer cannot deliver even after its retries (the broker gone for minutes) stops
+ * the runner: the process exits, and its uncommitted records go to the next instance.
  */
 public final class StageRunner<V> implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StageRunner.class);
+    private static final long COMMIT_EVERY_NANOS = 500_000_000L;
+    private static final Duration STOP_WAIT = Duration.ofSeconds(50);
 
     private final String name;
     private final Topic<String, V> input;
@@ -46,55 +53,121 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Duration pollTimeout;
+    private final int maxInFlight;
+    private final Duration maxItemTime;
+    private volatile Exception fatal;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong consumed = new AtomicLong();
     private final AtomicLong produced = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong stageFailures = new AtomicLong();
+    private final AtomicLong lag = new AtomicLong(-1);
+    /** Completions and acknowledgements from other threads, run on the consumer's thread. */
+    private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
+    /** Per partition, the records taken and not yet committed, in offset order (consumer thread only). */
+    private final Map<TopicPartition, Track> tracks = new HashMap<>();
+    private int inFlight;
+    private long lastCommit = System.nanoTime();
+
+    /** The uncommitted records of one partition as this instance holds it. */
+    private static final class Track {
+        final TopicPartition partition;
+        final TreeMap<Long, Item> pending = new TreeMap<>();
+        boolean dropped;
+
+        Track(TopicPartition partition) {
+            this.partition = partition;
+        }
+    }
+
+    /** One record: answered and acknowledged ({@code done}) or not. */
+    private static final class Item {
+        final Track track;
+        final long offset;
+        int sendsLeft;
+        boolean done;
+
+        Item(Track track, long offset) {
+            this.track = track;
+            this.offset = offset;
+        }
+    }
 
     public StageRunner(String name, Topic<String, V> input, Stage<V> stage,
                        KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer,
-                       Duration pollTimeout) {
+                       Duration pollTimeout, int maxInFlight, Duration maxItemTime) {
         this.name = Objects.requireNonNull(name);
         this.input = Objects.requireNonNull(input);
         this.stage = Objects.requireNonNull(stage);
         this.consumer = Objects.requireNonNull(consumer);
         this.producer = Objects.requireNonNull(producer);
         this.pollTimeout = Objects.requireNonNull(pollTimeout);
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight must be positive");
+        }
+        this.maxInFlight = maxInFlight;
+        this.maxItemTime = Objects.requireNonNull(maxItemTime);
     }
 
     /** Builds the clients from settings; the runner owns and closes them. */
     public static <V> StageRunner<V> create(String name, Topic<String, V> input, Stage<V> stage, String bootstrap,
-                                            String groupId, int maxPollRecords, Duration maxBatchTime) {
+                                            String groupId, int maxInFlight, Duration maxItemTime) {
+        return create(name, input, stage, bootstrap, groupId, maxInFlight, maxItemTime,
+                KafkaOptions.DEFAULT_SESSION_TIMEOUT);
+    }
+
+    /**
+     * @param maxInFlight    items worked on at once; the partitions are paused while that many are
+     * @param sessionTimeout how long the group waits for a silent (crashed) member before its
+     *                       partitions go to the others
+     */
+    public static <V> StageRunner<V> create(String name, Topic<String, V> input, Stage<V> stage, String bootstrap,
+                                            String groupId, int maxInFlight, Duration maxItemTime,
+                                            Duration sessionTimeout) {
         String clientId = name + "-" + ProcessHandle.current().pid();
-        var consumer = new KafkaConsumer<byte[], byte[]>(KafkaSettings.consumer(bootstrap, groupId, clientId,
-                maxPollRecords, Math.max(300_000L, maxBatchTime.toMillis() * 2)));
+        var settings = KafkaSettings.consumer(bootstrap, groupId, clientId, Math.min(maxInFlight, 500),
+                Math.max(300_000L, maxItemTime.toMillis() * 2));
+        settings.put(org.apache.kafka.clients.consumer.ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                (int) sessionTimeout.toMillis());
+        settings.put(org.apache.kafka.clients.consumer.ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+                (int) Math.max(500, sessionTimeout.toMillis() / 5));
+        var consumer = new KafkaConsumer<byte[], byte[]>(settings);
         var producer = new KafkaProducer<byte[], byte[]>(KafkaSettings.producer(bootstrap, clientId));
-        return new StageRunner<>(name, input, stage, consumer, producer, Duration.ofMillis(500));
+        return new StageRunner<>(name, input, stage, consumer, producer, Duration.ofMillis(500), maxInFlight,
+                maxItemTime);
     }
 
     @Override
     public void run() {
+        Metrics.lag(name, lag::get);
         try {
-            consumer.subscribe(List.of(input.name()));
+            consumer.subscribe(List.of(input.name()), new Rebalance());
             while (running.get()) {
                 ConsumerRecords<byte[], byte[]> records;
                 try {
-                    records = consumer.poll(pollTimeout);
+                    records = consumer.poll(inFlight > 0 ? Duration.ofMillis(20) : pollTimeout);
                 } catch (WakeupException e) {
                     break;
                 }
-                if (!records.isEmpty()) {
-                    processBatch(records);
+                updateLag();
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    accept(record);
                 }
+                drainEvents();
+                checkFatal();
+                commitIfDue(false);
+                flowControl();
             }
+            finishInFlight();
+            checkFatal();
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
             LOG.error("{}: stopping after an unrecoverable error; uncommitted work will be redelivered", name, e);
             throw e;
         } finally {
+            lag.set(-1);
             try {
                 consumer.close();
             } finally {
@@ -104,35 +177,242 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
         }
     }
 
-    private void processBatch(ConsumerRecords<byte[], byte[]> records) {
-        List<CompletableFuture<List<ProducerRecord<byte[], byte[]>>>> pending = new ArrayList<>(records.count());
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            consumed.incrementAndGet();
-            offsets.put(new TopicPartition(record.topic(), record.partition()),
-                    new OffsetAndMetadata(record.offset() + 1));
-            pending.add(dispatch(record));
-        }
-        List<Future<RecordMetadata>> sends = new ArrayList<>();
-        for (CompletableFuture<List<ProducerRecord<byte[], byte[]>>> f : pending) {
-            for (ProducerRecord<byte[], byte[]> out : f.join()) {
-                sends.add(producer.send(out));
+    /** On a stop: answer what is in hand (bounded), publish it and commit, then leave. */
+    private void finishInFlight() {
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        while (inFlight > 0 && System.nanoTime() < deadline) {
+            drainEvents();
+            if (inFlight > 0) {
+                pause(Duration.ofMillis(20));
             }
         }
         producer.flush();
-        for (Future<RecordMetadata> send : sends) {
-            try {
-                send.get();
-                produced.incrementAndGet();
-            } catch (ExecutionException e) {
-                // the batch is not committed: it is redelivered to this or another instance
-                throw new IllegalStateException(name + ": publishing a result failed", e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(name + ": interrupted while publishing", e);
+        drainEvents();
+        commitIfDue(true);
+        if (inFlight > 0) {
+            LOG.warn("{}: stopping with {} items unanswered; they go to the partitions' next owner", name, inFlight);
+        }
+    }
+
+    /** The messages of this consumer's partitions not yet fetched, as of the last fetch (no request). */
+    private void updateLag() {
+        long sum = 0;
+        boolean known = false;
+        for (TopicPartition tp : consumer.assignment()) {
+            java.util.OptionalLong l = consumer.currentLag(tp);
+            if (l.isPresent()) {
+                sum += l.getAsLong();
+                known = true;
             }
         }
-        consumer.commitSync(offsets);
+        lag.set(known ? sum : consumer.assignment().isEmpty() ? 0 : -1);
+    }
+
+    private void accept(ConsumerRecord<byte[], byte[]> record) {
+        consumed.incrementAndGet();
+        Metrics.ITEMS_IN.labelValues(name).inc();
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        Track track = tracks.computeIfAbsent(tp, Track::new);
+        Item item = new Item(track, record.offset());
+        track.pending.put(record.offset(), item);
+        inFlight++;
+        dispatch(record).whenComplete((outputs, error) -> events.add(() -> {
+            if (error != null) {
+                // a result that cannot even be serialized: keep the input, with why, in the dead letters
+                LOG.error("{}: the result of {}-{}@{} cannot be published", name, record.topic(), record.partition(),
+                        record.offset(), error);
+                publish(item, List.of(deadLetter(record, error instanceof Exception ex ? ex
+                        : new IllegalStateException(error))));
+            } else {
+                publish(item, outputs);
+            }
+        }));
+    }
+
+    /** Publishes an item's results; even for a partition lost meanwhile, since the stage counts them as done. */
+    private void publish(Item item, List<ProducerRecord<byte[], byte[]>> outputs) {
+        if (outputs.isEmpty()) {
+            done(item);
+            return;
+        }
+        item.sendsLeft = outputs.size();
+        for (ProducerRecord<byte[], byte[]> out : outputs) {
+            String topic = out.topic();
+            try {
+                producer.send(out, (metadata, error) -> events.add(() -> acknowledged(item, topic, error)));
+            } catch (RuntimeException e) {
+                acknowledged(item, topic, e);
+                return;
+            }
+        }
+    }
+
+    private void acknowledged(Item item, String topic, Exception error) {
+        if (error != null) {
+            if (fatal == null) {
+                fatal = error;
+            }
+            return;
+        }
+        produced.incrementAndGet();
+        Metrics.ITEMS_OUT.labelValues(name, topic).inc();
+        if (--item.sendsLeft == 0) {
+            done(item);
+        }
+    }
+
+    private void done(Item item) {
+        if (!item.track.dropped) {
+            item.done = true;
+            inFlight--;
+        }
+    }
+
+    /** A result that could not be delivered: nothing after it may be committed, so stop. */
+    private void checkFatal() {
+        Exception e = fatal;
+        if (e != null) {
+            Metrics.KAFKA_RETRIES.labelValues(name, "publish-failed").inc();
+            throw new IllegalStateException(name + ": publishing a result failed after the producer's retries; "
+                    + "stopping so that the uncommitted records are redone", e);
+        }
+    }
+
+    private void drop(Track track) {
+        track.dropped = true;
+        for (Item i : track.pending.values()) {
+            if (!i.done) {
+                inFlight--;
+            }
+        }
+        track.pending.clear();
+        tracks.remove(track.partition, track);
+    }
+
+    private void drainEvents() {
+        Runnable r;
+        while ((r = events.poll()) != null) {
+            r.run();
+        }
+    }
+
+    /** Per partition, the offset after the last record of its finished prefix, removing that prefix. */
+    private Map<TopicPartition, OffsetAndMetadata> committable(java.util.Collection<Track> of) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (Track t : of) {
+            long next = -1;
+            while (!t.pending.isEmpty() && t.pending.firstEntry().getValue().done) {
+                next = t.pending.pollFirstEntry().getKey() + 1;
+            }
+            if (next >= 0) {
+                offsets.put(t.partition, new OffsetAndMetadata(next));
+            }
+        }
+        return offsets;
+    }
+
+    private void commitIfDue(boolean now) {
+        if (!now && System.nanoTime() - lastCommit < COMMIT_EVERY_NANOS) {
+            return;
+        }
+        lastCommit = System.nanoTime();
+        Map<TopicPartition, OffsetAndMetadata> offsets = committable(new ArrayList<>(tracks.values()));
+        if (!offsets.isEmpty()) {
+            commit(offsets);
+        }
+    }
+
+    private boolean paused;
+
+    /** Stops fetching while {@code maxInFlight} items are in hand, resumes below half of it. */
+    private void flowControl() {
+        if (!paused && inFlight >= maxInFlight) {
+            consumer.pause(consumer.assignment());
+            paused = true;
+        } else if (paused && inFlight < maxInFlight / 2 + 1) {
+            consumer.resume(consumer.paused());
+            paused = false;
+        } else if (paused) {
+            consumer.pause(consumer.assignment()); // partitions assigned since
+        }
+    }
+
+    /** Partitions moving away: commit their finished prefix, leave the rest to the new owner. */
+    private final class Rebalance implements org.apache.kafka.clients.consumer.ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+            List<Track> leaving = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                Track t = tracks.get(tp);
+                if (t != null) {
+                    leaving.add(t);
+                }
+            }
+            // finish what is in hand for them (the stages' deadlines bound it), so that it is
+            // published and committed here rather than redone elsewhere
+            long deadline = System.nanoTime() + maxItemTime.toNanos();
+            while (leaving.stream().anyMatch(t -> t.pending.values().stream().anyMatch(i -> !i.done))
+                    && System.nanoTime() < deadline && fatal == null) {
+                drainEvents();
+                pause(Duration.ofMillis(10));
+            }
+            drainEvents();
+            commit(committable(leaving));
+            leaving.forEach(StageRunner.this::drop);
+        }
+
+        /** Lost (this instance was presumed dead): another owns them already; nothing may be committed. */
+        @Override
+        public void onPartitionsLost(java.util.Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions) {
+                Track t = tracks.get(tp);
+                if (t != null) {
+                    drop(t);
+                }
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+            // tracks are made as records arrive
+        }
+    }
+
+    /**
+     * Commits offsets. A commit that fails (a rebalance under way, the broker restarting) loses
+     * nothing: the results are published, and the next commit covers these offsets too; had the
+     * partitions moved, their new owner redoes the records and the aggregator absorbs the repeat.
+     */
+    private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                consumer.commitSync(offsets);
+                return;
+            } catch (WakeupException e) {
+                // a stop was asked for meanwhile: commit all the same
+                if (attempt > 1) {
+                    return;
+                }
+            } catch (org.apache.kafka.clients.consumer.CommitFailedException
+                     | org.apache.kafka.common.errors.RebalanceInProgressException
+                     | org.apache.kafka.common.errors.RetriableException e) {
+                LOG.info("{}: commit not done ({}); the next commit or the partitions' next owner covers it", name,
+                        e.toString());
+                Metrics.KAFKA_RETRIES.labelValues(name, "commit").inc();
+                return;
+            }
+        }
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private CompletableFuture<List<ProducerRecord<byte[], byte[]>>> dispatch(ConsumerRecord<byte[], byte[]> record) {
@@ -144,11 +424,14 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
             }
         } catch (RuntimeException e) {
             deadLettered.incrementAndGet();
+            Metrics.DEAD_LETTERS.labelValues(name).inc();
             LOG.warn("{}: unreadable message at {}-{}@{} sent to {}: {}", name, record.topic(), record.partition(),
                     record.offset(), Topics.DEAD_LETTERS.name(), e.getMessage());
             return CompletableFuture.completedFuture(List.of(deadLetter(record, e)));
         }
         CompletableFuture<List<Output<?, ?>>> result;
+        long start = System.nanoTime();
+        Metrics.IN_FLIGHT.labelValues(name).inc();
         try {
             result = stage.handle(value).toCompletableFuture();
         } catch (RuntimeException e) {
@@ -157,9 +440,13 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
         final V v = value;
         return result.exceptionally(error -> {
             stageFailures.incrementAndGet();
+            Metrics.STAGE_FAILURES.labelValues(name).inc();
             LOG.error("{}: stage failed on {}; answering with its failure result", name, v, error);
             return stage.onFailure(v, error);
         }).thenApply(outputs -> {
+            Metrics.IN_FLIGHT.labelValues(name).dec();
+            Metrics.ITEM_SECONDS.labelValues(name).observe((System.nanoTime() - start) / 1e9);
+            Metrics.RESULTS.labelValues(name, stage.outcome(outputs)).inc();
             List<ProducerRecord<byte[], byte[]>> list = new ArrayList<>(outputs.size());
             for (Output<?, ?> o : outputs) {
                 list.add(o.toRecord());

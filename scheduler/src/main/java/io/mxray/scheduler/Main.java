@@ -27,7 +27,8 @@ public final class Main implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "LIST", description = "The domain list.")
     String list;
 
-    @Option(names = "--source", paramLabel = "TEXT", description = "What the list is (default: its file name).")
+    @Option(names = "--source", paramLabel = "TEXT", defaultValue = "${env:MXRAY_SOURCE}",
+            description = "What the list is, stored with the scan (env MXRAY_SOURCE; default: its file name).")
     String source;
 
     @Option(names = "--opt-out", paramLabel = "FILE", defaultValue = "${env:MXRAY_OPT_OUT}",
@@ -41,7 +42,8 @@ public final class Main implements Callable<Integer> {
                 : io.mxray.runtime.OptOut.read(optOut);
         kafka.ensureTopics();
         ScanSummary summary;
-        try (KafkaPublisher publisher = new KafkaPublisher(kafka.bootstrap, "mxray-scheduler");
+        try (AutoCloseable metrics = kafka.serveMetrics();
+             KafkaPublisher publisher = new KafkaPublisher(kafka.bootstrap, "mxray-scheduler");
              Reader in = open(list)) {
             summary = new Scheduler(Clock.systemUTC(), optOutList).schedule(in, source != null ? source : list,
                     publisher);

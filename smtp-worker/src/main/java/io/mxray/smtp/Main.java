@@ -23,7 +23,7 @@ public final class Main implements Callable<Integer> {
     SmtpOptions smtp;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "${env:MXRAY_SMTP_BATCH:-500}",
-            description = "Probes taken per poll and run concurrently (env MXRAY_SMTP_BATCH, default ${DEFAULT-VALUE}).")
+            description = "Probes worked on at once; beyond that the worker stops fetching (env MXRAY_SMTP_BATCH, default ${DEFAULT-VALUE}).")
     int batch;
 
     @Override
@@ -33,8 +33,8 @@ public final class Main implements Callable<Integer> {
         SmtpStage stage = new SmtpStage(config, smtp.judge(Clock.systemUTC()), Clock.systemUTC());
         StageRunner<ProbeRequest> runner = StageRunner.create("smtp-worker", Topics.PROBES,
                 new SmtpWorker(stage, Clock.systemUTC()), kafka.bootstrap, "mxray-smtp-worker", batch,
-                config.probeDeadline().multipliedBy(2));
-        return StageProcess.run(runner, stage);
+                config.probeDeadline().multipliedBy(2), kafka.sessionTimeout);
+        return StageProcess.run(runner, stage, kafka.serveMetrics());
     }
 
     public static void main(String[] args) {

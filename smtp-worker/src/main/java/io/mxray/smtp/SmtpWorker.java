@@ -51,4 +51,14 @@ public final class SmtpWorker implements Stage<ProbeRequest> {
     public long repeats() {
         return repeats.get();
     }
+
+    @Override
+    public String outcome(List<Output<?, ?>> outputs) {
+        for (Output<?, ?> o : outputs) {
+            if (o.value() instanceof ProbeResult r) {
+                return r.outcome().key();
+            }
+        }
+        return "none";
+    }
 }

@@ -1,0 +1,216 @@
+package io.mxray.app;
+
+import io.mxray.aggregator.Database;
+import io.mxray.dns.DnsConfig;
+import io.mxray.lab.Generator;
+import io.mxray.lab.Lab;
+import io.mxray.lab.LabConfig;
+import io.mxray.lab.Scenario;
+import io.mxray.smtp.CertificateJudge;
+import io.mxray.smtp.SmtpConfig;
+import io.mxray.smtp.TrustStores;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole pipeline as separate processes, as deployed: a Kafka broker process, DNS and SMTP
+ * workers and the aggregator each in a JVM of their own, PostgreSQL, and the lab (in this JVM)
+ * answering DNS and SMTP with injected latency. Scans generated domains end to end (scheduler to
+ * final rows in PostgreSQL) and reports domains per second, CPU and peak memory per process;
+ * then the same stages in this one JVM as the baseline.
+ */
+@Command(name = "e2e", mixinStandardHelpOptions = true,
+        description = "End-to-end throughput of the pipeline as separate processes over a generated lab with latency; "
+                + "CPU and peak memory per stage; the same stages in one JVM as the baseline.")
+final class E2eBench implements Callable<Integer> {
+    @Option(names = "--domains", defaultValue = "20000", description = "Domains per measured scan (default ${DEFAULT-VALUE}).")
+    int domains;
+
+    @Option(names = "--runs", defaultValue = "3",
+            description = "Measured scans, each of other domains (default ${DEFAULT-VALUE}); medians are reported.")
+    int runs;
+
+    @Option(names = "--warmup-domains", defaultValue = "10000",
+            description = "Domains of the warm-up scan that lets the JVMs compile (default ${DEFAULT-VALUE}); at least a "
+                    + "tenth of all domains, so that it covers the generator's hosts that serve one domain each and the "
+                    + "measured lists are alike.")
+    int warmup;
+
+    @Option(names = "--delay", defaultValue = "PT0.05S",
+            description = "Latency of every lab DNS answer and SMTP reply (default ${DEFAULT-VALUE}).")
+    Duration delay;
+
+    @Option(names = "--dns-workers", defaultValue = "1", description = "DNS worker processes (default ${DEFAULT-VALUE}).")
+    int dnsWorkers;
+
+    @Option(names = "--smtp-workers", defaultValue = "1", description = "SMTP worker processes (default ${DEFAULT-VALUE}).")
+    int smtpWorkers;
+
+    @Option(names = "--worker-heap", defaultValue = "1g", description = "-Xmx of each stage process (default ${DEFAULT-VALUE}).")
+    String heap;
+
+    @Option(names = "--baseline", negatable = true, defaultValue = "true",
+            description = "Also run the stages in this JVM on the first list, as the baseline (default ${DEFAULT-VALUE}).")
+    boolean baseline;
+
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+
+    private record Run(double seconds, Map<String, Double> cpuSeconds, Map<String, Long> rssMb) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf("end-to-end benchmark: %d runs of %,d domains after a warm-up of %,d; %s per DNS answer and "
+                        + "per SMTP reply; %d DNS, %d SMTP worker processes, 1 aggregator, 1 broker; %d cores%n",
+                runs, domains, warmup, delay, dnsWorkers, smtpWorkers, cores);
+        Path dir = Files.createTempDirectory("mxray-e2e-bench");
+        List<Scenario> all = Generator.generate(warmup + runs * domains, seed);
+        long t0 = System.nanoTime();
+        try (Lab lab = Lab.start(LabConfig.defaults(dir.resolve("lab")).withScenarios(all).withLatency(delay, delay));
+             EmbeddedDatabase postgres = EmbeddedDatabase.start(dir.resolve("postgres"));
+             BrokerProcess broker = BrokerProcess.start(dir.resolve("kafka"))) {
+            System.out.printf("lab of %,d domains, PostgreSQL and the broker process up in %.1f s%n", all.size(),
+                    (System.nanoTime() - t0) / 1e9);
+            Database db = postgres.database();
+            db.migrate();
+            List<String> names = all.stream().map(Scenario::domain).toList();
+            Path warmList = write(dir.resolve("warm-up.txt"), names.subList(0, warmup));
+            List<Path> lists = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                lists.add(write(dir.resolve("run-" + i + ".txt"),
+                        names.subList(warmup + i * domains, warmup + (i + 1) * domains)));
+            }
+            List<Run> measured = new ArrayList<>();
+            LocalCluster.Settings settings = new LocalCluster.Settings(dnsWorkers, smtpWorkers, 6,
+                    Duration.ofSeconds(10), List.of("-Xmx" + heap), List.of(), List.of());
+            try (LocalCluster cluster = new LocalCluster(broker, postgres.jdbcUrl(), lab, dir.resolve("processes"),
+                    settings)) {
+                if (warmup > 0) {
+                    double s = scan(cluster, db, warmList, warmup, "warm-up").seconds();
+                    System.out.printf("warm-up: %,d domains in %.1f s (%,.0f domains/s, JVMs compiling)%n", warmup, s,
+                            warmup / s);
+                }
+                for (int i = 0; i < runs; i++) {
+                    Run r = scan(cluster, db, lists.get(i), domains, "run-" + i);
+                    measured.add(r);
+                    System.out.printf("run %d: %,d domains in %.1f s: %,.0f domains/s end to end%n", i + 1, domains,
+                            r.seconds(), domains / r.seconds());
+                    for (String p : r.cpuSeconds().keySet()) {
+                        System.out.printf("  %-14s CPU %6.1f s (%.3f ms per domain), peak RSS %,d MB%n", p,
+                                r.cpuSeconds().get(p), 1000 * r.cpuSeconds().get(p) / domains, r.rssMb().get(p));
+                    }
+                }
+            }
+            Run m = measured.stream().sorted(java.util.Comparator.comparingDouble(Run::seconds)).toList()
+                    .get(measured.size() / 2);
+            StringBuilder result = new StringBuilder(String.format(Locale.ROOT,
+                    "RESULT e2e domains=%d runs=%d domains_per_s=%.0f delay_ms=%d dns_workers=%d smtp_workers=%d",
+                    domains, measured.size(), domains / m.seconds(), delay.toMillis(), dnsWorkers, smtpWorkers));
+            for (String p : m.cpuSeconds().keySet()) {
+                String key = p.replace('-', '_');
+                result.append(String.format(Locale.ROOT, " %s_cpu_ms_per_domain=%.3f %s_rss_mb=%d", key,
+                        1000 * m.cpuSeconds().get(p) / domains, key, m.rssMb().get(p)));
+            }
+            if (baseline) {
+                double b = inOneJvm(lab, db, broker, dir, lists.get(0), warmList);
+                System.out.printf("baseline, the same stages in this one JVM (lab included): %,d domains at %,.0f "
+                        + "domains/s; separate processes x%.2f%n", domains, b, domains / m.seconds() / b);
+                result.append(String.format(Locale.ROOT, " baseline_one_jvm_per_s=%.0f ratio=%.2f", b,
+                        domains / m.seconds() / b));
+            }
+            System.out.println(result);
+        } finally {
+            BenchSupport.deleteTree(dir);
+        }
+        return 0;
+    }
+
+    private static Path write(Path file, List<String> domains) throws java.io.IOException {
+        return Files.write(file, domains);
+    }
+
+    /** One scan through the processes, timed from the scheduler's start to the last final row. */
+    private static Run scan(LocalCluster cluster, Database db, Path list, int n, String name) throws Exception {
+        Map<String, Double> cpuBefore = cpu(cluster);
+        long start = System.nanoTime();
+        String scanId = cluster.schedule(list, name);
+        long deadline = start + Duration.ofMinutes(30).toNanos();
+        while (WaitCommand.state(db, scanId).finalized() < n) {
+            cluster.checkAlive();
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + ": not complete after 30 minutes");
+            }
+            Thread.sleep(100);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Double> cpuAfter = cpu(cluster);
+        Map<String, Double> used = new LinkedHashMap<>();
+        Map<String, Long> rss = new LinkedHashMap<>();
+        cpuAfter.forEach((p, s) -> used.put(p, s - cpuBefore.getOrDefault(p, 0.0)));
+        for (MxrayProcess p : cluster.stages()) {
+            rss.put(p.name(), p.peakRssKb() >> 10);
+        }
+        rss.put("broker", cluster.broker().process().peakRssKb() >> 10);
+        rss.put("lab", selfRssMb()); // this JVM: the lab, the bench and the PostgreSQL client
+        return new Run(seconds, used, rss);
+    }
+
+    private static Map<String, Double> cpu(LocalCluster cluster) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (MxrayProcess p : cluster.stages()) {
+            out.put(p.name(), p.cpu().toNanos() / 1e9);
+        }
+        out.put("broker", cluster.broker().process().cpu().toNanos() / 1e9);
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        out.put("lab", os.getProcessCpuTime() / 1e9);
+        return out;
+    }
+
+    private static long selfRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) >> 10;
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // no /proc
+        }
+        return 0;
+    }
+
+    /** The baseline: the same stages as threads of this JVM (the lab's too), on the same broker and database. */
+    private static double inOneJvm(Lab lab, Database db, BrokerProcess broker, Path dir, Path list, Path warmList)
+            throws Exception {
+        Clock clock = Clock.systemUTC();
+        DnsConfig dns = DnsConfig.defaults(lab.resolver()).withSmtpPort(lab.smtpPort()).withTrustAnchor(lab.trustAnchorFile());
+        SmtpConfig smtp = SmtpConfig.defaults().allowingNonPublic(true);
+        CertificateJudge judge = new CertificateJudge(TrustStores.fromPem(lab.caFile()), clock);
+        try (Infrastructure infra = Infrastructure.start(broker.bootstrap(), db, dir.resolve("one-jvm"), 6);
+             Pipeline pipeline = new Pipeline(infra, dns, smtp, judge, 6, clock)) {
+            timed(pipeline, db, warmList);
+            return Files.readAllLines(list).size() / timed(pipeline, db, list);
+        }
+    }
+
+    private static double timed(Pipeline pipeline, Database db, Path list) throws Exception {
+        long start = System.nanoTime();
+        var summary = pipeline.schedule(Files.newBufferedReader(list), "one-jvm");
+        long n = summary.counts().accepted();
+        ScanResults.await(db, summary.scanId(), n, Duration.ofMinutes(30), x -> { }, pipeline::checkHealthy);
+        return (System.nanoTime() - start) / 1e9;
+    }
+}

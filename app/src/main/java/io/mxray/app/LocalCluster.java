@@ -1,0 +1,167 @@
+package io.mxray.app;
+
+import io.mxray.lab.Lab;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * mxray as an operator runs it, on one machine: a Kafka broker process, and the DNS workers, SMTP
+ * workers and the aggregator each a JVM of its own ({@code mxray dns-worker ...}), pointed at a lab
+ * and a PostgreSQL server. Every stage process serves its metrics on a port of its own.
+ */
+public final class LocalCluster implements AutoCloseable {
+    /** How the stage processes are set up. */
+    public record Settings(int dnsWorkers, int smtpWorkers, int partitions, Duration sessionTimeout,
+                           List<String> jvmOptions, List<String> dnsOptions, List<String> smtpOptions) {
+    }
+
+    private final BrokerProcess broker;
+    private final String db;
+    private final Lab lab;
+    private final Path dir;
+    private final Settings settings;
+    private final List<MxrayProcess> dnsWorkers = new ArrayList<>();
+    private final List<MxrayProcess> smtpWorkers = new ArrayList<>();
+    private final MxrayProcess aggregator;
+    private final java.util.Map<String, Integer> metricsPorts = new java.util.HashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public LocalCluster(BrokerProcess broker, String jdbcUrl, Lab lab, Path dir, Settings settings) {
+        this.broker = broker;
+        this.db = jdbcUrl;
+        this.lab = lab;
+        this.dir = dir;
+        this.settings = settings;
+        try {
+            io.mxray.runtime.TopicSetup.ensure(broker.bootstrap(), settings.partitions(), (short) 1);
+            this.aggregator = stage("aggregator", "aggregator", List.of("--db", jdbcUrl, "--state-dir",
+                    dir.resolve("aggregator-state").toString()));
+            for (int i = 1; i <= settings.dnsWorkers(); i++) {
+                List<String> args = new ArrayList<>(List.of(
+                        "--resolver", lab.resolver().getAddress().getHostAddress() + ":" + lab.resolver().getPort(),
+                        "--trust-anchor", lab.trustAnchorFile().toString(),
+                        "--smtp-port", String.valueOf(lab.smtpPort())));
+                args.addAll(settings.dnsOptions());
+                dnsWorkers.add(stage("dns-worker-" + i, "dns-worker", args));
+            }
+            for (int i = 1; i <= settings.smtpWorkers(); i++) {
+                List<String> args = new ArrayList<>(List.of("--ca-file", lab.caFile().toString(), "--allow-non-public"));
+                args.addAll(settings.smtpOptions());
+                smtpWorkers.add(stage("smtp-worker-" + i, "smtp-worker", args));
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private MxrayProcess stage(String name, String command, List<String> options) {
+        int port;
+        try {
+            port = EmbeddedKafka.freePort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        metricsPorts.put(name, port);
+        List<String> args = new ArrayList<>(List.of(command, "--kafka", broker.bootstrap(),
+                "--partitions", String.valueOf(settings.partitions()),
+                "--session-timeout", settings.sessionTimeout().toString(),
+                "--metrics-port", String.valueOf(port)));
+        args.addAll(options);
+        return MxrayProcess.mxray(name, dir, settings.jvmOptions(), args);
+    }
+
+    public List<MxrayProcess> dnsWorkers() {
+        return dnsWorkers;
+    }
+
+    public List<MxrayProcess> smtpWorkers() {
+        return smtpWorkers;
+    }
+
+    public MxrayProcess aggregator() {
+        return aggregator;
+    }
+
+    public List<MxrayProcess> stages() {
+        List<MxrayProcess> all = new ArrayList<>(dnsWorkers);
+        all.addAll(smtpWorkers);
+        all.add(aggregator);
+        return all;
+    }
+
+    public BrokerProcess broker() {
+        return broker;
+    }
+
+    /** Fails with the stage's log when a stage process died unasked. */
+    public void checkAlive() {
+        for (MxrayProcess p : stages()) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException(p.name() + " exited; its log ends:\n" + p.tail(40));
+            }
+        }
+    }
+
+    /** {@code mxray scheduler LIST} as a process; returns the scan id it printed. */
+    public String schedule(Path list, String source) throws InterruptedException {
+        MxrayProcess scheduler = MxrayProcess.mxray("scheduler-" + source, dir, settings.jvmOptions(),
+                List.of("scheduler", "--kafka", broker.bootstrap(), "--partitions",
+                        String.valueOf(settings.partitions()), "--source", source, list.toString()));
+        int status = scheduler.await(Duration.ofMinutes(5));
+        if (status != 0) {
+            throw new IllegalStateException("the scheduler failed (" + status + "):\n" + scheduler.tail(30));
+        }
+        Matcher m = Pattern.compile("(?m)^scan (\\S+): ").matcher(scheduler.tail(1000));
+        if (!m.find()) {
+            throw new IllegalStateException("the scheduler printed no scan id:\n" + scheduler.tail(30));
+        }
+        return m.group(1);
+    }
+
+    /** {@code mxray wait --scan ID} as a process, started now; {@link MxrayProcess#await} ends it. */
+    public MxrayProcess follow(String scanId, Duration timeout) {
+        return MxrayProcess.mxray("wait-" + scanId, dir, settings.jvmOptions(),
+                List.of("wait", "--db", db, "--scan", scanId, "--timeout", timeout.toString()));
+    }
+
+    /** The text of a stage process's /metrics. */
+    public String scrape(String name) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPorts.get(name)
+                + "/metrics")).timeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException(name + " /metrics answered " + response.statusCode());
+        }
+        return response.body();
+    }
+
+    /** One sample of a scrape, e.g. {@code mxray_items_in_total{stage="dns-worker"}}; NaN when absent. */
+    public static double sample(String metrics, String series) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim().split(" ")[0]);
+            }
+        }
+        return Double.NaN;
+    }
+
+    @Override
+    public void close() {
+        for (MxrayProcess p : stages()) {
+            if (p != null) {
+                p.close();
+            }
+        }
+    }
+}
