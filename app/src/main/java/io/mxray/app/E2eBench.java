@@ -57,17 +57,26 @@ final class E2eBench implements Callable<Integer> {
     @Option(names = "--smtp-workers", defaultValue = "1", description = "SMTP worker processes (default ${DEFAULT-VALUE}).")
     int smtpWorkers;
 
+    @Option(names = "--dns-in-flight", defaultValue = "2000",
+            description = "Lookups in flight per DNS worker (default ${DEFAULT-VALUE}, the worker's own default).")
+    int dnsInFlight;
+
     @Option(names = "--worker-heap", defaultValue = "1g", description = "-Xmx of each stage process (default ${DEFAULT-VALUE}).")
     String heap;
 
-    @Option(names = "--baseline", negatable = true, defaultValue = "true",
+    @Option(names = "--baseline", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Also run the stages in this JVM on the first list, as the baseline (default ${DEFAULT-VALUE}).")
     boolean baseline;
+
+    @Option(names = "--jfr", paramLabel = "DIR",
+            description = "Record every stage process with Java Flight Recorder (profile settings) into DIR.")
+    Path jfr;
 
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
-    private record Run(double seconds, Map<String, Double> cpuSeconds, Map<String, Long> rssMb) {
+    private record Run(double seconds, Map<String, Double> cpuSeconds, Map<String, Long> rssMb, long dnsTimeouts,
+                       long probeTimeouts) {
     }
 
     @Override
@@ -94,8 +103,14 @@ final class E2eBench implements Callable<Integer> {
                         names.subList(warmup + i * domains, warmup + (i + 1) * domains)));
             }
             List<Run> measured = new ArrayList<>();
+            List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
+            if (jfr != null) {
+                Files.createDirectories(jfr);
+                jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr.toAbsolutePath());
+            }
             LocalCluster.Settings settings = new LocalCluster.Settings(dnsWorkers, smtpWorkers, 6,
-                    Duration.ofSeconds(10), List.of("-Xmx" + heap), List.of(), List.of());
+                    Duration.ofSeconds(10), jvm, List.of("--dns-in-flight", String.valueOf(dnsInFlight)),
+                    List.of());
             try (LocalCluster cluster = new LocalCluster(broker, postgres.jdbcUrl(), lab, dir.resolve("processes"),
                     settings)) {
                 if (warmup > 0) {
@@ -106,8 +121,9 @@ final class E2eBench implements Callable<Integer> {
                 for (int i = 0; i < runs; i++) {
                     Run r = scan(cluster, db, lists.get(i), domains, "run-" + i);
                     measured.add(r);
-                    System.out.printf("run %d: %,d domains in %.1f s: %,.0f domains/s end to end%n", i + 1, domains,
-                            r.seconds(), domains / r.seconds());
+                    System.out.printf("run %d: %,d domains in %.1f s: %,.0f domains/s end to end; %,d domains with a DNS "
+                                    + "timeout, %,d probes timed out (a starved machine shows here first)%n", i + 1,
+                            domains, r.seconds(), domains / r.seconds(), r.dnsTimeouts(), r.probeTimeouts());
                     for (String p : r.cpuSeconds().keySet()) {
                         System.out.printf("  %-14s CPU %6.1f s (%.3f ms per domain), peak RSS %,d MB%n", p,
                                 r.cpuSeconds().get(p), 1000 * r.cpuSeconds().get(p) / domains, r.rssMb().get(p));
@@ -117,8 +133,10 @@ final class E2eBench implements Callable<Integer> {
             Run m = measured.stream().sorted(java.util.Comparator.comparingDouble(Run::seconds)).toList()
                     .get(measured.size() / 2);
             StringBuilder result = new StringBuilder(String.format(Locale.ROOT,
-                    "RESULT e2e domains=%d runs=%d domains_per_s=%.0f delay_ms=%d dns_workers=%d smtp_workers=%d",
-                    domains, measured.size(), domains / m.seconds(), delay.toMillis(), dnsWorkers, smtpWorkers));
+                    "RESULT e2e domains=%d runs=%d domains_per_s=%.0f delay_ms=%d dns_workers=%d smtp_workers=%d "
+                            + "dns_timeouts=%d probe_timeouts=%d",
+                    domains, measured.size(), domains / m.seconds(), delay.toMillis(), dnsWorkers, smtpWorkers,
+                    m.dnsTimeouts(), m.probeTimeouts()));
             for (String p : m.cpuSeconds().keySet()) {
                 String key = p.replace('-', '_');
                 result.append(String.format(Locale.ROOT, " %s_cpu_ms_per_domain=%.3f %s_rss_mb=%d", key,
@@ -165,7 +183,21 @@ final class E2eBench implements Callable<Integer> {
         }
         rss.put("broker", cluster.broker().process().peakRssKb() >> 10);
         rss.put("lab", selfRssMb()); // this JVM: the lab, the bench and the PostgreSQL client
-        return new Run(seconds, used, rss);
+        long dnsTimeouts = count(db, "SELECT count(*) FROM domain_result WHERE scan_id = ? AND dns_outcome = 'timeout'",
+                scanId);
+        long probeTimeouts = count(db, "SELECT count(*) FROM mx_host_result WHERE scan_id = ? AND outcome IN "
+                + "('timeout', 'connect-timeout', 'banner-timeout')", scanId);
+        return new Run(seconds, used, rss, dnsTimeouts, probeTimeouts);
+    }
+
+    private static long count(Database db, String sql, String scanId) throws java.sql.SQLException {
+        try (var c = db.connect(); var s = c.prepareStatement(sql)) {
+            s.setString(1, scanId);
+            try (var r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
     }
 
     private static Map<String, Double> cpu(LocalCluster cluster) {

@@ -65,11 +65,35 @@ class AggregatorCrashTest {
     }
 
     /** `mxray aggregator` in a JVM of its own, on the test's classpath. */
+    private static int metricsPort;
+
+    /** Until the aggregator's stream thread has its partitions (its lag gauge shows): then it follows the scan. */
+    private static void awaitConsuming(Process p) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (true) {
+            assertTrue(p.isAlive() && System.nanoTime() < deadline, "the aggregator did not start consuming");
+            try {
+                String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                if (!Double.isNaN(LocalCluster.sample(metrics, "mxray_consumer_lag{stage=\"aggregator\"}"))) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // not serving yet
+            }
+            Thread.sleep(200);
+        }
+    }
+
     private static Process aggregator(String name) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.mxray.aggregator.Main",
                 "--kafka", infra.bootstrap(), "--db", infra.database().url(), "--partitions", "3",
-                "--state-dir", dir.resolve("aggregator-state").toString())
+                "--state-dir", dir.resolve("aggregator-state").toString(),
+                // commits every 0.1 s: rows appear as the scan goes, so that the kill lands mid-scan
+                "--commit-interval", "PT0.1S", "--metrics-port", String.valueOf(metricsPort = EmbeddedKafka.freePort()))
                 .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
         aggregators.add(p);
         return p;
@@ -96,6 +120,7 @@ class AggregatorCrashTest {
     void anAggregatorKilledMidScanAndRestartedLeavesTheTablesOfAnUninterruptedScan() throws Exception {
         String list = String.join("\n", Files.readAllLines(lab.domainsFile()));
         Process first = aggregator("aggregator-1");
+        awaitConsuming(first);
         ScanSummary crashed = workers.schedule(new StringReader(list), "crash");
         long domains = crashed.counts().accepted();
         // kill it once part of the scan is final and part is not

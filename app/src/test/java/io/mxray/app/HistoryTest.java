@@ -13,12 +13,8 @@ import io.mxray.smtp.TrustStores;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -69,22 +65,7 @@ class HistoryTest {
     }
 
     private static List<String> rows(String sql, String... args) throws Exception {
-        try (Connection c = infra.database().connect(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setString(i + 1, args[i]);
-            }
-            List<String> out = new ArrayList<>();
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    StringBuilder b = new StringBuilder();
-                    for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
-                        b.append(i > 1 ? " " : "").append(r.getString(i));
-                    }
-                    out.add(b.toString());
-                }
-            }
-            return out;
-        }
+        return ScanTables.rows(infra.database(), sql, " ", args);
     }
 
     @Test

@@ -250,4 +250,32 @@ class MultiProcessTest {
         awaitComplete(wait);
         assertSameTablesAsBaseline(scan);
     }
+
+    @Test
+    @Order(4)
+    void aWorkerStoppedWithSigtermMidScanFinishesItsWorkCommitsAndLeaves() throws Exception {
+        MxrayProcess worker = cluster.smtpWorkers().get(1);
+        double before = itemsIn(worker, "smtp-worker");
+        String scan = cluster.schedule(lab.domainsFile(), "worker-stopped");
+        MxrayProcess wait = cluster.follow(scan, SCAN_TIMEOUT);
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (itemsIn(worker, "smtp-worker") <= before) {
+            assertTrue(System.nanoTime() < deadline, "the worker took no probe");
+            Thread.sleep(20);
+        }
+        long t = System.nanoTime();
+        worker.terminate(Duration.ofSeconds(90)); // SIGTERM
+        double seconds = (System.nanoTime() - t) / 1e9;
+        String log = worker.tail(5);
+        assertTrue(log.contains("smtp-worker: stopped"), log);
+        assertTrue(!log.contains("unanswered") && !log.contains("did not stop"), "finished what it held: " + log);
+        System.out.printf("multi-process: smtp-worker-2 stopped by SIGTERM mid-scan in %.1f s%n", seconds);
+        long end = System.nanoTime() + SCAN_TIMEOUT.toNanos();
+        int status;
+        while ((status = wait.await(Duration.ofMillis(500))) < 0) {
+            assertTrue(System.nanoTime() < end, "the scan did not complete without the stopped worker");
+        }
+        assertEquals(0, status, wait.tail(5));
+        assertSameTablesAsBaseline(scan);
+    }
 }

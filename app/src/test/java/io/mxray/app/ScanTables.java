@@ -50,14 +50,21 @@ final class ScanTables {
     }
 
     static List<String> rows(Database db, String sql, String scanId) throws Exception {
+        return rows(db, sql, "|", scanId);
+    }
+
+    /** Each row of the query as one line, its columns joined by {@code separator}. */
+    static List<String> rows(Database db, String sql, String separator, String... args) throws Exception {
         try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, scanId);
+            for (int i = 0; i < args.length; i++) {
+                s.setString(i + 1, args[i]);
+            }
             List<String> out = new ArrayList<>();
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     StringBuilder b = new StringBuilder();
                     for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
-                        b.append(i > 1 ? "|" : "").append(r.getString(i));
+                        b.append(i > 1 ? separator : "").append(r.getString(i));
                     }
                     out.add(b.toString());
                 }
