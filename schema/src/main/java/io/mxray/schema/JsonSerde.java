@@ -12,12 +12,15 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
     private final Class<T> type;
     private final JavaType javaType;
-    private final ObjectMapper mapper;
+    private final com.fasterxml.jackson.databind.ObjectReader reader;
+    private final com.fasterxml.jackson.databind.ObjectWriter writer;
 
     public JsonSerde(Class<T> type) {
         this.type = type;
-        this.mapper = Json.mapper();
+        ObjectMapper mapper = Json.mapper();
         this.javaType = mapper.constructType(type);
+        this.reader = mapper.readerFor(javaType);
+        this.writer = mapper.writerFor(javaType);
     }
 
     public Class<T> type() {
@@ -30,7 +33,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
             return null;
         }
         try {
-            return mapper.writeValueAsBytes(data);
+            return writer.writeValueAsBytes(data);
         } catch (IOException e) {
             throw new SerializationException("cannot write " + type.getSimpleName() + " for topic " + topic, e);
         }
@@ -42,7 +45,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
             return null;
         }
         try {
-            return mapper.readValue(bytes, javaType);
+            return reader.readValue(bytes);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot read " + type.getSimpleName() + " from topic " + topic
                     + ": " + e.getMessage(), e);
