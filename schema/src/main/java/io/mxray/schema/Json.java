@@ -10,8 +10,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 public final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
-            // reflection was a tenth of the workers' and the aggregator's CPU (JFR, bench e2e)
-            .registerModule(new com.fasterxml.jackson.module.blackbird.BlackbirdModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             // a newer producer may add fields; an older consumer must still read the message
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
