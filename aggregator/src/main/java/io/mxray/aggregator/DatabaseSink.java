@@ -77,8 +77,8 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
                     var list = records.records(tp);
                     offsets.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
                 }
-                commit(offsets);
-                updateLag();
+                io.mxray.runtime.Consumers.commit(consumer, offsets, "db-sink");
+                lag.set(io.mxray.runtime.Consumers.lag(consumer));
                 refreshStats(false);
             }
         } catch (WakeupException e) {
@@ -94,29 +94,7 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
         }
     }
 
-    /**
-     * A commit that fails (broker restarting, rebalance) loses nothing: the rows are written, and
-     * the next commit covers these offsets; rewriting them after a move is idempotent.
-     */
-    private void commit(java.util.Map<TopicPartition, OffsetAndMetadata> offsets) {
-        try {
-            consumer.commitSync(offsets);
-        } catch (org.apache.kafka.clients.consumer.CommitFailedException
-                 | org.apache.kafka.common.errors.RetriableException e) {
-            LOG.info("db-sink: commit not done ({}); the next one covers it", e.toString());
-            io.mxray.runtime.Metrics.KAFKA_RETRIES.labelValues("db-sink", "commit").inc();
-        }
-    }
-
     private final AtomicLong lag = new AtomicLong(-1);
-
-    private void updateLag() {
-        long sum = 0;
-        for (TopicPartition tp : consumer.assignment()) {
-            sum += consumer.currentLag(tp).orElse(0);
-        }
-        lag.set(sum);
-    }
 
     /** The database may be briefly away: keep the batch and retry until it is written or we stop. */
     private void writeWithRetry(ConsumerRecords<byte[], byte[]> records) {

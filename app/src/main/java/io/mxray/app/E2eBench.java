@@ -182,7 +182,7 @@ final class E2eBench implements Callable<Integer> {
             rss.put(p.name(), p.peakRssKb() >> 10);
         }
         rss.put("broker", cluster.broker().process().peakRssKb() >> 10);
-        rss.put("lab", selfRssMb()); // this JVM: the lab, the bench and the PostgreSQL client
+        rss.put("lab", MxrayProcess.peakRssKb("self") >> 10); // this JVM: the lab, the bench and the PostgreSQL client
         long dnsTimeouts = count(db, "SELECT count(*) FROM domain_result WHERE scan_id = ? AND dns_outcome = 'timeout'",
                 scanId);
         long probeTimeouts = count(db, "SELECT count(*) FROM mx_host_result WHERE scan_id = ? AND outcome IN "
@@ -209,19 +209,6 @@ final class E2eBench implements Callable<Integer> {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         out.put("lab", os.getProcessCpuTime() / 1e9);
         return out;
-    }
-
-    private static long selfRssMb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) >> 10;
-                }
-            }
-        } catch (java.io.IOException | NumberFormatException e) {
-            // no /proc
-        }
-        return 0;
     }
 
     /** The baseline: the same stages as threads of this JVM (the lab's too), on the same broker and database. */

@@ -34,7 +34,6 @@ public final class LocalCluster implements AutoCloseable {
     private final List<MxrayProcess> smtpWorkers = new ArrayList<>();
     private final MxrayProcess aggregator;
     private final java.util.Map<String, Integer> metricsPorts = new java.util.HashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public LocalCluster(BrokerProcess broker, String jdbcUrl, Lab lab, Path dir, Settings settings) {
         this.broker = broker;
@@ -137,11 +136,18 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The text of a stage process's /metrics. */
     public String scrape(String name) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPorts.get(name)
-                + "/metrics")).timeout(Duration.ofSeconds(10)).build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return scrape(metricsPorts.get(name));
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** The text of {@code http://127.0.0.1:PORT/metrics}. */
+    public static String scrape(int port) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .timeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new IOException(name + " /metrics answered " + response.statusCode());
+            throw new IOException("port " + port + " /metrics answered " + response.statusCode());
         }
         return response.body();
     }

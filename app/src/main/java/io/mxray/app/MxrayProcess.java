@@ -118,18 +118,23 @@ public final class MxrayProcess implements AutoCloseable {
     }
 
     private void sampleRss() {
-        if (process == null || !process.isAlive()) {
-            return;
+        if (process != null && process.isAlive()) {
+            peakRssKb = Math.max(peakRssKb, peakRssKb(String.valueOf(process.pid())));
         }
+    }
+
+    /** VmHWM of a process ({@code self} for this one) in KiB; 0 when gone or without /proc. */
+    static long peakRssKb(String pid) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
                 if (line.startsWith("VmHWM:")) {
-                    peakRssKb = Math.max(peakRssKb, Long.parseLong(line.replaceAll("[^0-9]", "")));
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }
         } catch (IOException | NumberFormatException e) {
-            // gone meanwhile, or no /proc: keep what was read
+            // gone meanwhile, or no /proc
         }
+        return 0;
     }
 
     /** The last lines of the log, for an error message. */

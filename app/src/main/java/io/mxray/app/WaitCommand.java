@@ -57,24 +57,13 @@ final class WaitCommand implements Callable<Integer> {
     }
 
     static State state(Database db, String scanId) throws SQLException {
-        try (Connection c = db.connect()) {
-            long accepted;
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT CASE WHEN published_at IS NULL THEN -1 ELSE accepted END FROM scan WHERE scan_id = ?")) {
-                s.setString(1, scanId);
-                try (ResultSet r = s.executeQuery()) {
-                    if (!r.next()) {
-                        return new State(false, -1, 0);
-                    }
-                    accepted = r.getLong(1);
-                }
-            }
-            try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM domain_result WHERE scan_id = ?")) {
-                s.setString(1, scanId);
-                try (ResultSet r = s.executeQuery()) {
-                    r.next();
-                    return new State(true, accepted, r.getLong(1));
-                }
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("""
+                SELECT CASE WHEN published_at IS NULL THEN -1 ELSE accepted END,
+                       (SELECT count(*) FROM domain_result d WHERE d.scan_id = scan.scan_id)
+                FROM scan WHERE scan_id = ?""")) {
+            s.setString(1, scanId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? new State(true, r.getLong(1), r.getLong(2)) : new State(false, -1, 0);
             }
         }
     }

@@ -32,7 +32,7 @@ class AggregatorCrashTest {
     private static Infrastructure infra;
     private static Pipeline workers;
     private static Path dir;
-    private static final List<Process> aggregators = new ArrayList<>();
+    private static final List<MxrayProcess> aggregators = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -52,7 +52,13 @@ class AggregatorCrashTest {
 
     @AfterAll
     static void stop() {
-        aggregators.forEach(Process::destroyForcibly);
+        for (MxrayProcess p : aggregators) {
+            try {
+                p.kill();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (AutoCloseable c : new AutoCloseable[] {workers, infra, lab}) {
             if (c != null) {
                 try {
@@ -64,20 +70,16 @@ class AggregatorCrashTest {
         }
     }
 
-    /** `mxray aggregator` in a JVM of its own, on the test's classpath. */
     private static int metricsPort;
 
     /** Until the aggregator's stream thread has its partitions (its lag gauge shows): then it follows the scan. */
-    private static void awaitConsuming(Process p) throws Exception {
-        var http = java.net.http.HttpClient.newHttpClient();
+    private static void awaitConsuming(MxrayProcess p) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (true) {
             assertTrue(p.isAlive() && System.nanoTime() < deadline, "the aggregator did not start consuming");
             try {
-                String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                        "http://127.0.0.1:" + metricsPort + "/metrics")).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-                if (!Double.isNaN(LocalCluster.sample(metrics, "mxray_consumer_lag{stage=\"aggregator\"}"))) {
+                if (!Double.isNaN(LocalCluster.sample(LocalCluster.scrape(metricsPort),
+                        "mxray_consumer_lag{stage=\"aggregator\"}"))) {
                     return;
                 }
             } catch (java.io.IOException notYet) {
@@ -87,14 +89,14 @@ class AggregatorCrashTest {
         }
     }
 
-    private static Process aggregator(String name) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.mxray.aggregator.Main",
+    /** `mxray aggregator` in a JVM of its own, on the test's classpath. */
+    private static MxrayProcess aggregator(String name) throws Exception {
+        metricsPort = EmbeddedKafka.freePort();
+        MxrayProcess p = MxrayProcess.start(name, dir, List.of(), "io.mxray.aggregator.Main", List.of(
                 "--kafka", infra.bootstrap(), "--db", infra.database().url(), "--partitions", "3",
                 "--state-dir", dir.resolve("aggregator-state").toString(),
                 // commits every 0.1 s: rows appear as the scan goes, so that the kill lands mid-scan
-                "--commit-interval", "PT0.1S", "--metrics-port", String.valueOf(metricsPort = EmbeddedKafka.freePort()))
-                .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+                "--commit-interval", "PT0.1S", "--metrics-port", String.valueOf(metricsPort)));
         aggregators.add(p);
         return p;
     }
@@ -119,7 +121,7 @@ class AggregatorCrashTest {
     @Test
     void anAggregatorKilledMidScanAndRestartedLeavesTheTablesOfAnUninterruptedScan() throws Exception {
         String list = String.join("\n", Files.readAllLines(lab.domainsFile()));
-        Process first = aggregator("aggregator-1");
+        MxrayProcess first = aggregator("aggregator-1");
         awaitConsuming(first);
         ScanSummary crashed = workers.schedule(new StringReader(list), "crash");
         long domains = crashed.counts().accepted();
@@ -132,7 +134,7 @@ class AggregatorCrashTest {
             Thread.sleep(100);
             finalBefore = count("SELECT count(*) FROM domain_result WHERE scan_id = ?", crashed.scanId());
         } while (finalBefore < domains / 4);
-        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no commit, no close
+        first.kill(); // SIGKILL: no commit, no close
         assertTrue(finalBefore < domains, "killed mid-scan (" + finalBefore + " of " + domains + " final)");
         aggregator("aggregator-2");
         awaitFinal(crashed.scanId(), domains, Duration.ofMinutes(4));

@@ -68,6 +68,7 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
     /** Per partition, the records taken and not yet committed, in offset order (consumer thread only). */
     private final Map<TopicPartition, Track> tracks = new HashMap<>();
     private int inFlight;
+    private boolean paused;
     private long lastCommit = System.nanoTime();
 
     /** The uncommitted records of one partition as this instance holds it. */
@@ -150,7 +151,7 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
                 } catch (WakeupException e) {
                     break;
                 }
-                updateLag();
+                lag.set(Consumers.lag(consumer));
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     accept(record);
                 }
@@ -192,20 +193,6 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
         if (inFlight > 0) {
             LOG.warn("{}: stopping with {} items unanswered; they go to the partitions' next owner", name, inFlight);
         }
-    }
-
-    /** The messages of this consumer's partitions not yet fetched, as of the last fetch (no request). */
-    private void updateLag() {
-        long sum = 0;
-        boolean known = false;
-        for (TopicPartition tp : consumer.assignment()) {
-            java.util.OptionalLong l = consumer.currentLag(tp);
-            if (l.isPresent()) {
-                sum += l.getAsLong();
-                known = true;
-            }
-        }
-        lag.set(known ? sum : consumer.assignment().isEmpty() ? 0 : -1);
     }
 
     private void accept(ConsumerRecord<byte[], byte[]> record) {
@@ -322,8 +309,6 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
         }
     }
 
-    private boolean paused;
-
     /** Stops fetching while {@code maxInFlight} items are in hand, resumes below half of it. */
     private void flowControl() {
         if (!paused && inFlight >= maxInFlight) {
@@ -378,33 +363,8 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
         }
     }
 
-    /**
-     * Commits offsets. A commit that fails (a rebalance under way, the broker restarting) loses
-     * nothing: the results are published, and the next commit covers these offsets too; had the
-     * partitions moved, their new owner redoes the records and the aggregator absorbs the repeat.
-     */
     private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        if (offsets.isEmpty()) {
-            return;
-        }
-        for (int attempt = 1; ; attempt++) {
-            try {
-                consumer.commitSync(offsets);
-                return;
-            } catch (WakeupException e) {
-                // a stop was asked for meanwhile: commit all the same
-                if (attempt > 1) {
-                    return;
-                }
-            } catch (org.apache.kafka.clients.consumer.CommitFailedException
-                     | org.apache.kafka.common.errors.RebalanceInProgressException
-                     | org.apache.kafka.common.errors.RetriableException e) {
-                LOG.info("{}: commit not done ({}); the next commit or the partitions' next owner covers it", name,
-                        e.toString());
-                Metrics.KAFKA_RETRIES.labelValues(name, "commit").inc();
-                return;
-            }
-        }
+        Consumers.commit(consumer, offsets, name);
     }
 
     private static void pause(Duration d) {
