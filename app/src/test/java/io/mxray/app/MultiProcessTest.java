@@ -56,11 +56,11 @@ class MultiProcessTest {
         db.migrate(); // the aggregator would too; the test reads before it may have
         broker = BrokerProcess.start(dir.resolve("kafka"));
         // the lab has a server that greets after 10 s: 12 s per step, as in the demo
-        // eight JVMs share two cores here: 250 lookups in flight per DNS worker keep the lab's one DNS
-        // server answering within the 3 s timeout (2,000 each drowned it while the JVMs were cold)
+        // eight JVMs share two cores here: 100 lookups in flight per DNS worker and 6 s per attempt keep
+        // the lab's one DNS server (in this starved JVM) answering in time (2,000 and 3 s drowned it)
         cluster = new LocalCluster(broker, postgres.jdbcUrl(), lab, dir.resolve("processes"),
                 new LocalCluster.Settings(2, 2, 6, Duration.ofSeconds(8), List.of("-Xmx768m"),
-                        List.of("--dns-in-flight", "250"),
+                        List.of("--dns-in-flight", "100", "--dns-timeout", "PT6S"),
                         List.of("--connect-timeout", "PT5S", "--step-timeout", "PT12S", "--probe-deadline", "PT40S")));
     }
 
