@@ -30,14 +30,36 @@ public final class FastSignatures {
      */
     public static synchronized Provider ecdsaProvider() {
         if (source == null) {
-            try {
-                source = org.conscrypt.Conscrypt.newProvider();
-            } catch (Throwable e) { // UnsatisfiedLinkError and friends on platforms without the native library
-                LOG.warn("Conscrypt cannot load here ({}); verifying ECDSA with BouncyCastle", e.toString());
-                source = new org.bouncycastle.jce.provider.BouncyCastleProvider();
-            }
+            source = Native.provider();
         }
         return source;
+    }
+
+    /**
+     * Apart, so that verifying this class does not load Conscrypt's or BouncyCastle's classes
+     * (their jars are signed: loading the first class checks the whole jar).
+     */
+    private static final class Native {
+        static Provider provider() {
+            try {
+                return org.conscrypt.Conscrypt.newProvider();
+            } catch (Throwable e) { // UnsatisfiedLinkError and friends on platforms without the native library
+                LOG.warn("Conscrypt cannot load here ({}); verifying ECDSA with BouncyCastle", e.toString());
+                return new org.bouncycastle.jce.provider.BouncyCastleProvider();
+            }
+        }
+    }
+
+    /**
+     * Verify ECDSA with the JDK's own provider from now on: slower per signature, but nothing to
+     * load first (Conscrypt's signed jar and native library cost a quarter of a second). For a
+     * short-lived process that verifies a few dozen signatures ({@code mxray check}); call before
+     * the first validation.
+     */
+    public static synchronized void preferStartupTime() {
+        if (source == null) {
+            source = Security.getProvider("SunEC");
+        }
     }
 
     /**

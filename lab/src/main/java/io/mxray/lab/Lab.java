@@ -465,6 +465,30 @@ public final class Lab implements AutoCloseable {
         return hostAddresses.get(host);
     }
 
+    /**
+     * Publishes a new TLSA RRset for an MX host that has one already, as its operator would after
+     * a key change: answers from now on carry the new records, signed.
+     *
+     * @param records presentation text, {@code "3 1 1 <hex>"} each
+     */
+    public void publishTlsa(String host, List<String> records) {
+        Name owner = name("_25._tcp." + host);
+        org.xbill.DNS.RRset set = new org.xbill.DNS.RRset();
+        for (String r : records) {
+            String[] f = r.strip().split("\\s+");
+            if (f.length != 4) {
+                throw new IllegalArgumentException("not a TLSA record (usage selector matching data): " + r);
+            }
+            set.addRR(new TLSARecord(owner, DClass.IN, TTL, Integer.parseInt(f[0]), Integer.parseInt(f[1]),
+                    Integer.parseInt(f[2]), java.util.HexFormat.of().parseHex(f[3])));
+        }
+        io.mxray.lab.dns.LabZone zone = dns.authority().zoneFor(owner, org.xbill.DNS.Type.TLSA);
+        if (zone == null) {
+            throw new IllegalArgumentException("the lab holds no zone for " + owner);
+        }
+        zone.replace(set);
+    }
+
     @Override
     public void close() {
         smtp.forEach(LabSmtpServer::close);

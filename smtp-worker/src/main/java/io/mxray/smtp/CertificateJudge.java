@@ -92,7 +92,7 @@ public final class CertificateJudge {
         }
     }
 
-    static boolean isSelfSigned(X509Certificate cert) {
+    public static boolean isSelfSigned(X509Certificate cert) {
         if (!cert.getSubjectX500Principal().equals(cert.getIssuerX500Principal())) {
             return false;
         }

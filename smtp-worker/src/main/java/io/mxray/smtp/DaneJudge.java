@@ -146,7 +146,7 @@ public final class DaneJudge {
     }
 
     /** Does the record's data match the certificate, with the record's selector and matching type? */
-    static boolean matches(TlsaRecord r, X509Certificate cert) {
+    public static boolean matches(TlsaRecord r, X509Certificate cert) {
         byte[] selected;
         try {
             selected = switch (r.selector()) {

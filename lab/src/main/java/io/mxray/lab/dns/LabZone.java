@@ -500,6 +500,22 @@ public final class LabZone {
         return List.copyOf(out);
     }
 
+    /**
+     * Replaces the RRset of one type at a name that already holds that type (an operator's
+     * update, for example a new TLSA RRset after a key change) and forgets its signatures, so the
+     * next answer carries the new records, freshly signed. The names and types of the zone stay
+     * as they were, so its denial chain does not change.
+     */
+    public synchronized void replace(RRset set) {
+        Map<Integer, RRset> node = data.get(set.getName());
+        if (node == null || !node.containsKey(set.getType()) || !Boolean.TRUE.equals(existing.get(set.getName()))) {
+            throw new IllegalArgumentException("zone " + origin + " has no " + Type.string(set.getType()) + " at "
+                    + set.getName() + " to replace");
+        }
+        node.put(set.getType(), set);
+        signatures.remove(new RRsetKey(set.getName(), set.getType()));
+    }
+
     /** Signs every RRset now (for benchmarks and for serving without first-use latency). */
     public int signAll() {
         if (signing == null) {

@@ -1,0 +1,137 @@
+package io.mxray.app.check;
+
+import com.fasterxml.jackson.databind.ObjectWriter;
+import io.mxray.dns.DnsConfig;
+import io.mxray.dns.ResolverOptions;
+import io.mxray.schema.CheckResult;
+import io.mxray.schema.CheckStatus;
+import io.mxray.schema.Json;
+import io.mxray.smtp.SmtpOptions;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code mxray check}: one domain (or a few), now, explained. */
+@Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Check domains now, in this process (no Kafka, no database): MX hosts, DNSSEC, TLSA, "
+                + "STARTTLS, TLS and the certificate chain, judged as a sending MTA does, with advice in plain "
+                + "words.",
+                "Exit status as monitoring plugins expect: 0 OK, 1 WARNING, 2 CRITICAL (a DANE sender would not "
+                        + "deliver, no MX host offers STARTTLS or none is reachable), 3 UNKNOWN (DNS failed, not a "
+                        + "domain). Several domains: the worst of them (CRITICAL before UNKNOWN before WARNING)."},
+        footer = {"", "Examples:", "  mxray check example.org", "  mxray check --tlsa example.org   (the TLSA records "
+                + "to publish for the certificates served now)", "  mxray check --json example.org example.net",
+                "  mxray check - < domains.txt"})
+public final class CheckCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "DOMAIN",
+            description = "The domains to check, printed in this order; - reads more, one per line, from standard input.")
+    List<String> domains;
+
+    @Mixin
+    ResolverOptions resolver = new ResolverOptions();
+
+    @Option(names = {"--port", "--smtp-port"}, paramLabel = "PORT", defaultValue = "${env:MXRAY_SMTP_PORT:-25}",
+            description = "Port of the MX hosts to connect to (env MXRAY_SMTP_PORT, default ${DEFAULT-VALUE}; only a "
+                    + "lab uses another).")
+    int port;
+
+    @Mixin
+    SmtpOptions smtp;
+
+    @Option(names = "--tlsa", defaultValue = "${env:MXRAY_CHECK_TLSA:-false}",
+            description = "Print only the TLSA records (3 1 1 and 2 1 1, zone-file lines) to publish for what each MX "
+                    + "host presents now (env MXRAY_CHECK_TLSA).")
+    boolean tlsa;
+
+    @Option(names = "--json", defaultValue = "${env:MXRAY_CHECK_JSON:-false}",
+            description = "Print the facts as JSON, one object per domain and line (env MXRAY_CHECK_JSON).")
+    boolean json;
+
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "${env:MXRAY_CHECK_CONCURRENCY:-16}",
+            description = "Domains checked at once (env MXRAY_CHECK_CONCURRENCY, default ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (concurrency < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--concurrency must be at least 1");
+        }
+        List<String> inputs = inputs();
+        io.mxray.dns.FastSignatures.preferStartupTime();
+        PrintWriter out = spec.commandLine().getOut();
+        List<CheckStatus> statuses = new ArrayList<>();
+        try (Checker checker = new Checker(dnsConfig(), smtp.config(), smtp.judge(Clock.systemUTC()),
+                Clock.systemUTC())) {
+            print(checker, inputs, out, statuses);
+        }
+        return CheckStatus.worst(statuses).exitCode();
+    }
+
+    /** At most {@code concurrency} checks at once; each printed as soon as those before it are. */
+    private void print(Checker checker, List<String> inputs, PrintWriter out, List<CheckStatus> statuses)
+            throws IOException {
+        List<CompletableFuture<CheckResult>> running = new ArrayList<>();
+        ObjectWriter writer = Json.mapper().writerFor(CheckResult.class);
+        for (int i = 0; i < inputs.size(); i++) {
+            while (running.size() < inputs.size() && running.size() < i + concurrency) {
+                running.add(checker.check(inputs.get(running.size())));
+            }
+            CheckResult r = running.get(i).join();
+            running.set(i, null); // printed: let it go
+            statuses.add(r.status());
+            if (json) {
+                out.println(writer.writeValueAsString(r));
+            } else if (tlsa) {
+                TlsaRecords.lines(r).forEach(out::println);
+            } else {
+                if (i > 0) {
+                    out.println();
+                }
+                out.print(CheckText.render(r));
+            }
+            out.flush();
+        }
+    }
+
+    private List<String> inputs() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String d : domains) {
+            if (!d.equals("-")) {
+                out.add(d);
+                continue;
+            }
+            BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = r.readLine()) != null) {
+                String s = line.strip();
+                if (!s.isEmpty() && !s.startsWith("#")) {
+                    out.add(s);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A check is one domain or a few: few lookups in flight, one socket, a small host cache. */
+    DnsConfig dnsConfig() {
+        DnsConfig d = resolver.config();
+        return new DnsConfig(d.resolver(), d.trustAnchor(), d.timeout(), d.attempts(), d.retryBackoff(), port,
+                d.maxMxHosts(), d.maxAddresses(), 200, d.maxLookupsPerDomain(), 10_000, 1,
+                DnsConfig.ValidatorKind.MXRAY);
+    }
+}

@@ -1,0 +1,260 @@
+package io.mxray.app.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mxray.lab.ExpectedDomain;
+import io.mxray.lab.ExpectedHost;
+import io.mxray.lab.Lab;
+import io.mxray.lab.LabConfig;
+import io.mxray.lab.Scenarios;
+import io.mxray.schema.CheckAdvice;
+import io.mxray.schema.CheckResult;
+import io.mxray.schema.CheckStatus;
+import io.mxray.schema.Level;
+import io.mxray.schema.MxHostVerdict;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * {@code mxray check} on every scenario of the lab's catalogue, one test per family: the level of
+ * each MX host address (against the lab's declared ground truth), the advice (its keys, in
+ * order, and its words in the text report) and the exit status.
+ *
+ * <p>The expected advice is declared here, per scenario, from what the scenario is (its
+ * description in {@code Scenarios}), not read from the checker.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CheckFamiliesTest {
+    private Lab lab;
+    private Map<String, ExpectedDomain> truth;
+
+    /** What a scenario's check must say: its status and its advice keys, in order. */
+    record Expect(CheckStatus status, List<String> advice) {
+        static Expect ok() {
+            return new Expect(CheckStatus.OK, List.of());
+        }
+
+        static Expect warning(String... advice) {
+            return new Expect(CheckStatus.WARNING, List.of(advice));
+        }
+
+        static Expect critical(String... advice) {
+            return new Expect(CheckStatus.CRITICAL, List.of(advice));
+        }
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        lab = Lab.start(LabConfig.defaults(Files.createTempDirectory("check-families")).withScenarios(
+                Scenarios.catalogue()));
+        truth = lab.groundTruth().stream().collect(Collectors.toMap(ExpectedDomain::domain, d -> d));
+    }
+
+    @AfterAll
+    void stop() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void dns() {
+        Map<String, Expect> e = new LinkedHashMap<>();
+        for (String ok : List.of("signed.test", "signed-rsa.example", "signed-nsec3.test", "unsigned.test",
+                "island.plain-parent.test", "null-mx.test", "implicit-mx.test", "cname-mx.test", "mixed.test",
+                "ipv6-only.test", "unknown-algorithm.test", "any.wildcard-mx.test", "any.wildcard-nsec3.test",
+                "unsigned.optout", "signed.optout")) {
+            e.put(ok, Expect.ok());
+        }
+        for (String bogus : List.of("bogus-mx.test", "expired-rrsig.test", "missing-rrsig.test",
+                "dnskey-expired.test", "wrong-ds.test", "gone.broken-denial.test")) {
+            e.put(bogus, Expect.critical("mx-bogus"));
+        }
+        for (String gone : List.of("nxdomain.test", "nxdomain.example", "nxdomain.lab", "nxdomain.optout")) {
+            e.put(gone, Expect.critical("nxdomain"));
+        }
+        e.put("no-address.test", Expect.critical("no-address", "no-host-address"));
+        family("dns", e, "PT5S");
+    }
+
+    @Test
+    void mx() {
+        family("mx", Map.of(
+                "two-mx.test", Expect.warning("no-starttls", "mx-disagree"),
+                "three-mx.test", Expect.warning("cert-untrusted", "no-starttls", "mx-disagree")), "PT5S");
+    }
+
+    @Test
+    void tls() {
+        Map<String, Expect> e = new LinkedHashMap<>();
+        for (String ok : List.of("tls-valid.test", "tls-rsa.test", "wildcard.test", "intermediate.test",
+                "tls12-only.test", "tls13-only.test")) {
+            e.put(ok, Expect.ok());
+        }
+        for (String untrusted : List.of("missing-intermediate.test", "self-signed.test", "expired.test",
+                "not-yet-valid.test", "wrong-name.test")) {
+            e.put(untrusted, Expect.warning("cert-untrusted"));
+        }
+        e.put("expiring-soon.test", Expect.warning("cert-expiring"));
+        e.put("tls10-only.test", Expect.warning("tls-legacy"));
+        e.put("no-starttls.test", Expect.critical("no-starttls", "no-starttls-anywhere"));
+        e.put("starttls-refused.test", Expect.critical("starttls-refused", "no-starttls-anywhere"));
+        e.put("handshake-failure.test", Expect.critical("handshake-failed", "no-starttls-anywhere"));
+        List<CheckResult> results = family("tls", e, "PT5S");
+        CheckAdvice expiring = advice(results, "expiring-soon.test", "cert-expiring");
+        assertTrue(expiring.text().contains("(in 9 days)") || expiring.text().contains("(in 10 days)"), expiring.text());
+        assertTrue(advice(results, "wrong-name.test", "cert-untrusted").text().contains("does not name "
+                + "mx.wrong-name.test"));
+        assertTrue(advice(results, "self-signed.test", "cert-untrusted").text().contains("(self-signed)"));
+    }
+
+    @Test
+    void dane() {
+        Map<String, Expect> e = new LinkedHashMap<>();
+        // a single 3 x x record is fragile: a new key breaks delivery
+        for (String single : List.of("dane-ee-311.test", "dane-ee-301-expired.test", "dane-ee-312.test",
+                "dane-ee-310.test")) {
+            e.put(single, Expect.warning("tlsa-no-rollover"));
+        }
+        e.put("dane-ta-labca-201.test", Expect.ok());
+        e.put("dane-ta-201.test", Expect.ok());
+        e.put("dane-rollover.test", Expect.ok());
+        e.put("dane-ta-labca-leaf-only.test", Expect.critical("tlsa-mismatch"));
+        e.put("dane-ta-leaf-only.test", Expect.critical("tlsa-mismatch", "cert-untrusted"));
+        e.put("dane-mismatch.test", Expect.critical("tlsa-mismatch"));
+        e.put("dane-unusable.test", Expect.warning("tlsa-unusable"));
+        e.put("dane-bogus.test", Expect.critical("tlsa-bogus"));
+        e.put("dane-unsigned.test", Expect.warning("tlsa-insecure"));
+        e.put("dane-no-starttls.test", Expect.critical("no-starttls", "dane-no-tls", "no-starttls-anywhere"));
+        e.put("dane-two-mx.test", Expect.warning("tlsa-no-rollover", "mx-disagree"));
+        List<CheckResult> results = family("dane", e, "PT5S");
+        String leafOnly = advice(results, "dane-ta-labca-leaf-only.test", "tlsa-mismatch").text();
+        assertTrue(leafOnly.contains("must send in its chain"), leafOnly);
+        // the record that would match is the key the server presents
+        CheckResult mismatch = result(results, "dane-mismatch.test");
+        assertTrue(advice(results, "dane-mismatch.test", "tlsa-mismatch").text().contains("3 1 1 "
+                + mismatch.addresses().get(0).chain().get(0).spkiSha256()));
+        String bogus = advice(results, "dane-bogus.test", "tlsa-bogus").text();
+        assertTrue(bogus.contains("DANE senders defer all mail to mx.dane-bogus.test"), bogus);
+        String disagree = advice(results, "dane-two-mx.test", "mx-disagree").text();
+        assertTrue(disagree.contains("DANE valid"), disagree);
+    }
+
+    @Test
+    void behaviour() {
+        Map<String, Expect> e = new LinkedHashMap<>();
+        for (String down : List.of("refused.test", "silent.test", "banner-421.test", "banner-554.test",
+                "endless-reply.test", "huge-line.test")) {
+            e.put(down, Expect.critical("unreachable", "no-host-reachable"));
+        }
+        e.put("slow-banner.test", Expect.ok()); // greets after 10 s: within the step timeout
+        e.put("multiline.test", Expect.ok());
+        e.put("close-mid-handshake.test", Expect.critical("handshake-failed", "no-starttls-anywhere"));
+        family("behaviour", e, "PT12S");
+    }
+
+    @Test
+    void sharing() {
+        family("sharing", Map.of("shared-a.test", Expect.ok(), "shared-b.test", Expect.ok()), "PT5S");
+    }
+
+    @Test
+    void policy() {
+        List<CheckResult> results = family("policy", Map.of(
+                "mta-sts-valid.test", Expect.ok(),
+                "mta-sts-malformed.test", Expect.warning("mta-sts-malformed"),
+                "mta-sts-multiple.test", Expect.warning("mta-sts-multiple")), "PT5S");
+        assertTrue(advice(results, "mta-sts-multiple.test", "mta-sts-multiple").text().contains("holds 2 MTA-STS"));
+    }
+
+    @Test
+    void anUnusableNameOrADeadResolverIsUnknown() {
+        CheckLab.Run name = CheckLab.check(lab, "PT5S", "not a domain!");
+        assertEquals(3, name.exit(), name.out() + name.err());
+        assertTrue(name.out().contains("UNKNOWN") && name.out().contains("is not a domain name"), name.out());
+        // nothing answers on the discard port: the MX lookup times out
+        CheckLab.Run dead = CheckLab.run("--resolver", "127.0.0.1:9", "--trust-anchor",
+                lab.trustAnchorFile().toString(), "--dns-timeout", "PT0.3S", "--dns-attempts", "1", "--json",
+                "tls-valid.test");
+        assertEquals(3, dead.exit(), dead.out() + dead.err());
+        assertEquals(List.of("dns-failure"), dead.results().get(0).advice().stream().map(CheckAdvice::key).toList());
+        // unknown and critical together: critical wins, as a monitoring system needs
+        CheckLab.Run both = CheckLab.check(lab, "PT5S", "not a domain!", "no-starttls.test", "tls-valid.test");
+        assertEquals(2, both.exit(), both.out());
+    }
+
+    /**
+     * Checks every domain of a family in one run (concurrently), then again as text; asserts the
+     * table covers the family, and per domain the levels, the advice and the status.
+     */
+    private List<CheckResult> family(String family, Map<String, Expect> expected, String stepTimeout) {
+        List<String> domains = lab.groundTruth().stream().filter(d -> d.family().equals(family))
+                .map(ExpectedDomain::domain).toList();
+        assertEquals(new TreeMap<>(expected).keySet(), new java.util.TreeSet<>(domains),
+                "the table must name every scenario of family " + family);
+        CheckLab.Run json = CheckLab.check(lab, stepTimeout, with("--json", domains));
+        List<CheckResult> results = json.results();
+        assertEquals(domains, results.stream().map(CheckResult::domain).toList(), "printed in input order");
+        List<String> problems = new ArrayList<>();
+        for (CheckResult r : results) {
+            Expect x = expected.get(r.domain());
+            List<String> keys = r.advice().stream().map(CheckAdvice::key).toList();
+            if (r.status() != x.status() || !keys.equals(x.advice())) {
+                problems.add(r.domain() + ": " + r.status() + " " + keys + ", expected " + x.status() + " "
+                        + x.advice());
+            }
+            List<Level> levels = r.verdict().mxHosts().stream().map(MxHostVerdict::level).toList();
+            List<Level> declared = truth.get(r.domain()).mx().stream()
+                    .sorted(Comparator.comparingInt(ExpectedHost::preference)).map(ExpectedHost::level).toList();
+            if (!levels.equals(declared)) {
+                problems.add(r.domain() + ": levels " + levels + ", declared " + declared);
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+        CheckStatus worst = CheckStatus.worst(results.stream().map(CheckResult::status).toList());
+        assertEquals(worst.exitCode(), json.exit());
+
+        CheckLab.Run text = CheckLab.check(lab, stepTimeout, domains.toArray(String[]::new));
+        assertEquals(worst.exitCode(), text.exit(), text.err());
+        for (String line : text.out().split("\n")) {
+            assertTrue(line.length() <= CheckText.WIDTH, "over 100 columns: " + line);
+        }
+        String flat = text.out().replaceAll("\\s+", " ");
+        for (CheckResult r : results) {
+            assertTrue(flat.contains(r.domain() + " " + r.status().name()), r.domain());
+            for (CheckAdvice a : r.advice()) {
+                String words = a.status().name() + " " + a.text().replaceAll("\\s+", " ");
+                // the run is another run: addresses and keys are the same lab, digests too
+                assertTrue(flat.contains(words), "the text report lacks: " + words);
+            }
+        }
+        return results;
+    }
+
+    private static String[] with(String option, List<String> domains) {
+        List<String> all = new ArrayList<>();
+        all.add(option);
+        all.addAll(domains);
+        return all.toArray(String[]::new);
+    }
+
+    private static CheckResult result(List<CheckResult> results, String domain) {
+        return results.stream().filter(r -> r.domain().equals(domain)).findFirst().orElseThrow();
+    }
+
+    private static CheckAdvice advice(List<CheckResult> results, String domain, String key) {
+        return result(results, domain).advice().stream().filter(a -> a.key().equals(key)).findFirst()
+                .orElseThrow(() -> new AssertionError(domain + " has no " + key + " advice"));
+    }
+}
