@@ -42,7 +42,8 @@ public final class Mxray implements Runnable {
      * with MXRAY_DEBUG set.
      */
     private static int failed(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
-        StringBuilder msg = new StringBuilder("mxray " + cl.getCommandName() + ": ");
+        String name = cl.getCommandName();
+        StringBuilder msg = new StringBuilder((name.startsWith("mxray") ? name : "mxray " + name) + ": ");
         String last = null;
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = t.getMessage();
@@ -60,7 +61,9 @@ public final class Mxray implements Runnable {
         } else {
             cl.getErr().println("(set MXRAY_DEBUG=1 for the stack trace)");
         }
-        return 2;
+        // a command may say otherwise (check: 3, UNKNOWN to a monitoring system); the others: 2
+        int code = cl.getCommandSpec().exitCodeOnExecutionException();
+        return code == CommandLine.ExitCode.SOFTWARE ? 2 : code;
     }
 
     public static void main(String[] args) {

@@ -80,16 +80,31 @@ public final class SmtpStage implements AutoCloseable {
         this.limiter = new ConnectionLimiter(config.perIpConnections(), config.maxInFlight(), config.perIpInterval());
         // PKIX path building costs milliseconds: keep it off the I/O threads
         this.judging = ForkJoinPool.commonPool();
-        try {
-            this.tls = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
-                    .trustManager(new AcceptAllTrustManager())
-                    .endpointIdentificationAlgorithm(null)
-                    .protocols(TlsCoverage.PROTOCOLS)
-                    .ciphers(offeredSuites(), IdentityCipherSuiteFilter.INSTANCE)
-                    .build();
-        } catch (SSLException e) {
-            throw new IllegalStateException("cannot create the TLS client context", e);
+        this.tls = clientContext();
+    }
+
+    private static SslContext clientContext;
+
+    /**
+     * The TLS client context of every probe: the same for all stages of the process (it depends on
+     * nothing configurable), built once. Building it takes a few hundred milliseconds: a short-lived
+     * process ({@code mxray check}) calls this early, on another thread.
+     */
+    public static synchronized SslContext clientContext() {
+        if (clientContext == null) {
+            TlsCoverage.widen(); // legacy servers are measured, not failed: before the first context
+            try {
+                clientContext = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+                        .trustManager(new AcceptAllTrustManager())
+                        .endpointIdentificationAlgorithm(null)
+                        .protocols(TlsCoverage.PROTOCOLS)
+                        .ciphers(offeredSuites(), IdentityCipherSuiteFilter.INSTANCE)
+                        .build();
+            } catch (SSLException e) {
+                throw new IllegalStateException("cannot create the TLS client context", e);
+            }
         }
+        return clientContext;
     }
 
     /**

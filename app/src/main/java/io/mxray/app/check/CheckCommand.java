@@ -24,13 +24,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code mxray check}: one domain (or a few), now, explained. */
-@Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false, exitCodeOnInvalidInput = 3,
+        exitCodeOnExecutionException = 3,
         description = {"Check domains now, in this process (no Kafka, no database): MX hosts, DNSSEC, TLSA, "
                 + "STARTTLS, TLS and the certificate chain, judged as a sending MTA does, with advice in plain "
                 + "words.",
                 "Exit status as monitoring plugins expect: 0 OK, 1 WARNING, 2 CRITICAL (a DANE sender would not "
                         + "deliver, no MX host offers STARTTLS or none is reachable), 3 UNKNOWN (DNS failed, not a "
-                        + "domain). Several domains: the worst of them (CRITICAL before UNKNOWN before WARNING)."},
+                        + "domain, a usage or configuration error). Several domains: the worst of them (CRITICAL before "
+                        + "UNKNOWN before WARNING)."},
         footer = {"", "Examples:", "  mxray check example.org", "  mxray check --tlsa example.org   (the TLSA records "
                 + "to publish for the certificates served now)", "  mxray check --json example.org example.net",
                 "  mxray check - < domains.txt"})
@@ -71,11 +73,14 @@ public final class CheckCommand implements Callable<Integer> {
         if (concurrency < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--concurrency must be at least 1");
         }
+        if (smtp.caFile != null && !java.nio.file.Files.isReadable(smtp.caFile)) {
+            throw new IllegalArgumentException("cannot read the CA file " + smtp.caFile); // before any lookup
+        }
         List<String> inputs = inputs();
         io.mxray.dns.FastSignatures.preferStartupTime();
         PrintWriter out = spec.commandLine().getOut();
         List<CheckStatus> statuses = new ArrayList<>();
-        try (Checker checker = new Checker(dnsConfig(), smtp.config(), smtp.judge(Clock.systemUTC()),
+        try (Checker checker = new Checker(dnsConfig(), smtp.config(), () -> smtp.judge(Clock.systemUTC()),
                 Clock.systemUTC())) {
             print(checker, inputs, out, statuses);
         }
@@ -86,7 +91,8 @@ public final class CheckCommand implements Callable<Integer> {
     private void print(Checker checker, List<String> inputs, PrintWriter out, List<CheckStatus> statuses)
             throws IOException {
         List<CompletableFuture<CheckResult>> running = new ArrayList<>();
-        ObjectWriter writer = Json.mapper().writerFor(CheckResult.class);
+        // Jackson's first look at the result types costs a tenth of a second: only when it prints JSON
+        ObjectWriter writer = json ? Json.mapper().writerFor(CheckResult.class) : null;
         for (int i = 0; i < inputs.size(); i++) {
             while (running.size() < inputs.size() && running.size() < i + concurrency) {
                 running.add(checker.check(inputs.get(running.size())));

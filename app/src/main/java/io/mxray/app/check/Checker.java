@@ -54,22 +54,35 @@ public final class Checker implements AutoCloseable {
 
     private final Resolvers resolvers;
     private final DnsStage dns;
-    private final CompletableFuture<SmtpStage> smtp;
-    private final CertificateJudge judge;
+    private final CompletableFuture<Probing> smtp;
+
+    /** The SMTP stage and the judge it uses, made together off the calling thread. */
+    private record Probing(CertificateJudge judge, SmtpStage stage) {
+    }
     private final OptOut optOut;
     private final Clock clock;
 
     public Checker(DnsConfig dnsConfig, SmtpConfig smtpConfig, CertificateJudge judge, Clock clock) {
+        this(dnsConfig, smtpConfig, () -> judge, clock);
+    }
+
+    /**
+     * @param judge made on another thread, with the TLS client context: reading a CA bundle and
+     *              building the context take a few hundred milliseconds, the DNS lookups need neither
+     */
+    public Checker(DnsConfig dnsConfig, SmtpConfig smtpConfig, java.util.function.Supplier<CertificateJudge> judge,
+                   Clock clock) {
         this.clock = Objects.requireNonNull(clock);
-        this.judge = Objects.requireNonNull(judge);
         this.optOut = smtpConfig.optOut();
-        // the TLS client context takes a few hundred milliseconds to build: while DNS answers
-        this.smtp = CompletableFuture.supplyAsync(() -> new SmtpStage(smtpConfig, judge, clock),
-                runnable -> {
-                    Thread t = new Thread(runnable, "mxray-check-tls");
-                    t.setDaemon(true);
-                    t.start();
-                });
+        Objects.requireNonNull(judge);
+        this.smtp = CompletableFuture.supplyAsync(() -> {
+            CertificateJudge j = Objects.requireNonNull(judge.get(), "judge");
+            return new Probing(j, new SmtpStage(smtpConfig, j, clock));
+        }, runnable -> {
+            Thread t = new Thread(runnable, "mxray-check-tls");
+            t.setDaemon(true);
+            t.start();
+        });
         this.resolvers = Resolvers.create(dnsConfig, clock);
         this.dns = resolvers.stage(dnsConfig, clock);
     }
@@ -97,8 +110,8 @@ public final class Checker implements AutoCloseable {
         List<CompletableFuture<CheckedAddress>> addresses = new ArrayList<>();
         for (ProbeRequest request : res.probes()) {
             CompletableFuture<List<String>> ignored = ignoredTlsa(request.tlsa(), request.mxHost());
-            addresses.add(smtp.thenCompose(stage -> stage.probe(request))
-                    .thenCombine(ignored, (probe, extra) -> examine(request, probe, extra)));
+            addresses.add(smtp.thenCompose(p -> p.stage().probe(request).thenApply(r -> Map.entry(p.judge(), r)))
+                    .thenCombine(ignored, (probe, extra) -> examine(request, probe.getValue(), extra, probe.getKey())));
         }
         return CompletableFuture.allOf(addresses.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<CheckedAddress> checked = addresses.stream().map(CompletableFuture::join).toList();
@@ -113,7 +126,8 @@ public final class Checker implements AutoCloseable {
     }
 
     /** The probe, and what a person needs besides: web PKI's own word, the chain, each TLSA record's fate. */
-    private CheckedAddress examine(ProbeRequest request, ProbeResult probe, List<String> ignoredTlsa) {
+    private static CheckedAddress examine(ProbeRequest request, ProbeResult probe, List<String> ignoredTlsa,
+                                          CertificateJudge judge) {
         List<X509Certificate> chain = probe.tls() == null ? List.of() : Certificates.parse(probe.tls().chainDer());
         Level pkix = null;
         String pkixReason = null;
@@ -207,7 +221,7 @@ public final class Checker implements AutoCloseable {
     @Override
     public void close() {
         try {
-            smtp.join().close();
+            smtp.join().stage().close();
         } catch (java.util.concurrent.CompletionException e) {
             // it never started: nothing to close
         }

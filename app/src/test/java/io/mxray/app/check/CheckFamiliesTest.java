@@ -189,6 +189,11 @@ class CheckFamiliesTest {
                 "tls-valid.test");
         assertEquals(3, dead.exit(), dead.out() + dead.err());
         assertEquals(List.of("dns-failure"), dead.results().get(0).advice().stream().map(CheckAdvice::key).toList());
+        // a usage or configuration error is UNKNOWN too, never CRITICAL (2): the monitor must not page for it
+        assertEquals(3, CheckLab.run("--no-such-option", "tls-valid.test").exit());
+        CheckLab.Run ca = CheckLab.run("--ca-file", "/nonexistent/ca.pem", "tls-valid.test");
+        assertEquals(3, ca.exit());
+        assertTrue(ca.err().contains("cannot read the CA file /nonexistent/ca.pem"), ca.err());
         // unknown and critical together: critical wins, as a monitoring system needs
         CheckLab.Run both = CheckLab.check(lab, "PT5S", "not a domain!", "no-starttls.test", "tls-valid.test");
         assertEquals(2, both.exit(), both.out());

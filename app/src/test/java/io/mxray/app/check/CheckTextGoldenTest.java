@@ -118,6 +118,31 @@ class CheckTextGoldenTest {
         assertTrue(json.contains("\"status\":\"warning\"") && json.contains("\"key\":\"tlsa-no-rollover\""), json);
     }
 
+    /** Whether the TLSA that matches now survives a renewal that keeps the key depends on its selector and usage. */
+    @Test
+    void theExpiryAdviceSaysWhichPublishedRecordsSurviveARenewal() {
+        CheckResult r = example();
+        CheckedAddress a = r.addresses().get(0);
+        String certRecord = "3 0 1 " + a.chain().get(0).certSha256();
+        String caRecord = "2 1 1 " + CA_SPKI;
+        TlsaLookup tlsa = new TlsaLookup("looked-up", "mx1.example.org", LookupOutcome.OK, DnssecStatus.SECURE, null,
+                List.of(TlsaRecord.of(3, 0, 1, a.chain().get(0).certSha256()), TlsaRecord.of(2, 1, 1, CA_SPKI)));
+        DnsResult dns = new DnsResult(r.dns().scanId(), r.dns().domain(), null, r.dns().outcome(), null,
+                List.of(new MxHost("mx1.example.org", 10, List.of("192.0.2.25"), LookupOutcome.OK, null, List.of(),
+                        DnssecStatus.SECURE, null, tlsa)), List.of(a.probe().probeKey()), NOW, 1,
+                DnssecStatus.SECURE, null, null, null, 3);
+        CheckedAddress both = new CheckedAddress(a.probe(), Level.VERIFIED, null, a.chain(),
+                List.of(new TlsaMatch(certRecord, true, 0, null), new TlsaMatch(caRecord, true, 1, null)), List.of());
+        Map<String, ProbeVerdict> verdicts = Map.of(a.probe().probeKey(), ProbeVerdict.of(a.probe()));
+        List<CheckAdvice> advice = Advisor.advise(dns, List.of(both), DomainVerdicts.assemble(dns, verdicts, NOW), NOW);
+        assertEquals(List.of("cert-expiring"), advice.stream().map(CheckAdvice::key).toList(), advice.toString());
+        String text = advice.get(0).text();
+        assertTrue(text.contains("The published TLSA 2 1 1 (the issuing CA: as long as the same CA signs the new "
+                + "certificate) survives a renewal that keeps the key."), text);
+        assertTrue(text.contains("The published TLSA 3 0 1 matches the whole certificate and breaks at any renewal"),
+                text);
+    }
+
     @Test
     void theAdviceOfTheExampleIsWhatAnOperatorNeeds() {
         CheckResult r = example();
