@@ -55,12 +55,12 @@ public final class Checker implements AutoCloseable {
     private final Resolvers resolvers;
     private final DnsStage dns;
     private final CompletableFuture<Probing> smtp;
+    private final OptOut optOut;
+    private final Clock clock;
 
     /** The SMTP stage and the judge it uses, made together off the calling thread. */
     private record Probing(CertificateJudge judge, SmtpStage stage) {
     }
-    private final OptOut optOut;
-    private final Clock clock;
 
     public Checker(DnsConfig dnsConfig, SmtpConfig smtpConfig, CertificateJudge judge, Clock clock) {
         this(dnsConfig, smtpConfig, () -> judge, clock);
@@ -83,7 +83,12 @@ public final class Checker implements AutoCloseable {
             t.setDaemon(true);
             t.start();
         });
-        this.resolvers = Resolvers.create(dnsConfig, clock);
+        try {
+            this.resolvers = Resolvers.create(dnsConfig, clock);
+        } catch (RuntimeException e) { // an unreadable trust anchor, say: the SMTP stage goes too
+            smtp.thenAccept(p -> p.stage().close());
+            throw e;
+        }
         this.dns = resolvers.stage(dnsConfig, clock);
     }
 
