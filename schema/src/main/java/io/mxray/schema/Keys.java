@@ -32,7 +32,7 @@ public final class Keys {
         }
         StringBuilder set = new StringBuilder(tlsa.base()).append('|').append(tlsa.dnssec()).append('|')
                 .append(tlsa.outcome());
-        tlsa.records().stream().map(r -> r.usage() + " " + r.selector() + " " + r.matching() + " " + r.data()).sorted()
+        tlsa.records().stream().map(TlsaRecord::presentation).sorted()
                 .forEach(r -> set.append('|').append(r));
         return base + "|tlsa:" + sha256(set.toString()).substring(0, 16);
     }

@@ -34,4 +34,9 @@ public record TlsaRecord(int usage, int selector, int matching, String data, boo
         return new TlsaRecord(usage, selector, matching, dataHex.toLowerCase(java.util.Locale.ROOT), reason == null,
                 reason);
     }
+
+    /** The record as presentation text, {@code "3 1 1 ab12..."} (RFC 6698 section 2.2). */
+    public String presentation() {
+        return usage + " " + selector + " " + matching + " " + data;
+    }
 }

@@ -75,7 +75,7 @@ public final class DaneJudge {
         // DANE-EE first: it needs nothing but the leaf
         for (TlsaRecord r : usable) {
             if (r.usage() == 3 && matches(r, chain.get(0))) {
-                return new DaneResult(DaneStatus.VALID, "dane-ee", text(r), null);
+                return new DaneResult(DaneStatus.VALID, "dane-ee", r.presentation(), null);
             }
         }
         for (TlsaRecord r : usable) {
@@ -88,7 +88,7 @@ public final class DaneJudge {
                 }
                 String failure = taPath(chain, chain.get(i), tlsa.base(), mxHost, now);
                 if (failure == null) {
-                    return new DaneResult(DaneStatus.VALID, "dane-ta", text(r), null);
+                    return new DaneResult(DaneStatus.VALID, "dane-ta", r.presentation(), null);
                 }
                 why = failure;
             }
@@ -182,10 +182,5 @@ public final class DaneJudge {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(algorithm + " missing from the JDK", e);
         }
-    }
-
-    /** A record as presentation text, {@code "3 1 1 abcd..."}. */
-    static String text(TlsaRecord r) {
-        return r.usage() + " " + r.selector() + " " + r.matching() + " " + r.data();
     }
 }

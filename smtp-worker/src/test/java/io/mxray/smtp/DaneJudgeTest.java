@@ -108,7 +108,7 @@ class DaneJudgeTest {
         TlsaRecord currentRecord = record(3, 1, 1, current);
         DaneResult r = judge(secure(record(3, 1, 1, stale), currentRecord), chain(current));
         assertEquals(DaneStatus.VALID, r.status());
-        assertEquals(DaneJudge.text(currentRecord), r.matched(), "the result names the record that matched");
+        assertEquals(currentRecord.presentation(), r.matched(), "the result names the record that matched");
     }
 
     @Test

@@ -153,7 +153,7 @@ public final class Checker implements AutoCloseable {
     }
 
     static TlsaMatch match(TlsaRecord r, List<X509Certificate> chain) {
-        String text = r.usage() + " " + r.selector() + " " + r.matching() + " " + r.data();
+        String text = r.presentation();
         int at = -1;
         for (int i = 0; i < chain.size() && at < 0; i++) {
             if (DaneJudge.matches(r, chain.get(i))) {
@@ -190,7 +190,7 @@ public final class Checker implements AutoCloseable {
             }
             // looked up, provably unsigned: the records are in the lookup
             return CompletableFuture.completedFuture(tlsa.records().stream()
-                    .map(r -> r.usage() + " " + r.selector() + " " + r.matching() + " " + r.data()).toList());
+                    .map(TlsaRecord::presentation).toList());
         }
         Name name;
         try {
@@ -201,8 +201,8 @@ public final class Checker implements AutoCloseable {
         return resolvers.secure().resolve(name, Type.TLSA).toCompletableFuture()
                 .thenApply(v -> v.response().getSection(Section.ANSWER).stream()
                         .filter(r -> r instanceof TLSARecord).map(r -> (TLSARecord) r)
-                        .map(t -> t.getCertificateUsage() + " " + t.getSelector() + " " + t.getMatchingType() + " "
-                                + HexFormat.of().formatHex(t.getCertificateAssociationData()))
+                        .map(t -> TlsaRecord.of(t.getCertificateUsage(), t.getSelector(), t.getMatchingType(),
+                                HexFormat.of().formatHex(t.getCertificateAssociationData())).presentation())
                         .toList())
                 .exceptionally(e -> List.of());
     }
