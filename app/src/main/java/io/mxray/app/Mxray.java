@@ -42,7 +42,12 @@ public final class Mxray implements Runnable {
      * with MXRAY_DEBUG set.
      */
     private static int failed(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
-        String name = cl.getCommandName();
+        // a command may say otherwise (check: 3, UNKNOWN to a monitoring system); the others: 2
+        int code = cl.getCommandSpec().exitCodeOnExecutionException();
+        return failed(e, cl.getCommandName(), cl.getErr(), code == CommandLine.ExitCode.SOFTWARE ? 2 : code);
+    }
+
+    private static int failed(Exception e, String name, java.io.PrintWriter err, int code) {
         StringBuilder msg = new StringBuilder((name.startsWith("mxray") ? name : "mxray " + name) + ": ");
         String last = null;
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -55,28 +60,70 @@ public final class Mxray implements Runnable {
         if (last == null) {
             msg.append(e.getClass().getName());
         }
-        cl.getErr().println(msg);
+        err.println(msg);
         if (System.getenv("MXRAY_DEBUG") != null) {
-            e.printStackTrace(cl.getErr());
+            e.printStackTrace(err);
         } else {
-            cl.getErr().println("(set MXRAY_DEBUG=1 for the stack trace)");
+            err.println("(set MXRAY_DEBUG=1 for the stack trace)");
         }
-        // a command may say otherwise (check: 3, UNKNOWN to a monitoring system); the others: 2
-        int code = cl.getCommandSpec().exitCodeOnExecutionException();
-        return code == CommandLine.ExitCode.SOFTWARE ? 2 : code;
+        err.flush();
+        return code;
+    }
+
+    /**
+     * {@code mxray check ARGS}: an everyday command line is read without picocli's model (a third
+     * of a second of the check's first second, see {@code QuickArgs}), anything else by picocli.
+     * Either way the same command runs, with the same exit statuses and messages.
+     */
+    public static int check(String[] args, java.io.PrintWriter out, java.io.PrintWriter err) {
+        java.util.Optional<io.mxray.app.check.CheckCommand> quick =
+                io.mxray.app.check.CheckCommand.quick(java.util.List.of(args), System::getenv);
+        if (quick.isPresent()) {
+            try {
+                return quick.get().run(out);
+            } catch (Exception e) {
+                // UNKNOWN to a monitoring system, as the command's own annotation says
+                return failed(e, "mxray check", err, io.mxray.app.check.CheckCommand.class
+                        .getAnnotation(Command.class).exitCodeOnExecutionException());
+            }
+        }
+        CommandLine cl = checkCommandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        return cl.execute(args);
+    }
+
+    /** Standard output as picocli writes to it (its encoding: sun.stdout.encoding, else the default). */
+    private static java.io.PrintWriter stdout() {
+        return writer(System.out, "sun.stdout.encoding");
+    }
+
+    private static java.io.PrintWriter stderr() {
+        return writer(System.err, "sun.stderr.encoding");
+    }
+
+    private static java.io.PrintWriter writer(java.io.PrintStream stream, String encodingProperty) {
+        String encoding = System.getProperty(encodingProperty);
+        java.nio.charset.Charset cs = encoding == null ? java.nio.charset.Charset.defaultCharset()
+                : java.nio.charset.Charset.forName(encoding);
+        return new java.io.PrintWriter(new java.io.OutputStreamWriter(stream, cs), true);
     }
 
     public static void main(String[] args) {
         io.mxray.runtime.Jvm.prepare();
-        // `check` is typed by hand and run by monitoring: it skips building every other command's
-        // model (a third of a second of reflection), its help and options are the same
+        // `check` is typed by hand and run by monitoring: it builds no other command's model, and
+        // its own only when the command line needs picocli (see check); help and options are the same
         boolean check = args.length > 0 && args[0].equals("check");
         if (check) {
+            // a few buffers for a few seconds: Netty's default (adaptive, pooling) allocator costs a
+            // tenth of a second on its first buffer (its JFR events start the JDK's JFR metadata)
+            if (System.getProperty("io.netty.allocator.type") == null) {
+                System.setProperty("io.netty.allocator.type", "unpooled");
+            }
             org.slf4j.LoggerFactory.getILoggerFactory(); // once, here: threads racing to it replay warnings
-            io.mxray.app.check.Warmup.start();
         }
-        CommandLine cl = check ? checkCommandLine() : commandLine();
-        int status = cl.execute(check ? java.util.Arrays.copyOfRange(args, 1, args.length) : args);
+        int status = check ? check(java.util.Arrays.copyOfRange(args, 1, args.length), stdout(), stderr())
+                : commandLine().execute(args);
         System.exit(status);
     }
 }

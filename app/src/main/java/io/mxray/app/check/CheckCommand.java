@@ -73,12 +73,26 @@ public final class CheckCommand implements Callable<Integer> {
         if (concurrency < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--concurrency must be at least 1");
         }
+        return run(spec.commandLine().getOut());
+    }
+
+    /**
+     * The command filled in from {@code args} (what follows {@code check}) without picocli's
+     * model, or empty when picocli must read them: help, a mistake, anything unusual.
+     */
+    public static java.util.Optional<CheckCommand> quick(List<String> args, java.util.function.UnaryOperator<String> env) {
+        CheckCommand c = new CheckCommand();
+        return QuickArgs.fill(c, args, env) && c.concurrency >= 1 ? java.util.Optional.of(c)
+                : java.util.Optional.empty();
+    }
+
+    /** Checks the domains, printing to {@code out}; the exit status. */
+    public int run(PrintWriter out) throws IOException {
         if (smtp.caFile != null && !java.nio.file.Files.isReadable(smtp.caFile)) {
             throw new IllegalArgumentException("cannot read the CA file " + smtp.caFile); // before any lookup
         }
         List<String> inputs = inputs();
         io.mxray.dns.FastSignatures.preferStartupTime();
-        PrintWriter out = spec.commandLine().getOut();
         List<CheckStatus> statuses = new ArrayList<>();
         try (Checker checker = new Checker(dnsConfig(), smtp.config(), () -> smtp.judge(Clock.systemUTC()),
                 Clock.systemUTC())) {

@@ -176,6 +176,18 @@ class CheckFamiliesTest {
                 "mta-sts-malformed.test", Expect.warning("mta-sts-malformed"),
                 "mta-sts-multiple.test", Expect.warning("mta-sts-multiple")), "PT5S");
         assertTrue(advice(results, "mta-sts-multiple.test", "mta-sts-multiple").text().contains("holds 2 MTA-STS"));
+        // JSON from a new JVM on the check's class path: the same facts as in this one
+        CheckLab.Run launched = CheckLab.launch(lab, "PT5S", "--json", "mta-sts-valid.test", "mta-sts-malformed.test",
+                "mta-sts-multiple.test");
+        assertEquals(1, launched.exit(), launched.err());
+        assertEquals(summary(results), summary(launched.results()));
+    }
+
+    private static List<String> summary(List<CheckResult> results) {
+        return results.stream().sorted(Comparator.comparing(CheckResult::domain))
+                .map(r -> r.domain() + " " + r.status() + " " + r.advice().stream().map(CheckAdvice::key).toList()
+                        + " " + r.verdict().mxHosts().stream().map(MxHostVerdict::level).toList())
+                .toList();
     }
 
     @Test
@@ -191,6 +203,13 @@ class CheckFamiliesTest {
         assertEquals(List.of("dns-failure"), dead.results().get(0).advice().stream().map(CheckAdvice::key).toList());
         // a usage or configuration error is UNKNOWN too, never CRITICAL (2): the monitor must not page for it
         assertEquals(3, CheckLab.run("--no-such-option", "tls-valid.test").exit());
+        // picocli reads what the quick reading declines, on the check's own class path too
+        CheckLab.Run unknown = CheckLab.launch("--no-such-option", "tls-valid.test");
+        assertEquals(3, unknown.exit(), unknown.err());
+        assertTrue(unknown.err().contains("Unknown option: '--no-such-option'"), unknown.err());
+        CheckLab.Run help = CheckLab.launch("--help");
+        assertEquals(0, help.exit(), help.err());
+        assertTrue(help.out().startsWith("Usage: mxray check"), help.out());
         CheckLab.Run ca = CheckLab.run("--ca-file", "/nonexistent/ca.pem", "tls-valid.test");
         assertEquals(3, ca.exit());
         assertTrue(ca.err().contains("cannot read the CA file /nonexistent/ca.pem"), ca.err());
@@ -230,8 +249,10 @@ class CheckFamiliesTest {
         CheckStatus worst = CheckStatus.worst(results.stream().map(CheckResult::status).toList());
         assertEquals(worst.exitCode(), json.exit());
 
-        CheckLab.Run text = CheckLab.check(lab, stepTimeout, domains.toArray(String[]::new));
+        // the text report from a new JVM on the launcher's class path for check: what a user runs
+        CheckLab.Run text = CheckLab.launch(lab, stepTimeout, domains.toArray(String[]::new));
         assertEquals(worst.exitCode(), text.exit(), text.err());
+        assertTrue(text.err().isEmpty(), text.err());
         for (String line : text.out().split("\n")) {
             assertTrue(line.length() <= CheckText.WIDTH, "over 100 columns: " + line);
         }

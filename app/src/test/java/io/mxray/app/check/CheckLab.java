@@ -4,11 +4,15 @@ import io.mxray.app.Mxray;
 import io.mxray.lab.Lab;
 import io.mxray.schema.CheckResult;
 import io.mxray.schema.Json;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
+import java.util.concurrent.TimeUnit;
 
 /** Runs {@code mxray check} in this JVM against a lab, as a user would type it. */
 final class CheckLab {
@@ -46,17 +50,56 @@ final class CheckLab {
         return run(all.toArray(String[]::new));
     }
 
-    /** {@code mxray check} with exactly these arguments. */
-    static Run run(String... args) {
-        List<String> all = new ArrayList<>();
-        all.add("check");
+    /**
+     * {@code mxray check} as the launcher starts it: a new JVM on the check's own class path (the
+     * jars listed by the build's check-classpath, see app/pom.xml), its output and exit status.
+     */
+    static Run launch(Lab lab, String stepTimeout, String... args) {
+        List<String> all = new ArrayList<>(labArgs(lab, stepTimeout));
         all.addAll(List.of(args));
-        CommandLine cl = Mxray.commandLine();
+        return launch(all.toArray(String[]::new));
+    }
+
+    static Run launch(String... args) {
+        Path target = Path.of(System.getProperty("basedir", "."), "target");
+        Path listed = target.resolve("check-test.classpath");
+        String classPath;
+        try {
+            classPath = target.resolve("classes") + java.io.File.pathSeparator + Files.readString(listed).strip();
+        } catch (IOException e) {
+            throw new AssertionError("no " + listed + ": run the tests through Maven (it writes the check's class path)", e);
+        }
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classPath, "io.mxray.app.Mxray", "check"));
+        cmd.addAll(List.of(args));
+        try {
+            Path out = Files.createTempFile("check-out", ".txt");
+            Path err = Files.createTempFile("check-err", ".txt");
+            try {
+                Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                    p.destroyForcibly();
+                    throw new AssertionError("mxray check did not end in 5 minutes: " + cmd);
+                }
+                return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** {@code mxray check} with exactly these arguments, as {@code mxray} runs it, in this JVM. */
+    static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(all.toArray(String[]::new));
+        int exit = Mxray.check(args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Run(exit, out.toString(), err.toString());
     }
 }
