@@ -16,6 +16,7 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -64,6 +65,7 @@ public final class UdpTransport implements Resolver, AutoCloseable {
     private final boolean ownsGroup;
     private final List<Socket> sockets = new ArrayList<>();
     private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger errorsLogged = new AtomicInteger();
     private final SimpleResolver tcp;
     private volatile Duration timeout = Duration.ofSeconds(3);
     private volatile OPTRecord edns = new OPTRecord(1232, 0, 0, 0);
@@ -80,6 +82,8 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         private final SecureRandom random = idSource();
         private final byte[] idBytes = new byte[64];
         private int idNext = idBytes.length;
+        /** The last socket error (ICMP port unreachable, say), for the timeouts' message. */
+        volatile String lastError;
 
         Socket(Channel channel) {
             this.channel = channel;
@@ -132,6 +136,16 @@ public final class UdpTransport implements Resolver, AutoCloseable {
                         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
                             received(holder[0], ByteBufUtil.getBytes(packet.content()));
                         }
+
+                        /**
+                         * Nothing listens at the resolver's address (ICMP port unreachable), or
+                         * another socket error: said once, in a line, and remembered for the
+                         * timeouts' message; the socket stays open (a resolver may come back).
+                         */
+                        @Override
+                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                            socketError(holder[0], cause);
+                        }
                     })
                     .connect(server).syncUninterruptibly().channel();
             holder[0] = new Socket(ch);
@@ -148,9 +162,23 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         while ((p = socket.sent.peek()) != null && now - p.deadline() >= 0) {
             socket.sent.poll();
             if (socket.pending.remove(p.id(), p)) {
+                String error = socket.lastError;
                 p.result().completeExceptionally(new SocketTimeoutException("no answer from " + server + " in "
-                        + timeout.toMillis() + " ms"));
+                        + timeout.toMillis() + " ms" + (error == null ? "" : " (" + error + ")")));
             }
+        }
+    }
+
+    private void socketError(Socket socket, Throwable cause) {
+        String error = cause instanceof PortUnreachableException
+                ? "port unreachable: nothing listens there" : cause.toString();
+        if (socket != null) {
+            socket.lastError = error;
+        }
+        if (errorsLogged.getAndIncrement() == 0) {
+            LOG.warn("DNS resolver {}: {}; its queries time out", server, error);
+        } else {
+            LOG.debug("DNS resolver {}: {}", server, error);
         }
     }
 
@@ -249,6 +277,7 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         if (!socket.pending.remove(id, p)) {
             return;
         }
+        socket.lastError = null; // it answers (again)
         if (response.getHeader().getFlag(Flags.TC)) {
             tcp.sendAsync(p.query()).whenComplete((m, e) -> {
                 if (e != null) {
