@@ -183,6 +183,23 @@ class CheckFamiliesTest {
         assertEquals(summary(results), summary(launched.results()));
     }
 
+    /**
+     * Options from the environment and domains from standard input, in a new JVM: the quick
+     * reading of the command line takes its defaults from the real environment.
+     */
+    @Test
+    void optionsFromTheEnvironmentAndDomainsFromStandardInput() {
+        List<String> labArgs = CheckLab.labArgs(lab, "PT5S");
+        Map<String, String> env = Map.of("MXRAY_CHECK_JSON", "true", "MXRAY_RESOLVER", labArgs.get(1),
+                "MXRAY_TRUST_ANCHOR", labArgs.get(3), "MXRAY_CA_FILE", labArgs.get(5), "MXRAY_SMTP_PORT",
+                labArgs.get(7), "MXRAY_ALLOW_NON_PUBLIC", "true");
+        CheckLab.Run run = CheckLab.launch(env, "# a comment\nno-starttls.test\n\n  tls-valid.test\n", "-",
+                "expired.test");
+        assertEquals(2, run.exit(), run.err());
+        assertEquals(List.of("no-starttls.test CRITICAL", "tls-valid.test OK", "expired.test WARNING"),
+                run.results().stream().map(r -> r.domain() + " " + r.status()).toList());
+    }
+
     private static List<String> summary(List<CheckResult> results) {
         return results.stream().sorted(Comparator.comparing(CheckResult::domain))
                 .map(r -> r.domain() + " " + r.status() + " " + r.advice().stream().map(CheckAdvice::key).toList()

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@code mxray check} in this JVM against a lab, as a user would type it. */
@@ -61,6 +62,14 @@ final class CheckLab {
     }
 
     static Run launch(String... args) {
+        return launch(Map.of(), null, args);
+    }
+
+    /**
+     * @param env   variables added to the child's environment
+     * @param stdin what the child reads on standard input, or null for nothing
+     */
+    static Run launch(Map<String, String> env, String stdin, String... args) {
         Path target = Path.of(System.getProperty("basedir", "."), "target");
         Path listed = target.resolve("check-test.classpath");
         String classPath;
@@ -75,15 +84,20 @@ final class CheckLab {
         try {
             Path out = Files.createTempFile("check-out", ".txt");
             Path err = Files.createTempFile("check-err", ".txt");
+            Path in = Files.createTempFile("check-in", ".txt");
             try {
-                Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                Files.writeString(in, stdin == null ? "" : stdin);
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+                        .redirectInput(in.toFile());
+                pb.environment().putAll(env);
+                Process p = pb.start();
                 if (!p.waitFor(5, TimeUnit.MINUTES)) {
                     p.destroyForcibly();
                     throw new AssertionError("mxray check did not end in 5 minutes: " + cmd);
                 }
                 return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
             } finally {
+                Files.deleteIfExists(in);
                 Files.deleteIfExists(out);
                 Files.deleteIfExists(err);
             }
