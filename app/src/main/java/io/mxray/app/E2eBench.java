@@ -89,7 +89,7 @@ final class E2eBench implements Callable<Integer> {
         List<Scenario> all = Generator.generate(warmup + runs * domains, seed);
         long t0 = System.nanoTime();
         try (Lab lab = Lab.start(LabConfig.defaults(dir.resolve("lab")).withScenarios(all).withLatency(delay, delay));
-             EmbeddedDatabase postgres = EmbeddedDatabase.start(dir.resolve("postgres"));
+             EmbeddedDatabase postgres = EmbeddedDatabase.start(dir.resolve("postgres")).stopOnExit();
              BrokerProcess broker = BrokerProcess.start(dir.resolve("kafka"))) {
             System.out.printf("lab of %,d domains, PostgreSQL and the broker process up in %.1f s%n", all.size(),
                     (System.nanoTime() - t0) / 1e9);

@@ -13,6 +13,7 @@ import java.nio.file.Path;
  */
 public final class EmbeddedDatabase implements AutoCloseable {
     private final EmbeddedPostgres postgres;
+    private Thread stopOnExit;
 
     private EmbeddedDatabase(EmbeddedPostgres postgres) {
         this.postgres = postgres;
@@ -45,8 +46,29 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return new Database(jdbcUrl(), null, null);
     }
 
+    /**
+     * Stops the server when this JVM exits without closing it (Ctrl-C or SIGTERM on a benchmark);
+     * whoever closes it in order itself (the demo, {@code mxray infra}) does not ask for this.
+     */
+    public EmbeddedDatabase stopOnExit() {
+        stopOnExit = new Thread(this::stop, "mxray-postgres-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        return this;
+    }
+
     @Override
     public void close() {
+        if (stopOnExit != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException e) {
+                return; // the JVM is exiting: the hook stops it
+            }
+        }
+        stop();
+    }
+
+    private void stop() {
         try {
             postgres.close();
         } catch (IOException e) {

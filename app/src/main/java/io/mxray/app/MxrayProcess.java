@@ -46,12 +46,26 @@ public final class MxrayProcess implements AutoCloseable {
         return p;
     }
 
+    /**
+     * The processes this JVM started that may still run: killed when it exits without closing
+     * them (Ctrl-C or SIGTERM on a benchmark), so that no broker or stage is left behind.
+     */
+    private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
+                "mxray-process-reaper"));
+    }
+
     private void launch() {
         try {
             Files.createDirectories(log.getParent());
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             process = pb.start();
+            Process started = process;
+            LIVE.add(started);
+            started.onExit().thenRun(() -> LIVE.remove(started));
             peakRssKb = 0;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
