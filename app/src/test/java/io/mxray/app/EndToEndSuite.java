@@ -65,7 +65,7 @@ abstract class EndToEndSuite {
                 .withTrustAnchor(lab.trustAnchorFile());
         // the lab has a server that greets after 10 s and one that never does
         SmtpConfig smtp = SmtpConfig.defaults().allowingNonPublic(true)
-                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(12), Duration.ofSeconds(40));
+                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(40));
         CertificateJudge judge = new CertificateJudge(TrustStores.fromPem(lab.caFile()), Clock.systemUTC());
         pipeline = new Pipeline(infra, dns, smtp, judge, 3, Clock.systemUTC());
     }

@@ -52,7 +52,7 @@ class HistoryTest {
             DnsConfig dns = DnsConfig.defaults(lab.resolver()).withSmtpPort(lab.smtpPort())
                     .withTrustAnchor(lab.trustAnchorFile());
             SmtpConfig smtp = SmtpConfig.defaults().allowingNonPublic(true)
-                    .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(12), Duration.ofSeconds(40));
+                    .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(40));
             CertificateJudge judge = new CertificateJudge(TrustStores.fromPem(lab.caFile()), Clock.systemUTC());
             try (Pipeline pipeline = new Pipeline(infra, dns, smtp, judge, 3, Clock.systemUTC())) {
                 ScanSummary s = pipeline.schedule(new StringReader(String.join("\n", DOMAINS)), "history");

@@ -61,7 +61,7 @@ class MultiProcessTest {
         cluster = new LocalCluster(broker, postgres.jdbcUrl(), lab, dir.resolve("processes"),
                 new LocalCluster.Settings(2, 2, 6, Duration.ofSeconds(8), List.of("-Xmx768m"),
                         List.of("--dns-in-flight", "100", "--dns-timeout", "PT6S"),
-                        List.of("--connect-timeout", "PT5S", "--step-timeout", "PT12S", "--probe-deadline", "PT40S")));
+                        List.of("--connect-timeout", "PT5S", "--step-timeout", "PT20S", "--probe-deadline", "PT40S")));
     }
 
     @AfterAll
