@@ -277,7 +277,9 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         if (!socket.pending.remove(id, p)) {
             return;
         }
-        socket.lastError = null; // it answers (again)
+        if (socket.lastError != null) {
+            socket.lastError = null; // it answers (again); read first: no write per answer on the hot path
+        }
         if (response.getHeader().getFlag(Flags.TC)) {
             tcp.sendAsync(p.query()).whenComplete((m, e) -> {
                 if (e != null) {
