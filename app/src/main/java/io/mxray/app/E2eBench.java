@@ -42,10 +42,20 @@ final class E2eBench implements Callable<Integer> {
     int runs;
 
     @Option(names = "--warmup-domains", defaultValue = "10000",
-            description = "Domains of the warm-up scan that lets the JVMs compile (default ${DEFAULT-VALUE}); at least a "
+            description = "Domains of each warm-up scan that lets the JVMs compile (default ${DEFAULT-VALUE}); at least a "
                     + "tenth of all domains, so that it covers the generator's hosts that serve one domain each and the "
                     + "measured lists are alike.")
     int warmup;
+
+    @Option(names = "--warmup-rounds", defaultValue = "6",
+            description = "Most warm-up scans, each of other domains (default ${DEFAULT-VALUE}): they stop once every "
+                    + "process's JIT compiler threads used less than --warmup-jit of its CPU in a scan.")
+    int warmupRounds;
+
+    @Option(names = "--warmup-jit", defaultValue = "5",
+            description = "Percent of a process's CPU in JIT compiler threads under which it counts as warm "
+                    + "(default ${DEFAULT-VALUE}).")
+    double warmupJit;
 
     @Option(names = "--delay", defaultValue = "PT0.05S",
             description = "Latency of every lab DNS answer and SMTP reply (default ${DEFAULT-VALUE}).")
@@ -75,8 +85,17 @@ final class E2eBench implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
-    private record Run(double seconds, Map<String, Double> cpuSeconds, Map<String, Long> rssMb, long dnsTimeouts,
-                       long probeTimeouts) {
+    private record Run(double seconds, Map<String, Double> cpuSeconds, Map<String, Double> jitSeconds,
+                       Map<String, Long> rssMb, long dnsTimeouts, long probeTimeouts) {
+        /** The largest share of a process's CPU its JIT compiler threads used, in percent. */
+        double maxJitPercent() {
+            return jitSeconds.keySet().stream().mapToDouble(this::jitPercent).max().orElse(0);
+        }
+
+        double jitPercent(String p) {
+            double cpu = cpuSeconds.getOrDefault(p, 0.0);
+            return cpu > 0 ? 100 * jitSeconds.get(p) / cpu : 0;
+        }
     }
 
     @Override
@@ -86,7 +105,8 @@ final class E2eBench implements Callable<Integer> {
                         + "per SMTP reply; %d DNS, %d SMTP worker processes, 1 aggregator, 1 broker; %d cores%n",
                 runs, domains, warmup, delay, dnsWorkers, smtpWorkers, cores);
         Path dir = Files.createTempDirectory("mxray-e2e-bench");
-        List<Scenario> all = Generator.generate(warmup + runs * domains, seed);
+        int warmupTotal = warmup * Math.max(1, warmupRounds);
+        List<Scenario> all = Generator.generate(warmupTotal + runs * domains, seed);
         long t0 = System.nanoTime();
         try (Lab lab = Lab.start(LabConfig.defaults(dir.resolve("lab")).withScenarios(all).withLatency(delay, delay));
              EmbeddedDatabase postgres = EmbeddedDatabase.start(dir.resolve("postgres")).stopOnExit();
@@ -96,11 +116,14 @@ final class E2eBench implements Callable<Integer> {
             Database db = postgres.database();
             db.migrate();
             List<String> names = all.stream().map(Scenario::domain).toList();
-            Path warmList = write(dir.resolve("warm-up.txt"), names.subList(0, warmup));
+            List<Path> warmLists = new ArrayList<>();
+            for (int i = 0; i < warmupRounds; i++) {
+                warmLists.add(write(dir.resolve("warm-up-" + i + ".txt"), names.subList(i * warmup, (i + 1) * warmup)));
+            }
             List<Path> lists = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
                 lists.add(write(dir.resolve("run-" + i + ".txt"),
-                        names.subList(warmup + i * domains, warmup + (i + 1) * domains)));
+                        names.subList(warmupTotal + i * domains, warmupTotal + (i + 1) * domains)));
             }
             List<Run> measured = new ArrayList<>();
             List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
@@ -113,20 +136,26 @@ final class E2eBench implements Callable<Integer> {
                     List.of());
             try (LocalCluster cluster = new LocalCluster(broker, postgres.jdbcUrl(), lab, dir.resolve("processes"),
                     settings)) {
-                if (warmup > 0) {
-                    double s = scan(cluster, db, warmList, warmup, "warm-up").seconds();
-                    System.out.printf("warm-up: %,d domains in %.1f s (%,.0f domains/s, JVMs compiling)%n", warmup, s,
-                            warmup / s);
+                for (int i = 0; warmup > 0 && i < warmupRounds; i++) {
+                    Run r = scan(cluster, postgres, db, warmLists.get(i), warmup, "warm-up-" + i);
+                    System.out.printf("warm-up %d: %,d domains in %.1f s (%,.0f domains/s); JIT share of CPU: %s%n",
+                            i + 1, warmup, r.seconds(), warmup / r.seconds(), jitShares(r));
+                    if (r.maxJitPercent() < warmupJit) {
+                        break;
+                    }
                 }
                 for (int i = 0; i < runs; i++) {
-                    Run r = scan(cluster, db, lists.get(i), domains, "run-" + i);
+                    Run r = scan(cluster, postgres, db, lists.get(i), domains, "run-" + i);
                     measured.add(r);
                     System.out.printf("run %d: %,d domains in %.1f s: %,.0f domains/s end to end; %,d domains with a DNS "
                                     + "timeout, %,d probes timed out (a starved machine shows here first)%n", i + 1,
                             domains, r.seconds(), domains / r.seconds(), r.dnsTimeouts(), r.probeTimeouts());
                     for (String p : r.cpuSeconds().keySet()) {
-                        System.out.printf("  %-14s CPU %6.1f s (%.3f ms per domain), peak RSS %,d MB%n", p,
-                                r.cpuSeconds().get(p), 1000 * r.cpuSeconds().get(p) / domains, r.rssMb().get(p));
+                        Long rss = r.rssMb().get(p);
+                        System.out.printf("  %-14s CPU %6.1f s (%.3f ms per domain%s)%s%n", p,
+                                r.cpuSeconds().get(p), 1000 * r.cpuSeconds().get(p) / domains,
+                                r.jitSeconds().containsKey(p) ? String.format(", JIT %.0f%%", r.jitPercent(p)) : "",
+                                rss != null ? String.format(", peak RSS %,d MB", rss) : "");
                     }
                 }
             }
@@ -137,13 +166,19 @@ final class E2eBench implements Callable<Integer> {
                             + "dns_timeouts=%d probe_timeouts=%d",
                     domains, measured.size(), domains / m.seconds(), delay.toMillis(), dnsWorkers, smtpWorkers,
                     m.dnsTimeouts(), m.probeTimeouts()));
+            double total = m.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
+            result.append(String.format(Locale.ROOT, " cpu_ms_per_domain=%.3f", 1000 * total / domains));
             for (String p : m.cpuSeconds().keySet()) {
                 String key = p.replace('-', '_');
-                result.append(String.format(Locale.ROOT, " %s_cpu_ms_per_domain=%.3f %s_rss_mb=%d", key,
-                        1000 * m.cpuSeconds().get(p) / domains, key, m.rssMb().get(p)));
+                result.append(String.format(Locale.ROOT, " %s_cpu_ms_per_domain=%.3f", key,
+                        1000 * m.cpuSeconds().get(p) / domains));
+                if (m.rssMb().containsKey(p)) {
+                    result.append(String.format(Locale.ROOT, " %s_rss_mb=%d", key, m.rssMb().get(p)));
+                }
             }
+            result.append(String.format(Locale.ROOT, " max_jit_percent=%.1f", m.maxJitPercent()));
             if (baseline) {
-                double b = inOneJvm(lab, db, broker, dir, lists.get(0), warmList);
+                double b = inOneJvm(lab, db, broker, dir, lists.get(0), warmLists.isEmpty() ? null : warmLists.get(0));
                 System.out.printf("baseline, the same stages in this one JVM (lab included): %,d domains at %,.0f "
                         + "domains/s; separate processes x%.2f%n", domains, b, domains / m.seconds() / b);
                 result.append(String.format(Locale.ROOT, " baseline_one_jvm_per_s=%.0f ratio=%.2f", b,
@@ -161,23 +196,30 @@ final class E2eBench implements Callable<Integer> {
     }
 
     /** One scan through the processes, timed from the scheduler's start to the last final row. */
-    private static Run scan(LocalCluster cluster, Database db, Path list, int n, String name) throws Exception {
-        Map<String, Double> cpuBefore = cpu(cluster);
+    private static Run scan(LocalCluster cluster, EmbeddedDatabase postgres, Database db, Path list, int n, String name)
+            throws Exception {
+        Map<String, Double> cpuBefore = cpu(cluster, postgres);
+        Map<String, Double> jitBefore = jit(cluster);
         long start = System.nanoTime();
         String scanId = cluster.schedule(list, name);
         long deadline = start + Duration.ofMinutes(30).toNanos();
-        while (WaitCommand.state(db, scanId).finalized() < n) {
-            cluster.checkAlive();
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + ": not complete after 30 minutes");
+        try (WaitCommand.Poller poller = new WaitCommand.Poller(db, scanId)) {
+            while (poller.state().finalized() < n) {
+                cluster.checkAlive();
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + ": not complete after 30 minutes");
+                }
+                Thread.sleep(100);
             }
-            Thread.sleep(100);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Map<String, Double> cpuAfter = cpu(cluster);
+        Map<String, Double> cpuAfter = cpu(cluster, postgres);
+        Map<String, Double> jitAfter = jit(cluster);
         Map<String, Double> used = new LinkedHashMap<>();
+        Map<String, Double> jitUsed = new LinkedHashMap<>();
         Map<String, Long> rss = new LinkedHashMap<>();
         cpuAfter.forEach((p, s) -> used.put(p, s - cpuBefore.getOrDefault(p, 0.0)));
+        jitAfter.forEach((p, s) -> jitUsed.put(p, Math.max(0, s - jitBefore.getOrDefault(p, 0.0))));
         for (MxrayProcess p : cluster.stages()) {
             rss.put(p.name(), p.peakRssKb() >> 10);
         }
@@ -187,7 +229,7 @@ final class E2eBench implements Callable<Integer> {
                 scanId);
         long probeTimeouts = count(db, "SELECT count(*) FROM mx_host_result WHERE scan_id = ? AND outcome IN "
                 + "('timeout', 'connect-timeout', 'banner-timeout')", scanId);
-        return new Run(seconds, used, rss, dnsTimeouts, probeTimeouts);
+        return new Run(seconds, used, jitUsed, rss, dnsTimeouts, probeTimeouts);
     }
 
     private static long count(Database db, String sql, String scanId) throws java.sql.SQLException {
@@ -200,7 +242,7 @@ final class E2eBench implements Callable<Integer> {
         }
     }
 
-    private static Map<String, Double> cpu(LocalCluster cluster) {
+    private static Map<String, Double> cpu(LocalCluster cluster, EmbeddedDatabase postgres) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (MxrayProcess p : cluster.stages()) {
             out.put(p.name(), p.cpu().toNanos() / 1e9);
@@ -208,7 +250,30 @@ final class E2eBench implements Callable<Integer> {
         out.put("broker", cluster.broker().process().cpu().toNanos() / 1e9);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         out.put("lab", os.getProcessCpuTime() / 1e9);
+        long pg = postgres.serverPid();
+        if (pg > 0) {
+            out.put("postgres", ProcCpu.tree(pg)); // the server and its backends
+        }
         return out;
+    }
+
+    /** CPU seconds of each JVM's JIT compiler threads so far. */
+    private static Map<String, Double> jit(LocalCluster cluster) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (MxrayProcess p : cluster.stages()) {
+            out.put(p.name(), ProcCpu.jit(p.pid()));
+        }
+        out.put("broker", ProcCpu.jit(cluster.broker().process().pid()));
+        out.put("lab", ProcCpu.jit(ProcessHandle.current().pid()));
+        return out;
+    }
+
+    private static String jitShares(Run r) {
+        StringBuilder b = new StringBuilder();
+        for (String p : r.jitSeconds().keySet()) {
+            b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.0f%%", p, r.jitPercent(p)));
+        }
+        return b.toString();
     }
 
     /** The baseline: the same stages as threads of this JVM (the lab's too), on the same broker and database. */
@@ -220,7 +285,9 @@ final class E2eBench implements Callable<Integer> {
         CertificateJudge judge = new CertificateJudge(TrustStores.fromPem(lab.caFile()), clock);
         try (Infrastructure infra = Infrastructure.start(broker.bootstrap(), db, dir.resolve("one-jvm"), 6);
              Pipeline pipeline = new Pipeline(infra, dns, smtp, judge, 6, clock)) {
-            timed(pipeline, db, warmList);
+            if (warmList != null) {
+                timed(pipeline, db, warmList);
+            }
             return Files.readAllLines(list).size() / timed(pipeline, db, list);
         }
     }

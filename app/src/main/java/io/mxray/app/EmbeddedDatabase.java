@@ -13,10 +13,12 @@ import java.nio.file.Path;
  */
 public final class EmbeddedDatabase implements AutoCloseable {
     private final EmbeddedPostgres postgres;
+    private final Path dir;
     private Thread stopOnExit;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres, Path dir) {
         this.postgres = postgres;
+        this.dir = dir;
     }
 
     public static EmbeddedDatabase start(Path dir) {
@@ -31,7 +33,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     // accumulate here across runs, so a crash must not corrupt them
                     .setServerConfig("fsync", "on")
                     .start();
-            return new EmbeddedDatabase(pg);
+            return new EmbeddedDatabase(pg, dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL server in " + dir
                     + " (as root it needs user namespaces: unshare -U)", e);
@@ -40,6 +42,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres?user=postgres";
+    }
+
+    /** The server's main process (the postmaster, parent of every backend); -1 when unknown. */
+    public long serverPid() {
+        try {
+            return Long.parseLong(Files.readAllLines(dir.resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     public Database database() {

@@ -57,7 +57,13 @@ final class WaitCommand implements Callable<Integer> {
     }
 
     static State state(Database db, String scanId) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("""
+        try (Connection c = db.connect()) {
+            return state(c, scanId);
+        }
+    }
+
+    private static State state(Connection c, String scanId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
                 SELECT CASE WHEN published_at IS NULL THEN -1 ELSE accepted END,
                        (SELECT count(*) FROM domain_result d WHERE d.scan_id = scan.scan_id)
                 FROM scan WHERE scan_id = ?""")) {
@@ -68,34 +74,76 @@ final class WaitCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Asks for a scan's state again and again on one connection (a new connection is a new server
+     * process for PostgreSQL: polling with a fresh one each time costs the server more than the
+     * query); a broken connection is replaced once per poll.
+     */
+    static final class Poller implements AutoCloseable {
+        private final Database db;
+        private final String scanId;
+        private Connection connection;
+
+        Poller(Database db, String scanId) {
+            this.db = db;
+            this.scanId = scanId;
+        }
+
+        State state() throws SQLException {
+            if (connection != null) {
+                try {
+                    return WaitCommand.state(connection, scanId);
+                } catch (SQLException e) {
+                    close(); // the server restarted, or the connection broke: one more try on a new one
+                }
+            }
+            connection = db.connect();
+            return WaitCommand.state(connection, scanId);
+        }
+
+        @Override
+        public void close() {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // broken anyway
+                }
+                connection = null;
+            }
+        }
+    }
+
     /** @return true when the scan completed before the timeout */
     static boolean follow(Database db, String scanId, Duration timeout, Progress progress, PrintStream out)
             throws SQLException, InterruptedException {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         boolean announced = false;
-        while (true) {
-            State s = state(db, scanId);
-            if (!s.exists() && !announced) {
-                out.printf("scan %s: not in the database yet (is the aggregator running?)%n", scanId);
-                announced = true;
+        try (Poller poller = new Poller(db, scanId)) {
+            while (true) {
+                State s = poller.state();
+                if (!s.exists() && !announced) {
+                    out.printf("scan %s: not in the database yet (is the aggregator running?)%n", scanId);
+                    announced = true;
+                }
+                if (s.exists()) {
+                    progress.update(s.finalized(), s.accepted());
+                }
+                if (s.complete()) {
+                    progress.finish();
+                    out.printf("scan %s complete: %,d domains final (followed for %.1f s)%n", scanId, s.finalized(),
+                            (System.nanoTime() - start) / 1e9);
+                    return true;
+                }
+                if (System.nanoTime() > deadline) {
+                    progress.finish();
+                    out.printf("scan %s not complete after %s: %,d of %s domains final%n", scanId, timeout, s.finalized(),
+                            s.accepted() < 0 ? "?" : String.format("%,d", s.accepted()));
+                    return false;
+                }
+                Thread.sleep(500);
             }
-            if (s.exists()) {
-                progress.update(s.finalized(), s.accepted());
-            }
-            if (s.complete()) {
-                progress.finish();
-                out.printf("scan %s complete: %,d domains final (followed for %.1f s)%n", scanId, s.finalized(),
-                        (System.nanoTime() - start) / 1e9);
-                return true;
-            }
-            if (System.nanoTime() > deadline) {
-                progress.finish();
-                out.printf("scan %s not complete after %s: %,d of %s domains final%n", scanId, timeout, s.finalized(),
-                        s.accepted() < 0 ? "?" : String.format("%,d", s.accepted()));
-                return false;
-            }
-            Thread.sleep(500);
         }
     }
 }
