@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,6 +29,11 @@ import java.util.List;
  * Writes messages as rows, idempotently: every statement is an upsert on the row's natural key,
  * so writing the same message twice (a replay after a crash) leaves the same rows. The caller
  * owns the transaction.
+ *
+ * <p>Batches go to the server as multi-row statements ({@link Database#connect}), and one
+ * {@code INSERT ... ON CONFLICT DO UPDATE} may not touch a row twice: messages with the same key
+ * in one call (a replay next to the original, a host listed twice in an MX answer) are reduced
+ * to the last of them first, which is what row-by-row upserts left too.
  */
 public final class ResultWriter {
     private final Connection c;
@@ -36,10 +42,12 @@ public final class ResultWriter {
         this.c = c;
     }
 
-    public void scanEvents(List<ScanEvent> events) throws SQLException {
-        if (events.isEmpty()) {
+    public void scanEvents(List<ScanEvent> all) throws SQLException {
+        if (all.isEmpty()) {
             return;
         }
+        // a scan starts once; the last of its published counts wins
+        List<ScanEvent> events = lastByKey(all, e -> e.kind() + " " + e.scanId());
         try (PreparedStatement started = c.prepareStatement("""
                 INSERT INTO scan (scan_id, source, started_at) VALUES (?, ?, ?)
                 ON CONFLICT (scan_id) DO NOTHING""");
@@ -74,10 +82,11 @@ public final class ResultWriter {
         }
     }
 
-    public void rejected(List<RejectedLine> lines) throws SQLException {
-        if (lines.isEmpty()) {
+    public void rejected(List<RejectedLine> all) throws SQLException {
+        if (all.isEmpty()) {
             return;
         }
+        List<RejectedLine> lines = lastByKey(all, r -> r.lineNo() + " " + r.scanId());
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO rejected_input (scan_id, line_no, line, reason, detail) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (scan_id, line_no) DO UPDATE SET line = EXCLUDED.line, reason = EXCLUDED.reason,
@@ -94,10 +103,11 @@ public final class ResultWriter {
         }
     }
 
-    public void probeResults(List<ProbeResult> results) throws SQLException {
-        if (results.isEmpty()) {
+    public void probeResults(List<ProbeResult> all) throws SQLException {
+        if (all.isEmpty()) {
             return;
         }
+        List<ProbeResult> results = lastByKey(all, r -> Arrays.asList(r.scanId(), r.ip(), r.port(), r.mxHost()));
         try (PreparedStatement cert = c.prepareStatement("""
                 INSERT INTO certificate (sha256, der, subject, issuer, not_before, not_after) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (sha256) DO NOTHING""");
@@ -180,10 +190,11 @@ public final class ResultWriter {
         return sha;
     }
 
-    public void domainResults(List<DomainResult> results) throws SQLException {
-        if (results.isEmpty()) {
+    public void domainResults(List<DomainResult> all) throws SQLException {
+        if (all.isEmpty()) {
             return;
         }
+        List<DomainResult> results = lastByKey(all, r -> Arrays.asList(r.scanId(), r.domain()));
         try (PreparedStatement domain = c.prepareStatement("""
                 INSERT INTO domain_result (scan_id, domain, rank, dns_outcome, dns_reason, mx_count, worst_level,
                   best_level, starttls, finalized_at, mx_dnssec, mx_dnssec_reason, mta_sts, mta_sts_id, mta_sts_reason,
@@ -200,7 +211,8 @@ public final class ResultWriter {
                   tls_rpt_reason = EXCLUDED.tls_rpt_reason, dns_lookups = EXCLUDED.dns_lookups,
                   dane = EXCLUDED.dane, dane_delivery = EXCLUDED.dane_delivery,
                   dane_delivery_reason = EXCLUDED.dane_delivery_reason, missing_probes = EXCLUDED.missing_probes""");
-             PreparedStatement clear = c.prepareStatement("DELETE FROM domain_mx WHERE scan_id = ? AND domain = ?");
+             PreparedStatement clear = c.prepareStatement(
+                     "DELETE FROM domain_mx WHERE scan_id = ? AND domain = ANY (?)");
              PreparedStatement mx = c.prepareStatement("""
                 INSERT INTO domain_mx (scan_id, domain, mx_host, preference, ip, level, cert_type, outcome, reason,
                   address_dnssec, tlsa_decision, tlsa_base, tlsa_outcome, tlsa_dnssec, tlsa_usable, dane, dane_check,
@@ -217,6 +229,7 @@ public final class ResultWriter {
                 INSERT INTO tlsa_record (scan_id, base, usage, selector, matching, data, usable, unusable_reason, dnssec)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (scan_id, base, usage, selector, matching, data) DO NOTHING""")) {
+            java.util.Map<String, List<String>> cleared = new java.util.LinkedHashMap<>();
             for (DomainResult r : results) {
                 int i = 1;
                 domain.setString(i++, r.scanId());
@@ -245,10 +258,10 @@ public final class ResultWriter {
                 domain.setArray(i, r.incomplete() ? c.createArrayOf("text", r.missingProbes().toArray()) : null);
                 domain.addBatch();
                 // the domain's MX rows are replaced as a whole: a replay cannot leave stale rows
-                clear.setString(1, r.scanId());
-                clear.setString(2, r.domain());
-                clear.addBatch();
-                for (MxHostVerdict h : r.mxHosts()) {
+                cleared.computeIfAbsent(r.scanId(), k -> new java.util.ArrayList<>()).add(r.domain());
+                // the table's key: one row per (MX host, address) even if the answer named a host twice
+                for (MxHostVerdict h : lastByKey(r.mxHosts(),
+                        h -> Arrays.asList(h.mxHost(), h.ip() == null ? "" : h.ip()))) {
                     TlsaLookup t = h.tlsa();
                     int j = 1;
                     mx.setString(j++, r.scanId());
@@ -289,10 +302,23 @@ public final class ResultWriter {
                 }
             }
             domain.executeBatch();
-            clear.executeBatch();
+            for (var e : cleared.entrySet()) { // one statement per scan in the batch, not one per domain
+                clear.setString(1, e.getKey());
+                clear.setArray(2, c.createArrayOf("text", e.getValue().toArray()));
+                clear.executeUpdate();
+            }
             mx.executeBatch();
             tlsa.executeBatch();
         }
+    }
+
+    /** The last element for each key, in the order of first appearance; the list itself when keys are unique. */
+    static <T> List<T> lastByKey(List<T> items, java.util.function.Function<T, Object> key) {
+        java.util.Map<Object, T> last = new java.util.LinkedHashMap<>();
+        for (T t : items) {
+            last.put(key.apply(t), t);
+        }
+        return last.size() == items.size() ? items : List.copyOf(last.values());
     }
 
     private static String key(io.mxray.schema.Keyed k) {

@@ -85,10 +85,12 @@ class ResultWriterTest {
             writeAll(scans, rejected, List.of(p), List.of(domain));
         }
         assertEquals(1, count("SELECT count(*) FROM scan WHERE scan_id = '" + SCAN + "' AND accepted = 1 AND published_at IS NOT NULL"));
-        assertEquals(1, count("SELECT count(*) FROM rejected_input"));
-        assertEquals(1, count("SELECT count(*) FROM mx_host_result"));
+        String thisScan = " WHERE scan_id = '" + SCAN + "'";
+        assertEquals(1, count("SELECT count(*) FROM rejected_input" + thisScan));
+        assertEquals(1, count("SELECT count(*) FROM mx_host_result" + thisScan));
         assertEquals(1, count("SELECT count(*) FROM certificate"));
-        assertEquals(1, count("SELECT count(*) FROM domain_result WHERE worst_level = 'unreachable' AND best_level = 'verified'"));
+        assertEquals(1, count("SELECT count(*) FROM domain_result" + thisScan
+                + " AND worst_level = 'unreachable' AND best_level = 'verified'"));
         assertEquals(2, count("SELECT count(*) FROM domain_mx WHERE domain = 'a.example'"));
         assertEquals(1, count("SELECT count(*) FROM domain_mx WHERE ip = '' AND outcome = 'no-address'"));
         assertEquals(1, count("SELECT count(*) FROM mx_host_result m JOIN certificate c ON c.sha256 = m.chain[1] "
@@ -101,5 +103,67 @@ class ResultWriterTest {
         writeAll(List.of(ScanEvent.published(scan, T, "l", new ScanCounts(1, 1, 0, 0, 0))), List.of(), List.of(), List.of());
         writeAll(List.of(ScanEvent.started(scan, T, "l")), List.of(), List.of(), List.of());
         assertEquals(1, count("SELECT accepted FROM scan WHERE scan_id = 'scan-order'"));
+    }
+
+    /**
+     * Batches go to the server as multi-row statements, and one {@code ON CONFLICT DO UPDATE}
+     * statement may not touch a row twice: duplicates in one batch (a replayed message next to its
+     * original, an MX host named twice) must leave what row-by-row upserts left, the last of them.
+     */
+    @Test
+    void duplicatesInOneBatchLeaveTheLastOfThem() throws Exception {
+        String scan = "scan-dupes";
+        ProbeResult first = withScan(probe("192.0.2.7", "mx.dup.example", Level.PLAINTEXT, null), scan);
+        ProbeResult last = withScan(probe("192.0.2.7", "mx.dup.example", Level.VERIFIED, CertType.CA_VALID), scan);
+        List<DomainResult> domains = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) { // more than one chunk of the rewritten statement (128 rows)
+            var d = withScan(dns("d" + i + ".dup.example", "mx.dup.example=192.0.2.7"), scan);
+            domains.add(DomainVerdicts.assemble(d, Map.of(last.probeKey(), ProbeVerdict.of(last)), T));
+        }
+        // the same host twice in one MX answer (preferences 10 and 20), then the domain's first result again
+        var twice = withScan(dns("twice.dup.example", "mx.dup.example=192.0.2.7", "mx.dup.example=192.0.2.7"), scan);
+        DomainResult twiceResult = DomainVerdicts.assemble(twice, Map.of(last.probeKey(), ProbeVerdict.of(last)), T);
+        domains.add(twiceResult);
+        domains.add(domains.get(0));
+        List<RejectedLine> rejected = List.of(new RejectedLine(scan, 5, "a b", "invalid-character", "first"),
+                new RejectedLine(scan, 5, "a b", "invalid-character", "second"));
+        writeAll(List.of(ScanEvent.published(scan, T, "l", new ScanCounts(1, 1, 0, 0, 0)),
+                        ScanEvent.published(scan, T, "l", new ScanCounts(302, 301, 1, 0, 0))),
+                rejected, List.of(first, last, first, last), domains);
+        assertEquals(1, count("SELECT count(*) FROM mx_host_result WHERE scan_id = 'scan-dupes'"));
+        assertEquals(1, count("SELECT count(*) FROM mx_host_result WHERE scan_id = 'scan-dupes' AND level = 'verified'"));
+        assertEquals(301, count("SELECT count(*) FROM domain_result WHERE scan_id = 'scan-dupes'"));
+        assertEquals(301, count("SELECT count(*) FROM domain_mx WHERE scan_id = 'scan-dupes'"));
+        assertEquals(20, count("SELECT preference FROM domain_mx WHERE domain = 'twice.dup.example'"));
+        assertEquals(1, count("SELECT count(*) FROM rejected_input WHERE scan_id = 'scan-dupes' AND detail = 'second'"));
+        assertEquals(301, count("SELECT accepted FROM scan WHERE scan_id = 'scan-dupes'"));
+    }
+
+    /** What makes the batches multi-row statements: the connection rewrites them (no per-row counts come back). */
+    @Test
+    void connectionsRewriteBatchedInserts() throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE rewrite_probe (n int PRIMARY KEY)");
+            try (var insert = c.prepareStatement("INSERT INTO rewrite_probe (n) VALUES (?) ON CONFLICT (n) DO NOTHING")) {
+                for (int i = 0; i < 4; i++) { // a power of two: one statement of four rows
+                    insert.setInt(1, i);
+                    insert.addBatch();
+                }
+                int[] counts = insert.executeBatch();
+                assertEquals(java.util.Collections.nCopies(4, Statement.SUCCESS_NO_INFO),
+                        java.util.Arrays.stream(counts).boxed().toList());
+            }
+        }
+    }
+
+    private static ProbeResult withScan(ProbeResult p, String scan) {
+        return new ProbeResult(scan, p.probeKey(), p.ip(), p.port(), p.mxHost(), p.outcome(), p.reason(), p.level(),
+                p.certType(), p.decidedBy(), p.dane(), p.banner(), p.ehlo(), p.tls(), p.timings(), p.probedAt());
+    }
+
+    private static io.mxray.schema.DnsResult withScan(io.mxray.schema.DnsResult d, String scan) {
+        return new io.mxray.schema.DnsResult(scan, d.domain(), d.rank(), d.outcome(), d.reason(), d.mxHosts(),
+                d.probeKeys(), d.resolvedAt(), d.elapsedMs(), d.mxDnssec(), d.mxDnssecReason(), d.mtaSts(), d.tlsRpt(),
+                d.lookups());
     }
 }
