@@ -33,6 +33,15 @@ final class DomainAssembler implements Processor<String, DomainEvent, String, Do
     private ProcessorContext<String, DomainResult> context;
     private KeyValueStore<String, DomainState> states;
     private KeyValueStore<String, String> pending;
+    /**
+     * The states of domains still waiting, as objects, exactly as last written to {@link #states}
+     * by this processor since its {@link #init}: a domain's state is written when its DNS result
+     * comes and read back when its probes' verdicts do, and reading it from here saves decoding
+     * the whole DNS result again. The store stays the truth (it is what a restart or another
+     * instance restores); this map only ever holds what was put there, and is emptied whenever the
+     * task is initialized or closed, as after an aborted transaction.
+     */
+    private final java.util.Map<String, DomainState> waiting = new java.util.HashMap<>();
 
     private DomainAssembler(AggregatorConfig config) {
         this.clock = config.clock();
@@ -58,6 +67,7 @@ final class DomainAssembler implements Processor<String, DomainEvent, String, Do
 
     @Override
     public void init(ProcessorContext<String, DomainResult> context) {
+        waiting.clear();
         this.context = context;
         this.states = context.getStateStore(STATE);
         this.pending = context.getStateStore(PENDING);
@@ -65,9 +75,35 @@ final class DomainAssembler implements Processor<String, DomainEvent, String, Do
                 this::sweep);
     }
 
-    /** Sorts by time as text: zero-padded milliseconds, then the domain key. */
+    @Override
+    public void close() {
+        waiting.clear();
+    }
+
+    private DomainState state(String key) {
+        DomainState s = waiting.get(key);
+        return s != null ? s : states.get(key);
+    }
+
+    private void put(String key, DomainState state) {
+        states.put(key, state);
+        if (state.finalized()) {
+            waiting.remove(key);
+        } else {
+            waiting.put(key, state);
+        }
+    }
+
+    private static final String ZEROS = "0000000000000000000";
+
+    /** Sorts by time as text: milliseconds zero-padded to 19 digits, then the domain key. */
     static String pendingKey(long atMs, String domainKey) {
-        return String.format("%019d|%s", atMs, domainKey);
+        String ms = Long.toString(atMs);
+        if (atMs < 0) {
+            return String.format("%019d|%s", atMs, domainKey); // never in practice: times are after 1970
+        }
+        return new StringBuilder(20 + domainKey.length()).append(ZEROS, 0, 19 - ms.length()).append(ms).append('|')
+                .append(domainKey).toString();
     }
 
     /**
@@ -81,14 +117,14 @@ final class DomainAssembler implements Processor<String, DomainEvent, String, Do
             while (it.hasNext()) {
                 var kv = it.next();
                 expired.add(kv.key);
-                DomainState state = states.get(kv.value);
+                DomainState state = state(kv.value);
                 if (state == null || state.finalized() || state.dns() == null) {
                     continue;
                 }
                 DomainResult result = DomainVerdicts.incomplete(state.dns(), state.verdicts(), clock.instant());
                 LOG.warn("{}: finalized incomplete, no result from {}", kv.value, result.missingProbes());
                 context.forward(new Record<>(kv.value, result, nowMs));
-                states.put(kv.value, DomainState.done());
+                put(kv.value, DomainState.done());
             }
         }
         expired.forEach(pending::delete);
@@ -100,7 +136,7 @@ final class DomainAssembler implements Processor<String, DomainEvent, String, Do
         if (key == null || record.value() == null) {
             return;
         }
-        DomainState state = states.get(key);
+        DomainState state = state(key);
         if (state != null && state.finalized()) {
             return;
         }
@@ -122,12 +158,12 @@ final class DomainAssembler implements Processor<String, DomainEvent, String, Do
                 result = DomainVerdicts.failed(state.dns(), clock.instant(), e);
             }
             context.forward(record.withValue(result));
-            states.put(key, DomainState.done());
+            put(key, DomainState.done());
             if (state.dnsAtMs() > 0) {
                 pending.delete(pendingKey(state.dnsAtMs(), key));
             }
         } else {
-            states.put(key, state);
+            put(key, state);
         }
     }
 }

@@ -24,6 +24,20 @@ final class ProbeFanout implements Processor<String, ProbeEvent, String, DomainE
     private ProcessorContext<String, DomainEvent> context;
     private KeyValueStore<String, ProbeVerdict> verdicts;
     private KeyValueStore<String, Subscribers> subscribers;
+    /** How many verdicts {@link #recent} holds: the providers that many domains share stay there. */
+    static final int RECENT_VERDICTS = 10_000;
+    /**
+     * The verdicts this processor read or wrote most recently, as objects, exactly as in
+     * {@link #verdicts}: a shared provider's verdict is asked for by every domain that points at
+     * it, and reading it from here saves decoding it each time. Emptied whenever the task is
+     * initialized or closed (as after an aborted transaction); the store stays the truth.
+     */
+    private final java.util.Map<String, ProbeVerdict> recent = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, ProbeVerdict> eldest) {
+            return size() > RECENT_VERDICTS;
+        }
+    };
 
     static ProcessorSupplier<String, ProbeEvent, String, DomainEvent> supplier() {
         return new ProcessorSupplier<>() {
@@ -45,6 +59,7 @@ final class ProbeFanout implements Processor<String, ProbeEvent, String, DomainE
 
     @Override
     public void init(ProcessorContext<String, DomainEvent> context) {
+        recent.clear();
         this.context = context;
         this.verdicts = context.getStateStore(VERDICTS);
         this.subscribers = context.getStateStore(SUBSCRIBERS);
@@ -58,7 +73,13 @@ final class ProbeFanout implements Processor<String, ProbeEvent, String, DomainE
             return;
         }
         if (event.subscriber() != null) {
-            ProbeVerdict known = verdicts.get(probeKey);
+            ProbeVerdict known = recent.get(probeKey);
+            if (known == null) {
+                known = verdicts.get(probeKey);
+                if (known != null) {
+                    recent.put(probeKey, known);
+                }
+            }
             if (known != null) {
                 context.forward(record.withKey(event.subscriber()).withValue(DomainEvent.probe(known)));
             } else {
@@ -68,6 +89,7 @@ final class ProbeFanout implements Processor<String, ProbeEvent, String, DomainE
             return;
         }
         verdicts.put(probeKey, event.verdict());
+        recent.put(probeKey, event.verdict());
         Subscribers waiting = subscribers.get(probeKey);
         if (waiting != null) {
             for (String domainKey : waiting.domainKeys()) {
@@ -75,5 +97,10 @@ final class ProbeFanout implements Processor<String, ProbeEvent, String, DomainE
             }
             subscribers.delete(probeKey);
         }
+    }
+
+    @Override
+    public void close() {
+        recent.clear();
     }
 }

@@ -199,4 +199,30 @@ class AggregatorTopologyTest {
         driver.advanceWallClockTime(java.time.Duration.ofHours(2));
         assertTrue(out.isEmpty(), "finalized once");
     }
+
+    /**
+     * A probe answered twice (an SMTP worker re-probed after a crash, and the result changed): the
+     * domains that come later get the verdict written last, as the store holds it, not one kept
+     * in memory from before.
+     */
+    @Test
+    void aProbeAnsweredAgainServesLaterDomainsItsLastVerdict() {
+        send(probe("192.0.2.5", "mx.again.example", Level.VERIFIED, CertType.CA_VALID));
+        send(dns("first.example", "mx.again.example=192.0.2.5"));
+        send(probe("192.0.2.5", "mx.again.example", Level.PLAINTEXT, null));
+        send(dns("second.example", "mx.again.example=192.0.2.5"));
+        List<DomainResult> results = out.readValuesToList();
+        assertEquals(List.of("first.example", "second.example"), results.stream().map(DomainResult::domain).toList());
+        assertEquals(Level.VERIFIED, results.get(0).worstLevel());
+        assertEquals(Level.PLAINTEXT, results.get(1).worstLevel());
+    }
+
+    /** The pending index sorts by time as text: the key must be the zero-padded form, whatever the number. */
+    @Test
+    void pendingKeysAreZeroPaddedTimesThenTheDomain() {
+        for (long ms : new long[] {0, 7, 1_700_000_000_123L, Long.MAX_VALUE, -5}) {
+            assertEquals(String.format("%019d|%s", ms, "scan/a.example"), DomainAssembler.pendingKey(ms, "scan/a.example"));
+        }
+        assertTrue(DomainAssembler.pendingKey(999, "z").compareTo(DomainAssembler.pendingKey(1000, "a")) < 0);
+    }
 }
