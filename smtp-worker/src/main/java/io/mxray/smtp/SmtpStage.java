@@ -86,6 +86,43 @@ public final class SmtpStage implements AutoCloseable {
     private static SslContext clientContext;
 
     /**
+     * A client engine that cannot resume a session: made without a peer host and port (the JDK's
+     * key for its session cache), the server name given as SNI explicitly. A resumed session skips
+     * the server's certificate and key exchange: a second probe of a host (in the next scan of a
+     * long-lived worker) would report what the first saw, not what the server sends now, and a
+     * TLS 1.2 host would lose its key exchange group.
+     */
+    static javax.net.ssl.SSLEngine freshEngine(SslContext tls, String sni) {
+        javax.net.ssl.SSLEngine engine = tls.newEngine(io.netty.buffer.ByteBufAllocator.DEFAULT);
+        javax.net.ssl.SNIHostName name = sniHostName(sni);
+        if (name != null) {
+            javax.net.ssl.SSLParameters p = engine.getSSLParameters();
+            p.setServerNames(List.of(name));
+            engine.setSSLParameters(p);
+        }
+        return engine;
+    }
+
+    /**
+     * The server name as the JDK would send it for a peer host: without a trailing dot, never an
+     * IP address literal or a name without a dot; null when there is none to send.
+     */
+    static javax.net.ssl.SNIHostName sniHostName(String host) {
+        if (host == null) {
+            return null;
+        }
+        String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        if (h.indexOf('.') < 0 || h.indexOf(':') >= 0 || h.chars().allMatch(c -> c == '.' || Character.isDigit(c))) {
+            return null;
+        }
+        try {
+            return new javax.net.ssl.SNIHostName(h);
+        } catch (IllegalArgumentException e) {
+            return null; // not a host name the TLS extension can carry
+        }
+    }
+
+    /**
      * The TLS client context of every probe: the same for all stages of the process (it depends on
      * nothing configurable), built once. Building it takes a few hundred milliseconds: a short-lived
      * process ({@code mxray check}) calls this early, on another thread.
@@ -151,7 +188,7 @@ public final class SmtpStage implements AutoCloseable {
         // SNI: the TLSA base domain when DANE applies, else the MX host name (RFC 7672 section 8.1)
         String sni = request.sni();
         ProbeSession session = new ProbeSession(record, config, sni,
-                () -> tls.newEngine(io.netty.buffer.ByteBufAllocator.DEFAULT, sni, request.port()),
+                () -> freshEngine(tls, sni),
                 decided::complete);
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())

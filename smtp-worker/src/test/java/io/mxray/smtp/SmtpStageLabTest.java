@@ -196,6 +196,35 @@ class SmtpStageLabTest {
         assertEquals("pkix+name", r.decidedBy());
     }
 
+    /**
+     * A probe never resumes an earlier TLS session: the second probe of a host (the next scan in a
+     * long-lived worker) must see the server's certificate and key exchange again. A resumed TLS
+     * 1.2 session has no ServerKeyExchange, so its group would be missing.
+     */
+    @Test
+    void aHostProbedAgainIsMeasuredAfreshNotFromAResumedSession() {
+        for (String host : List.of("mx.tls12-only.test", "mx.tls-valid.test")) {
+            ProbeResult first = probe(host);
+            ProbeResult second = probe(host);
+            assertEquals(ProbeOutcome.TLS_ESTABLISHED, second.outcome(), host);
+            assertNotNull(first.tls().group(), host);
+            assertEquals(first.tls().group(), second.tls().group(), host + ": key exchange seen again");
+            assertEquals(first.tls().chainDer(), second.tls().chainDer(), host);
+        }
+        assertEquals("TLSv1.2", probe("mx.tls12-only.test").tls().protocol());
+    }
+
+    @Test
+    void theServerNameIsSentAsTheJdkWouldForAPeerHost() {
+        assertEquals("mx.example.org", SmtpStage.sniHostName("mx.example.org.").getAsciiName());
+        assertEquals("mx.example.org", SmtpStage.sniHostName("mx.example.org").getAsciiName());
+        assertEquals(null, SmtpStage.sniHostName("192.0.2.1"));
+        assertEquals(null, SmtpStage.sniHostName("2001:db8::1"));
+        assertEquals(null, SmtpStage.sniHostName("localhost"));
+        assertEquals(null, SmtpStage.sniHostName(null));
+        assertEquals(null, SmtpStage.sniHostName("bad_name..example"));
+    }
+
     @Test
     void theIntermediateIsPartOfTheRecordedChain() {
         assertEquals(2, probe("mx.intermediate.test").tls().chainDer().size());
