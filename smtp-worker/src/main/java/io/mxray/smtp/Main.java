@@ -29,6 +29,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         kafka.ensureTopics();
+        FastEc.install(); // before the first TLS context: the handshakes' elliptic curves from BoringSSL
         SmtpConfig config = smtp.config();
         SmtpStage stage = new SmtpStage(config, smtp.judge(Clock.systemUTC()), Clock.systemUTC());
         StageRunner<ProbeRequest> runner = StageRunner.create("smtp-worker", Topics.PROBES,
