@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 public final class FastSignatures {
     private static final Logger LOG = LoggerFactory.getLogger(FastSignatures.class);
     public static final String NAME = "MxrayEcdsa";
-    private static final String[] ALGORITHMS = {"SHA256withECDSA", "SHA384withECDSA"};
+    private static final String[][] SERVICES = {{"Signature", "SHA256withECDSA"}, {"Signature", "SHA384withECDSA"}};
 
     private FastSignatures() {
     }
@@ -71,45 +71,11 @@ public final class FastSignatures {
         if (installed != null) {
             return installed.getInfo();
         }
-        Provider p = new OnlyEcdsa(ecdsaProvider());
+        Provider source = ecdsaProvider();
+        Provider p = new io.mxray.runtime.SelectedServices(NAME, source.getName() + " ECDSA signatures", source,
+                SERVICES);
         Security.insertProviderAt(p, 1);
         LOG.info("DNSSEC ECDSA verification: {}", p.getInfo());
         return p.getInfo();
-    }
-
-    /** A provider with only the source's ECDSA signature services. */
-    private static final class OnlyEcdsa extends Provider {
-        private static final long serialVersionUID = 1L;
-
-        OnlyEcdsa(Provider source) {
-            super(NAME, "1.0", source.getName() + " ECDSA signatures");
-            for (String alg : ALGORITHMS) {
-                Provider.Service s = source.getService("Signature", alg);
-                if (s != null) {
-                    // instances come from the source provider's own service entry
-                    putService(new DelegatingService(this, s));
-                }
-            }
-        }
-    }
-
-    /** A service of our provider whose instances come from the source provider. */
-    private static final class DelegatingService extends Provider.Service {
-        private final Provider.Service source;
-
-        DelegatingService(Provider owner, Provider.Service source) {
-            super(owner, source.getType(), source.getAlgorithm(), source.getClassName(), null, null);
-            this.source = source;
-        }
-
-        @Override
-        public Object newInstance(Object constructorParameter) throws java.security.NoSuchAlgorithmException {
-            return source.newInstance(constructorParameter);
-        }
-
-        @Override
-        public boolean supportsParameter(Object parameter) {
-            return source.supportsParameter(parameter);
-        }
     }
 }

@@ -1,6 +1,5 @@
 package io.mxray.smtp;
 
-import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.Security;
 import org.slf4j.Logger;
@@ -49,7 +48,8 @@ public final class FastEc {
             LOG.warn("Conscrypt cannot load here ({}); TLS handshakes use the JDK's elliptic curves", e.toString());
             return null;
         }
-        Provider p = new Only(source);
+        Provider p = new io.mxray.runtime.SelectedServices(NAME,
+                source.getName() + " EC key pairs, ECDH and ECDSA for TLS", source, SERVICES);
         Security.insertProviderAt(p, 1);
         LOG.info("TLS elliptic curves: {}", p.getInfo());
         return p.getInfo();
@@ -59,41 +59,6 @@ public final class FastEc {
     private static final class Native {
         static Provider provider() {
             return org.conscrypt.Conscrypt.newProvider();
-        }
-    }
-
-    /** A provider with only the source's services named in {@link #SERVICES}. */
-    private static final class Only extends Provider {
-        private static final long serialVersionUID = 1L;
-
-        Only(Provider source) {
-            super(NAME, "1.0", source.getName() + " EC key pairs, ECDH and ECDSA for TLS");
-            for (String[] s : SERVICES) {
-                Provider.Service service = source.getService(s[0], s[1]);
-                if (service != null) {
-                    putService(new Delegating(this, service));
-                }
-            }
-        }
-    }
-
-    /** A service of our provider whose instances come from the source provider's own entry. */
-    private static final class Delegating extends Provider.Service {
-        private final Provider.Service source;
-
-        Delegating(Provider owner, Provider.Service source) {
-            super(owner, source.getType(), source.getAlgorithm(), source.getClassName(), null, null);
-            this.source = source;
-        }
-
-        @Override
-        public Object newInstance(Object constructorParameter) throws NoSuchAlgorithmException {
-            return source.newInstance(constructorParameter);
-        }
-
-        @Override
-        public boolean supportsParameter(Object parameter) {
-            return source.supportsParameter(parameter);
         }
     }
 }
