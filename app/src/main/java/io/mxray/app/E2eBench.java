@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -82,11 +83,23 @@ final class E2eBench implements Callable<Integer> {
             description = "Record every stage process with Java Flight Recorder (profile settings) into DIR.")
     Path jfr;
 
+    @Option(names = "--timeline", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Every SECONDS of a measured scan, print each stage's intake per second, consumer lag and items "
+                    + "in flight, scraped from the processes' metrics, and the final rows so far: where the queue "
+                    + "grows is the stage that holds the pipeline back (default 0: off).")
+    int timeline;
+
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
     private record Run(double seconds, Map<String, Double> cpuSeconds, Map<String, Double> jitSeconds,
-                       Map<String, Long> rssMb, long dnsTimeouts, long probeTimeouts) {
+                       Map<String, Long> rssMb, long dnsTimeouts, long probeTimeouts,
+                       Map<String, List<Map.Entry<String, Double>>> busiestThreads, String dnsQueries,
+                       double[] machine) {
+        /** The machine's busy CPU in the scan, in cores (of {@code cores}). */
+        double busyCores() {
+            return machine[0] / seconds;
+        }
         /** The largest share of a process's CPU its JIT compiler threads used, in percent. */
         double maxJitPercent() {
             return jitSeconds.keySet().stream().mapToDouble(this::jitPercent).max().orElse(0);
@@ -137,7 +150,7 @@ final class E2eBench implements Callable<Integer> {
             try (LocalCluster cluster = new LocalCluster(broker, postgres.jdbcUrl(), lab, dir.resolve("processes"),
                     settings)) {
                 for (int i = 0; warmup > 0 && i < warmupRounds; i++) {
-                    Run r = scan(cluster, postgres, db, warmLists.get(i), warmup, "warm-up-" + i);
+                    Run r = scan(cluster, postgres, db, warmLists.get(i), warmup, "warm-up-" + i, 0);
                     System.out.printf("warm-up %d: %,d domains in %.1f s (%,.0f domains/s); JIT share of CPU: %s%n",
                             i + 1, warmup, r.seconds(), warmup / r.seconds(), jitShares(r));
                     if (r.maxJitPercent() < warmupJit) {
@@ -145,17 +158,30 @@ final class E2eBench implements Callable<Integer> {
                     }
                 }
                 for (int i = 0; i < runs; i++) {
-                    Run r = scan(cluster, postgres, db, lists.get(i), domains, "run-" + i);
+                    Run r = scan(cluster, postgres, db, lists.get(i), domains, "run-" + i, timeline);
                     measured.add(r);
                     System.out.printf("run %d: %,d domains in %.1f s: %,.0f domains/s end to end; %,d domains with a DNS "
                                     + "timeout, %,d probes timed out (a starved machine shows here first)%n", i + 1,
                             domains, r.seconds(), domains / r.seconds(), r.dnsTimeouts(), r.probeTimeouts());
+                    System.out.println("  " + r.dnsQueries());
+                    double counted = r.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
+                    System.out.printf(Locale.ROOT, "  the machine: %.2f of %d cores busy on average (%.0f%%), %.2f idle, "
+                                    + "%.2f taken by the hypervisor (steal); the processes below %.2f cores, the rest "
+                                    + "(kernel work not charged to them, other processes) %.2f%n",
+                            r.busyCores(), cores, 100 * r.busyCores() / cores, r.machine()[1] / r.seconds(),
+                            r.machine()[2] / r.seconds(), counted / r.seconds(), r.busyCores() - counted / r.seconds());
                     for (String p : r.cpuSeconds().keySet()) {
                         Long rss = r.rssMb().get(p);
                         System.out.printf("  %-14s CPU %6.1f s (%.3f ms per domain%s)%s%n", p,
                                 r.cpuSeconds().get(p), 1000 * r.cpuSeconds().get(p) / domains,
                                 r.jitSeconds().containsKey(p) ? String.format(", JIT %.0f%%", r.jitPercent(p)) : "",
                                 rss != null ? String.format(", peak RSS %,d MB", rss) : "");
+                        List<Map.Entry<String, Double>> busy = r.busiestThreads().getOrDefault(p, List.of());
+                        if (!busy.isEmpty()) {
+                            System.out.printf("  %-14s busiest threads (share of the scan's time): %s%n", "",
+                                    String.join(", ", busy.stream().map(e -> String.format(Locale.ROOT, "%s %.0f%%",
+                                            e.getKey(), 100 * e.getValue() / r.seconds())).toList()));
+                        }
                     }
                 }
             }
@@ -196,25 +222,43 @@ final class E2eBench implements Callable<Integer> {
     }
 
     /** One scan through the processes, timed from the scheduler's start to the last final row. */
-    private static Run scan(LocalCluster cluster, EmbeddedDatabase postgres, Database db, Path list, int n, String name)
-            throws Exception {
+    private static Run scan(LocalCluster cluster, EmbeddedDatabase postgres, Database db, Path list, int n, String name,
+                            int timelineSeconds) throws Exception {
         Map<String, Double> cpuBefore = cpu(cluster, postgres);
         Map<String, Double> jitBefore = jit(cluster);
+        Map<String, Map<String, Double>> threadsBefore = threads(cluster);
+        TreeMap<Double, Double> queryTimesBefore = queryTimes(cluster);
+        double[] machineBefore = ProcCpu.machine();
+        Timeline timeline = timelineSeconds > 0 ? new Timeline(cluster, timelineSeconds) : null;
         long start = System.nanoTime();
+        if (timeline != null) {
+            timeline.sample(start, 0);
+        }
         String scanId = cluster.schedule(list, name);
         long deadline = start + Duration.ofMinutes(30).toNanos();
         try (WaitCommand.Poller poller = new WaitCommand.Poller(db, scanId)) {
-            while (poller.state().finalized() < n) {
+            long finalized;
+            while ((finalized = poller.state().finalized()) < n) {
                 cluster.checkAlive();
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(name + ": not complete after 30 minutes");
+                }
+                if (timeline != null) {
+                    timeline.sample(start, finalized);
                 }
                 Thread.sleep(100);
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double[] machine = ProcCpu.machine();
+        for (int i = 0; i < machine.length; i++) {
+            machine[i] -= machineBefore[i];
+        }
         Map<String, Double> cpuAfter = cpu(cluster, postgres);
         Map<String, Double> jitAfter = jit(cluster);
+        Map<String, List<Map.Entry<String, Double>>> busiest = new LinkedHashMap<>();
+        threads(cluster).forEach((p, after) -> busiest.put(p,
+                ProcCpu.busiest(threadsBefore.getOrDefault(p, Map.of()), after, 3)));
         Map<String, Double> used = new LinkedHashMap<>();
         Map<String, Double> jitUsed = new LinkedHashMap<>();
         Map<String, Long> rss = new LinkedHashMap<>();
@@ -229,7 +273,102 @@ final class E2eBench implements Callable<Integer> {
                 scanId);
         long probeTimeouts = count(db, "SELECT count(*) FROM mx_host_result WHERE scan_id = ? AND outcome IN "
                 + "('timeout', 'connect-timeout', 'banner-timeout')", scanId);
-        return new Run(seconds, used, jitUsed, rss, dnsTimeouts, probeTimeouts);
+        return new Run(seconds, used, jitUsed, rss, dnsTimeouts, probeTimeouts, busiest,
+                describeQueryTimes(queryTimesBefore, queryTimes(cluster), n), machine);
+    }
+
+    /**
+     * Per-stage figures over a scan, scraped from the stage processes' metrics: how many items each
+     * stage took per second, its consumer lag (the queue in front of it) and what it had in hand.
+     */
+    private static final class Timeline {
+        private static final String[][] COLUMNS = {
+                {"dns-worker", "dns"}, {"smtp-worker", "smtp"}, {"aggregator", "agg"}, {"db-sink", "sink"}};
+        private final LocalCluster cluster;
+        private final long everyNanos;
+        private long next;
+        private long lastAt;
+        private long lastFinal;
+        private final Map<String, Double> lastIn = new LinkedHashMap<>();
+        private final Map<String, Double> lastSum = new LinkedHashMap<>();
+        private final Map<String, Double> lastCount = new LinkedHashMap<>();
+        private double[] lastDns = new double[7];
+
+        Timeline(LocalCluster cluster, int seconds) {
+            this.cluster = cluster;
+            this.everyNanos = seconds * 1_000_000_000L;
+        }
+
+        void sample(long start, long finalized) {
+            long now = System.nanoTime();
+            if (now < next) {
+                return;
+            }
+            next = now + everyNanos;
+            Map<String, Double> in = new LinkedHashMap<>();
+            Map<String, Double> lag = new LinkedHashMap<>();
+            Map<String, Double> inFlight = new LinkedHashMap<>();
+            Map<String, Double> sum = new LinkedHashMap<>();
+            Map<String, Double> count = new LinkedHashMap<>();
+            // lookups in flight, waiting for a permit, queries unanswered, queries sent, answers' time, answers
+            double[] dns = new double[7];
+            for (MxrayProcess p : cluster.stages()) {
+                String text;
+                try {
+                    text = cluster.scrape(p.name());
+                } catch (Exception e) {
+                    continue; // a figure missing from one line is no reason to stop the benchmark
+                }
+                dns[0] += orZero(LocalCluster.sample(text, "mxray_dns_lookups{state=\"in-flight\"}"));
+                dns[1] += orZero(LocalCluster.sample(text, "mxray_dns_lookups{state=\"waiting\"}"));
+                dns[2] += orZero(LocalCluster.sample(text, "mxray_dns_queries_outstanding"));
+                dns[3] += orZero(LocalCluster.sample(text, "mxray_dns_queries_total"));
+                dns[4] += orZero(LocalCluster.sample(text, "mxray_dns_query_duration_seconds_sum"));
+                dns[5] += orZero(LocalCluster.sample(text, "mxray_dns_query_duration_seconds_count"));
+                dns[6] += orZero(LocalCluster.sample(text, "mxray_dns_query_timeouts_total"));
+                for (String[] c : COLUMNS) {
+                    String label = "{stage=\"" + c[0] + "\"}";
+                    in.merge(c[0], orZero(LocalCluster.sample(text, "mxray_items_in_total" + label)), Double::sum);
+                    lag.merge(c[0], orZero(LocalCluster.sample(text, "mxray_consumer_lag" + label)), Double::sum);
+                    inFlight.merge(c[0], orZero(LocalCluster.sample(text, "mxray_in_flight" + label)), Double::sum);
+                    sum.merge(c[0], orZero(LocalCluster.sample(text, "mxray_item_duration_seconds_sum" + label)),
+                            Double::sum);
+                    count.merge(c[0], orZero(LocalCluster.sample(text, "mxray_item_duration_seconds_count" + label)),
+                            Double::sum);
+                }
+            }
+            double dt = (now - lastAt) / 1e9;
+            if (lastAt == 0) {
+                System.out.printf("  %6s %8s %8s | %s | %s%n", "s", "final", "final/s",
+                        String.join(" | ", java.util.Arrays.stream(COLUMNS)
+                                .map(c -> String.format("%-4s in/s   lag  hand    ms", c[1])).toList()),
+                        "lookups  wait queries   q/s q ms t/o");
+            } else {
+                StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "  %6.1f %,8d %8.0f", (now - start) / 1e9,
+                        finalized, (finalized - lastFinal) / dt));
+                for (String[] c : COLUMNS) {
+                    double items = count.get(c[0]) - lastCount.getOrDefault(c[0], 0.0);
+                    double ms = items > 0 ? 1000 * (sum.get(c[0]) - lastSum.getOrDefault(c[0], 0.0)) / items : 0;
+                    b.append(String.format(Locale.ROOT, " | %9.0f %5.0f %5.0f %5.0f",
+                            (in.get(c[0]) - lastIn.getOrDefault(c[0], 0.0)) / dt, lag.get(c[0]), inFlight.get(c[0]), ms));
+                }
+                double answers = dns[5] - lastDns[5];
+                b.append(String.format(Locale.ROOT, " | %7.0f %5.0f %7.0f %5.0f %4.0f %3.0f", dns[0], dns[1], dns[2],
+                        (dns[3] - lastDns[3]) / dt, answers > 0 ? 1000 * (dns[4] - lastDns[4]) / answers : 0,
+                        dns[6] - lastDns[6]));
+                System.out.println(b);
+            }
+            lastAt = now;
+            lastFinal = finalized;
+            lastIn.putAll(in);
+            lastSum.putAll(sum);
+            lastCount.putAll(count);
+            lastDns = dns;
+        }
+
+        private static double orZero(double v) {
+            return Double.isNaN(v) ? 0 : v;
+        }
     }
 
     private static long count(Database db, String sql, String scanId) throws java.sql.SQLException {
@@ -250,6 +389,9 @@ final class E2eBench implements Callable<Integer> {
         out.put("broker", cluster.broker().process().cpu().toNanos() / 1e9);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         out.put("lab", os.getProcessCpuTime() / 1e9);
+        long self = ProcessHandle.current().pid();
+        // the scheduler processes this JVM started and waited for (the stages and the broker live on)
+        out.put("scheduler", ProcCpu.process(self, true) - ProcCpu.process(self, false));
         long pg = postgres.serverPid();
         if (pg > 0) {
             out.put("postgres", ProcCpu.tree(pg)); // the server and its backends
@@ -265,6 +407,61 @@ final class E2eBench implements Callable<Integer> {
         }
         out.put("broker", ProcCpu.jit(cluster.broker().process().pid()));
         out.put("lab", ProcCpu.jit(ProcessHandle.current().pid()));
+        return out;
+    }
+
+    /**
+     * The DNS workers' answers so far by time to answer: cumulative counts per upper bound in
+     * seconds (the histogram's buckets, +Inf as infinity), summed over the workers.
+     */
+    private static TreeMap<Double, Double> queryTimes(LocalCluster cluster) {
+        TreeMap<Double, Double> out = new TreeMap<>();
+        String prefix = "mxray_dns_query_duration_seconds_bucket{le=\"";
+        for (MxrayProcess p : cluster.dnsWorkers()) {
+            try {
+                for (String line : cluster.scrape(p.name()).split("\n")) {
+                    if (line.startsWith(prefix)) {
+                        int end = line.indexOf('"', prefix.length());
+                        String le = line.substring(prefix.length(), end);
+                        double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+                        out.merge(bound, Double.parseDouble(line.substring(line.indexOf("} ") + 2).trim().split(" ")[0]),
+                                Double::sum);
+                    }
+                }
+            } catch (Exception e) {
+                // a worker that does not answer: its queries are missing from the line, which says how many it counted
+            }
+        }
+        return out;
+    }
+
+    /** "DNS queries: 101,234 (5.1 per domain); answered within 50 ms 10%, 75 ms 80%, ...". */
+    private static String describeQueryTimes(TreeMap<Double, Double> before, TreeMap<Double, Double> after, int domains) {
+        double total = after.getOrDefault(Double.POSITIVE_INFINITY, 0.0)
+                - before.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
+        if (total <= 0) {
+            return "DNS queries: no figures from the workers";
+        }
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                "DNS queries answered over UDP: %,.0f (%.1f per domain); share answered within", total, total / domains));
+        after.forEach((bound, count) -> {
+            if (!bound.isInfinite()) {
+                double share = (count - before.getOrDefault(bound, 0.0)) / total;
+                b.append(String.format(Locale.ROOT, " %.0f ms %.1f%%,", bound * 1000, 100 * share));
+            }
+        });
+        b.setLength(b.length() - 1);
+        return b.toString();
+    }
+
+    /** CPU seconds per thread of each JVM so far. */
+    private static Map<String, Map<String, Double>> threads(LocalCluster cluster) {
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        for (MxrayProcess p : cluster.stages()) {
+            out.put(p.name(), ProcCpu.threads(p.pid()));
+        }
+        out.put("broker", ProcCpu.threads(cluster.broker().process().pid()));
+        out.put("lab", ProcCpu.threads(ProcessHandle.current().pid()));
         return out;
     }
 

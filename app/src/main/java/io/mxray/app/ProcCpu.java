@@ -5,7 +5,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * CPU time of processes as the kernel accounts it, read from {@code /proc}: a whole process, the
@@ -56,6 +58,66 @@ final class ProcCpu {
             return 0;
         }
         return sum;
+    }
+
+    /**
+     * The machine's CPU time so far from the first line of {@code /proc/stat}, in seconds summed over
+     * all cores: {busy (user, nice, system, irq, softirq), idle (with iowait), steal (taken by the
+     * hypervisor)}; zeros where unreadable.
+     */
+    static double[] machine() {
+        try {
+            String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
+            String[] f = line.trim().split("\\s+"); // "cpu user nice system idle iowait irq softirq steal ..."
+            long user = Long.parseLong(f[1]);
+            long nice = Long.parseLong(f[2]);
+            long system = Long.parseLong(f[3]);
+            long idle = Long.parseLong(f[4]);
+            long iowait = Long.parseLong(f[5]);
+            long irq = Long.parseLong(f[6]);
+            long softirq = Long.parseLong(f[7]);
+            long steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
+            return new double[] {(user + nice + system + irq + softirq) / TICKS_PER_S, (idle + iowait) / TICKS_PER_S,
+                    steal / TICKS_PER_S};
+        } catch (IOException | RuntimeException e) {
+            return new double[3];
+        }
+    }
+
+    /**
+     * CPU seconds of each live thread of a process, keyed by the thread's name and id
+     * ({@code "mxray-db-sink/4711"}); empty when unreadable. The kernel keeps 15 characters of a name.
+     */
+    static Map<String, Double> threads(long pid) {
+        Map<String, Double> out = new HashMap<>();
+        Path tasks = Path.of("/proc", String.valueOf(pid), "task");
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(tasks)) {
+            for (Path task : ds) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).trim();
+                    long[] t = times(task.resolve("stat"));
+                    if (t != null) {
+                        out.put(comm + "/" + task.getFileName(), (t[0] + t[1]) / TICKS_PER_S);
+                    }
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return out;
+    }
+
+    /**
+     * The busiest threads between two {@link #threads} readings of one process: name and id with
+     * the CPU seconds each used in between, most first.
+     */
+    static List<Map.Entry<String, Double>> busiest(Map<String, Double> before, Map<String, Double> after, int n) {
+        List<Map.Entry<String, Double>> used = new ArrayList<>();
+        after.forEach((t, s) -> used.add(Map.entry(t, s - before.getOrDefault(t, 0.0))));
+        used.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+        return used.subList(0, Math.min(n, used.size()));
     }
 
     /** CPU seconds of a process and of its live descendants, plus what it and they have waited for. */

@@ -63,4 +63,53 @@ class ProcCpuTest {
         }
         assertEquals(0.0, ProcCpu.process(sh.pid(), true), "gone: nothing to read");
     }
+
+    /** A thread that burns CPU is the busiest of its process, by name, with about what it used. */
+    @Test
+    void theBusiestThreadIsTheOneThatWorked() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "needs Linux /proc");
+        var before = ProcCpu.threads(SELF);
+        Thread burner = new Thread(() -> {
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(600);
+            long x = 0;
+            while (System.nanoTime() < end) {
+                x += Long.toString(x).length();
+            }
+            if (x == 42) {
+                System.out.println(x);
+            }
+        }, "cpu-burner-thread");
+        burner.start();
+        burner.join(400); // still running: a live thread is what /proc lists
+        Thread.sleep(150);
+        var after = ProcCpu.threads(SELF);
+        burner.join();
+        var top = ProcCpu.busiest(before, after, 3);
+        assertTrue(top.get(0).getKey().startsWith("cpu-burner-thre/"), "15 characters of the name, then the id: " + top);
+        assertTrue(top.get(0).getValue() >= 0.2 && top.get(0).getValue() <= 0.7, "CPU seconds: " + top);
+        assertTrue(top.size() <= 3);
+        for (int i = 1; i < top.size(); i++) {
+            assertTrue(top.get(i - 1).getValue() >= top.get(i).getValue(), "most first: " + top);
+        }
+    }
+
+    /** The machine's busy time grows by at least what a busy thread of this process used meanwhile. */
+    @Test
+    void theMachineIsBusyAtLeastAsLongAsThisProcess() {
+        Assumptions.assumeTrue(Files.isRegularFile(Path.of("/proc/stat")), "needs Linux /proc");
+        double[] m0 = ProcCpu.machine();
+        double p0 = ProcCpu.process(SELF, false);
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+        long x = 0;
+        while (System.nanoTime() < end) {
+            x += Long.toString(x).length();
+        }
+        assertTrue(x > 0);
+        double[] m1 = ProcCpu.machine();
+        double used = ProcCpu.process(SELF, false) - p0;
+        assertTrue(used >= 0.3, "this process worked: " + used);
+        assertTrue(m1[0] - m0[0] >= used - 0.05, "busy " + (m1[0] - m0[0]) + " >= this process " + used);
+        double all = (m1[0] - m0[0]) + (m1[1] - m0[1]) + (m1[2] - m0[2]);
+        assertTrue(all >= 0.5 * 0.8, "busy, idle and steal add up to at least the time on one core: " + all);
+    }
 }

@@ -44,4 +44,9 @@ final class AsyncPermits {
     synchronized int inUse() {
         return used;
     }
+
+    /** Callers waiting for a permit. */
+    synchronized int waiting() {
+        return waiting.size();
+    }
 }

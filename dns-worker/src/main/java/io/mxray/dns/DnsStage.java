@@ -374,6 +374,16 @@ public final class DnsStage {
         return name.toString(true).toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** Lookups holding one of the {@code --dns-in-flight} permits now (their validation included). */
+    public int lookupsInFlight() {
+        return lookups.inFlight();
+    }
+
+    /** Lookups waiting for a permit now: when this stays high, the permits are what limits the stage. */
+    public int lookupsWaiting() {
+        return lookups.waiting();
+    }
+
     /** Queries sent so far, for the benchmark. */
     public int queriesSent() {
         return lookups.sent();

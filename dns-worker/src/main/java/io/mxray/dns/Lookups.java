@@ -122,4 +122,9 @@ final class Lookups {
     int inFlight() {
         return permits.inUse();
     }
+
+    /** Lookups waiting for one of the {@link DnsConfig#maxInFlight()} permits. */
+    int waiting() {
+        return permits.waiting();
+    }
 }

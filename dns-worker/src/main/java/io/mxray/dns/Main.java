@@ -33,7 +33,9 @@ public final class Main implements Callable<Integer> {
         kafka.ensureTopics();
         DnsConfig config = dns.config();
         Resolvers resolvers = Resolvers.create(config, Clock.systemUTC());
-        DnsWorker worker = new DnsWorker(resolvers.stage(config, Clock.systemUTC()), Clock.systemUTC());
+        DnsStage stage = resolvers.stage(config, Clock.systemUTC());
+        DnsMetrics.watch(stage, resolvers.direct());
+        DnsWorker worker = new DnsWorker(stage, Clock.systemUTC());
         StageRunner<io.mxray.schema.DomainTask> runner = StageRunner.create("dns-worker", Topics.DOMAINS, worker, kafka.bootstrap,
                 "mxray-dns-worker", batch, config.timeout().multipliedBy(config.attempts() * 4L), kafka.sessionTimeout);
         return StageProcess.run(runner, resolvers, kafka.serveMetrics());

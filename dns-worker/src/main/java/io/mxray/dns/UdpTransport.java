@@ -101,7 +101,7 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         }
     }
 
-    private record Pending(int id, Message query, CompletableFuture<Message> result, long deadline) {
+    private record Pending(int id, Message query, CompletableFuture<Message> result, long sentAt, long deadline) {
     }
 
     /** Unpredictable message IDs without a system call per query (the platform default may read /dev/urandom). */
@@ -162,6 +162,7 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         while ((p = socket.sent.peek()) != null && now - p.deadline() >= 0) {
             socket.sent.poll();
             if (socket.pending.remove(p.id(), p)) {
+                DnsMetrics.QUERY_TIMEOUTS.inc();
                 String error = socket.lastError;
                 p.result().completeExceptionally(new SocketTimeoutException("no answer from " + server + " in "
                         + timeout.toMillis() + " ms" + (error == null ? "" : " (" + error + ")")));
@@ -232,12 +233,14 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         }
         query.getHeader().setID(id);
         final int qid = id;
-        Pending p = new Pending(qid, query, result, System.nanoTime() + timeout.toNanos());
+        long now = System.nanoTime();
+        Pending p = new Pending(qid, query, result, now, now + timeout.toNanos());
         if (socket.pending.putIfAbsent(qid, p) != null) {
             result.completeExceptionally(new IOException("no free DNS message ID"));
             return result;
         }
         socket.sent.add(p);
+        DnsMetrics.QUERIES.inc();
         byte[] wire = query.toWire(MAX_UDP);
         socket.channel.writeAndFlush(Unpooled.wrappedBuffer(wire)).addListener(f -> {
             if (!f.isSuccess() && socket.pending.remove(qid, p)) {
@@ -277,6 +280,7 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         if (!socket.pending.remove(id, p)) {
             return;
         }
+        DnsMetrics.QUERY_SECONDS.observe((System.nanoTime() - p.sentAt()) / 1e9);
         if (socket.lastError != null) {
             socket.lastError = null; // it answers (again); read first: no write per answer on the hot path
         }
