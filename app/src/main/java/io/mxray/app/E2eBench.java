@@ -75,6 +75,11 @@ final class E2eBench implements Callable<Integer> {
     @Option(names = "--worker-heap", defaultValue = "1g", description = "-Xmx of each stage process (default ${DEFAULT-VALUE}).")
     String heap;
 
+    @Option(names = "--stage-jvm-option", paramLabel = "OPTION",
+            description = "A further JVM option of every stage process and of the scheduler (repeatable), e.g. "
+                    + "-XX:+UseParallelGC.")
+    List<String> stageJvmOptions = new ArrayList<>();
+
     @Option(names = "--baseline", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Also run the stages in this JVM on the first list, as the baseline (default ${DEFAULT-VALUE}).")
     boolean baseline;
@@ -140,6 +145,7 @@ final class E2eBench implements Callable<Integer> {
             }
             List<Run> measured = new ArrayList<>();
             List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
+            jvm.addAll(stageJvmOptions);
             if (jfr != null) {
                 Files.createDirectories(jfr);
                 jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr.toAbsolutePath());

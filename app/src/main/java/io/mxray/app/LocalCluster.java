@@ -112,9 +112,18 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * The scheduler's JVM as the launcher ({@code mxray scheduler}), the compose file and the
+     * Kubernetes job start it: a process that reads a list, publishes it and exits does best with
+     * the quick compiler alone.
+     */
+    static final String SCHEDULER_JVM_OPTION = "-XX:TieredStopAtLevel=1";
+
     /** {@code mxray scheduler LIST} as a process; returns the scan id it printed. */
     public String schedule(Path list, String source) throws InterruptedException {
-        MxrayProcess scheduler = MxrayProcess.mxray("scheduler-" + source, dir, settings.jvmOptions(),
+        List<String> jvm = new ArrayList<>(settings.jvmOptions());
+        jvm.add(SCHEDULER_JVM_OPTION);
+        MxrayProcess scheduler = MxrayProcess.mxray("scheduler-" + source, dir, jvm,
                 List.of("scheduler", "--kafka", broker.bootstrap(), "--partitions",
                         String.valueOf(settings.partitions()), "--source", source, list.toString()));
         int status = scheduler.await(Duration.ofMinutes(5));
