@@ -25,13 +25,13 @@ import java.util.function.IntSupplier;
  */
 public final class DnsMetrics {
     /** Queries sent over UDP (retries and the validator's own included). */
-    static final Counter QUERIES = Counter.builder().name("mxray_dns_queries_total")
+    private static final Counter QUERIES = Counter.builder().name("mxray_dns_queries_total")
             .help("DNS queries sent to the resolver over UDP (retries and the validator's own included)").register();
     /** Queries over UDP that got no answer in time (each is retried or ends its lookup as a timeout). */
-    static final Counter QUERY_TIMEOUTS = Counter.builder().name("mxray_dns_query_timeouts_total")
+    private static final Counter QUERY_TIMEOUTS = Counter.builder().name("mxray_dns_query_timeouts_total")
             .help("DNS queries over UDP without an answer in time (retried, or the lookup times out)").register();
     /** From a query's sending to its answer's arrival (answers over UDP). */
-    static final Histogram QUERY_SECONDS = Histogram.builder().name("mxray_dns_query_duration_seconds")
+    private static final Histogram QUERY_SECONDS = Histogram.builder().name("mxray_dns_query_duration_seconds")
             .help("Time from sending a DNS query to its answer over UDP (the resolver's latency as the worker sees it)")
             .unit(Unit.SECONDS).classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5)
             .classicOnly().register();
@@ -62,9 +62,25 @@ public final class DnsMetrics {
     private DnsMetrics() {
     }
 
-    /** Serves the gauges of this process's stage and transport (the last ones given). */
+    /** Serves the gauges of this process's stage and transport (the last ones given), and counts the transport's queries. */
     public static void watch(DnsStage dnsStage, UdpTransport transport) {
         stage = dnsStage;
         outstanding = transport::inFlight;
+        transport.observe(new UdpTransport.QueryObserver() {
+            @Override
+            public void sent() {
+                QUERIES.inc();
+            }
+
+            @Override
+            public void answered(long nanos) {
+                QUERY_SECONDS.observe(nanos / 1e9);
+            }
+
+            @Override
+            public void timedOut() {
+                QUERY_TIMEOUTS.inc();
+            }
+        });
     }
 }

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,6 +70,42 @@ public final class UdpTransport implements Resolver, AutoCloseable {
     private final SimpleResolver tcp;
     private volatile Duration timeout = Duration.ofSeconds(3);
     private volatile OPTRecord edns = new OPTRecord(1232, 0, 0, 0);
+    private volatile QueryObserver observer = QueryObserver.NONE;
+
+    /**
+     * What the transport tells about its queries over UDP, for metrics (the DNS worker's
+     * {@link DnsMetrics}); nothing by default, so that {@code mxray check} loads no metrics library.
+     * Called on the sending thread and on the sockets' event loops: must be quick and thread-safe.
+     */
+    public interface QueryObserver {
+        QueryObserver NONE = new QueryObserver() {
+            @Override
+            public void sent() {
+            }
+
+            @Override
+            public void answered(long nanos) {
+            }
+
+            @Override
+            public void timedOut() {
+            }
+        };
+
+        /** A query went out. */
+        void sent();
+
+        /** A query's answer arrived after {@code nanos}. */
+        void answered(long nanos);
+
+        /** A query got no answer in time. */
+        void timedOut();
+    }
+
+    /** Reports every query from now on to {@code observer}. */
+    public void observe(QueryObserver observer) {
+        this.observer = Objects.requireNonNull(observer);
+    }
 
     /**
      * One connected socket, the queries waiting on it by message ID, and the same queries in the
@@ -162,7 +199,7 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         while ((p = socket.sent.peek()) != null && now - p.deadline() >= 0) {
             socket.sent.poll();
             if (socket.pending.remove(p.id(), p)) {
-                DnsMetrics.QUERY_TIMEOUTS.inc();
+                observer.timedOut();
                 String error = socket.lastError;
                 p.result().completeExceptionally(new SocketTimeoutException("no answer from " + server + " in "
                         + timeout.toMillis() + " ms" + (error == null ? "" : " (" + error + ")")));
@@ -240,7 +277,7 @@ public final class UdpTransport implements Resolver, AutoCloseable {
             return result;
         }
         socket.sent.add(p);
-        DnsMetrics.QUERIES.inc();
+        observer.sent();
         byte[] wire = query.toWire(MAX_UDP);
         socket.channel.writeAndFlush(Unpooled.wrappedBuffer(wire)).addListener(f -> {
             if (!f.isSuccess() && socket.pending.remove(qid, p)) {
@@ -280,7 +317,7 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         if (!socket.pending.remove(id, p)) {
             return;
         }
-        DnsMetrics.QUERY_SECONDS.observe((System.nanoTime() - p.sentAt()) / 1e9);
+        observer.answered(System.nanoTime() - p.sentAt());
         if (socket.lastError != null) {
             socket.lastError = null; // it answers (again); read first: no write per answer on the hot path
         }
