@@ -17,12 +17,26 @@ public final class SelectedServices extends Provider {
      */
     public SelectedServices(String name, String info, Provider source, String[][] services) {
         super(name, "1.0", info);
+        add(source, services);
+    }
+
+    /** An empty provider; {@link #add} fills it. */
+    public SelectedServices(String name, String info) {
+        super(name, "1.0", info);
+    }
+
+    /**
+     * Adds services of a further source (pairs of type and algorithm); those it does not offer are
+     * left out. Returns this provider.
+     */
+    public SelectedServices add(Provider source, String[][] services) {
         for (String[] s : services) {
             Provider.Service service = source.getService(s[0], s[1]);
             if (service != null) {
                 putService(new Delegating(this, service));
             }
         }
+        return this;
     }
 
     /** A service of this provider whose instances come from the source provider's entry. */

@@ -1,7 +1,6 @@
 package io.mxray.smtp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mxray.dns.DnsConfig;
@@ -26,7 +25,7 @@ import javax.crypto.KeyAgreement;
 import org.junit.jupiter.api.Test;
 
 /**
- * The probes' TLS with Conscrypt's elliptic curves must measure exactly what it measures with the
+ * The probes' TLS with Conscrypt's NIST curves and BouncyCastle's X25519 must measure exactly what it measures with the
  * JDK's: every lab MX host probed both ways, every recorded fact compared.
  */
 class FastEcTest {
@@ -52,11 +51,16 @@ class FastEcTest {
             assertTrue(requests.size() > 50, "probes of the lab's MX hosts: " + requests.size());
 
             Map<String, String> jdk = probeAll(lab, requests);
-            assertNotNull(FastEc.install(), "Conscrypt loads on this platform");
+            String info = FastEc.install();
+            assertTrue(info.contains("Conscrypt") && info.contains("BC"), "Conscrypt loads on this platform: " + info);
             try {
                 assertEquals(FastEc.NAME, KeyPairGenerator.getInstance("EC").getProvider().getName());
                 assertEquals(FastEc.NAME, KeyAgreement.getInstance("ECDH").getProvider().getName());
                 assertEquals(FastEc.NAME, Signature.getInstance("SHA256withECDSA").getProvider().getName());
+                assertEquals(FastEc.NAME, KeyPairGenerator.getInstance("XDH").getProvider().getName());
+                assertEquals(FastEc.NAME, KeyAgreement.getInstance("XDH").getProvider().getName());
+                // the JDK still decodes the server's share
+                assertEquals("SunEC", java.security.KeyFactory.getInstance("XDH").getProvider().getName());
                 Map<String, String> fast = probeAll(lab, requests);
                 assertEquals(jdk.keySet(), fast.keySet());
                 for (String key : jdk.keySet()) {
@@ -83,6 +87,31 @@ class FastEcTest {
                     b.init(server.getPrivate());
                     b.doPhase(client.getPublic(), true);
                     org.junit.jupiter.api.Assertions.assertArrayEquals(b.generateSecret(), a.generateSecret(), curve);
+                }
+                // X25519 and X448 as the JDK's TLS 1.3 does them: our key pair (its public key read as
+                // the JDK's interface, for the ClientHello), the server's u-coordinate decoded by the
+                // JDK's key factory, the secret asked for as a TLS premaster secret; the same on both sides
+                for (var spec : List.of(java.security.spec.NamedParameterSpec.X25519,
+                        java.security.spec.NamedParameterSpec.X448)) {
+                    KeyPairGenerator ours = KeyPairGenerator.getInstance("XDH");
+                    ours.initialize(spec);
+                    KeyPairGenerator jdkSide = KeyPairGenerator.getInstance("XDH", "SunEC");
+                    jdkSide.initialize(spec);
+                    var client = ours.generateKeyPair();
+                    var server = jdkSide.generateKeyPair();
+                    var clientU = ((java.security.interfaces.XECPublicKey) client.getPublic()).getU();
+                    var serverU = ((java.security.interfaces.XECPublicKey) server.getPublic()).getU();
+                    var kf = java.security.KeyFactory.getInstance("XDH", "SunEC");
+                    KeyAgreement a = KeyAgreement.getInstance("XDH");
+                    a.init(client.getPrivate());
+                    a.doPhase(kf.generatePublic(new java.security.spec.XECPublicKeySpec(spec, serverU)), true);
+                    KeyAgreement b = KeyAgreement.getInstance("XDH", "SunEC");
+                    b.init(server.getPrivate());
+                    b.doPhase(kf.generatePublic(new java.security.spec.XECPublicKeySpec(spec, clientU)), true);
+                    byte[] expected = b.generateSecret("TlsPremasterSecret").getEncoded();
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(expected,
+                            a.generateSecret("TlsPremasterSecret").getEncoded(), spec.getName());
+                    assertEquals(FastEc.NAME, a.getProvider().getName(), spec.getName());
                 }
             } finally {
                 Security.removeProvider(FastEc.NAME);
