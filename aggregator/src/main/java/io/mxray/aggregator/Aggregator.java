@@ -31,8 +31,8 @@ public final class Aggregator implements AutoCloseable {
      *
      * @param stateDir where Streams keeps its local state (RocksDB)
      */
-    public static Aggregator start(String bootstrap, Database database, int partitions, Path stateDir, Clock clock) {
-        return start(bootstrap, database, new AggregatorConfig(partitions, clock), stateDir);
+    public static Aggregator start(String bootstrap, Database database, Path stateDir, Clock clock) {
+        return start(bootstrap, database, new AggregatorConfig(clock), stateDir);
     }
 
     public static Aggregator start(String bootstrap, Database database, AggregatorConfig config, Path stateDir) {

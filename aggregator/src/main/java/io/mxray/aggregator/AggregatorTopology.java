@@ -1,64 +1,45 @@
 package io.mxray.aggregator;
 
-import io.mxray.schema.DnsResult;
 import io.mxray.schema.JsonSerde;
-import io.mxray.schema.ProbeResult;
 import io.mxray.schema.Topics;
-import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The aggregator's topology, built by a pure function so that TopologyTestDriver can run it.
  *
  * <pre>
- * dns-results ──flatMap(probe key → subscribe)──▶ repartition "probe-subscriptions" ─┐
- * smtp-results ──mapValues(verdict)────────────────────────────────────────────────── merge ─▶ ProbeFanout
- *   ProbeFanout ──(domain key → verdict)──▶ repartition "probe-deliveries" ─┐
- * dns-results ──mapValues(dns)──────────────────────────────────────────────── merge ─▶ DomainAssembler ─▶ domain-results
+ * smtp-results ──(verdict part)──▶ global store "probe-verdicts" (every instance holds all)
+ *                                        │ looked up, and announced on arrival
+ * dns-results ──▶ DomainAssembler (by domain key) ──▶ domain-results
  * </pre>
  *
- * Both sides of each merge are partitioned by the same key with the same partition count, so
- * the stores of one task hold everything about their keys.
+ * A probe's verdict is read by every instance into its global store; a domain is assembled
+ * where its DNS result is, from the verdicts of its probes in that store. Probes are few against
+ * domains (one MX host serves ten domains on average), so holding all verdicts everywhere costs
+ * less than sending each domain's subscriptions and deliveries through repartition topics, and a
+ * domain whose hosts were probed already is final as soon as its DNS result is read.
  */
 public final class AggregatorTopology {
     private AggregatorTopology() {
     }
 
     public static void build(StreamsBuilder builder, AggregatorConfig config) {
+        ProbeArrivals arrivals = new ProbeArrivals();
+        // the smtp-results messages are read as verdicts directly: the JSON names of ProbeVerdict's
+        // fields are those of ProbeResult, and the rest (the chain, the session) is skipped unread
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VerdictKeeper.STORE),
+                        Serdes.String(), new JsonSerde<>(ProbeVerdict.class)).withLoggingDisabled(),
+                Topics.SMTP_RESULTS.name(),
+                Consumed.with(Serdes.String(), new JsonSerde<>(ProbeVerdict.class)).withName("smtp-results"),
+                () -> new VerdictKeeper(arrivals, config.clock()));
         var dnsTopic = Topics.DNS_RESULTS;
-        var smtpTopic = Topics.SMTP_RESULTS;
-        KStream<String, DnsResult> dns = builder.stream(dnsTopic.name(),
-                Consumed.with(dnsTopic.keySerde(), dnsTopic.valueSerde()).withName("dns-results"));
-        KStream<String, ProbeResult> probes = builder.stream(smtpTopic.name(),
-                Consumed.with(smtpTopic.keySerde(), smtpTopic.valueSerde()).withName("smtp-results"));
-
-        KStream<String, ProbeEvent> subscriptions = dns
-                .flatMap((domainKey, d) -> subscriptions(domainKey, d))
-                .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(ProbeEvent.class))
-                        .withName("probe-subscriptions").withNumberOfPartitions(config.partitions()));
-        KStream<String, ProbeEvent> verdicts = probes
-                .mapValues(r -> ProbeEvent.verdict(ProbeVerdict.of(r)));
-
-        KStream<String, DomainEvent> deliveries = subscriptions.merge(verdicts)
-                .process(ProbeFanout.supplier())
-                .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(DomainEvent.class))
-                        .withName("probe-deliveries").withNumberOfPartitions(config.partitions()));
-
         var out = Topics.DOMAIN_RESULTS;
-        dns.mapValues(DomainEvent::dns)
-                .merge(deliveries)
-                .process(DomainAssembler.supplier(config))
+        builder.stream(dnsTopic.name(), Consumed.with(dnsTopic.keySerde(), dnsTopic.valueSerde()).withName("dns-results"))
+                .process(DomainAssembler.supplier(config, arrivals))
                 .to(out.name(), Produced.with(out.keySerde(), out.valueSerde()).withName("domain-results"));
-    }
-
-    private static List<KeyValue<String, ProbeEvent>> subscriptions(String domainKey, DnsResult d) {
-        String key = domainKey != null ? domainKey : d.key();
-        return d.probeKeys().stream().map(pk -> KeyValue.pair(pk, ProbeEvent.subscribe(key))).toList();
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
+import io.mxray.schema.DnsResult;
 import io.mxray.schema.DomainResult;
 import io.mxray.schema.JsonSerde;
 import java.time.Clock;
@@ -18,41 +19,52 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The domain side of the join, partitioned by domain key: collects the DNS result and the
- * verdicts of its probes, in whatever order they come, and emits the domain's result once all
- * are there. A replayed message for a finished domain is recognized and changes nothing.
+ * Assembles each domain, partitioned by domain key: takes its DNS result, looks up the verdicts of
+ * its probes in the global verdict store ({@link VerdictKeeper}), and emits the domain's result as
+ * soon as all are there: at once when its MX hosts were probed already (most domains share
+ * their hosts), else when the missing verdicts arrive ({@link ProbeArrivals} says which; every
+ * {@link #ARRIVALS_EVERY} and before each record the inbox is drained). A replayed DNS result of
+ * a finished domain is recognized and changes nothing.
  */
-final class DomainAssembler implements Processor<String, DomainEvent, String, DomainResult> {
+final class DomainAssembler implements Processor<String, DnsResult, String, DomainResult> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DomainAssembler.class);
     static final String STATE = "domain-state";
     /** Domains waiting for probe results, by (time their DNS result arrived, domain key). */
     static final String PENDING = "domain-pending";
+    /** How often arrived verdicts are looked for while no DNS result comes in. */
+    static final java.time.Duration ARRIVALS_EVERY = java.time.Duration.ofMillis(20);
 
     private final Clock clock;
     private final AggregatorConfig config;
+    private final ProbeArrivals arrivals;
     private ProcessorContext<String, DomainResult> context;
     private KeyValueStore<String, DomainState> states;
     private KeyValueStore<String, String> pending;
+    private org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, ProbeVerdict> verdicts;
+    private java.util.Queue<String> inbox;
     /**
      * The states of domains still waiting, as objects, exactly as last written to {@link #states}
-     * by this processor since its {@link #init}: a domain's state is written when its DNS result
-     * comes and read back when its probes' verdicts do, and reading it from here saves decoding
-     * the whole DNS result again. The store stays the truth (it is what a restart or another
-     * instance restores); this map only ever holds what was put there, and is emptied whenever the
-     * task is initialized or closed, as after an aborted transaction.
+     * by this processor since its {@link #init}: reading them from here saves decoding the whole
+     * DNS result again when a verdict arrives. The store stays the truth (it is what a restart or
+     * another instance restores); this map only ever holds what was put there, and is emptied
+     * whenever the task is initialized or closed, as after an aborted transaction.
      */
     private final java.util.Map<String, DomainState> waiting = new java.util.HashMap<>();
+    /** Probe key to the domains of this task waiting for its verdict; rebuilt from the stores on init. */
+    private final java.util.Map<String, java.util.Set<String>> waitingFor = new java.util.HashMap<>();
 
-    private DomainAssembler(AggregatorConfig config) {
+    private DomainAssembler(AggregatorConfig config, ProbeArrivals arrivals) {
         this.clock = config.clock();
         this.config = config;
+        this.arrivals = arrivals;
     }
 
-    static ProcessorSupplier<String, DomainEvent, String, DomainResult> supplier(AggregatorConfig config) {
+    static ProcessorSupplier<String, DnsResult, String, DomainResult> supplier(AggregatorConfig config,
+                                                                              ProbeArrivals arrivals) {
         return new ProcessorSupplier<>() {
             @Override
-            public Processor<String, DomainEvent, String, DomainResult> get() {
-                return new DomainAssembler(config);
+            public Processor<String, DnsResult, String, DomainResult> get() {
+                return new DomainAssembler(config, arrivals);
             }
 
             @Override
@@ -68,16 +80,38 @@ final class DomainAssembler implements Processor<String, DomainEvent, String, Do
     @Override
     public void init(ProcessorContext<String, DomainResult> context) {
         waiting.clear();
+        waitingFor.clear();
         this.context = context;
         this.states = context.getStateStore(STATE);
         this.pending = context.getStateStore(PENDING);
+        this.verdicts = context.getStateStore(VerdictKeeper.STORE);
+        // the inbox first, then the stores: a verdict written after this point is announced, one
+        // written before is found below
+        arrivals.unregister(inbox);
+        this.inbox = arrivals.register();
+        try (KeyValueIterator<String, String> it = pending.all()) {
+            while (it.hasNext()) {
+                String domainKey = it.next().value;
+                DomainState state = states.get(domainKey);
+                if (state != null && !state.finalized() && state.dns() != null) {
+                    state.missing().forEach(k -> waitingFor.computeIfAbsent(k, x -> new java.util.HashSet<>())
+                            .add(domainKey));
+                }
+            }
+        }
+        inbox.addAll(waitingFor.keySet());
         context.schedule(config.sweepEvery(), org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
                 this::sweep);
+        context.schedule(ARRIVALS_EVERY, org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
+                now -> deliverArrivals());
     }
 
     @Override
     public void close() {
+        arrivals.unregister(inbox);
+        inbox = null;
         waiting.clear();
+        waitingFor.clear();
     }
 
     private DomainState state(String key) {
@@ -111,6 +145,7 @@ final class DomainAssembler implements Processor<String, DomainEvent, String, Do
      * whose probes have not all answered; a probe result that arrives later changes nothing.
      */
     private void sweep(long nowMs) {
+        deliverArrivals(); // what has arrived counts
         String to = pendingKey(nowMs - config.probeWait().toMillis(), "\uffff");
         List<String> expired = new ArrayList<>();
         try (KeyValueIterator<String, String> it = pending.range(pendingKey(0, ""), to)) {
@@ -125,15 +160,23 @@ final class DomainAssembler implements Processor<String, DomainEvent, String, Do
                 LOG.warn("{}: finalized incomplete, no result from {}", kv.value, result.missingProbes());
                 context.forward(new Record<>(kv.value, result, nowMs));
                 put(kv.value, DomainState.done());
+                for (String k : state.missing()) {
+                    var domains = waitingFor.get(k);
+                    if (domains != null && domains.remove(kv.value) && domains.isEmpty()) {
+                        waitingFor.remove(k);
+                    }
+                }
             }
         }
         expired.forEach(pending::delete);
     }
 
     @Override
-    public void process(Record<String, DomainEvent> record) {
+    public void process(Record<String, DnsResult> record) {
+        deliverArrivals();
         String key = record.key();
-        if (key == null || record.value() == null) {
+        DnsResult dns = record.value();
+        if (key == null || dns == null) {
             return;
         }
         DomainState state = state(key);
@@ -141,29 +184,74 @@ final class DomainAssembler implements Processor<String, DomainEvent, String, Do
             return;
         }
         boolean hadDns = state != null && state.dns() != null;
-        state = (state == null ? DomainState.empty() : state).with(record.value());
-        if (!hadDns && state.dns() != null) {
+        state = (state == null ? DomainState.empty() : state).withDns(dns);
+        for (String k : state.missing()) {
+            ProbeVerdict v = verdicts.get(k);
+            if (v != null) {
+                state = state.withVerdict(k, v);
+            }
+        }
+        if (state.complete()) {
+            emit(key, state, record.timestamp());
+            return;
+        }
+        if (!hadDns) {
             long now = context.currentSystemTimeMs();
             state = state.dnsArrivedAt(now);
             pending.put(pendingKey(now, key), key);
         }
-        if (state.complete()) {
-            DomainResult result;
-            try {
-                result = DomainVerdicts.assemble(state.dns(), state.verdicts(), clock.instant());
-            } catch (RuntimeException e) {
-                // a bug must not stop the aggregator (nor loop on this record): the domain gets a row
-                // that says what went wrong
-                LOG.error("assembling {} failed; its row records the error", key, e);
-                result = DomainVerdicts.failed(state.dns(), clock.instant(), e);
+        put(key, state);
+        for (String k : state.missing()) {
+            waitingFor.computeIfAbsent(k, x -> new java.util.HashSet<>()).add(key);
+        }
+    }
+
+    /** Hands every verdict announced since the last call to the domains of this task waiting for it. */
+    private void deliverArrivals() {
+        if (inbox == null) {
+            return;
+        }
+        for (String probeKey; (probeKey = inbox.poll()) != null; ) {
+            java.util.Set<String> domains = waitingFor.get(probeKey);
+            if (domains == null) {
+                continue;
             }
-            context.forward(record.withValue(result));
-            put(key, DomainState.done());
-            if (state.dnsAtMs() > 0) {
-                pending.delete(pendingKey(state.dnsAtMs(), key));
+            ProbeVerdict v = verdicts.get(probeKey);
+            if (v == null) {
+                continue; // announced at init for a check: still missing, still waited for
             }
-        } else {
-            put(key, state);
+            waitingFor.remove(probeKey);
+            long now = context.currentSystemTimeMs();
+            for (String domainKey : domains) {
+                DomainState state = state(domainKey);
+                if (state == null || state.finalized() || state.dns() == null) {
+                    continue;
+                }
+                state = state.withVerdict(probeKey, v);
+                if (state.complete()) {
+                    emit(domainKey, state, now);
+                } else {
+                    put(domainKey, state);
+                }
+            }
+        }
+    }
+
+    /** The domain's result downstream; from now on it is only remembered as final. */
+    private void emit(String key, DomainState state, long timestamp) {
+        DomainResult result;
+        try {
+            result = DomainVerdicts.assemble(state.dns(), state.verdicts(), clock.instant());
+        } catch (RuntimeException e) {
+            // a bug must not stop the aggregator (nor loop on this record): the domain gets a row
+            // that says what went wrong
+            LOG.error("assembling {} failed; its row records the error", key, e);
+            result = DomainVerdicts.failed(state.dns(), clock.instant(), e);
+        }
+        context.forward(new Record<>(key, result, timestamp));
+        put(key, DomainState.done());
+        if (state.dnsAtMs() > 0) {
+            pending.delete(pendingKey(state.dnsAtMs(), key));
         }
     }
 }

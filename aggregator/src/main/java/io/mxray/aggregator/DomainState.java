@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * A domain being assembled: its DNS result (when it arrived, and the wall-clock time it did) and
- * the verdicts of its probes so far. Once final, only the flag is kept so that replays are
+ * the verdicts of its probes found so far (in the global verdict store). Once final, only the flag is kept so that replays are
  * recognized and ignored.
  */
 public record DomainState(DnsResult dns, Map<String, ProbeVerdict> verdicts, boolean finalized, long dnsAtMs) {
@@ -18,13 +18,20 @@ public record DomainState(DnsResult dns, Map<String, ProbeVerdict> verdicts, boo
         return new DomainState(null, Map.of(), false, 0);
     }
 
-    DomainState with(DomainEvent e) {
-        if (e.dns() != null) {
-            return new DomainState(e.dns(), verdicts, false, dnsAtMs);
-        }
+    DomainState withDns(DnsResult d) {
+        return new DomainState(d, verdicts, false, dnsAtMs);
+    }
+
+    DomainState withVerdict(String probeKey, ProbeVerdict v) {
         Map<String, ProbeVerdict> m = new LinkedHashMap<>(verdicts);
-        m.put(e.probe().probeKey(), e.probe());
+        m.put(probeKey, v);
         return new DomainState(dns, m, false, dnsAtMs);
+    }
+
+    /** The probes of its DNS result this domain has no verdict of yet. */
+    java.util.List<String> missing() {
+        return dns == null ? java.util.List.of()
+                : dns.probeKeys().stream().filter(k -> !verdicts.containsKey(k)).distinct().toList();
     }
 
     boolean complete() {

@@ -40,7 +40,7 @@ public final class Main implements Callable<Integer> {
         kafka.ensureTopics();
         AutoCloseable metrics = kafka.serveMetrics();
         Aggregator aggregator = Aggregator.start(kafka.bootstrap, db.database(), new AggregatorConfig(
-                kafka.partitions, Clock.systemUTC(), probeWait, java.time.Duration.ofSeconds(10)), stateDir, commitInterval);
+                Clock.systemUTC(), probeWait, java.time.Duration.ofSeconds(10)), stateDir, commitInterval);
         org.slf4j.LoggerFactory.getLogger(Main.class).info("aggregator: running (state in {})", stateDir);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

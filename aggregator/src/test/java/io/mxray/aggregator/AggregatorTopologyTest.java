@@ -35,7 +35,7 @@ class AggregatorTopologyTest {
     @BeforeEach
     void setUp() throws Exception {
         StreamsBuilder b = new StreamsBuilder();
-        AggregatorTopology.build(b, new AggregatorConfig(3, Clock.fixed(Fixtures.T, ZoneOffset.UTC),
+        AggregatorTopology.build(b, new AggregatorConfig(Clock.fixed(Fixtures.T, ZoneOffset.UTC),
                 java.time.Duration.ofMinutes(30), java.time.Duration.ofSeconds(10)));
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
@@ -59,8 +59,44 @@ class AggregatorTopologyTest {
         dnsIn.pipeInput(d.key(), d);
     }
 
+    /** A probe result into the global verdict store, then as long as the domain side takes to look. */
     private void send(ProbeResult p) {
         probesIn.pipeInput(p.probeKey(), p);
+        driver.advanceWallClockTime(DomainAssembler.ARRIVALS_EVERY);
+    }
+
+    /** The verdict store reads smtp-results as verdicts directly: the same as taking them from the result. */
+    @Test
+    void aVerdictReadFromAProbeResultsJsonIsTheVerdictOfTheResult() {
+        var serde = new io.mxray.schema.JsonSerde<>(ProbeVerdict.class);
+        for (ProbeResult p : List.of(probe("192.0.2.1", "mx.a.example", Level.VERIFIED, CertType.CA_VALID),
+                probe("192.0.2.2", "mx.b.example", Level.PLAINTEXT, null),
+                probe("192.0.2.3", "mx.c.example", Level.UNREACHABLE, null))) {
+            byte[] json = Topics.SMTP_RESULTS.valueSerde().serializer().serialize("t", p);
+            assertEquals(ProbeVerdict.of(p), serde.deserialize("t", json));
+        }
+        ProbeResult withDane = probe("192.0.2.4", "mx.d.example", Level.VERIFIED, CertType.CA_VALID);
+        withDane = new ProbeResult(withDane.scanId(), withDane.probeKey(), withDane.ip(), withDane.port(),
+                withDane.mxHost(), withDane.outcome(), "some-reason", withDane.level(), withDane.certType(), "dane-ee",
+                new io.mxray.schema.DaneResult(io.mxray.schema.DaneStatus.VALID, "dane-ee", "3 1 1", null), withDane.banner(),
+                withDane.ehlo(), withDane.tls(), withDane.timings(), withDane.probedAt());
+        assertEquals(ProbeVerdict.of(withDane), serde.deserialize("t",
+                Topics.SMTP_RESULTS.valueSerde().serializer().serialize("t", withDane)));
+    }
+
+    /** Verdicts of scans older than the horizon leave the store (scan ids begin with their start time). */
+    @Test
+    void verdictsOfOldScansArePruned() {
+        var store = driver.<String, ProbeVerdict>getKeyValueStore(VerdictKeeper.STORE);
+        String oldScan = "20000101T000000Z-0001";
+        ProbeResult p = probe("192.0.2.1", "mx.a.example", Level.VERIFIED, CertType.CA_VALID);
+        String oldKey = io.mxray.schema.Keys.probeKey(oldScan, p.ip(), 25, p.mxHost());
+        probesIn.pipeInput(oldKey, new ProbeResult(oldScan, oldKey, p.ip(), p.port(), p.mxHost(), p.outcome(),
+                p.reason(), p.level(), p.certType(), p.decidedBy(), p.dane(), p.banner(), p.ehlo(), p.tls(),
+                p.timings(), p.probedAt()));
+        send(p);
+        assertEquals(null, store.get(oldKey), "a verdict of a scan started in 2000 is gone");
+        assertEquals(ProbeVerdict.of(p), store.get(p.probeKey()));
     }
 
     @Test

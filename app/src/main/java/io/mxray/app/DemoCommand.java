@@ -52,7 +52,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("(two lab servers are slow on purpose: the scan takes about 15 s)");
             CertificateJudge judge = new CertificateJudge(TrustStores.fromPem(lab.caFile()), clock);
             ScanRun.Outcome result;
-            try (Pipeline pipeline = new Pipeline(infrastructure, dns, smtp, judge, infra.partitions, clock);
+            try (Pipeline pipeline = new Pipeline(infrastructure, dns, smtp, judge, clock);
                  Reader list = Files.newBufferedReader(lab.domainsFile())) {
                 result = ScanRun.run(pipeline, infrastructure.database(), list, "lab demo", timeout, out);
             }

@@ -491,7 +491,7 @@ final class E2eBench implements Callable<Integer> {
         SmtpConfig smtp = SmtpConfig.defaults().allowingNonPublic(true);
         CertificateJudge judge = new CertificateJudge(TrustStores.fromPem(lab.caFile()), clock);
         try (Infrastructure infra = Infrastructure.start(broker.bootstrap(), db, dir.resolve("one-jvm"), 6);
-             Pipeline pipeline = new Pipeline(infra, dns, smtp, judge, 6, clock)) {
+             Pipeline pipeline = new Pipeline(infra, dns, smtp, judge, clock)) {
             if (warmList != null) {
                 timed(pipeline, db, warmList);
             }

@@ -41,8 +41,8 @@ public final class Pipeline implements AutoCloseable {
             new java.util.concurrent.atomic.AtomicReference<>();
 
     public Pipeline(Infrastructure infra, DnsConfig dnsConfig, SmtpConfig smtpConfig, CertificateJudge judge,
-                    int partitions, Clock clock) {
-        this(infra, dnsConfig, smtpConfig, judge, partitions, clock, true);
+                    Clock clock) {
+        this(infra, dnsConfig, smtpConfig, judge, clock, true);
     }
 
     /**
@@ -50,7 +50,7 @@ public final class Pipeline implements AutoCloseable {
      *                       process of its own)
      */
     public Pipeline(Infrastructure infra, DnsConfig dnsConfig, SmtpConfig smtpConfig, CertificateJudge judge,
-                    int partitions, Clock clock, boolean withAggregator) {
+                    Clock clock, boolean withAggregator) {
         this.infra = infra;
         this.clock = clock;
         this.optOut = smtpConfig.optOut(); // one list: the scheduler skips listed domains, the SMTP stage hosts
@@ -62,7 +62,7 @@ public final class Pipeline implements AutoCloseable {
         this.smtpStage = new SmtpStage(smtpConfig, judge, clock);
         this.smtp = StageRunner.create("smtp-worker", Topics.PROBES, new SmtpWorker(smtpStage, clock), bootstrap,
                 "mxray-smtp-worker", 500, smtpConfig.probeDeadline().multipliedBy(2));
-        this.aggregator = withAggregator ? Aggregator.start(bootstrap, infra.database(), partitions,
+        this.aggregator = withAggregator ? Aggregator.start(bootstrap, infra.database(),
                 infra.dataDir().resolve("streams"), clock) : null;
         start(dns);
         start(smtp);

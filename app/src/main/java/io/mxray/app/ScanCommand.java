@@ -43,7 +43,7 @@ final class ScanCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         try (Infrastructure infrastructure = infra.start();
              Pipeline pipeline = new Pipeline(infrastructure, dns.config(), smtp.config(), smtp.judge(clock),
-                     infra.partitions, clock);
+                     clock);
              Reader in = io.mxray.scheduler.Main.open(list)) {
             ScanRun.Outcome result = ScanRun.run(pipeline, infrastructure.database(), in, list, timeout, out);
             if (table && result.summary().counts().accepted() <= 200) {

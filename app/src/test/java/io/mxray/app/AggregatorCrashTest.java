@@ -49,7 +49,7 @@ class AggregatorCrashTest {
         SmtpConfig smtp = SmtpConfig.defaults().allowingNonPublic(true)
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(40));
         CertificateJudge judge = new CertificateJudge(TrustStores.fromPem(lab.caFile()), Clock.systemUTC());
-        workers = new Pipeline(infra, dns, smtp, judge, 3, Clock.systemUTC(), false);
+        workers = new Pipeline(infra, dns, smtp, judge, Clock.systemUTC(), false);
     }
 
     @AfterAll

@@ -54,7 +54,7 @@ class HistoryTest {
             SmtpConfig smtp = SmtpConfig.defaults().allowingNonPublic(true)
                     .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(40));
             CertificateJudge judge = new CertificateJudge(TrustStores.fromPem(lab.caFile()), Clock.systemUTC());
-            try (Pipeline pipeline = new Pipeline(infra, dns, smtp, judge, 3, Clock.systemUTC())) {
+            try (Pipeline pipeline = new Pipeline(infra, dns, smtp, judge, Clock.systemUTC())) {
                 ScanSummary s = pipeline.schedule(new StringReader(String.join("\n", DOMAINS)), "history");
                 long done = ScanResults.await(infra.database(), s.scanId(), DOMAINS.size(), Duration.ofMinutes(2),
                         n -> { });

@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates the pipeline's topics when they are missing and checks the ones that exist.
  *
- * <p>All topics carry the same number of partitions: the aggregator joins probe results with the
- * probe subscriptions derived from DNS results by key, which is only correct when both sides are
- * partitioned alike. A partition count also caps the number of instances of a stage that can
- * share its work (one instance per partition at most).
+ * <p>All topics carry the same number of partitions: one number for an operator to choose, and
+ * checked at every start so that a topic created by hand with another count is noticed. The
+ * partition count caps the number of instances of a stage that can share its work (one instance
+ * per partition at most).
  */
 public final class TopicSetup {
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);

@@ -1,0 +1,70 @@
+package io.mxray.aggregator;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keeps the global store of probe verdicts: every instance of the aggregator reads all of
+ * {@code smtp-results} into it (the verdict part only, never the chain), so that a domain's
+ * verdicts are looked up where the domain is, without sending subscriptions and deliveries
+ * through two repartition topics. A probe answered again (a worker replaying its input) replaces
+ * its verdict; domains assembled later get the last one. Verdicts of scans older than
+ * {@link #HORIZON} are dropped (probe keys begin with the scan id, which begins with its start
+ * time, so they are one range of keys), about once an hour.
+ */
+final class VerdictKeeper implements Processor<String, ProbeVerdict, Void, Void> {
+    static final String STORE = "probe-verdicts";
+    /** How long verdicts are kept: the broker's default retention of {@code smtp-results}. */
+    static final Duration HORIZON = Duration.ofDays(7);
+    private static final long PRUNE_EVERY_NANOS = Duration.ofHours(1).toNanos();
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final ProbeArrivals arrivals;
+    private final java.time.Clock clock;
+    private KeyValueStore<String, ProbeVerdict> store;
+    private long nextPrune;
+
+    VerdictKeeper(ProbeArrivals arrivals, java.time.Clock clock) {
+        this.arrivals = arrivals;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        store = context.getStateStore(STORE);
+        nextPrune = System.nanoTime();
+    }
+
+    @Override
+    public void process(Record<String, ProbeVerdict> record) {
+        if (record.key() == null || record.value() == null) {
+            return;
+        }
+        store.put(record.key(), record.value());
+        arrivals.arrived(record.key());
+        if (System.nanoTime() - nextPrune >= 0) {
+            nextPrune = System.nanoTime() + PRUNE_EVERY_NANOS;
+            prune(clock.instant().minus(HORIZON));
+        }
+    }
+
+    /** Deletes the verdicts of scans started before {@code before}. */
+    void prune(Instant before) {
+        String to = ID_TIME.format(before);
+        java.util.List<String> old = new java.util.ArrayList<>();
+        try (KeyValueIterator<String, ProbeVerdict> it = store.range("0", to)) {
+            while (it.hasNext()) {
+                old.add(it.next().key);
+            }
+        }
+        old.forEach(store::delete);
+    }
+}
