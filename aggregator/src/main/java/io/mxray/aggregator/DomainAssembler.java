@@ -50,6 +50,8 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
      * whenever the task is initialized or closed, as after an aborted transaction.
      */
     private final java.util.Map<String, DomainState> waiting = new java.util.HashMap<>();
+    /** Domains of this task waiting for verdicts, as counted in the in-flight gauge. */
+    private int counted;
     /** Probe key to the domains of this task waiting for its verdict; rebuilt from the stores on init. */
     private final java.util.Map<String, java.util.Set<String>> waitingFor = new java.util.HashMap<>();
 
@@ -94,6 +96,7 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
                 String domainKey = it.next().value;
                 DomainState state = states.get(domainKey);
                 if (state != null && !state.finalized() && state.dns() != null) {
+                    inFlight(+1);
                     state.missing().forEach(k -> waitingFor.computeIfAbsent(k, x -> new java.util.HashSet<>())
                             .add(domainKey));
                 }
@@ -108,6 +111,7 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
 
     @Override
     public void close() {
+        inFlight(-counted);
         arrivals.unregister(inbox);
         inbox = null;
         waiting.clear();
@@ -160,6 +164,7 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
                 LOG.warn("{}: finalized incomplete, no result from {}", kv.value, result.missingProbes());
                 context.forward(new Record<>(kv.value, result, nowMs));
                 put(kv.value, DomainState.done());
+                inFlight(-1);
                 for (String k : state.missing()) {
                     var domains = waitingFor.get(k);
                     if (domains != null && domains.remove(kv.value) && domains.isEmpty()) {
@@ -174,6 +179,7 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
     @Override
     public void process(Record<String, DnsResult> record) {
         deliverArrivals();
+        io.mxray.runtime.Metrics.ITEMS_IN.labelValues(STAGE).inc();
         String key = record.key();
         DnsResult dns = record.value();
         if (key == null || dns == null) {
@@ -199,6 +205,7 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
             long now = context.currentSystemTimeMs();
             state = state.dnsArrivedAt(now);
             pending.put(pendingKey(now, key), key);
+            inFlight(+1);
         }
         put(key, state);
         for (String k : state.missing()) {
@@ -250,8 +257,23 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
         }
         context.forward(new Record<>(key, result, timestamp));
         put(key, DomainState.done());
+        long waited = 0;
         if (state.dnsAtMs() > 0) {
             pending.delete(pendingKey(state.dnsAtMs(), key));
+            inFlight(-1);
+            waited = Math.max(0, context.currentSystemTimeMs() - state.dnsAtMs());
+        }
+        io.mxray.runtime.Metrics.ITEM_SECONDS.labelValues(STAGE).observe(waited / 1000.0);
+    }
+
+    /** The stage's name in the metrics. */
+    static final String STAGE = "aggregator";
+
+    /** Domains waiting for verdicts are the aggregator's items in flight. */
+    private void inFlight(int delta) {
+        if (delta != 0) {
+            counted += delta;
+            io.mxray.runtime.Metrics.IN_FLIGHT.labelValues(STAGE).inc(delta);
         }
     }
 }

@@ -65,6 +65,22 @@ class AggregatorTopologyTest {
         driver.advanceWallClockTime(DomainAssembler.ARRIVALS_EVERY);
     }
 
+    /** The aggregator's metrics: DNS results taken, and the domains waiting for verdicts as its items in flight. */
+    @Test
+    void theAggregatorCountsDnsResultsInAndDomainsWaiting() {
+        var in = io.mxray.runtime.Metrics.ITEMS_IN.labelValues(DomainAssembler.STAGE);
+        var waiting = io.mxray.runtime.Metrics.IN_FLIGHT.labelValues(DomainAssembler.STAGE);
+        double in0 = in.get();
+        double waiting0 = waiting.get();
+        send(dns("a.example", "mx.a.example=192.0.2.1"));
+        send(dns("null.example"));
+        assertEquals(in0 + 2, in.get());
+        assertEquals(waiting0 + 1, waiting.get(), "a.example waits for its probe; null.example is final at once");
+        send(probe("192.0.2.1", "mx.a.example", Level.VERIFIED, CertType.CA_VALID));
+        assertEquals(2, out.readValuesToList().size());
+        assertEquals(waiting0, waiting.get());
+    }
+
     /** The verdict store reads smtp-results as verdicts directly: the same as taking them from the result. */
     @Test
     void aVerdictReadFromAProbeResultsJsonIsTheVerdictOfTheResult() {
