@@ -191,13 +191,16 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
         }
         boolean hadDns = state != null && state.dns() != null;
         state = (state == null ? DomainState.empty() : state).withDns(dns);
+        List<String> missing = new ArrayList<>();
         for (String k : state.missing()) {
             ProbeVerdict v = verdicts.get(k);
             if (v != null) {
                 state = state.withVerdict(k, v);
+            } else {
+                missing.add(k);
             }
         }
-        if (state.complete()) {
+        if (missing.isEmpty()) {
             emit(key, state, record.timestamp());
             return;
         }
@@ -208,7 +211,7 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
             inFlight(+1);
         }
         put(key, state);
-        for (String k : state.missing()) {
+        for (String k : missing) {
             waitingFor.computeIfAbsent(k, x -> new java.util.HashSet<>()).add(key);
         }
     }

@@ -2,8 +2,6 @@ package io.mxray.aggregator;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -24,8 +22,6 @@ final class VerdictKeeper implements Processor<String, ProbeVerdict, Void, Void>
     /** How long verdicts are kept: the broker's default retention of {@code smtp-results}. */
     static final Duration HORIZON = Duration.ofDays(7);
     private static final long PRUNE_EVERY_NANOS = Duration.ofHours(1).toNanos();
-    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-            .withZone(ZoneOffset.UTC);
 
     private final ProbeArrivals arrivals;
     private final java.time.Clock clock;
@@ -58,7 +54,7 @@ final class VerdictKeeper implements Processor<String, ProbeVerdict, Void, Void>
 
     /** Deletes the verdicts of scans started before {@code before}. */
     void prune(Instant before) {
-        String to = ID_TIME.format(before);
+        String to = io.mxray.schema.Keys.scanIdTime(before);
         java.util.List<String> old = new java.util.ArrayList<>();
         try (KeyValueIterator<String, ProbeVerdict> it = store.range("0", to)) {
             while (it.hasNext()) {

@@ -109,7 +109,7 @@ final class AggregatorBench implements Callable<Integer> {
                     settings)) {
                 long t0 = System.nanoTime();
                 recordedId = cluster.schedule(list, "recorded");
-                awaitFinal(db, recordedId, domains, cluster);
+                awaitFinal(db, recordedId, domains, Duration.ofMinutes(30), cluster::checkAlive);
                 recorded = record(broker.bootstrap(), recordedId);
                 System.out.printf("recorded scan %s through the whole pipeline in %.1f s: %s%n", recordedId,
                         (System.nanoTime() - t0) / 1e9, describe(recorded));
@@ -192,17 +192,20 @@ final class AggregatorBench implements Callable<Integer> {
         return b.toString();
     }
 
-    private static void awaitFinal(Database db, String scanId, long n, LocalCluster cluster) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+    /**
+     * Until {@code n} domains of the scan are final, asking on one connection every 20 ms (a
+     * replay takes seconds); {@code alive} throws when a process the wait depends on is gone.
+     */
+    private static void awaitFinal(Database db, String scanId, long n, Duration timeout, Runnable alive)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try (WaitCommand.Poller poller = new WaitCommand.Poller(db, scanId)) {
             while (poller.state().finalized() < n) {
-                if (cluster != null) {
-                    cluster.checkAlive();
-                }
+                alive.run();
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(scanId + ": not complete after 30 minutes");
+                    throw new IllegalStateException(scanId + ": not complete after " + timeout);
                 }
-                Thread.sleep(50);
+                Thread.sleep(20);
             }
         }
     }
@@ -286,18 +289,11 @@ final class AggregatorBench implements Callable<Integer> {
         }
         producer.flush();
         double produced = (System.nanoTime() - start) / 1e9;
-        long deadline = start + Duration.ofMinutes(10).toNanos();
-        try (WaitCommand.Poller poller = new WaitCommand.Poller(db, id)) {
-            while (poller.state().finalized() < domains) {
-                if (!aggregator.isAlive()) {
-                    throw new IllegalStateException("the aggregator exited; its log ends:\n" + aggregator.tail(40));
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("replay " + id + " not complete after 10 minutes");
-                }
-                Thread.sleep(20);
+        awaitFinal(db, id, domains, Duration.ofMinutes(10), () -> {
+            if (!aggregator.isAlive()) {
+                throw new IllegalStateException("the aggregator exited; its log ends:\n" + aggregator.tail(40));
             }
-        }
+        });
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Double> after = cpu(aggregator, broker, postgres);
         Map<String, Double> used = new LinkedHashMap<>();

@@ -13,8 +13,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -26,8 +24,6 @@ import java.util.Objects;
  */
 public final class Scheduler {
     public static final int REJECTED_SAMPLE = 100;
-    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-            .withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Clock clock;
@@ -49,7 +45,7 @@ public final class Scheduler {
 
     /** A scan id that sorts by start time and is unique across concurrent schedulers. */
     public String newScanId() {
-        return ID_TIME.format(clock.instant()) + "-" + String.format("%04x", RANDOM.nextInt(0x10000));
+        return io.mxray.schema.Keys.scanIdTime(clock.instant()) + "-" + String.format("%04x", RANDOM.nextInt(0x10000));
     }
 
     public ScanSummary schedule(Reader list, String source, Publisher out) throws IOException {

@@ -9,6 +9,18 @@ public final class Keys {
     private Keys() {
     }
 
+    private static final java.time.format.DateTimeFormatter SCAN_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * How a scan id begins: its start time in UTC to the second, so that scan ids, and the probe
+     * and domain keys that begin with them, sort by start time (the aggregator drops old probe
+     * verdicts as one key range).
+     */
+    public static String scanIdTime(java.time.Instant start) {
+        return SCAN_TIME.format(start);
+    }
+
     public static String domainKey(String scanId, String domain) {
         return scanId + "/" + domain;
     }
