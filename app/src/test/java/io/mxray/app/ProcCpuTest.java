@@ -41,11 +41,13 @@ class ProcCpuTest {
     @Test
     void aTreeCountsTheChildrenAndWhatTheyUsedBeforeTheyEnded() throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "needs Linux /proc");
-        // a child that burns some CPU (0.1 s or more), then a child that waits: the tree holds both
+        // a child that burns some CPU, then a child that waits: the tree holds both. The loop is a
+        // fixed amount of work: a million steps took 0.75 s of CPU on a 2.6 GHz core (100,000 took
+        // 0.07 s there, under the 0.1 s asked for below), so slower or faster cores keep a margin
         Process sh = new ProcessBuilder("sh", "-c",
-                "(i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done); sleep 30").start();
+                "(i=0; while [ $i -lt 1000000 ]; do i=$((i+1)); done); sleep 30").start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(25);
             double tree = 0;
             while (System.nanoTime() < deadline) {
                 tree = ProcCpu.tree(sh.pid());
