@@ -58,10 +58,11 @@ public final class Pipeline implements AutoCloseable {
         this.resolvers = io.mxray.dns.Resolvers.create(dnsConfig, clock);
         DnsStage dnsStage = resolvers.stage(dnsConfig, clock);
         this.dns = StageRunner.create("dns-worker", Topics.DOMAINS, new DnsWorker(dnsStage, clock), bootstrap,
-                "mxray-dns-worker", io.mxray.dns.Main.DEFAULT_BATCH, dnsConfig.timeout().multipliedBy(dnsConfig.attempts() * 4L));
+                "mxray-dns-worker", io.mxray.dns.Main.DEFAULT_BATCH,
+                dnsConfig.timeout().multipliedBy(dnsConfig.attempts() * 4L));
         this.smtpStage = new SmtpStage(smtpConfig, judge, clock);
         this.smtp = StageRunner.create("smtp-worker", Topics.PROBES, new SmtpWorker(smtpStage, clock), bootstrap,
-                "mxray-smtp-worker", 500, smtpConfig.probeDeadline().multipliedBy(2));
+                "mxray-smtp-worker", io.mxray.smtp.Main.DEFAULT_BATCH, smtpConfig.probeDeadline().multipliedBy(2));
         this.aggregator = withAggregator ? Aggregator.start(bootstrap, infra.database(),
                 infra.dataDir().resolve("streams"), clock) : null;
         start(dns);

@@ -22,7 +22,10 @@ public final class Main implements Callable<Integer> {
     @Mixin
     SmtpOptions smtp;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "${env:MXRAY_SMTP_BATCH:-500}",
+    /** Probes in hand by default (the in-process pipeline takes the same). */
+    public static final int DEFAULT_BATCH = 500;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "${env:MXRAY_SMTP_BATCH:-" + DEFAULT_BATCH + "}",
             description = "Probes worked on at once; beyond that the worker stops fetching (env MXRAY_SMTP_BATCH, default ${DEFAULT-VALUE}).")
     int batch;
 
