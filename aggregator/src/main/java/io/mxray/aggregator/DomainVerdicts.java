@@ -9,6 +9,7 @@ import io.mxray.schema.DomainResult;
 import io.mxray.schema.Level;
 import io.mxray.schema.MxHost;
 import io.mxray.schema.MxHostVerdict;
+import io.mxray.schema.TlsaLookup;
 import io.mxray.schema.Coverage;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,24 +55,32 @@ public final class DomainVerdicts {
         }
         List<MxHostVerdict> hosts = new ArrayList<>();
         for (MxHost h : dns.mxHosts()) {
+            DaneResult addressFailure = addressFailure(h);
+            // a host's TLSA lookup goes with its first row only: once per host, not per address
+            TlsaLookup[] tlsa = {h.tlsa()};
+            java.util.function.Supplier<TlsaLookup> once = () -> {
+                TlsaLookup t = tlsa[0];
+                tlsa[0] = null;
+                return t;
+            };
             if (h.addresses().isEmpty()) {
                 hosts.add(new MxHostVerdict(h.name(), h.preference(), null, Level.UNREACHABLE, null, "no-address",
                         h.addressOutcome().key() + (h.reason() == null ? "" : ":" + h.reason()), h.addressDnssec(),
-                        h.tlsa(), DaneResult.none("no-address")));
+                        once.get(), addressFailure != null ? addressFailure : DaneResult.none("no-address")));
                 continue;
             }
             for (String ip : h.addresses()) {
                 ProbeVerdict v = byTarget.get(ip + "|" + h.name());
                 if (v == null && allowMissing) {
                     hosts.add(new MxHostVerdict(h.name(), h.preference(), ip, null, null, "missing",
-                            "no-probe-result", h.addressDnssec(), h.tlsa(), null));
+                            "no-probe-result", h.addressDnssec(), once.get(), null));
                     continue;
                 }
                 if (v == null) {
                     throw new IllegalArgumentException("no probe for " + h.name() + " at " + ip);
                 }
                 hosts.add(new MxHostVerdict(h.name(), h.preference(), ip, v.level(), v.certType(), v.outcome(),
-                        v.reason(), h.addressDnssec(), h.tlsa(), v.dane()));
+                        v.reason(), h.addressDnssec(), once.get(), addressFailure != null ? addressFailure : v.dane()));
             }
         }
         List<Level> levels = hosts.stream().map(MxHostVerdict::level).filter(l -> l != null).toList();
@@ -86,7 +95,19 @@ public final class DomainVerdicts {
         }
         return new DomainResult(dns.scanId(), dns.domain(), dns.rank(), dns.outcome(), dns.reason(), hosts, worst,
                 best, coverage(levels), at, dns.mxDnssec(), dns.mxDnssecReason(), dns.mtaSts(), dns.tlsRpt(),
-                dns.lookups(), daneCoverage(hosts), delivery, why, missing);
+                dns.lookups(), daneCoverage(hosts), delivery, why, missing, dns.truncated());
+    }
+
+    /**
+     * RFC 7672 sections 2.1.1 and 2.2: address records that are bogus or could not be validated
+     * make a DANE sender skip the host, as a failed TLSA lookup would; null when they validated.
+     */
+    private static DaneResult addressFailure(MxHost h) {
+        DnssecStatus s = h.addressDnssec();
+        if (s == DnssecStatus.BOGUS || s == DnssecStatus.INDETERMINATE) {
+            return new DaneResult(DaneStatus.BOGUS, null, null, "address-" + s.key());
+        }
+        return null;
     }
 
     /** The row of a domain whose verdict could not be assembled: nothing is lost, the error is named. */
@@ -140,7 +161,7 @@ public final class DomainVerdicts {
         boolean anyJudged = false;
         for (MxHostVerdict h : hosts) {
             if (h.ip() == null) {
-                reasons.add("no-address");
+                reasons.add(h.dane() != null && h.dane().status() == DaneStatus.BOGUS ? h.dane().reason() : "no-address");
                 anyJudged = true;
                 continue;
             }
@@ -161,7 +182,9 @@ public final class DomainVerdicts {
     private static String daneRefusal(MxHostVerdict h) {
         DaneStatus dane = h.dane() == null ? DaneStatus.NONE : h.dane().status();
         if (dane == DaneStatus.BOGUS) {
-            return "tlsa-bogus"; // the sender does not even connect
+            // the sender does not even connect
+            String why = h.dane().reason();
+            return why != null && why.startsWith("address-") ? why : "tlsa-bogus";
         }
         if (h.level() == Level.UNREACHABLE) {
             return "unreachable";

@@ -115,8 +115,8 @@ public final class ResultWriter {
                 INSERT INTO mx_host_result (scan_id, ip, port, mx_host, outcome, reason, level, cert_type, decided_by,
                   banner, ehlo, tls_protocol, tls_cipher, sni, chain, connect_ms, banner_ms, ehlo_ms, starttls_ms,
                   handshake_ms, total_ms, probed_at, dane, dane_check, dane_matched, dane_reason, tls_group,
-                  tls_legacy)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  tls_legacy, truncated)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (scan_id, ip, port, mx_host) DO UPDATE SET outcome = EXCLUDED.outcome,
                   reason = EXCLUDED.reason, level = EXCLUDED.level, cert_type = EXCLUDED.cert_type,
                   decided_by = EXCLUDED.decided_by, banner = EXCLUDED.banner, ehlo = EXCLUDED.ehlo,
@@ -126,7 +126,8 @@ public final class ResultWriter {
                   handshake_ms = EXCLUDED.handshake_ms, total_ms = EXCLUDED.total_ms,
                   probed_at = EXCLUDED.probed_at, dane = EXCLUDED.dane, dane_check = EXCLUDED.dane_check,
                   dane_matched = EXCLUDED.dane_matched, dane_reason = EXCLUDED.dane_reason,
-                  tls_group = EXCLUDED.tls_group, tls_legacy = EXCLUDED.tls_legacy""")) {
+                  tls_group = EXCLUDED.tls_group, tls_legacy = EXCLUDED.tls_legacy,
+                  truncated = EXCLUDED.truncated""")) {
             for (ProbeResult r : results) {
                 String[] chain = new String[0];
                 if (r.tls() != null) {
@@ -162,7 +163,8 @@ public final class ResultWriter {
                 host.setTimestamp(i++, ts(r.probedAt()));
                 i = dane(host, i, r.dane());
                 host.setString(i++, r.tls() == null ? null : r.tls().group());
-                host.setString(i, r.tls() == null ? null : r.tls().legacy());
+                host.setString(i++, r.tls() == null ? null : r.tls().legacy());
+                host.setArray(i, r.truncated() == null ? null : c.createArrayOf("text", r.truncated().toArray()));
                 host.addBatch();
             }
             cert.executeBatch();
@@ -199,8 +201,8 @@ public final class ResultWriter {
                 INSERT INTO domain_result (scan_id, domain, rank, dns_outcome, dns_reason, mx_count, worst_level,
                   best_level, starttls, finalized_at, mx_dnssec, mx_dnssec_reason, mta_sts, mta_sts_id, mta_sts_reason,
                   tls_rpt, tls_rpt_rua, tls_rpt_reason, dns_lookups, dane, dane_delivery, dane_delivery_reason,
-                  missing_probes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  missing_probes, truncated)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (scan_id, domain) DO UPDATE SET rank = EXCLUDED.rank, dns_outcome = EXCLUDED.dns_outcome,
                   dns_reason = EXCLUDED.dns_reason, mx_count = EXCLUDED.mx_count, worst_level = EXCLUDED.worst_level,
                   best_level = EXCLUDED.best_level, starttls = EXCLUDED.starttls,
@@ -210,7 +212,8 @@ public final class ResultWriter {
                   tls_rpt = EXCLUDED.tls_rpt, tls_rpt_rua = EXCLUDED.tls_rpt_rua,
                   tls_rpt_reason = EXCLUDED.tls_rpt_reason, dns_lookups = EXCLUDED.dns_lookups,
                   dane = EXCLUDED.dane, dane_delivery = EXCLUDED.dane_delivery,
-                  dane_delivery_reason = EXCLUDED.dane_delivery_reason, missing_probes = EXCLUDED.missing_probes""");
+                  dane_delivery_reason = EXCLUDED.dane_delivery_reason, missing_probes = EXCLUDED.missing_probes,
+                  truncated = EXCLUDED.truncated""");
              PreparedStatement clear = c.prepareStatement(
                      "DELETE FROM domain_mx WHERE scan_id = ? AND domain = ANY (?)");
              PreparedStatement mx = c.prepareStatement("""
@@ -255,14 +258,23 @@ public final class ResultWriter {
                 domain.setString(i++, key(r.dane()));
                 domain.setString(i++, key(r.daneDelivery()));
                 domain.setString(i++, r.daneDeliveryReason());
-                domain.setArray(i, r.incomplete() ? c.createArrayOf("text", r.missingProbes().toArray()) : null);
+                domain.setArray(i++, r.incomplete() ? c.createArrayOf("text", r.missingProbes().toArray()) : null);
+                domain.setArray(i, r.truncated() == null ? null : c.createArrayOf("text", r.truncated().toArray()));
                 domain.addBatch();
                 // the domain's MX rows are replaced as a whole: a replay cannot leave stale rows
                 cleared.computeIfAbsent(r.scanId(), k -> new java.util.ArrayList<>()).add(r.domain());
+                // a host's TLSA lookup comes with its first row (once per host): every row gets its columns
+                java.util.Map<String, TlsaLookup> tlsaOf = new java.util.HashMap<>();
+                for (MxHostVerdict h : r.mxHosts()) {
+                    if (h.tlsa() != null) {
+                        tlsaOf.putIfAbsent(h.mxHost(), h.tlsa());
+                    }
+                }
+                java.util.Set<String> recordsWritten = new java.util.HashSet<>();
                 // the table's key: one row per (MX host, address) even if the answer named a host twice
                 for (MxHostVerdict h : lastByKey(r.mxHosts(),
                         h -> Arrays.asList(h.mxHost(), h.ip() == null ? "" : h.ip()))) {
-                    TlsaLookup t = h.tlsa();
+                    TlsaLookup t = tlsaOf.get(h.mxHost());
                     int j = 1;
                     mx.setString(j++, r.scanId());
                     mx.setString(j++, r.domain());
@@ -285,7 +297,7 @@ public final class ResultWriter {
                     }
                     dane(mx, j, h.dane());
                     mx.addBatch();
-                    if (t != null) {
+                    if (t != null && recordsWritten.add(h.mxHost())) {
                         for (TlsaRecord rec : t.records()) {
                             tlsa.setString(1, r.scanId());
                             tlsa.setString(2, t.base());

@@ -137,6 +137,40 @@ class DomainVerdictsTest {
                         DaneStatus.NONE)));
     }
 
+    /** The DNS result of a domain whose one MX host has the given address status (and a TLSA record published). */
+    private static io.mxray.schema.DnsResult withAddressStatus(DnssecStatus status, String... addresses) {
+        String decision = status == DnssecStatus.BOGUS ? io.mxray.schema.TlsaLookup.SKIPPED_ADDRESS_BOGUS
+                : io.mxray.schema.TlsaLookup.SKIPPED_ADDRESS_UNVALIDATED;
+        var host = new io.mxray.schema.MxHost("mx.x.example", 10, List.of(addresses),
+                addresses.length == 0 ? io.mxray.schema.LookupOutcome.SERVFAIL : io.mxray.schema.LookupOutcome.OK,
+                null, List.of(), status, "dnssec-bogus", io.mxray.schema.TlsaLookup.skipped(decision));
+        List<String> keys = java.util.Arrays.stream(addresses).map(ip -> Fixtures.key(ip, "mx.x.example")).toList();
+        return new io.mxray.schema.DnsResult(Fixtures.SCAN, "x.example", null, io.mxray.schema.DnsOutcome.MX, null,
+                List.of(host), keys, T, 1, DnssecStatus.SECURE, null, null, null, 4);
+    }
+
+    /**
+     * RFC 7672 section 2.2: bogus or unvalidated address records mean the TLSA RRset cannot be
+     * trusted; a DANE sender skips the host and, with none left, defers. The level stays the
+     * certificate's (the server was reached); DANE says bogus, and the domain is not "deliver".
+     */
+    @Test
+    void bogusOrIndeterminateAddressesMakeADaneSenderDefer() {
+        var d = withAddressStatus(DnssecStatus.BOGUS, "192.0.2.1");
+        DomainResult r = DomainVerdicts.assemble(d, verdicts(probe("192.0.2.1", "mx.x.example", Level.VERIFIED,
+                CertType.CA_VALID)), T);
+        assertEquals(Level.VERIFIED, r.mxHosts().get(0).level());
+        assertEquals(new DaneResult(DaneStatus.BOGUS, null, null, "address-bogus"), r.mxHosts().get(0).dane());
+        assertEquals(Delivery.DEFER, r.daneDelivery());
+        assertEquals("address-bogus", r.daneDeliveryReason());
+
+        var gone = withAddressStatus(DnssecStatus.INDETERMINATE);
+        DomainResult g = DomainVerdicts.assemble(gone, Map.of(), T);
+        assertEquals(DaneStatus.BOGUS, g.mxHosts().get(0).dane().status());
+        assertEquals(Delivery.DEFER, g.daneDelivery());
+        assertEquals("address-indeterminate", g.daneDeliveryReason());
+    }
+
     @Test
     void aDomainThatTakesNoMailBouncesAndAnUnprobedOneHasNoVerdict() {
         assertEquals(new DomainVerdicts.DaneDelivery(Delivery.BOUNCE, "null-mx"), delivery(dns("null.example")));

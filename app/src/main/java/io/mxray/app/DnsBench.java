@@ -177,6 +177,7 @@ final class DnsBench implements Callable<Integer> {
         AtomicLong lookups = new AtomicLong();
         AtomicInteger secure = new AtomicInteger();
         AtomicInteger insecure = new AtomicInteger();
+        java.util.Map<String, Integer> others = new java.util.concurrent.ConcurrentHashMap<>();
         CountDownLatch done = new CountDownLatch(scenarios.size());
         for (int i = 0; i < scenarios.size(); i++) {
             window.acquire();
@@ -189,12 +190,18 @@ final class DnsBench implements Callable<Integer> {
                         secure.incrementAndGet();
                     } else if (res.result().mxDnssec() == DnssecStatus.INSECURE) {
                         insecure.incrementAndGet();
+                    } else {
+                        others.merge(res.result().outcome().key() + "/" + res.result().mxDnssec() + "/"
+                                + (res.result().mxDnssecReason() != null ? res.result().mxDnssecReason() : res.result().reason()), 1, Integer::sum);
                     }
                 }
                 done.countDown();
             });
         }
         done.await();
+        if (!others.isEmpty()) {
+            System.out.println("  MX answers neither secure nor insecure (outcome/status/reason): " + others);
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6;
         long jitMs = jit.getTotalCompilationTime() - jit0;

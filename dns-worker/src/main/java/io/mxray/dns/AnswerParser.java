@@ -4,6 +4,7 @@ import io.mxray.schema.LookupOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
@@ -13,7 +14,8 @@ import org.xbill.DNS.Section;
 /**
  * Turns a response into an {@link Answer}: the rcode into an outcome, and the answer section
  * into the records of the type asked at the end of the CNAME chain. Records that are not on the
- * chain from the name asked are ignored (they may be spoofed or stray additional data).
+ * chain from the name asked, or not of class IN, are ignored (they may be spoofed or stray
+ * additional data); an alias with more than one target is an error, never a choice between them.
  */
 final class AnswerParser {
     /** RFC 1034 does not bound CNAME chains; resolvers use about 8 to 16. */
@@ -33,15 +35,21 @@ final class AnswerParser {
         while (true) {
             found.clear();
             CNAMERecord cname = null;
+            int cnames = 0;
             for (Record r : answer) {
-                if (!r.getName().equals(current)) {
+                if (r.getDClass() != DClass.IN || !r.getName().equals(current)) {
                     continue;
                 }
                 if (r.getType() == qtype) {
                     found.add(r);
-                } else if (r instanceof CNAMERecord c) {
+                } else if (r instanceof CNAMERecord c && (cname == null || !cname.getTarget().equals(c.getTarget()))) {
                     cname = c;
+                    cnames++;
                 }
+            }
+            if (found.isEmpty() && cnames > 1) {
+                // RFC 2181 section 10.1: one target per alias
+                return new Answer(LookupOutcome.ERROR, "cname-not-singleton", List.of(), chain);
             }
             if (!found.isEmpty() || cname == null) {
                 break;

@@ -20,13 +20,13 @@ import java.util.Objects;
  * @param maxInFlight     lookups waiting for answers at once, across all domains
  * @param maxLookupsPerDomain lookups one domain may make (MX hosts, CNAMEs, TLSA, policies)
  * @param hostCacheSize   MX hosts remembered per scan
- * @param sockets         UDP sockets to the resolver
+ * @param ioThreads       event-loop threads of the UDP transport (each query has a socket of its own)
  * @param validator       whose DNSSEC validation judges the answers: mxray's own (the default) or
  *                        dnsjava's (a cross-check and the benchmark's baseline)
  */
 public record DnsConfig(InetSocketAddress resolver, Path trustAnchor, Duration timeout, int attempts,
                         Duration retryBackoff, int smtpPort, int maxMxHosts, int maxAddresses, int maxInFlight,
-                        int maxLookupsPerDomain, int hostCacheSize, int sockets,
+                        int maxLookupsPerDomain, int hostCacheSize, int ioThreads,
                         ValidatorKind validator) {
     /** Whose validation. */
     public enum ValidatorKind { MXRAY, DNSJAVA }
@@ -46,7 +46,7 @@ public record DnsConfig(InetSocketAddress resolver, Path trustAnchor, Duration t
             throw new IllegalArgumentException("smtpPort out of range: " + smtpPort);
         }
         if (maxMxHosts < 1 || maxAddresses < 1 || maxInFlight < 1 || maxLookupsPerDomain < 1 || hostCacheSize < 0
-                || sockets < 1) {
+                || ioThreads < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
     }
@@ -58,26 +58,26 @@ public record DnsConfig(InetSocketAddress resolver, Path trustAnchor, Duration t
 
     public DnsConfig withSmtpPort(int port) {
         return new DnsConfig(resolver, trustAnchor, timeout, attempts, retryBackoff, port, maxMxHosts, maxAddresses,
-                maxInFlight, maxLookupsPerDomain, hostCacheSize, sockets, validator);
+                maxInFlight, maxLookupsPerDomain, hostCacheSize, ioThreads, validator);
     }
 
     public DnsConfig withTrustAnchor(Path file) {
         return new DnsConfig(resolver, file, timeout, attempts, retryBackoff, smtpPort, maxMxHosts, maxAddresses,
-                maxInFlight, maxLookupsPerDomain, hostCacheSize, sockets, validator);
+                maxInFlight, maxLookupsPerDomain, hostCacheSize, ioThreads, validator);
     }
 
     public DnsConfig withLimits(int mxHosts, int addresses, int inFlight, int lookupsPerDomain) {
         return new DnsConfig(resolver, trustAnchor, timeout, attempts, retryBackoff, smtpPort, mxHosts, addresses,
-                inFlight, lookupsPerDomain, hostCacheSize, sockets, validator);
+                inFlight, lookupsPerDomain, hostCacheSize, ioThreads, validator);
     }
 
     public DnsConfig withValidator(ValidatorKind v) {
         return new DnsConfig(resolver, trustAnchor, timeout, attempts, retryBackoff, smtpPort, maxMxHosts, maxAddresses,
-                maxInFlight, maxLookupsPerDomain, hostCacheSize, sockets, v);
+                maxInFlight, maxLookupsPerDomain, hostCacheSize, ioThreads, v);
     }
 
     public DnsConfig withTimeout(Duration t, int tries, Duration backoff) {
         return new DnsConfig(resolver, trustAnchor, t, tries, backoff, smtpPort, maxMxHosts, maxAddresses, maxInFlight,
-                maxLookupsPerDomain, hostCacheSize, sockets, validator);
+                maxLookupsPerDomain, hostCacheSize, ioThreads, validator);
     }
 }

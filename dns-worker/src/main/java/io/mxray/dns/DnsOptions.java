@@ -25,7 +25,7 @@ public final class DnsOptions {
     public DnsConfig config() {
         DnsConfig d = resolver.config();
         return new DnsConfig(d.resolver(), d.trustAnchor(), d.timeout(), d.attempts(), d.retryBackoff(), smtpPort,
-                d.maxMxHosts(), d.maxAddresses(), inFlight, d.maxLookupsPerDomain(), d.hostCacheSize(), d.sockets(),
+                d.maxMxHosts(), d.maxAddresses(), inFlight, d.maxLookupsPerDomain(), d.hostCacheSize(), d.ioThreads(),
                 validator);
     }
 }

@@ -1,6 +1,7 @@
 package io.mxray.dns;
 
 import io.mxray.dns.dnssec.SecureResolver;
+import io.mxray.schema.Bounds;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DnssecStatus;
@@ -106,7 +107,7 @@ public final class DnsStage {
             domain = Name.fromString(task.domain() + ".");
         } catch (TextParseException e) {
             return CompletableFuture.completedFuture(finish(task, start, DnsOutcome.ERROR, "unparsable-name",
-                    null, List.of(), null, null, budget));
+                    null, List.of(), null, budget));
         }
         return prepare.apply(domain).thenCompose(x -> lookups.lookup(domain, Type.MX, budget)).thenCompose(mx -> switch (mx.outcome()) {
             case OK -> fromMx(task, start, domain, mx, budget);
@@ -120,7 +121,7 @@ public final class DnsStage {
 
     private CompletionStage<DnsResolution> done(DomainTask task, Instant start, DnsOutcome outcome, String reason,
                                                 Answer mx, Lookups.Budget budget) {
-        return CompletableFuture.completedFuture(finish(task, start, outcome, reason, mx, List.of(), null, null, budget));
+        return CompletableFuture.completedFuture(finish(task, start, outcome, reason, mx, List.of(), null, budget));
     }
 
     private CompletionStage<DnsResolution> fromMx(DomainTask task, Instant start, Name domain, Answer mx,
@@ -132,7 +133,7 @@ public final class DnsStage {
         // RFC 7505 section 3: a single MX whose exchange is the root
         if (records.size() == 1 && records.get(0).getTarget().equals(Name.root)) {
             return withPolicies(domain, budget).thenApply(p -> finish(task, start, DnsOutcome.NULL_MX, null, mx, List.of(),
-                    p.mtaSts(), p.tlsRpt(), budget));
+                    p, budget));
         }
         String reason = null;
         Map<String, Integer> hosts = new LinkedHashMap<>();
@@ -161,7 +162,7 @@ public final class DnsStage {
         return CompletableFuture.allOf(facts.values().toArray(CompletableFuture[]::new)).thenCombine(policies, (x, p) -> {
             List<MxHost> list = new ArrayList<>();
             prefs.forEach((name, pref) -> list.add(mxHost(name, pref, facts.get(name).join(), mx.dnssec())));
-            return finish(task, start, DnsOutcome.MX, why, mx, list, p.mtaSts(), p.tlsRpt(), budget);
+            return finish(task, start, DnsOutcome.MX, why, mx, list, p, budget);
         });
     }
 
@@ -172,18 +173,18 @@ public final class DnsStage {
         return host(task.scanId(), task.domain(), budget).thenCombine(policies, (facts, p) -> {
             if (facts.outcome() == LookupOutcome.OK) {
                 return finish(task, start, DnsOutcome.IMPLICIT_MX, null, mx,
-                        List.of(mxHost(task.domain(), 0, facts, mx.dnssec())), p.mtaSts(), p.tlsRpt(), budget);
+                        List.of(mxHost(task.domain(), 0, facts, mx.dnssec())), p, budget);
             }
             if (facts.outcome() == LookupOutcome.NODATA || facts.outcome() == LookupOutcome.NXDOMAIN) {
-                return finish(task, start, DnsOutcome.NO_MAIL_HOST, null, mx, List.of(), p.mtaSts(), p.tlsRpt(), budget);
+                return finish(task, start, DnsOutcome.NO_MAIL_HOST, null, mx, List.of(), p, budget);
             }
             DnsOutcome o = switch (facts.outcome()) {
                 case SERVFAIL -> DnsOutcome.SERVFAIL;
                 case TIMEOUT -> DnsOutcome.TIMEOUT;
                 default -> DnsOutcome.ERROR;
             };
-            return finish(task, start, o, "implicit-mx-address-" + facts.reason(), mx, List.of(), p.mtaSts(),
-                    p.tlsRpt(), budget);
+            return finish(task, start, o, "implicit-mx-address-" + facts.reason(), mx, List.of(), p,
+                    budget);
         });
     }
 
@@ -260,9 +261,10 @@ public final class DnsStage {
      */
     private CompletionStage<TlsaLookup> tlsa(String host, HostFacts f, Lookups.Budget budget) {
         if (f.dnssec() != DnssecStatus.SECURE) {
-            String decision = f.dnssec() == DnssecStatus.INSECURE ? "skipped-address-insecure"
-                    : f.dnssec() == DnssecStatus.BOGUS ? "skipped-address-bogus" : "skipped-address-unvalidated";
-            return CompletableFuture.completedFuture(new TlsaLookup(decision, null, null, null, null, List.of()));
+            String decision = f.dnssec() == DnssecStatus.INSECURE ? TlsaLookup.SKIPPED_ADDRESS_INSECURE
+                    : f.dnssec() == DnssecStatus.BOGUS ? TlsaLookup.SKIPPED_ADDRESS_BOGUS
+                    : TlsaLookup.SKIPPED_ADDRESS_UNVALIDATED;
+            return CompletableFuture.completedFuture(TlsaLookup.skipped(decision));
         }
         List<String> bases = new ArrayList<>();
         if (!f.cnameChain().isEmpty() && f.chainSecure()) {
@@ -278,12 +280,15 @@ public final class DnsStage {
         try {
             name = Name.fromString("_25._tcp." + base + ".");
         } catch (TextParseException e) {
-            return CompletableFuture.completedFuture(new TlsaLookup("looked-up", base, LookupOutcome.ERROR, null,
+            return CompletableFuture.completedFuture(new TlsaLookup(TlsaLookup.LOOKED_UP, base, LookupOutcome.ERROR, null,
                     "unparsable-name", List.of()));
         }
         return lookups.lookup(name, Type.TLSA, budget).thenCompose(a -> {
+            // RFC 7672 section 2.2.2: only a denial that validated (secure, or proven insecure) sends
+            // the sender on to the original name; a bogus or indeterminate one is a failed lookup
             boolean none = a.outcome() == LookupOutcome.NODATA || a.outcome() == LookupOutcome.NXDOMAIN;
-            if (none && a.dnssec() != DnssecStatus.BOGUS && i + 1 < bases.size()) {
+            boolean judged = a.dnssec() == DnssecStatus.SECURE || a.dnssec() == DnssecStatus.INSECURE;
+            if (none && judged && i + 1 < bases.size()) {
                 return tlsaAt(bases, i + 1, budget);
             }
             List<TlsaRecord> records = new ArrayList<>();
@@ -292,8 +297,8 @@ public final class DnsStage {
                 records.add(TlsaRecord.of(t.getCertificateUsage(), t.getSelector(), t.getMatchingType(),
                         HexFormat.of().formatHex(t.getCertificateAssociationData())));
             }
-            return CompletableFuture.completedFuture(new TlsaLookup("looked-up", base, a.outcome(), a.dnssec(),
-                    a.dnssecReason() != null ? a.dnssecReason() : a.reason(), records));
+            return CompletableFuture.completedFuture(TlsaLookup.bounded(TlsaLookup.LOOKED_UP, base, a.outcome(),
+                    a.dnssec(), a.dnssecReason() != null ? a.dnssecReason() : a.reason(), records));
         });
     }
 
@@ -301,24 +306,46 @@ public final class DnsStage {
         TlsaLookup t = f.tlsa();
         if (t != null && t.lookedUp() && mxDnssec != DnssecStatus.SECURE) {
             // RFC 7672 2.2: the host's records may be used although the MX RRset is not secure; say so
-            t = new TlsaLookup("looked-up-mx-insecure", t.base(), t.outcome(), t.dnssec(), t.reason(), t.records());
+            t = new TlsaLookup(TlsaLookup.LOOKED_UP_MX_INSECURE, t.base(), t.outcome(), t.dnssec(), t.reason(), t.records(),
+                    t.dropped());
         }
         return new MxHost(name, preference, f.addresses(), f.outcome(), f.reason(), f.cnameChain(), f.dnssec(),
                 f.dnssecReason(), t);
     }
 
-    /** The domain's MTA-STS and TLS-RPT records. */
-    private record Policies(MtaStsTxt mtaSts, TlsRptTxt tlsRpt) {
+    /** The domain's MTA-STS and TLS-RPT records, and what of them was cut. */
+    private record Policies(MtaStsTxt mtaSts, TlsRptTxt tlsRpt, List<String> cut) {
+        Policies(MtaStsTxt mtaSts, TlsRptTxt tlsRpt) {
+            this(mtaSts, tlsRpt, List.of());
+        }
     }
 
     private CompletionStage<Policies> withPolicies(Name domain, Lookups.Budget budget) {
         CompletableFuture<Answer> sts = txt("_mta-sts", domain, budget);
         CompletableFuture<Answer> rpt = txt("_smtp._tls", domain, budget);
-        return sts.thenCombine(rpt, (s, r) -> new Policies(
+        return sts.thenCombine(rpt, (s, r) -> bounded(new Policies(
                 s.isFailure() ? new MtaStsTxt(TxtStatus.LOOKUP_FAILED, null, failureKey(s), s.dnssec(), List.of())
                         : PolicyRecords.mtaSts(texts(s), s.dnssec()),
                 r.isFailure() ? new TlsRptTxt(TxtStatus.LOOKUP_FAILED, null, failureKey(r), r.dnssec(), List.of())
-                        : PolicyRecords.tlsRpt(texts(r), r.dnssec())));
+                        : PolicyRecords.tlsRpt(texts(r), r.dnssec()))));
+    }
+
+    /** The policy records as kept ({@link Bounds}): parsed in full, stored in part, cuts named. */
+    private static Policies bounded(Policies p) {
+        Bounds.Kept sts = Bounds.lines(p.mtaSts().records(), Bounds.TXT_RECORDS, Bounds.TXT_CHARS);
+        Bounds.Kept rpt = Bounds.lines(p.tlsRpt().records(), Bounds.TXT_RECORDS, Bounds.TXT_CHARS);
+        Bounds.Kept rua = Bounds.lines(p.tlsRpt().rua(), Bounds.TXT_RECORDS, Bounds.TXT_CHARS);
+        List<String> cut = new ArrayList<>(2);
+        if (sts.cut() || Bounds.cuts(p.mtaSts().id(), Bounds.TXT_CHARS)) {
+            cut.add("mta-sts-txt");
+        }
+        if (rpt.cut() || rua.cut()) {
+            cut.add("tls-rpt-txt");
+        }
+        MtaStsTxt m = p.mtaSts();
+        TlsRptTxt t = p.tlsRpt();
+        return new Policies(new MtaStsTxt(m.status(), Bounds.text(m.id(), Bounds.TXT_CHARS), m.reason(), m.dnssec(),
+                sts.lines()), new TlsRptTxt(t.status(), rua.lines(), t.reason(), t.dnssec(), rpt.lines()), cut);
     }
 
     private static String failureKey(Answer a) {
@@ -348,12 +375,14 @@ public final class DnsStage {
     }
 
     private DnsResolution finish(DomainTask task, Instant start, DnsOutcome outcome, String reason, Answer mx,
-                                 List<MxHost> hosts, MtaStsTxt mtaSts, TlsRptTxt tlsRpt, Lookups.Budget budget) {
+                                 List<MxHost> hosts, Policies policies, Lookups.Budget budget) {
         Instant end = clock.instant();
         List<ProbeRequest> probes = new ArrayList<>();
         Set<String> keys = new LinkedHashSet<>();
         for (MxHost h : hosts) {
-            io.mxray.schema.TlsaLookup t = h.tlsa() != null && h.tlsa().lookedUp() ? h.tlsa() : null;
+            // the probe judges DANE from the lookup, or from why there was none when that makes a
+            // DANE sender defer (bogus addresses)
+            TlsaLookup t = h.tlsa() != null && (h.tlsa().lookedUp() || h.tlsa().addressFailed()) ? h.tlsa() : null;
             for (String ip : h.addresses()) {
                 ProbeRequest p = ProbeRequest.of(task.scanId(), ip, config.smtpPort(), h.name(), t);
                 if (keys.add(p.probeKey())) {
@@ -363,9 +392,19 @@ public final class DnsStage {
         }
         DnssecStatus mxDnssec = mx == null ? null : mx.dnssec();
         String mxReason = mx == null ? null : mx.dnssecReason();
+        List<String> truncated = new ArrayList<>();
+        for (MxHost h : hosts) {
+            if (h.tlsa() != null && h.tlsa().dropped() != null) {
+                truncated.add("tlsa:" + h.name());
+            }
+        }
+        if (policies != null) {
+            truncated.addAll(policies.cut());
+        }
         DnsResult result = new DnsResult(task.scanId(), task.domain(), task.rank(), outcome, reason, hosts,
-                List.copyOf(keys), end, end.toEpochMilli() - start.toEpochMilli(), mxDnssec, mxReason, mtaSts, tlsRpt,
-                budget.used());
+                List.copyOf(keys), end, end.toEpochMilli() - start.toEpochMilli(), mxDnssec, mxReason,
+                policies == null ? null : policies.mtaSts(), policies == null ? null : policies.tlsRpt(), budget.used(),
+                truncated);
         return new DnsResolution(result, probes);
     }
 

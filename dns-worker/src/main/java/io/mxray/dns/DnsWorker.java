@@ -47,7 +47,7 @@ public final class DnsWorker implements Stage<DomainTask> {
 
     @Override
     public List<Output<?, ?>> onFailure(DomainTask task, Throwable error) {
-        DnsResult r = new DnsResult(task.scanId(), task.domain(), task.rank(), DnsOutcome.ERROR, "internal-error",
+        DnsResult r = new DnsResult(task.scanId(), task.domain(), task.rank(), DnsOutcome.ERROR, Stage.failureReason(error),
                 List.of(), List.of(), clock.instant(), 0);
         return List.of(Output.of(Topics.DNS_RESULTS, r.key(), r));
     }

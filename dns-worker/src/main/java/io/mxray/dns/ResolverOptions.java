@@ -29,7 +29,7 @@ public final class ResolverOptions {
         InetSocketAddress address = resolver == null || resolver.isBlank() ? Main.systemResolver() : parse(resolver);
         DnsConfig d = DnsConfig.defaults(address);
         return new DnsConfig(address, trustAnchor, timeout, attempts, d.retryBackoff(), d.smtpPort(), d.maxMxHosts(),
-                d.maxAddresses(), d.maxInFlight(), d.maxLookupsPerDomain(), d.hostCacheSize(), d.sockets(),
+                d.maxAddresses(), d.maxInFlight(), d.maxLookupsPerDomain(), d.hostCacheSize(), d.ioThreads(),
                 d.validator());
     }
 

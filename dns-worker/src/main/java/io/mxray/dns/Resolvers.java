@@ -43,7 +43,7 @@ public final class Resolvers implements AutoCloseable {
     }
 
     public static Resolvers create(DnsConfig config, Clock clock) {
-        UdpTransport transport = new UdpTransport(config.resolver(), config.sockets());
+        UdpTransport transport = new UdpTransport(config.resolver(), config.ioThreads());
         transport.setTimeout(config.timeout());
         transport.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
         try {

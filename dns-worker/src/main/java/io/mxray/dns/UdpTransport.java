@@ -4,8 +4,10 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -15,14 +17,14 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -45,32 +47,40 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TSIG;
 
 /**
- * A resolver transport for thousands of queries in flight: a few long-lived UDP sockets, each
- * connected to the resolver, with queries multiplexed by random message ID and matched back by
- * ID and question; TCP (dnsjava's client) only for truncated answers. dnsjava's own UDP client
- * opens a socket per query, which measured here cost 0.45 ms of CPU per lookup, 40% of it in the
- * kernel; this costs a fraction of that.
- *
- * <p>Source ports are chosen by the kernel once per socket: against an on-path attacker, use a
- * resolver on a trusted network (the scanner validates DNSSEC itself either way).
+ * A resolver transport for thousands of queries in flight: every query goes out from a socket of
+ * its own, bound to a source port drawn at random from 1024-65535 and connected to the resolver,
+ * closed when its answer arrives or its time is up; TCP (dnsjava's client) only for truncated
+ * answers. With a random message ID as well, an off-path attacker must guess 32 bits per query
+ * (RFC 5452 section 9.2, RFC 6056), and no long-lived port can be learnt from side channels.
+ * Answers are matched by ID and question; anything else that arrives is ignored. No thread waits:
+ * sockets live on a few Netty event loops, and one periodic sweep fails the queries whose time is
+ * up. A socket is held per query in flight: the process needs that many file descriptors.
  */
 public final class UdpTransport implements Resolver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UdpTransport.class);
     /** How often the queries past their timeout are failed: the precision of timeouts. */
     private static final long SWEEP_MS = 50;
     private static final int MAX_UDP = 65535;
-    static final int SOCKET_BUFFER = 4 << 20;
+    /** RFC 6056 section 2.1: the ephemeral range is all ports above the well-known ones. */
+    static final int LOWEST_PORT = 1024;
+    /** Source ports tried for one query when the one drawn is taken. */
+    private static final int BIND_ATTEMPTS = 16;
 
     private final InetSocketAddress server;
+    private final InetAddress anyLocal;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
-    private final List<Socket> sockets = new ArrayList<>();
-    private final AtomicInteger next = new AtomicInteger();
+    private final Queue<Pending> sent = new ConcurrentLinkedQueue<>();
+    private final Set<Pending> open = ConcurrentHashMap.newKeySet();
+    private final RandomBits random = new RandomBits();
     private final AtomicInteger errorsLogged = new AtomicInteger();
+    private final AtomicInteger sendErrorsLogged = new AtomicInteger();
     private final SimpleResolver tcp;
+    private final io.netty.util.concurrent.ScheduledFuture<?> sweeper;
     private volatile Duration timeout = Duration.ofSeconds(3);
     private volatile OPTRecord edns = new OPTRecord(1232, 0, 0, 0);
     private volatile QueryObserver observer = QueryObserver.NONE;
+    private volatile String lastError;
 
     /**
      * What the transport tells about its queries over UDP, for metrics (the DNS worker's
@@ -107,133 +117,133 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         this.observer = Objects.requireNonNull(observer);
     }
 
-    /**
-     * One connected socket, the queries waiting on it by message ID, and the same queries in the
-     * order they were sent: with one timeout for all, that is the order they time out in, so one
-     * periodic sweep replaces a timer per query.
-     */
-    private static final class Socket {
-        final Channel channel;
-        final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
-        final Queue<Pending> sent = new ConcurrentLinkedQueue<>();
-        private final SecureRandom random = idSource();
-        private final byte[] idBytes = new byte[64];
-        private int idNext = idBytes.length;
-        /** The last socket error (ICMP port unreachable, say), for the timeouts' message. */
-        volatile String lastError;
+    /** Unpredictable message IDs and ports without a system call each (the platform default may read /dev/urandom). */
+    private static final class RandomBits {
+        private final SecureRandom random = source();
+        private final byte[] bytes = new byte[256];
+        private int next = bytes.length;
 
-        Socket(Channel channel) {
-            this.channel = channel;
-        }
-
-        /** A random message ID; the random bytes are drawn 32 IDs at a time. */
-        synchronized int nextId() {
-            if (idNext >= idBytes.length) {
-                random.nextBytes(idBytes);
-                idNext = 0;
+        synchronized int next16() {
+            if (next >= bytes.length) {
+                random.nextBytes(bytes);
+                next = 0;
             }
-            int id = ((idBytes[idNext] & 0xff) << 8) | (idBytes[idNext + 1] & 0xff);
-            idNext += 2;
-            return id;
+            int v = ((bytes[next] & 0xff) << 8) | (bytes[next + 1] & 0xff);
+            next += 2;
+            return v;
+        }
+
+        /** A port in [1024, 65535], uniformly. */
+        int port() {
+            int span = 65536 - LOWEST_PORT;
+            while (true) {
+                int v = next16();
+                if (v < 65536 - 65536 % span) {
+                    return LOWEST_PORT + v % span;
+                }
+            }
+        }
+
+        private static SecureRandom source() {
+            try {
+                return SecureRandom.getInstance("DRBG");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                return new SecureRandom();
+            }
         }
     }
 
-    private record Pending(int id, Message query, CompletableFuture<Message> result, long sentAt, long deadline) {
-    }
+    /** One query: its socket, once bound, and how it ends. */
+    private static final class Pending {
+        final int id;
+        final Message query;
+        final byte[] wire;
+        final CompletableFuture<Message> result = new CompletableFuture<>();
+        final long sentAt;
+        final long deadline;
+        volatile Channel channel;
+        /** A socket error seen (ICMP port unreachable, say), for the timeout's message. */
+        volatile String error;
 
-    /** Unpredictable message IDs without a system call per query (the platform default may read /dev/urandom). */
-    private static SecureRandom idSource() {
-        try {
-            return SecureRandom.getInstance("DRBG");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            return new SecureRandom();
+        Pending(int id, Message query, byte[] wire, long sentAt, long deadline) {
+            this.id = id;
+            this.query = query;
+            this.wire = wire;
+            this.sentAt = sentAt;
+            this.deadline = deadline;
         }
     }
 
-    public UdpTransport(InetSocketAddress server, int sockets) {
-        this(server, sockets, new MultiThreadIoEventLoopGroup(Math.min(sockets,
-                Runtime.getRuntime().availableProcessors()), new DefaultThreadFactory("mxray-dns", true),
+    /**
+     * @param ioThreads event loops the sockets are spread over (at most the number of cores)
+     */
+    public UdpTransport(InetSocketAddress server, int ioThreads) {
+        this(server, new MultiThreadIoEventLoopGroup(Math.max(1, Math.min(ioThreads,
+                Runtime.getRuntime().availableProcessors())), new DefaultThreadFactory("mxray-dns", true),
                 NioIoHandler.newFactory()), true);
     }
 
-    public UdpTransport(InetSocketAddress server, int socketCount, EventLoopGroup group, boolean ownsGroup) {
+    public UdpTransport(InetSocketAddress server, EventLoopGroup group, boolean ownsGroup) {
         this.server = server;
         this.group = group;
         this.ownsGroup = ownsGroup;
+        try {
+            this.anyLocal = server.getAddress() instanceof java.net.Inet6Address
+                    ? InetAddress.getByName("::") : InetAddress.getByName("0.0.0.0");
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
         this.tcp = new SimpleResolver(server);
         this.tcp.setTCP(true);
-        for (int i = 0; i < socketCount; i++) {
-            Socket[] holder = new Socket[1];
-            Channel ch = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-                    .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
-                    .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP))
-                    .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
-                        @Override
-                        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-                            received(holder[0], ByteBufUtil.getBytes(packet.content()));
-                        }
-
-                        /**
-                         * Nothing listens at the resolver's address (ICMP port unreachable), or
-                         * another socket error: said once, in a line, and remembered for the
-                         * timeouts' message; the socket stays open (a resolver may come back).
-                         */
-                        @Override
-                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                            socketError(holder[0], cause);
-                        }
-                    })
-                    .connect(server).syncUninterruptibly().channel();
-            holder[0] = new Socket(ch);
-            sockets.add(holder[0]);
-            Socket sock = holder[0];
-            ch.eventLoop().scheduleAtFixedRate(() -> sweep(sock), SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
-        }
+        this.sweeper = group.next().scheduleAtFixedRate(this::sweep, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** Fails the queries whose time is up. */
-    private void sweep(Socket socket) {
+    /** Fails the queries whose time is up, and closes their sockets. */
+    private void sweep() {
         long now = System.nanoTime();
         Pending p;
-        while ((p = socket.sent.peek()) != null && now - p.deadline() >= 0) {
-            socket.sent.poll();
-            if (socket.pending.remove(p.id(), p)) {
+        while ((p = sent.peek()) != null && now - p.deadline >= 0) {
+            sent.poll();
+            if (finish(p)) {
                 observer.timedOut();
-                String error = socket.lastError;
-                p.result().completeExceptionally(new SocketTimeoutException("no answer from " + server + " in "
+                String error = p.error != null ? p.error : lastError;
+                p.result.completeExceptionally(new SocketTimeoutException("no answer from " + server + " in "
                         + timeout.toMillis() + " ms" + (error == null ? "" : " (" + error + ")")));
             }
         }
     }
 
-    private void socketError(Socket socket, Throwable cause) {
+    /** Ends a query's life in the transport once: true for the caller that did. */
+    private boolean finish(Pending p) {
+        if (!open.remove(p)) {
+            return false;
+        }
+        Channel ch = p.channel;
+        if (ch != null) {
+            ch.close();
+        }
+        return true;
+    }
+
+    /** A query that could not go out at all (no socket, no port, the send failed): said once, then at debug. */
+    private void sendError(Throwable cause) {
+        if (sendErrorsLogged.getAndIncrement() == 0) {
+            LOG.warn("DNS query to {} could not be sent: {}", server, cause.toString());
+        } else {
+            LOG.debug("DNS query to {} could not be sent: {}", server, cause.toString());
+        }
+    }
+
+    private void socketError(Pending p, Throwable cause) {
         String error = cause instanceof PortUnreachableException
                 ? "port unreachable: nothing listens there" : cause.toString();
-        if (socket != null) {
-            socket.lastError = error;
-        }
+        p.error = error;
+        lastError = error;
         if (errorsLogged.getAndIncrement() == 0) {
             LOG.warn("DNS resolver {}: {}; its queries time out", server, error);
         } else {
             LOG.debug("DNS resolver {}: {}", server, error);
         }
-    }
-
-    /**
-     * A socket served by the calling thread's event loop when there is one: the answer to one query
-     * often sends the next, and staying on the loop saves a hand-off (a wake-up) per query.
-     */
-    private Socket pick() {
-        int n = sockets.size();
-        int start = Math.floorMod(next.getAndIncrement(), n);
-        for (int i = 0; i < n; i++) {
-            Socket s = sockets.get((start + i) % n);
-            if (s.channel.eventLoop().inEventLoop()) {
-                return s;
-            }
-        }
-        return sockets.get(start);
     }
 
     @Override
@@ -255,89 +265,139 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         if (query.getOPT() == null && edns != null) {
             query.addRecord(edns, Section.ADDITIONAL);
         }
-        Socket socket = pick();
-        CompletableFuture<Message> result = new CompletableFuture<>();
-        int id = -1;
-        for (int tries = 0; tries < 64 && id < 0; tries++) {
-            int candidate = socket.nextId();
-            if (!socket.pending.containsKey(candidate)) {
-                id = candidate;
-            }
-        }
-        if (id < 0) {
-            result.completeExceptionally(new IOException("no free DNS message ID"));
-            return result;
-        }
+        int id = random.next16();
         query.getHeader().setID(id);
-        final int qid = id;
         long now = System.nanoTime();
-        Pending p = new Pending(qid, query, result, now, now + timeout.toNanos());
-        if (socket.pending.putIfAbsent(qid, p) != null) {
-            result.completeExceptionally(new IOException("no free DNS message ID"));
-            return result;
-        }
-        socket.sent.add(p);
+        Pending p = new Pending(id, query, query.toWire(MAX_UDP), now, now + timeout.toNanos());
+        open.add(p);
+        sent.add(p);
         observer.sent();
-        byte[] wire = query.toWire(MAX_UDP);
-        socket.channel.writeAndFlush(Unpooled.wrappedBuffer(wire)).addListener(f -> {
-            if (!f.isSuccess() && socket.pending.remove(qid, p)) {
-                result.completeExceptionally(f.cause());
+        // the calling thread's loop when it is one of ours: an answer often sends the next query
+        EventLoop loop = group.next();
+        for (io.netty.util.concurrent.EventExecutor e : group) {
+            if (e.inEventLoop()) {
+                loop = (EventLoop) e;
+                break;
             }
-        });
-        return result;
+        }
+        bindAndSend(p, loop, 1);
+        return p.result;
     }
 
-    private void received(Socket socket, byte[] wire) {
+    /** A socket on a random port for {@code p}, connected to the resolver; another port if that one is taken. */
+    private void bindAndSend(Pending p, EventLoop loop, int attempt) {
+        if (p.result.isDone()) {
+            return;
+        }
+        new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP))
+                .handler(new Answers(p))
+                .connect(server, new InetSocketAddress(anyLocal, random.port()))
+                .addListener((ChannelFuture f) -> {
+                    if (!f.isSuccess()) {
+                        f.channel().close();
+                        if (portTaken(f.cause()) && attempt < BIND_ATTEMPTS) {
+                            bindAndSend(p, loop, attempt + 1); // the port drawn is in use: draw another
+                        } else if (finish(p)) {
+                            sendError(f.cause());
+                            p.result.completeExceptionally(f.cause());
+                        }
+                        return;
+                    }
+                    p.channel = f.channel();
+                    if (!open.contains(p)) {
+                        f.channel().close(); // timed out or closed meanwhile
+                        return;
+                    }
+                    f.channel().writeAndFlush(Unpooled.wrappedBuffer(p.wire)).addListener(w -> {
+                        if (!w.isSuccess() && finish(p)) {
+                            sendError(w.cause());
+                            p.result.completeExceptionally(w.cause());
+                        }
+                    });
+                });
+    }
+
+    /** The port drawn is in use (Netty wraps the bind's error in one that names the remote address). */
+    private static boolean portTaken(Throwable e) {
+        return e instanceof java.net.BindException || e != null && e.getCause() instanceof java.net.BindException;
+    }
+
+    /** What arrives on one query's socket. */
+    private final class Answers extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final Pending p;
+
+        Answers(Pending p) {
+            this.p = p;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            received(p, ByteBufUtil.getBytes(packet.content()));
+        }
+
+        /**
+         * Nothing listens at the resolver's address (ICMP port unreachable), or another socket
+         * error: said once, in a line, and remembered for the timeout's message. The query keeps
+         * waiting: an ICMP message is as easy to forge as an answer.
+         */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            socketError(p, cause);
+        }
+    }
+
+    private void received(Pending p, byte[] wire) {
         if (wire.length < 12) {
             return;
         }
         int id = ((wire[0] & 0xff) << 8) | (wire[1] & 0xff);
-        Pending p = socket.pending.get(id);
-        if (p == null) {
-            return; // late, duplicate or unsolicited: ignored
+        if (id != p.id || p.result.isDone()) {
+            return; // late, duplicate or forged: ignored (RFC 5452 section 9.1)
         }
         Message response;
         try {
             response = new Message(wire);
         } catch (IOException e) {
             // a malformed answer to our question: a failure of this query, not of the transport
-            if (socket.pending.remove(id, p)) {
-                p.result().completeExceptionally(new org.xbill.DNS.WireParseException("malformed answer: "
+            if (finish(p)) {
+                p.result.completeExceptionally(new org.xbill.DNS.WireParseException("malformed answer: "
                         + e.getMessage()));
             }
             return;
         }
-        Record q = p.query().getQuestion();
+        Record q = p.query.getQuestion();
         Record rq = response.getQuestion();
         if (rq == null || q == null || !q.getName().equals(rq.getName()) || q.getType() != rq.getType()
                 || q.getDClass() != rq.getDClass()) {
             LOG.debug("answer with ID {} does not match its question: ignored", id);
             return; // not the answer to this question: keep waiting (RFC 5452)
         }
-        if (!socket.pending.remove(id, p)) {
+        if (!finish(p)) {
             return;
         }
-        observer.answered(System.nanoTime() - p.sentAt());
-        if (socket.lastError != null) {
-            socket.lastError = null; // it answers (again); read first: no write per answer on the hot path
+        observer.answered(System.nanoTime() - p.sentAt);
+        if (lastError != null) {
+            lastError = null; // it answers (again); read first: no write per answer on the hot path
         }
         if (response.getHeader().getFlag(Flags.TC)) {
-            tcp.sendAsync(p.query()).whenComplete((m, e) -> {
+            tcp.sendAsync(p.query).whenComplete((m, e) -> {
                 if (e != null) {
-                    p.result().completeExceptionally(e);
+                    p.result.completeExceptionally(e);
                 } else {
-                    p.result().complete(m);
+                    p.result.complete(m);
                 }
             });
             return;
         }
         // completed on this socket's event loop: a hand-off per answer cost more (thread wake-ups)
-        // than the work that follows; sockets are spread over the loops to use every core
-        p.result().complete(response);
+        // than the work that follows
+        p.result.complete(response);
     }
 
+    /** Queries waiting for their answer (each holds a socket). */
     public int inFlight() {
-        return sockets.stream().mapToInt(s -> s.pending.size()).sum();
+        return open.size();
     }
 
     @Override
@@ -380,9 +440,11 @@ public final class UdpTransport implements Resolver, AutoCloseable {
 
     @Override
     public void close() {
-        for (Socket s : sockets) {
-            s.channel.close();
-            s.pending.values().forEach(p -> p.result().completeExceptionally(new IOException("transport closed")));
+        sweeper.cancel(false);
+        for (Pending p : List.copyOf(open)) {
+            if (finish(p)) {
+                p.result.completeExceptionally(new IOException("transport closed"));
+            }
         }
         if (ownsGroup) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

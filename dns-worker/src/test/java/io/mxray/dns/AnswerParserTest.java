@@ -59,6 +59,27 @@ class AnswerParserTest {
     }
 
     @Test
+    void recordsOfAnotherClassAreNotPartOfTheAnswer() {
+        // a spoofed response: the genuine address and a class-CH one at the same name
+        Answer ans = parse("mx.example", Type.A, Rcode.NOERROR, a("mx.example", "192.0.2.1"),
+                Record.newRecord(name("mx.example"), Type.A, DClass.CH, 300, new byte[] {127, 0, 0, 2}),
+                new org.xbill.DNS.CNAMERecord(name("mx.example"), DClass.CH, 300, name("decoy.example")));
+        assertEquals(LookupOutcome.OK, ans.outcome());
+        assertEquals(List.of(a("mx.example", "192.0.2.1")), ans.records());
+        assertEquals(List.of(), ans.cnameChain());
+    }
+
+    @Test
+    void anAliasWithTwoTargetsIsAnErrorNotAChoice() {
+        // a DNAME-synthesized CNAME and a decoy CNAME at the same owner: neither is followed
+        Answer ans = parse("mx.old.example", Type.A, Rcode.NOERROR, cname("mx.old.example", "mx.new.example"),
+                a("mx.new.example", "192.0.2.1"), cname("mx.old.example", "decoy.example"), a("decoy.example", "127.0.0.2"));
+        assertEquals(LookupOutcome.ERROR, ans.outcome());
+        assertEquals("cname-not-singleton", ans.reason());
+        assertEquals(List.of(), ans.records());
+    }
+
+    @Test
     void aCnameLoopIsAnError() {
         Answer ans = parse("a.example", Type.A, Rcode.NOERROR, cname("a.example", "b.example"),
                 cname("b.example", "a.example"));

@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
@@ -300,6 +301,58 @@ class DnsStageRulesTest {
         TlsaLookup t = resolve("example.org").result().mxHosts().get(0).tlsa();
         assertEquals("mx.example.org", t.base());
         assertEquals(1, t.records().size());
+    }
+
+    /**
+     * RFC 7672 section 2.2.2: only a validated denial at the expanded name sends the sender on to
+     * the original name; an answer that could not be validated (its chain of trust unreachable)
+     * is a failed TLSA lookup, not a reason to try another name.
+     */
+    @Test
+    void anUnvalidatedDenialAtTheExpandedNameIsAFailureNotAFallback() {
+        java.util.Map<String, io.mxray.dns.dnssec.Validated> answers = new java.util.HashMap<>();
+        java.util.function.BiConsumer<String, io.mxray.dns.dnssec.Validated> on = answers::put;
+        java.util.function.BiFunction<String, Integer, Message> q = (n, t) -> Message.newQuery(
+                org.xbill.DNS.Record.newRecord(ScriptedResolver.name(n), t, org.xbill.DNS.DClass.IN));
+        on.accept("example.org./MX", new io.mxray.dns.dnssec.Validated(records(mx("example.org", 10, "mx.example.org"))
+                .apply(q.apply("example.org", Type.MX)), DnssecStatus.SECURE, null));
+        on.accept("mx.example.org./A", new io.mxray.dns.dnssec.Validated(records(cname("mx.example.org",
+                "in.provider.example"), a("in.provider.example", "192.0.2.5")).apply(q.apply("mx.example.org", Type.A)),
+                DnssecStatus.SECURE, null));
+        on.accept("mx.example.org./AAAA", new io.mxray.dns.dnssec.Validated(records(cname("mx.example.org",
+                "in.provider.example")).apply(q.apply("mx.example.org", Type.AAAA)), DnssecStatus.SECURE, null));
+        on.accept("_25._tcp.in.provider.example./TLSA", new io.mxray.dns.dnssec.Validated(nodata()
+                .apply(q.apply("_25._tcp.in.provider.example", Type.TLSA)), DnssecStatus.INDETERMINATE, "no-trust-anchor"));
+        on.accept("_25._tcp.mx.example.org./TLSA", new io.mxray.dns.dnssec.Validated(records(tlsa(
+                "_25._tcp.mx.example.org", 3, 1, 1, "ef".repeat(32))).apply(q.apply("_25._tcp.mx.example.org", Type.TLSA)),
+                DnssecStatus.SECURE, null));
+        io.mxray.dns.dnssec.SecureResolver scripted = (name, type) -> {
+            io.mxray.dns.dnssec.Validated v = answers.get(name + "/" + Type.string(type));
+            return java.util.concurrent.CompletableFuture.completedFuture(v != null ? v
+                    : new io.mxray.dns.dnssec.Validated(rcode(Rcode.NXDOMAIN).apply(q.apply(name.toString(), type)),
+                    DnssecStatus.SECURE, null));
+        };
+        TlsaLookup t = new DnsStage(config, scripted, CLOCK).resolve(new DomainTask("s1", "example.org", null, 1))
+                .toCompletableFuture().join().result().mxHosts().get(0).tlsa();
+        assertEquals("in.provider.example", t.base(), "no fallback to the original name");
+        assertEquals(DnssecStatus.INDETERMINATE, t.dnssec());
+        assertTrue(t.failed(), "a DANE sender defers");
+    }
+
+    /** RFC 7672 section 2.2: bogus address records are a failed TLSA lookup; the probe carries why. */
+    @Test
+    void bogusAddressesTellTheProbeWhyThereIsNoTlsaLookup() {
+        dns.on("example.org.", Type.MX, secure(records(mx("example.org", 10, "mx.example.org"))))
+                .on("mx.example.org.", Type.A, bogus(6))
+                .on("mx.example.org.", Type.A, records(a("mx.example.org", "192.0.2.1")))
+                .on("mx.example.org.", Type.A, bogus(6))
+                .on("mx.example.org.", Type.A, records(a("mx.example.org", "192.0.2.1")))
+                .on("mx.example.org.", Type.AAAA, secure(nodata()));
+        DnsResolution r = resolve("example.org");
+        TlsaLookup t = r.result().mxHosts().get(0).tlsa();
+        assertEquals(TlsaLookup.SKIPPED_ADDRESS_BOGUS, t.decision());
+        assertTrue(t.addressFailed());
+        assertEquals(t, r.probes().get(0).tlsa(), "the probe judges DANE bogus from it");
     }
 
     @Test

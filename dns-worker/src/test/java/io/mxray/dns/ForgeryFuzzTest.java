@@ -1,5 +1,6 @@
 package io.mxray.dns;
 
+import io.mxray.lab.InProcessResolver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -184,7 +185,7 @@ class ForgeryFuzzTest {
 
         private Message forge(Message query, Message genuine) {
             Message m = genuine.clone();
-            int kind = random.nextInt(9);
+            int kind = random.nextInt(11);
             last = "forgery " + kind;
             switch (kind) {
                 case 0 -> dropRecord(m);
@@ -195,6 +196,8 @@ class ForgeryFuzzTest {
                 case 5 -> m = replay(query, m);
                 case 6 -> alterNsec(m);
                 case 7 -> stripSignatures(m);
+                case 8 -> injectForeignClass(m, query);
+                case 9 -> addDecoyAlias(m, query);
                 default -> {
                     byte[] wire = m.toWire();
                     int flips = 1 + random.nextInt(3);
@@ -329,6 +332,54 @@ class ForgeryFuzzTest {
                     m.addRecord(new NSECRecord(n.getName(), DClass.IN, n.getTTL(), next, types), Section.AUTHORITY);
                     return;
                 }
+            }
+        }
+
+        /** Class-CH records of the type asked at the name asked, beside the genuine answer. */
+        private void injectForeignClass(Message m, Message query) {
+            Record q = query.getQuestion();
+            byte[] rdata = switch (q.getType()) {
+                case Type.A -> new byte[] {127, 0, 0, 2};
+                case Type.AAAA -> new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+                case Type.MX -> new byte[] {0, 0, 4, 'e', 'v', 'i', 'l', 0};
+                case Type.TLSA -> new byte[] {3, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+                case Type.TXT -> new byte[] {4, 'e', 'v', 'i', 'l'};
+                default -> null;
+            };
+            if (rdata != null) {
+                m.addRecord(Record.newRecord(q.getName(), q.getType(), DClass.CH, 300, rdata), Section.ANSWER);
+            }
+        }
+
+        /** A second alias at the name asked (or at the owner of a CNAME the answer has), and the decoy's data. */
+        private void addDecoyAlias(Message m, Message query) {
+            Record q = query.getQuestion();
+            Name owner = q.getName();
+            for (Record r : m.getSection(Section.ANSWER)) {
+                if (r.getType() == Type.CNAME && random.nextBoolean()) {
+                    owner = r.getName();
+                    break;
+                }
+            }
+            Name decoy = Name.fromConstantString("decoy.invalid.");
+            m.addRecord(new org.xbill.DNS.CNAMERecord(owner, DClass.IN, 300, decoy), Section.ANSWER);
+            Record data = decoyData(decoy, q.getType());
+            if (data != null) {
+                m.addRecord(data, Section.ANSWER);
+            }
+        }
+
+        private static Record decoyData(Name decoy, int type) {
+            try {
+                return switch (type) {
+                    case Type.A -> new org.xbill.DNS.ARecord(decoy, DClass.IN, 300,
+                            java.net.InetAddress.getByName("127.0.0.2"));
+                    case Type.MX -> new MXRecord(decoy, DClass.IN, 300, 0, Name.fromConstantString("evil.invalid."));
+                    default -> null;
+                };
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException(e);
             }
         }
 

@@ -1,5 +1,6 @@
 package io.mxray.dns;
 
+import io.mxray.lab.InProcessResolver;
 import static io.mxray.dns.Answers.a;
 import static io.mxray.dns.Answers.aaaa;
 import static io.mxray.dns.Answers.cname;

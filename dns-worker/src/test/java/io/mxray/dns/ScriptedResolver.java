@@ -1,5 +1,6 @@
 package io.mxray.dns;
 
+import io.mxray.lab.InProcessResolver;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;

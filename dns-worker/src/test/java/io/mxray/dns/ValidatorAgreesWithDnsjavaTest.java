@@ -1,5 +1,6 @@
 package io.mxray.dns;
 
+import io.mxray.lab.LabResolver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -13,12 +13,14 @@ import java.util.Objects;
  * derived from it.
  *
  * @param address     how the name is published: an IPv4 address, only ::1, or no address at all
- * @param cnameTarget when set, the host name is a CNAME to this name, which carries the address
+ * @param cnameTarget when set, the host name is an alias of this name, which carries the address
+ * @param viaDname    the alias is a DNAME at the name's parent (to the target's parent, RFC 6672),
+ *                    not a CNAME at the name
  * @param tlsa        TLSA records at {@code _25._tcp.<name>}
  * @param expect      the declared verdict
  */
-public record HostSpec(String name, Address address, String cnameTarget, ServerSpec server, List<TlsaSpec> tlsa,
-                       Expect expect) {
+public record HostSpec(String name, Address address, String cnameTarget, boolean viaDname, ServerSpec server,
+                       List<TlsaSpec> tlsa, Expect expect) {
 
     public enum Address { IPV4, IPV6_LOOPBACK, NONE }
 
@@ -63,16 +65,19 @@ public record HostSpec(String name, Address address, String cnameTarget, ServerS
         if (address != Address.NONE && server == null) {
             throw new IllegalArgumentException(name + ": a host with an address needs a server");
         }
+        if (viaDname && (cnameTarget == null || !firstLabel(name).equals(firstLabel(cnameTarget)))) {
+            throw new IllegalArgumentException(name + ": a DNAME alias keeps the first label (" + cnameTarget + ")");
+        }
     }
 
     /** A host with an IPv4 address; expectations default to a secure name, no DANE, 10 seconds. */
     public static HostSpec host(String name, ServerSpec server, Level level, CertType certType, String outcome) {
-        return new HostSpec(name, Address.IPV4, null, server, List.of(),
+        return new HostSpec(name, Address.IPV4, null, false, server, List.of(),
                 new Expect(level, certType, outcome, DnssecStatus.SECURE, DaneStatus.NONE, null, 10));
     }
 
     public static HostSpec withoutAddress(String name) {
-        return new HostSpec(name, Address.NONE, null, null, List.of(),
+        return new HostSpec(name, Address.NONE, null, false, null, List.of(),
                 new Expect(Level.UNREACHABLE, null, "no-address", DnssecStatus.SECURE, DaneStatus.NONE, null, 1));
     }
 
@@ -82,19 +87,34 @@ public record HostSpec(String name, Address address, String cnameTarget, ServerS
     }
 
     public HostSpec expect(Expect e) {
-        return new HostSpec(name, address, cnameTarget, server, tlsa, e);
+        return new HostSpec(name, address, cnameTarget, viaDname, server, tlsa, e);
     }
 
     public HostSpec tlsa(TlsaSpec... records) {
-        return new HostSpec(name, address, cnameTarget, server, List.of(records), expect);
+        return new HostSpec(name, address, cnameTarget, viaDname, server, List.of(records), expect);
     }
 
     public HostSpec ipv6Loopback() {
-        return new HostSpec(name, Address.IPV6_LOOPBACK, cnameTarget, server, tlsa, expect);
+        return new HostSpec(name, Address.IPV6_LOOPBACK, cnameTarget, viaDname, server, tlsa, expect);
     }
 
     public HostSpec cnameTo(String target) {
-        return new HostSpec(name, address, target, server, tlsa, expect);
+        return new HostSpec(name, address, target, false, server, tlsa, expect);
+    }
+
+    /** The name's parent is a DNAME to the target's parent: {@code mx.old.x DNAME-> mx.new.x}. */
+    public HostSpec dnameTo(String target) {
+        return new HostSpec(name, address, target, true, server, tlsa, expect);
+    }
+
+    /** The DNAME owner of a {@link #viaDname} host (the name's parent), or null. */
+    public String dnameOwner() {
+        return viaDname ? name.substring(name.indexOf('.') + 1) : null;
+    }
+
+    private static String firstLabel(String n) {
+        int dot = n.indexOf('.');
+        return dot < 0 ? n : n.substring(0, dot);
     }
 
     /** The name that carries the address records (the CNAME target, or the name itself). */

@@ -322,7 +322,12 @@ public final class Lab implements AutoCloseable {
                     continue; // a shared host is published once
                 }
                 Server s = servers.get(h.addressOwner());
-                if (h.cnameTarget() != null) {
+                if (h.viaDname()) {
+                    String to = h.cnameTarget().substring(h.cnameTarget().indexOf('.') + 1);
+                    if (done.add("dname:" + h.dnameOwner())) {
+                        b.record(new org.xbill.DNS.DNAMERecord(name(h.dnameOwner()), DClass.IN, TTL, name(to)));
+                    }
+                } else if (h.cnameTarget() != null) {
                     b.record(new CNAMERecord(name(h.name()), DClass.IN, TTL, name(h.cnameTarget())));
                 }
                 if (done.add("address:" + h.addressOwner()) && s.ip != null) {

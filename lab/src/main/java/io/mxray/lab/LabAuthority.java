@@ -74,7 +74,21 @@ public final class LabAuthority {
         return answered.get();
     }
 
+    /**
+     * The response to {@code query}: what the zones say, tampered with when the zone of the name
+     * asked is one of the lab's hostile ones ({@link io.mxray.lab.dns.Tamper}).
+     */
     public Message answer(Message query) {
+        Message response = honest(query);
+        Record q = query.getQuestion();
+        LabZone zone = q == null || q.getDClass() != DClass.IN ? null : zoneFor(q.getName(), q.getType());
+        if (zone != null && !zone.tampers().isEmpty()) {
+            Tampering.apply(zone, q.getName(), q.getType(), response);
+        }
+        return response;
+    }
+
+    private Message honest(Message query) {
         answered.incrementAndGet();
         Message response = new Message(query.getHeader().getID());
         response.getHeader().setFlag(Flags.QR);

@@ -89,6 +89,13 @@ public final class Scenarios {
         return new Scenario.Mx(preference, host);
     }
 
+    /** The catalogue and the hostile family ({@link HostileScenarios}). */
+    public static List<Scenario> withHostile() {
+        List<Scenario> all = new ArrayList<>(catalogue());
+        all.addAll(HostileScenarios.all());
+        return all;
+    }
+
     /** Every scenario, in a stable order. */
     public static List<Scenario> catalogue() {
         List<Scenario> all = new ArrayList<>();
@@ -204,10 +211,10 @@ public final class Scenarios {
                 zoned("dnskey-expired", "dns", "the signature over the zone's DNSKEY RRset expired: the whole zone is bogus",
                         "dnskey-expired.test", List.of(ZoneSpec.of("dnskey-expired.test", Security.ECDSA_NSEC)
                                 .withFault("dnskey-expired.test", Type.DNSKEY, Fault.EXPIRED_SIGNATURE)), DnssecStatus.BOGUS,
-                        mx(10, verified("mx.dnskey-expired.test").expecting(e -> e.dnssec(DnssecStatus.BOGUS)))),
+                        mx(10, verified("mx.dnskey-expired.test").expecting(e -> e.dnssec(DnssecStatus.BOGUS).dane(BOGUS)))),
                 zoned("wrong-ds", "dns", "the parent's DS names a key the zone does not have: the whole zone is bogus",
                         "wrong-ds.test", List.of(ZoneSpec.of("wrong-ds.test", Security.WRONG_DS)), DnssecStatus.BOGUS,
-                        mx(10, verified("mx.wrong-ds.test").expecting(e -> e.dnssec(DnssecStatus.BOGUS)))),
+                        mx(10, verified("mx.wrong-ds.test").expecting(e -> e.dnssec(DnssecStatus.BOGUS).dane(BOGUS)))),
                 zoned("unknown-algorithm", "dns", "the parent's DS is of an algorithm no validator implements: insecure",
                         "unknown-algorithm.test", List.of(ZoneSpec.of("unknown-algorithm.test", Security.UNKNOWN_ALGORITHM_DS)),
                         INSECURE, mx(10, verified("mx.unknown-algorithm.test").expecting(e -> e.dnssec(INSECURE)))),
@@ -232,7 +239,11 @@ public final class Scenarios {
                         List.of(), Scenario.Mail.NONE, DnsOutcome.NXDOMAIN, INSECURE, List.of()),
                 zoned("optout-signed", "dns", "signed zone under an opt-out TLD (the DS has its NSEC3 entry)",
                         "signed.optout", List.of(ZoneSpec.of("signed.optout", Security.ECDSA_NSEC)), SECURE,
-                        mx(10, verified("mx.signed.optout"))));
+                        mx(10, verified("mx.signed.optout"))),
+                zoned("dname-mx", "dns", "the MX host lies under a signed DNAME (RFC 6672): the synthesized CNAME "
+                        + "is unsigned, the DNAME proves it", "dname-mx.test",
+                        List.of(ZoneSpec.of("dname-mx.test", Security.ECDSA_NSEC)), SECURE,
+                        mx(10, verified("mx.old.dname-mx.test").dnameTo("mx.new.dname-mx.test"))));
     }
 
     static List<Scenario> tls() {

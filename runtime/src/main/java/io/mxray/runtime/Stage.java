@@ -15,6 +15,25 @@ public interface Stage<V> {
 
     List<Output<?, ?>> onFailure(V value, Throwable error);
 
+    /**
+     * The reason key of a failure result: {@code result-too-large} and the like when the runner
+     * could not publish the stage's own result ({@link ResultRejected}), else {@code internal-error}.
+     */
+    static String failureReason(Throwable error) {
+        Throwable e = error;
+        while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        if (e instanceof ResultRejected r) {
+            return r.reason();
+        }
+        if (e instanceof org.apache.kafka.common.errors.RecordTooLargeException
+                || e instanceof org.apache.kafka.common.errors.RecordBatchTooLargeException) {
+            return ResultRejected.TOO_LARGE;
+        }
+        return "internal-error";
+    }
+
     /** How an item ended, for the metrics (a small closed set: a DNS outcome, a probe outcome). */
     default String outcome(List<Output<?, ?>> outputs) {
         return "answered";

@@ -1,5 +1,6 @@
 package io.mxray.runtime;
 
+import io.mxray.schema.Bounds;
 import io.mxray.schema.Topic;
 import io.mxray.schema.Topics;
 import java.nio.charset.StandardCharsets;
@@ -39,13 +40,18 @@ import org.slf4j.LoggerFactory;
  * error, never dropped. When partitions move to another instance, the items in hand for them are
  * finished and published first (bounded by the stages' own deadlines), then committed: what the
  * stages remember as done (the probes a worker has handled in a scan) has always been published.
- * A result the producer cannot deliver even after its retries (the broker gone for minutes) stops
- * the runner: the process exits, and its uncommitted records go to the next instance.
+ * A result the broker refuses for what it is (larger than a message may be, {@link Bounds#MESSAGE_BYTES})
+ * is not retried: the input goes to the dead letters with the reason, and the stage's failure
+ * result for it is published instead, so the item is answered and the scan goes on. A result the
+ * producer cannot deliver even after its retries (the broker gone for minutes) stops the runner:
+ * the process exits, and its uncommitted records go to the next instance.
  */
 public final class StageRunner<V> implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StageRunner.class);
     private static final long COMMIT_EVERY_NANOS = 500_000_000L;
     private static final Duration STOP_WAIT = Duration.ofSeconds(50);
+    /** Room left in a message for the record's own framing and headers. */
+    private static final int MESSAGE_OVERHEAD = 4096;
 
     private final String name;
     private final Topic<String, V> input;
@@ -72,7 +78,7 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
     private long lastCommit = System.nanoTime();
 
     /** The uncommitted records of one partition as this instance holds it. */
-    private static final class Track {
+    private final class Track {
         final TopicPartition partition;
         final TreeMap<Long, Item> pending = new TreeMap<>();
         boolean dropped;
@@ -83,15 +89,21 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
     }
 
     /** One record: answered and acknowledged ({@code done}) or not. */
-    private static final class Item {
+    private final class Item {
         final Track track;
         final long offset;
+        final ConsumerRecord<byte[], byte[]> record;
+        /** The input as read, or null when it could not be. */
+        V value;
         int sendsLeft;
         boolean done;
+        /** Its results were refused once and replaced by the dead letter and the failure result. */
+        boolean replaced;
 
-        Item(Track track, long offset) {
+        Item(Track track, ConsumerRecord<byte[], byte[]> record) {
             this.track = track;
-            this.offset = offset;
+            this.offset = record.offset();
+            this.record = record;
         }
     }
 
@@ -200,11 +212,15 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
         Metrics.ITEMS_IN.labelValues(name).inc();
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
         Track track = tracks.computeIfAbsent(tp, Track::new);
-        Item item = new Item(track, record.offset());
+        Item item = new Item(track, record);
         track.pending.put(record.offset(), item);
         inFlight++;
-        dispatch(record).whenComplete((outputs, error) -> events.add(() -> {
-            if (error != null) {
+        dispatch(item).whenComplete((outputs, error) -> events.add(() -> {
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (cause instanceof ResultRejected rejected) {
+                replace(item, rejected);
+            } else if (error != null) {
                 // a result that cannot even be serialized: keep the input, with why, in the dead letters
                 LOG.error("{}: the result of {}-{}@{} cannot be published", name, record.topic(), record.partition(),
                         record.offset(), error);
@@ -222,20 +238,66 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
             done(item);
             return;
         }
-        item.sendsLeft = outputs.size();
+        item.sendsLeft += outputs.size();
+        send(item, outputs);
+    }
+
+    private void send(Item item, List<ProducerRecord<byte[], byte[]>> outputs) {
         for (ProducerRecord<byte[], byte[]> out : outputs) {
             String topic = out.topic();
             try {
                 producer.send(out, (metadata, error) -> events.add(() -> acknowledged(item, topic, error)));
             } catch (RuntimeException e) {
                 acknowledged(item, topic, e);
-                return;
             }
         }
     }
 
+    /**
+     * A record the broker or the producer refuses for what it is: sending it again cannot help
+     * (unlike a broker that is away, which the producer's retries ride out).
+     */
+    private static boolean refused(Exception e) {
+        return e instanceof org.apache.kafka.common.errors.RecordTooLargeException
+                || e instanceof org.apache.kafka.common.errors.RecordBatchTooLargeException
+                || e instanceof org.apache.kafka.common.InvalidRecordException
+                || e instanceof org.apache.kafka.common.errors.SerializationException;
+    }
+
+    /**
+     * The item's results cannot be published: its input goes to the dead letters with why, and the
+     * stage's failure result is published in their place (once; if that is refused too, the
+     * runner stops like for any failed publish).
+     */
+    private void replace(Item item, Exception error) {
+        item.replaced = true;
+        deadLettered.incrementAndGet();
+        Metrics.DEAD_LETTERS.labelValues(name).inc();
+        LOG.warn("{}: the result of {}-{}@{} cannot be published ({}); its input goes to {} and a failure result "
+                + "answers it", name, item.record.topic(), item.record.partition(), item.record.offset(),
+                error.getMessage(), Topics.DEAD_LETTERS.name());
+        List<ProducerRecord<byte[], byte[]>> outs = new ArrayList<>();
+        outs.add(deadLetter(item.record, error));
+        if (item.value != null) {
+            try {
+                for (Output<?, ?> o : stage.onFailure(item.value, error)) {
+                    outs.add(o.toRecord());
+                }
+            } catch (RuntimeException e) {
+                LOG.error("{}: no failure result for {}", name, item.value, e);
+            }
+        }
+        item.sendsLeft += outs.size();
+        send(item, outs);
+    }
+
     private void acknowledged(Item item, String topic, Exception error) {
         if (error != null) {
+            if (refused(error) && !item.replaced) {
+                item.sendsLeft--; // this one is given up: its replacements are counted instead
+                replace(item, error);
+                return;
+            }
             if (fatal == null) {
                 fatal = error;
             }
@@ -375,7 +437,8 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
         }
     }
 
-    private CompletableFuture<List<ProducerRecord<byte[], byte[]>>> dispatch(ConsumerRecord<byte[], byte[]> record) {
+    private CompletableFuture<List<ProducerRecord<byte[], byte[]>>> dispatch(Item item) {
+        ConsumerRecord<byte[], byte[]> record = item.record;
         V value;
         try {
             value = input.valueSerde().deserializer().deserialize(record.topic(), record.value());
@@ -389,6 +452,7 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
                     record.offset(), Topics.DEAD_LETTERS.name(), e.getMessage());
             return CompletableFuture.completedFuture(List.of(deadLetter(record, e)));
         }
+        item.value = value;
         CompletableFuture<List<Output<?, ?>>> result;
         long start = System.nanoTime();
         Metrics.IN_FLIGHT.labelValues(name).inc();
@@ -409,7 +473,14 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
             Metrics.RESULTS.labelValues(name, stage.outcome(outputs)).inc();
             List<ProducerRecord<byte[], byte[]>> list = new ArrayList<>(outputs.size());
             for (Output<?, ?> o : outputs) {
-                list.add(o.toRecord());
+                ProducerRecord<byte[], byte[]> r = o.toRecord();
+                int size = (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
+                if (size > Bounds.MESSAGE_BYTES - MESSAGE_OVERHEAD) {
+                    // known now, before the producer refuses it: nothing of this item is published
+                    throw new ResultRejected(ResultRejected.TOO_LARGE, "a " + o.topic().name() + " message of "
+                            + size + " bytes (at most " + (Bounds.MESSAGE_BYTES - MESSAGE_OVERHEAD) + ")");
+                }
+                list.add(r);
             }
             return list;
         });

@@ -15,11 +15,13 @@ import java.util.Objects;
  * @param mtaSts    the MTA-STS TXT record, null when not looked up (no mail hosts)
  * @param tlsRpt    the TLS-RPT TXT record, null when not looked up
  * @param lookups   DNS queries this domain took (validation queries excluded)
+ * @param truncated what DNS returned more of than {@link Bounds} keeps ({@code tlsa:<host>},
+ *                  {@code mta-sts-txt}, {@code tls-rpt-txt}), or null when nothing was cut
  */
 public record DnsResult(String scanId, String domain, Long rank, DnsOutcome outcome, String reason,
                         List<MxHost> mxHosts, List<String> probeKeys, Instant resolvedAt, long elapsedMs,
                         DnssecStatus mxDnssec, String mxDnssecReason, MtaStsTxt mtaSts, TlsRptTxt tlsRpt,
-                        int lookups) {
+                        int lookups, List<String> truncated) {
     public DnsResult {
         Objects.requireNonNull(scanId, "scanId");
         Objects.requireNonNull(domain, "domain");
@@ -27,12 +29,22 @@ public record DnsResult(String scanId, String domain, Long rank, DnsOutcome outc
         Objects.requireNonNull(resolvedAt, "resolvedAt");
         mxHosts = List.copyOf(mxHosts);
         probeKeys = List.copyOf(probeKeys);
+        truncated = truncated == null || truncated.isEmpty() ? null : List.copyOf(truncated);
+    }
+
+    /** Nothing cut. */
+    public DnsResult(String scanId, String domain, Long rank, DnsOutcome outcome, String reason, List<MxHost> mxHosts,
+                     List<String> probeKeys, Instant resolvedAt, long elapsedMs, DnssecStatus mxDnssec,
+                     String mxDnssecReason, MtaStsTxt mtaSts, TlsRptTxt tlsRpt, int lookups) {
+        this(scanId, domain, rank, outcome, reason, mxHosts, probeKeys, resolvedAt, elapsedMs, mxDnssec, mxDnssecReason,
+                mtaSts, tlsRpt, lookups, null);
     }
 
     /** Without DNSSEC and policy facts (tests and older messages). */
     public DnsResult(String scanId, String domain, Long rank, DnsOutcome outcome, String reason, List<MxHost> mxHosts,
                      List<String> probeKeys, Instant resolvedAt, long elapsedMs) {
-        this(scanId, domain, rank, outcome, reason, mxHosts, probeKeys, resolvedAt, elapsedMs, null, null, null, null, 0);
+        this(scanId, domain, rank, outcome, reason, mxHosts, probeKeys, resolvedAt, elapsedMs, null, null, null, null, 0,
+                null);
     }
 
     public String key() {

@@ -17,13 +17,14 @@ import java.util.Objects;
  * @param daneDeliveryReason why it would not deliver (stable keys, comma-separated), or null
  * @param missingProbes the probes whose results had not arrived when the domain was finalized
  *                   anyway (its wait ran out): empty for a complete domain
+ * @param truncated  what DNS returned more of than {@link Bounds} keeps (from the DNS result), or null
  */
 public record DomainResult(String scanId, String domain, Long rank, DnsOutcome dnsOutcome, String dnsReason,
                            List<MxHostVerdict> mxHosts, Level worstLevel, Level bestLevel,
                            Coverage starttls, Instant finalizedAt, DnssecStatus mxDnssec,
                            String mxDnssecReason, MtaStsTxt mtaSts, TlsRptTxt tlsRpt, int dnsLookups,
                            Coverage dane, Delivery daneDelivery, String daneDeliveryReason,
-                           List<String> missingProbes) {
+                           List<String> missingProbes, List<String> truncated) {
     public DomainResult {
         Objects.requireNonNull(scanId, "scanId");
         Objects.requireNonNull(domain, "domain");
@@ -31,6 +32,17 @@ public record DomainResult(String scanId, String domain, Long rank, DnsOutcome d
         Objects.requireNonNull(starttls, "starttls");
         mxHosts = List.copyOf(mxHosts);
         missingProbes = missingProbes == null ? List.of() : List.copyOf(missingProbes);
+        truncated = truncated == null || truncated.isEmpty() ? null : List.copyOf(truncated);
+    }
+
+    /** Nothing cut. */
+    public DomainResult(String scanId, String domain, Long rank, DnsOutcome dnsOutcome, String dnsReason,
+                        List<MxHostVerdict> mxHosts, Level worstLevel, Level bestLevel, Coverage starttls,
+                        Instant finalizedAt, DnssecStatus mxDnssec, String mxDnssecReason, MtaStsTxt mtaSts,
+                        TlsRptTxt tlsRpt, int dnsLookups, Coverage dane, Delivery daneDelivery,
+                        String daneDeliveryReason, List<String> missingProbes) {
+        this(scanId, domain, rank, dnsOutcome, dnsReason, mxHosts, worstLevel, bestLevel, starttls, finalizedAt, mxDnssec,
+                mxDnssecReason, mtaSts, tlsRpt, dnsLookups, dane, daneDelivery, daneDeliveryReason, missingProbes, null);
     }
 
     /** Finalized without all its probe results. */

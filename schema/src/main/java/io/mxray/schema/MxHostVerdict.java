@@ -6,7 +6,8 @@ package io.mxray.schema;
  * @param ip            the address probed, or null when the host had no usable address
  * @param outcome       the probe outcome key, or the address lookup failure (for example {@code no-address})
  * @param addressDnssec DNSSEC status of the host's address records
- * @param tlsa          the host's TLSA lookup (what DANE would use), or null
+ * @param tlsa          the host's TLSA lookup (what DANE would use), on the host's first row only (a
+ *                      host's RRset is carried once, however many addresses it has); null on the others
  * @param dane          what DANE says about this address, or null when it was not contacted
  */
 public record MxHostVerdict(String mxHost, int preference, String ip, Level level, CertType certType,

@@ -16,10 +16,13 @@ import java.util.Objects;
  *                    was not contacted
  * @param banner      the greeting lines, or empty
  * @param ehlo        the EHLO keywords offered (upper case), before STARTTLS
+ * @param truncated   what the server sent more of than {@link Bounds} keeps ({@code banner}, {@code ehlo}),
+ *                    or null when nothing was cut
  */
 public record ProbeResult(String scanId, String probeKey, String ip, int port, String mxHost,
                           ProbeOutcome outcome, String reason, Level level, CertType certType, String decidedBy,
-                          DaneResult dane, List<String> banner, List<String> ehlo, TlsSession tls, Timings timings, Instant probedAt) {
+                          DaneResult dane, List<String> banner, List<String> ehlo, TlsSession tls, Timings timings,
+                          Instant probedAt, List<String> truncated) {
     public ProbeResult {
         Objects.requireNonNull(scanId, "scanId");
         Objects.requireNonNull(probeKey, "probeKey");
@@ -29,5 +32,14 @@ public record ProbeResult(String scanId, String probeKey, String ip, int port, S
         Objects.requireNonNull(probedAt, "probedAt");
         banner = banner == null ? List.of() : List.copyOf(banner);
         ehlo = ehlo == null ? List.of() : List.copyOf(ehlo);
+        truncated = truncated == null || truncated.isEmpty() ? null : List.copyOf(truncated);
+    }
+
+    /** Nothing cut. */
+    public ProbeResult(String scanId, String probeKey, String ip, int port, String mxHost, ProbeOutcome outcome,
+                       String reason, Level level, CertType certType, String decidedBy, DaneResult dane,
+                       List<String> banner, List<String> ehlo, TlsSession tls, Timings timings, Instant probedAt) {
+        this(scanId, probeKey, ip, port, mxHost, outcome, reason, level, certType, decidedBy, dane, banner, ehlo, tls,
+                timings, probedAt, null);
     }
 }

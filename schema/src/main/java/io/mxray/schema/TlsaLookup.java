@@ -14,13 +14,58 @@ import java.util.Objects;
  * @param outcome    how the lookup ended (null when skipped)
  * @param dnssec     DNSSEC status of the TLSA answer (null when skipped)
  * @param reason     the validator's reason for a bogus answer, or a failure key
- * @param records    the records (also kept when bogus, for the record; never used then)
+ * @param records    the records (also kept when bogus, for the record; never used then), at most
+ *                   {@link Bounds#TLSA_RECORDS} and {@link Bounds#TLSA_DATA_HEX} of data
+ * @param dropped    records of the RRset beyond those bounds, not kept; null when none was
  */
 public record TlsaLookup(String decision, String base, LookupOutcome outcome, DnssecStatus dnssec, String reason,
-                         List<TlsaRecord> records) {
+                         List<TlsaRecord> records, Integer dropped) {
+    /** The decisions (RFC 7672 section 2.2). */
+    public static final String LOOKED_UP = "looked-up";
+    public static final String LOOKED_UP_MX_INSECURE = "looked-up-mx-insecure";
+    public static final String SKIPPED_ADDRESS_INSECURE = "skipped-address-insecure";
+    public static final String SKIPPED_ADDRESS_BOGUS = "skipped-address-bogus";
+    public static final String SKIPPED_ADDRESS_UNVALIDATED = "skipped-address-unvalidated";
+
+    /** Not looked up because the host's address records are as {@code decision} says. */
+    public static TlsaLookup skipped(String decision) {
+        return new TlsaLookup(decision, null, null, null, null, List.of());
+    }
+
     public TlsaLookup {
         Objects.requireNonNull(decision, "decision");
         records = records == null ? List.of() : List.copyOf(records);
+        dropped = dropped == null || dropped <= 0 ? null : dropped;
+    }
+
+    /** Every record of the RRset kept. */
+    public TlsaLookup(String decision, String base, LookupOutcome outcome, DnssecStatus dnssec, String reason,
+                      List<TlsaRecord> records) {
+        this(decision, base, outcome, dnssec, reason, records, null);
+    }
+
+    /**
+     * The records of an RRset as kept within {@link Bounds}, the rest counted in {@link #dropped}.
+     * The smallest records are kept first (digests before full certificates or keys): in a
+     * legitimate RRset that large, the digests are what senders match.
+     */
+    public static TlsaLookup bounded(String decision, String base, LookupOutcome outcome, DnssecStatus dnssec,
+                                     String reason, List<TlsaRecord> all) {
+        List<TlsaRecord> kept = new java.util.ArrayList<>(Math.min(all.size(), Bounds.TLSA_RECORDS));
+        List<TlsaRecord> bySize = all;
+        if (all.size() > Bounds.TLSA_RECORDS
+                || all.stream().mapToInt(r -> r.data().length()).sum() > Bounds.TLSA_DATA_HEX) {
+            bySize = all.stream().sorted(java.util.Comparator.comparingInt(r -> r.data().length())).toList();
+        }
+        int hex = 0;
+        for (TlsaRecord r : bySize) {
+            if (kept.size() >= Bounds.TLSA_RECORDS || hex + r.data().length() > Bounds.TLSA_DATA_HEX) {
+                break;
+            }
+            kept.add(r);
+            hex += r.data().length();
+        }
+        return new TlsaLookup(decision, base, outcome, dnssec, reason, kept, all.size() - kept.size());
     }
 
     public boolean lookedUp() {
@@ -35,6 +80,15 @@ public record TlsaLookup(String decision, String base, LookupOutcome outcome, Dn
         return lookedUp() && (dnssec == DnssecStatus.BOGUS || dnssec == DnssecStatus.INDETERMINATE
                 || outcome == LookupOutcome.SERVFAIL || outcome == LookupOutcome.TIMEOUT
                 || outcome == LookupOutcome.ERROR);
+    }
+
+    /**
+     * The host's address records are bogus or could not be validated, so its TLSA RRset was not
+     * looked up: a DANE sender treats that as a failed lookup, skips the host and defers the mail
+     * when no other host is left (RFC 7672 sections 2.1.1 and 2.2), never as "no DANE".
+     */
+    public boolean addressFailed() {
+        return SKIPPED_ADDRESS_BOGUS.equals(decision) || SKIPPED_ADDRESS_UNVALIDATED.equals(decision);
     }
 
     /** Secure records a DANE client would use. */

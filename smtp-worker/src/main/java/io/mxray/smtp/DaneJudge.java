@@ -33,13 +33,19 @@ import java.util.Set;
  *       only such records means TLS is required but not authenticated.</li>
  * </ul>
  * A TLSA lookup that was bogus, failed or could not be validated makes a DANE sender defer:
- * status {@code bogus}. An insecure or absent RRset means DANE does not apply: {@code none}.
+ * status {@code bogus}; so do address records that were bogus or could not be validated, since
+ * then no TLSA lookup can be trusted (reason {@code address-bogus}, {@code address-indeterminate}). An insecure or absent RRset means DANE does not apply: {@code none}.
  */
 public final class DaneJudge {
     /** Certificates followed from the leaf to a trust anchor. */
     static final int MAX_PATH = 10;
 
     private DaneJudge() {
+    }
+
+    /** {@code address-bogus} or {@code address-indeterminate}: why a DANE sender skips the host. */
+    public static String addressReason(TlsaLookup tlsa) {
+        return TlsaLookup.SKIPPED_ADDRESS_BOGUS.equals(tlsa.decision()) ? "address-bogus" : "address-indeterminate";
     }
 
     /**
@@ -50,6 +56,9 @@ public final class DaneJudge {
      * @param now    the instant of the judgement (scan time)
      */
     public static DaneResult judge(TlsaLookup tlsa, List<X509Certificate> chain, String mxHost, Instant now) {
+        if (tlsa != null && tlsa.addressFailed()) {
+            return new DaneResult(DaneStatus.BOGUS, null, null, addressReason(tlsa));
+        }
         if (tlsa == null || !tlsa.lookedUp()) {
             return DaneResult.none(tlsa == null ? "no-tlsa-lookup" : tlsa.decision());
         }
@@ -96,6 +105,10 @@ public final class DaneJudge {
         if (why == null) {
             boolean anyTa = usable.stream().anyMatch(r -> r.usage() == 2);
             why = anyTa && chain.size() == 1 ? "dane-ta-not-sent" : "no-record-matched";
+        }
+        if (tlsa.dropped() != null) {
+            // the RRset was larger than mxray keeps (Bounds): one of the records not kept might match
+            why = "tlsa-truncated";
         }
         return new DaneResult(DaneStatus.MISMATCH, null, null, why);
     }

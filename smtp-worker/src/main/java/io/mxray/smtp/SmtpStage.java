@@ -278,9 +278,21 @@ public final class SmtpStage implements AutoCloseable {
             decidedBy = r.outcome.key();
             dane = DaneJudge.judge(request.tlsa(), null, request.mxHost(), now);
         }
+        // what the server said, as much as Bounds keeps (a hostile banner must not make the result unpublishable)
+        io.mxray.schema.Bounds.Kept banner = io.mxray.schema.Bounds.lines(List.copyOf(r.banner),
+                io.mxray.schema.Bounds.BANNER_LINES, io.mxray.schema.Bounds.LINE_CHARS);
+        io.mxray.schema.Bounds.Kept ehlo = io.mxray.schema.Bounds.lines(r.ehlo, io.mxray.schema.Bounds.EHLO_KEYWORDS,
+                io.mxray.schema.Bounds.KEYWORD_CHARS);
+        List<String> truncated = new ArrayList<>(2);
+        if (banner.cut()) {
+            truncated.add("banner");
+        }
+        if (ehlo.cut()) {
+            truncated.add("ehlo");
+        }
         return new ProbeResult(request.scanId(), request.probeKey(), request.ip(), request.port(), request.mxHost(),
-                r.outcome, reason, level, certType, decidedBy, dane, List.copyOf(r.banner), r.ehlo, session, timings,
-                startedAt);
+                r.outcome, reason, level, certType, decidedBy, dane, banner.lines(), ehlo.lines(), session, timings,
+                startedAt, truncated);
     }
 
     private ProbeResult skipped(ProbeRequest request, Instant at, String reason) {

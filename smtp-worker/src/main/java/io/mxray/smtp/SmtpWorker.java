@@ -43,7 +43,7 @@ public final class SmtpWorker implements Stage<ProbeRequest> {
     @Override
     public List<Output<?, ?>> onFailure(ProbeRequest request, Throwable error) {
         ProbeResult r = new ProbeResult(request.scanId(), request.probeKey(), request.ip(), request.port(),
-                request.mxHost(), ProbeOutcome.NETWORK_ERROR, "internal-error", null, null, "internal-error",
+                request.mxHost(), ProbeOutcome.NETWORK_ERROR, Stage.failureReason(error), null, null, "internal-error",
                 null, List.of(), List.of(), null, new Timings(null, null, null, null, null, 0), clock.instant());
         return List.of(Output.of(Topics.SMTP_RESULTS, r.probeKey(), r));
     }

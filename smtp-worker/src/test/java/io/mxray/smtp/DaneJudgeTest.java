@@ -259,4 +259,17 @@ class DaneJudgeTest {
         TlsaRecord odd = new TlsaRecord(2, 1, 1, "abc", true, null);
         assertEquals(DaneStatus.MISMATCH, judge(secure(notHex, odd), chain(leaf, leaf)).status());
     }
+
+    /** RFC 7672 section 2.2: bogus or unvalidated address records are a failed TLSA lookup, whatever the chain. */
+    @Test
+    void bogusAddressesMakeDaneBogusNeverNone() {
+        assertEquals(new DaneResult(DaneStatus.BOGUS, null, null, "address-bogus"), DaneJudge.judge(
+                io.mxray.schema.TlsaLookup.skipped(io.mxray.schema.TlsaLookup.SKIPPED_ADDRESS_BOGUS), null, "mx.example",
+                java.time.Instant.now()));
+        assertEquals(new DaneResult(DaneStatus.BOGUS, null, null, "address-indeterminate"), DaneJudge.judge(
+                io.mxray.schema.TlsaLookup.skipped(io.mxray.schema.TlsaLookup.SKIPPED_ADDRESS_UNVALIDATED), null,
+                "mx.example", java.time.Instant.now()));
+        assertEquals(DaneStatus.NONE, DaneJudge.judge(io.mxray.schema.TlsaLookup.skipped(
+                io.mxray.schema.TlsaLookup.SKIPPED_ADDRESS_INSECURE), null, "mx.example", java.time.Instant.now()).status());
+    }
 }

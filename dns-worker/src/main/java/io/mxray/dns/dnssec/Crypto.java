@@ -34,6 +34,7 @@ final class Crypto {
     enum Check { VALID, EXPIRED, NOT_YET_VALID, BAD_SIGNATURE, UNUSABLE_KEY }
 
     private final Map<ByteBuffer, byte[]> memo = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder verifications = new java.util.concurrent.atomic.LongAdder();
     private final ThreadLocal<Signature[]> signatures = ThreadLocal.withInitial(() -> new Signature[17]);
     private final ThreadLocal<MessageDigest> sha256 = ThreadLocal.withInitial(() -> digest("SHA-256"));
 
@@ -105,6 +106,7 @@ final class Crypto {
             return Check.VALID;
         }
         boolean ok;
+        verifications.increment();
         try {
             Signature s = signature(key.algorithm);
             s.initVerify(pk);
@@ -129,6 +131,11 @@ final class Crypto {
         }
         memo.put(memoKey, fingerprint);
         return Check.VALID;
+    }
+
+    /** Signatures verified so far (not counting those found in the memo). */
+    long verifications() {
+        return verifications.sum();
     }
 
     private Signature signature(int alg) throws NoSuchAlgorithmException {

@@ -5,9 +5,11 @@ import java.util.Objects;
 import org.xbill.DNS.Message;
 
 /**
- * A response as the upstream resolver sent it, with what mxray's validation says about it.
+ * A response with what mxray's validation says about it.
  *
- * @param response the upstream's response, whatever its status (bogus data is kept, marked bogus)
+ * @param response the answer as judged: the upstream's header and question and the answer-section
+ *                 RRsets the status applies to, nothing else (bogus data is kept, marked bogus;
+ *                 other resolvers' responses may carry more, which {@code AnswerParser} ignores)
  * @param status   secure, insecure, bogus or indeterminate (RFC 4033 section 5)
  * @param reason   a stable key for bogus and indeterminate ({@code signature-expired},
  *                 {@code dnskey-missing}, {@code ds-lookup-failed}, ...), null otherwise

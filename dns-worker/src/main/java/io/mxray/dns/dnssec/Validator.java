@@ -74,8 +74,48 @@ public final class Validator implements SecureResolver {
     private static final int NAMES_PER_GENERATION = 100_000;
     private static final int EDNS_SIZE = 1232;
 
+    /** The reason of an RRset or answer that would cost more verifications than {@link Limits} allow. */
+    public static final String LIMIT_EXCEEDED = "validation-limit-exceeded";
+
+    /**
+     * The work one response may cause (CVE-2023-50387, KeyTrap; CVE-2023-50868). Legitimate
+     * answers need one verification per RRset (two during a key rollover); resolvers cap the rest
+     * as systemd-resolved does (5 failures per RRset, 64 verifications per transaction) and BIND
+     * (max-validations-per-fetch, max-validation-failures-per-fetch) and Unbound (signature
+     * failures per RRset) do with their own numbers.
+     *
+     * @param failuresPerRrset       verifications that may fail for one RRset before it is bogus
+     * @param verificationsPerAnswer verifications one response (its chain and proofs, or one
+     *                               DS or DNSKEY answer of the chain of trust) may cost in all
+     */
+    public record Limits(int failuresPerRrset, int verificationsPerAnswer) {
+        public static final Limits DEFAULT = new Limits(4, 64);
+        /** No bounds: how validation worked before the limits (benchmarks compare with it). */
+        public static final Limits UNLIMITED = new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE);
+
+        public Limits {
+            if (failuresPerRrset < 1 || verificationsPerAnswer < 1) {
+                throw new IllegalArgumentException("limits must be positive");
+            }
+        }
+    }
+
+    /** What is left of one response's verifications. */
+    private static final class Work {
+        private final java.util.concurrent.atomic.AtomicInteger left;
+
+        Work(Limits limits) {
+            left = new java.util.concurrent.atomic.AtomicInteger(limits.verificationsPerAnswer());
+        }
+
+        boolean take() {
+            return left.getAndDecrement() > 0;
+        }
+    }
+
     private final Resolver upstream;
     private final Clock clock;
+    private final Limits limits;
     private final Map<Name, List<Record>> anchors;
     private final Generations<Name, CompletableFuture<Zone>> zones = new Generations<>(NAMES_PER_GENERATION);
     private final Crypto crypto = new Crypto();
@@ -88,12 +128,17 @@ public final class Validator implements SecureResolver {
      * @param anchors  DS or DNSKEY records by owner, from {@link #readAnchors}
      */
     public Validator(Resolver upstream, Map<Name, List<Record>> anchors, Clock clock) {
+        this(upstream, anchors, clock, Limits.DEFAULT);
+    }
+
+    public Validator(Resolver upstream, Map<Name, List<Record>> anchors, Clock clock, Limits limits) {
         if (anchors.isEmpty()) {
             throw new IllegalArgumentException("no trust anchor");
         }
         this.upstream = upstream;
         this.anchors = Map.copyOf(anchors);
         this.clock = clock;
+        this.limits = java.util.Objects.requireNonNull(limits);
     }
 
     /** DS and DNSKEY records of a zone-file (other records are ignored), by owner name. */
@@ -113,9 +158,10 @@ public final class Validator implements SecureResolver {
     @Override
     public CompletableFuture<Validated> resolve(Name name, int type) {
         return send(name, type).thenCompose(response -> {
+            Message judged = judgedHeader(response);
             CompletableFuture<Verdict> verdict;
             try {
-                verdict = validate(name, type, response);
+                verdict = validate(name, type, response, judged);
             } catch (RuntimeException e) {
                 verdict = CompletableFuture.failedFuture(e);
             }
@@ -125,9 +171,9 @@ public final class Validator implements SecureResolver {
                     if (n <= 10) {
                         LOG.warn("validation of {}/{} failed ({} so far)", name, Type.string(type), n, e);
                     }
-                    return new Validated(response, DnssecStatus.INDETERMINATE, "validator-error");
+                    return new Validated(judged, DnssecStatus.INDETERMINATE, "validator-error");
                 }
-                return new Validated(response, v.status(), v.reason());
+                return new Validated(judged, v.status(), v.reason());
             });
         });
     }
@@ -135,6 +181,11 @@ public final class Validator implements SecureResolver {
     /** Questions sent upstream so far, the validator's own included. */
     public long queries() {
         return queries.sum();
+    }
+
+    /** Signature verifications made so far (a benchmark's measure of the work answers cause). */
+    public long verifications() {
+        return crypto.verifications();
     }
 
     /** Names whose zone the validator knows now. */
@@ -158,22 +209,61 @@ public final class Validator implements SecureResolver {
 
     // --- a response
 
-    private CompletableFuture<Verdict> validate(Name qname, int qtype, Message r) {
+    /**
+     * The response as the stages will see it: its header and question, and (added by
+     * {@link #validate}) exactly the RRsets of the answer section that were judged. Nothing else of
+     * the message reaches a stage: records of another class, RRsets off the chain, and additional
+     * data are dropped here, so that a record the validator did not look at can never be read as
+     * part of a secure answer.
+     */
+    private static Message judgedHeader(Message r) {
+        Message m = new Message(r.getHeader().getID());
+        for (int flag : new int[] {Flags.QR, Flags.AA, Flags.TC, Flags.RD, Flags.RA, Flags.CD}) {
+            if (r.getHeader().getFlag(flag)) {
+                m.getHeader().setFlag(flag);
+            }
+        }
+        m.getHeader().setRcode(r.getHeader().getRcode());
+        Record q = r.getQuestion();
+        if (q != null) {
+            m.addRecord(q, Section.QUESTION);
+        }
+        return m;
+    }
+
+    /** Adds a judged RRset (its records and signatures) to the answer the stages see. */
+    private static void keep(Message judged, SignedSet set) {
+        for (Record rec : set.data().rrs(false)) {
+            judged.addRecord(rec, Section.ANSWER);
+        }
+        for (RRSIGRecord sig : set.sigs()) {
+            judged.addRecord(sig, Section.ANSWER);
+        }
+    }
+
+    /**
+     * Judges the answer to (qname, qtype): the RRset asked for at the end of the CNAME/DNAME chain,
+     * or the proof that there is none; every RRset judged is added to {@code judged}.
+     */
+    private CompletableFuture<Verdict> validate(Name qname, int qtype, Message r, Message judged) {
         int rcode = r.getRcode();
         if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
             return done(Verdict.indeterminate(rcode == Rcode.SERVFAIL ? "servfail"
                     : "rcode-" + Rcode.string(rcode).toLowerCase(Locale.ROOT)));
         }
         Sections s = Sections.of(r);
+        Work work = new Work(limits);
         List<CompletableFuture<Verdict>> parts = new ArrayList<>(2);
         List<Name> seen = new ArrayList<>(2);
         Name sname = qname;
         boolean answered = false;
+        boolean broken = false;
         while (parts.size() < MAX_CHAIN && !seen.contains(sname)) {
             seen.add(sname);
             SignedSet set = s.answer(sname, qtype);
             if (set != null) {
-                parts.add(positive(set, s));
+                keep(judged, set);
+                parts.add(positive(set, s, work));
                 answered = true;
                 break;
             }
@@ -181,20 +271,30 @@ public final class Validator implements SecureResolver {
             if (cname == null || !(cname.first() instanceof CNAMERecord c)) {
                 break;
             }
+            keep(judged, cname);
+            if (cname.data().size() != 1) {
+                // RFC 2181 section 10.1: an alias has exactly one target; which one would a stage follow?
+                parts.add(unsigned(sname, Type.CNAME, "cname-not-singleton"));
+                broken = true;
+                break;
+            }
             Name target = c.getTarget();
             SignedSet dname = s.dnameAbove(sname);
             if (cname.sigs().isEmpty() && dname != null && target.equals(synthesized(sname, dname))) {
-                parts.add(positive(dname, s)); // RFC 6672 section 5.3.1: a synthesized CNAME is unsigned
+                keep(judged, dname);
+                parts.add(positive(dname, s, work)); // RFC 6672 section 5.3.1: a synthesized CNAME is unsigned
             } else {
-                parts.add(positive(cname, s));
+                parts.add(positive(cname, s, work));
             }
             sname = target;
         }
-        if (answered && rcode == Rcode.NXDOMAIN) {
+        if (broken) {
+            // the chain ends in a malformed alias: nothing below it is judged
+        } else if (answered && rcode == Rcode.NXDOMAIN) {
             // the data is signed, but the rcode denies the name: whoever changed the header made it bogus
             parts.add(done(Verdict.bogus("rcode-contradicts-answer")));
         } else if (!answered && !seen.isEmpty() && sname.equals(seen.get(seen.size() - 1))) {
-            parts.add(negative(sname, qtype, rcode, s));
+            parts.add(negative(sname, qtype, rcode, s, work));
         }
         if (parts.isEmpty()) {
             return done(Verdict.indeterminate("cname-loop"));
@@ -225,7 +325,7 @@ public final class Validator implements SecureResolver {
     }
 
     /** An RRset of the answer: signed by a secure zone, or in an insecure one. */
-    private CompletableFuture<Verdict> positive(SignedSet set, Sections s) {
+    private CompletableFuture<Verdict> positive(SignedSet set, Sections s, Work work) {
         Name owner = set.name();
         int labels = sigLabels(owner);
         List<RRSIGRecord> sigs = new ArrayList<>(set.sigs().size());
@@ -244,14 +344,14 @@ public final class Validator implements SecureResolver {
             if (!z.secure()) {
                 return z.verdict;
             }
-            Checked c = check(set, sigs, z);
+            Checked c = check(set, sigs, z, work);
             if (!c.verdict().secure()) {
                 return c.verdict();
             }
             if (c.sig().getLabels() < labels) {
                 // RFC 4035 section 5.3.4: expanded from *.<closest encloser>; the name itself must not exist
                 Name ce = new Name(owner, owner.labels() - 1 - c.sig().getLabels());
-                Proofs p = proofs(s, z);
+                Proofs p = proofs(s, z, work);
                 Verdict w = p.denial().wildcardAnswer(owner, ce);
                 return w.status() == DnssecStatus.BOGUS && p.failure() != null ? Verdict.bogus(p.failure()) : w;
             }
@@ -266,7 +366,7 @@ public final class Validator implements SecureResolver {
     }
 
     /** NXDOMAIN or NODATA for {@code sname}, proven by NSEC or NSEC3 records of its zone. */
-    private CompletableFuture<Verdict> negative(Name sname, int qtype, int rcode, Sections s) {
+    private CompletableFuture<Verdict> negative(Name sname, int qtype, int rcode, Sections s, Work work) {
         Name signer = null;
         for (int type : new int[] {Type.NSEC, Type.NSEC3}) {
             for (SignedSet p : s.authority(type)) {
@@ -284,7 +384,7 @@ public final class Validator implements SecureResolver {
             if (!z.secure()) {
                 return z.verdict;
             }
-            Proofs p = proofs(s, z);
+            Proofs p = proofs(s, z, work);
             if (p.denial().empty()) {
                 return Verdict.bogus(p.failure() != null ? p.failure() : Denial.NSEC_MISSING);
             }
@@ -297,7 +397,7 @@ public final class Validator implements SecureResolver {
     private record Proofs(Denial denial, String failure, long ttl) {
     }
 
-    private Proofs proofs(Sections s, Zone z) {
+    private Proofs proofs(Sections s, Zone z, Work work) {
         List<NSECRecord> nsec = new ArrayList<>(2);
         List<NSEC3Record> nsec3 = new ArrayList<>(3);
         String failure = null;
@@ -308,7 +408,7 @@ public final class Validator implements SecureResolver {
                 if (sigs.isEmpty() || !p.name().subdomain(z.apex)) {
                     continue;
                 }
-                Checked c = check(p, sigs, z);
+                Checked c = check(p, sigs, z, work);
                 if (!c.verdict().secure()) {
                     failure = failure == null ? c.verdict().reason() : failure;
                     continue;
@@ -329,14 +429,20 @@ public final class Validator implements SecureResolver {
     private record Checked(Verdict verdict, RRSIGRecord sig) {
     }
 
-    /** RFC 4035 section 5.3: any one signature by a key of the zone, valid now, suffices. */
-    private Checked check(SignedSet set, List<RRSIGRecord> sigs, Zone z) {
+    /**
+     * RFC 4035 section 5.3: any one signature by a key of the zone, valid now, suffices. The work is
+     * bounded (KeyTrap, CVE-2023-50387: an answer with many colliding keys and signatures): at
+     * most {@link Limits#failuresPerRrset} verifications that fail per RRset, and what is left of
+     * the answer's {@link Work}; beyond either the RRset is bogus ({@link #LIMIT_EXCEEDED}).
+     */
+    private Checked check(SignedSet set, List<RRSIGRecord> sigs, Zone z, Work work) {
         if (sigs.isEmpty()) {
             return new Checked(Verdict.bogus("rrsigs-missing"), null);
         }
         Instant now = clock.instant();
         String reason = null;
         int rank = -1;
+        int failures = 0;
         for (RRSIGRecord sig : sigs) {
             if (!sig.getSigner().equals(z.apex)) {
                 continue;
@@ -347,29 +453,23 @@ public final class Validator implements SecureResolver {
                     continue;
                 }
                 keyFound = true;
-                Crypto.Check c = crypto.verify(set.data(), sig, k, now);
-                switch (c) {
-                    case VALID -> {
-                        return new Checked(Verdict.SECURE, sig);
+                if (now.isAfter(sig.getExpire()) || now.isBefore(sig.getTimeSigned())) {
+                    if (rank < 3) { // RFC 4035 section 5.3.1: the dates first, they cost nothing
+                        rank = 3;
+                        reason = now.isAfter(sig.getExpire()) ? "signature-expired" : "signature-not-yet-valid";
                     }
-                    case EXPIRED -> {
-                        if (rank < 3) {
-                            rank = 3;
-                            reason = "signature-expired";
-                        }
-                    }
-                    case NOT_YET_VALID -> {
-                        if (rank < 3) {
-                            rank = 3;
-                            reason = "signature-not-yet-valid";
-                        }
-                    }
-                    default -> {
-                        if (rank < 2) {
-                            rank = 2;
-                            reason = "dnssec-bogus";
-                        }
-                    }
+                    break;
+                }
+                if (failures >= limits.failuresPerRrset() || !work.take()) {
+                    return new Checked(Verdict.bogus(LIMIT_EXCEEDED), null);
+                }
+                if (crypto.verify(set.data(), sig, k, now) == Crypto.Check.VALID) {
+                    return new Checked(Verdict.SECURE, sig);
+                }
+                failures++;
+                if (rank < 2) {
+                    rank = 2;
+                    reason = "dnssec-bogus";
                 }
             }
             if (!keyFound && rank < 1) {
@@ -489,7 +589,7 @@ public final class Validator implements SecureResolver {
         Sections s = Sections.of(r);
         SignedSet ds = s.answer(child, Type.DS);
         if (ds != null) {
-            Checked c = check(ds, ds.sigsBy(parent.apex), parent);
+            Checked c = check(ds, ds.sigsBy(parent.apex), parent, new Work(limits));
             if (!c.verdict().secure()) {
                 return done(Zone.bogus(child, c.verdict().reason(), now + BOGUS_AGE_MS));
             }
@@ -505,10 +605,10 @@ public final class Validator implements SecureResolver {
         }
         SignedSet cname = s.answer(child, Type.CNAME);
         if (cname != null) { // an alias is no zone cut
-            Checked c = check(cname, cname.sigsBy(parent.apex), parent);
+            Checked c = check(cname, cname.sigsBy(parent.apex), parent, new Work(limits));
             return done(c.verdict().secure() ? parent : Zone.bogus(child, c.verdict().reason(), now + BOGUS_AGE_MS));
         }
-        Proofs p = proofs(s, parent);
+        Proofs p = proofs(s, parent, new Work(limits));
         if (p.denial().empty()) {
             return done(Zone.bogus(child, p.failure() != null ? p.failure() : Denial.NSEC_MISSING, now + BOGUS_AGE_MS));
         }
@@ -563,6 +663,8 @@ public final class Validator implements SecureResolver {
         List<RRSIGRecord> sigs = set.sigsBy(zone);
         Instant at = Instant.ofEpochMilli(now);
         String reason = "dnskey-missing";
+        Work work = new Work(limits);
+        int failures = 0;
         for (ZoneKey k : all) {
             boolean trusted = ds.stream().anyMatch(d -> Crypto.dsMatches(d, k.record))
                     || anchorKeys.stream().anyMatch(a -> sameKey(a, k.record));
@@ -575,12 +677,18 @@ public final class Validator implements SecureResolver {
                     continue;
                 }
                 signed = true;
+                if (failures >= limits.failuresPerRrset() || !work.take()) {
+                    return Zone.bogus(zone, LIMIT_EXCEEDED, now + BOGUS_AGE_MS);
+                }
                 Crypto.Check c = crypto.verify(set.data(), sig, k, at);
                 if (c == Crypto.Check.VALID) {
                     List<ZoneKey> zoneKeys = all.stream().filter(ZoneKey::usable).toList();
                     long until = Math.min(expires, Math.min(now + set.data().getTTL() * 1000,
                             sig.getExpire().toEpochMilli()));
                     return Zone.secure(zone, zoneKeys, until);
+                }
+                if (c == Crypto.Check.BAD_SIGNATURE || c == Crypto.Check.UNUSABLE_KEY) {
+                    failures++;
                 }
                 reason = switch (c) {
                     case EXPIRED -> "signature-expired";

@@ -48,10 +48,28 @@ public final class LabDnsBuilder {
     }
 
     public LabDnsBuilder zone(ZoneSpec spec) {
-        if (specs.putIfAbsent(spec.origin(), spec) != null && !specs.get(spec.origin()).equals(spec)) {
+        ZoneSpec known = specs.putIfAbsent(spec.origin(), spec);
+        if (known != null && !known.equals(spec)) {
             throw new IllegalArgumentException("zone " + spec.origin() + " declared twice, differently");
         }
+        if (known == null) {
+            spec.records().forEach(line -> pending.add(parse(line)));
+        }
         return this;
+    }
+
+    /** One zone-file line with an absolute owner name. */
+    private static Record parse(String line) {
+        try (org.xbill.DNS.Master m = new org.xbill.DNS.Master(
+                new java.io.ByteArrayInputStream(line.getBytes(java.nio.charset.StandardCharsets.UTF_8)), Name.root, TTL)) {
+            Record r = m.nextRecord();
+            if (r == null || m.nextRecord() != null) {
+                throw new IllegalArgumentException("not one record: " + line);
+            }
+            return r;
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("bad zone-file line: " + line, e);
+        }
     }
 
     public boolean hasZone(Name origin) {
@@ -93,7 +111,8 @@ public final class LabDnsBuilder {
         Map<Name, List<ZoneKey>> keys = new java.util.concurrent.ConcurrentHashMap<>();
         specs.values().parallelStream().forEach(s -> {
             if (s.security().signed()) {
-                int alg = s.security() == ZoneSpec.Security.RSA_NSEC3 ? DNSSEC.Algorithm.RSASHA256
+                int alg = s.security() == ZoneSpec.Security.RSA_NSEC3 || s.security() == ZoneSpec.Security.KEYTRAP
+                        ? DNSSEC.Algorithm.RSASHA256
                         : DNSSEC.Algorithm.ECDSAP256SHA256;
                 boolean split = s.origin().labels() <= 2; // the root and the TLDs: KSK and ZSK
                 keys.put(s.origin(), split
@@ -143,8 +162,11 @@ public final class LabDnsBuilder {
                             default -> Signing.Denial.NSEC;
                         };
                         signing = Signing.standard(keys.get(s.origin()), denial, now).withFaults(s.faults());
+                        if (s.security() == ZoneSpec.Security.KEYTRAP) {
+                            signing = signing.withKeyTrap(new Signing.KeyTrap(100, 100));
+                        }
                     }
-                    return LabZone.of(s.origin(), records.get(s.origin()), signing);
+                    return LabZone.of(s.origin(), records.get(s.origin()), signing, s.tampers());
                 }).toList();
         return new Built(zones, keys.get(Name.root).get(0).dnskey());
     }

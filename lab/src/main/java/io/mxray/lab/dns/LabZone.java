@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNAMERecord;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.NSEC3PARAMRecord;
@@ -48,10 +49,12 @@ public final class LabZone {
     private final NavigableMap<String, RRset> nsec3 = new TreeMap<>();
     private final NSEC3PARAMRecord nsec3param;
     private final Map<RRsetKey, List<RRSIGRecord>> signatures = new ConcurrentHashMap<>();
+    private final Set<Tamper> tampers;
 
-    private LabZone(Name origin, List<Record> records, Signing signing) {
+    private LabZone(Name origin, List<Record> records, Signing signing, Set<Tamper> tampers) {
         this.origin = origin;
         this.signing = signing;
+        this.tampers = Set.copyOf(tampers);
         TreeMap<Name, Map<Integer, RRset>> d = new TreeMap<>();
         SOARecord s = null;
         for (Record r : records) {
@@ -71,6 +74,7 @@ public final class LabZone {
         if (signing != null) {
             RRset keys = new RRset();
             signing.keys().forEach(k -> keys.addRR(k.dnskey()));
+            KeyTrapKeys.colliding(signing.keys().get(0).dnskey(), signing.keyTrap().collidingKeys()).forEach(keys::addRR);
             d.get(origin).put(Type.DNSKEY, keys);
         }
         Set<Name> c = new TreeSet<>();
@@ -111,7 +115,16 @@ public final class LabZone {
     }
 
     public static LabZone of(Name origin, List<Record> records, Signing signing) {
-        return new LabZone(origin, records, signing);
+        return new LabZone(origin, records, signing, Set.of());
+    }
+
+    public static LabZone of(Name origin, List<Record> records, Signing signing, Set<Tamper> tampers) {
+        return new LabZone(origin, records, signing, tampers);
+    }
+
+    /** What the lab's responder does to responses about this zone's names (none for an honest zone). */
+    public Set<Tamper> tampers() {
+        return tampers;
     }
 
     public Name origin() {
@@ -274,6 +287,19 @@ public final class LabZone {
             addNoData(qname, authority);
             return new ZoneAnswer(ZoneAnswer.Kind.NODATA, answer, authority, additional, null);
         }
+        // RFC 6672 section 3.2: below a DNAME, a CNAME is synthesized (unsigned) next to the signed DNAME
+        RRset dname = dnameAbove(qname);
+        if (dname != null) {
+            Name target;
+            try {
+                target = qname.fromDNAME((DNAMERecord) dname.first());
+            } catch (org.xbill.DNS.NameTooLongException e) {
+                return new ZoneAnswer(ZoneAnswer.Kind.NXDOMAIN, answer, authority, additional, null); // YXDOMAIN, really
+            }
+            answer.add(dname);
+            answer.add(new RRset(new CNAMERecord(qname, DClass.IN, dname.getTTL(), target)));
+            return new ZoneAnswer(ZoneAnswer.Kind.CNAME, answer, authority, additional, target);
+        }
         // RFC 4592: no such name; a wildcard at its closest encloser answers for it
         Name encloser = closestEncloser(qname);
         Name wild = wildcard(encloser);
@@ -295,6 +321,20 @@ public final class LabZone {
         authority.add(new RRset(soa));
         addNxdomain(qname, authority);
         return new ZoneAnswer(ZoneAnswer.Kind.NXDOMAIN, answer, authority, additional, null);
+    }
+
+    /** The DNAME RRset of a proper ancestor of {@code n} inside this zone, or null. */
+    private RRset dnameAbove(Name n) {
+        for (Name p = parent(n); p != null && p.subdomain(origin); p = parent(p)) {
+            Map<Integer, RRset> node = existing.getOrDefault(p, false) ? data.get(p) : null;
+            if (node != null && node.containsKey(Type.DNAME)) {
+                return node.get(Type.DNAME);
+            }
+            if (p.equals(origin)) {
+                break;
+            }
+        }
+        return null;
     }
 
     /** The wildcard's RRset as the name asked (RFC 4592 section 4.3.3). */
@@ -452,6 +492,9 @@ public final class LabZone {
         if (cut != null && (!owner.equals(cut) || set.getType() == Type.NS)) {
             return List.of();
         }
+        if (set.getType() == Type.CNAME && !existing.containsKey(owner) && dnameAbove(owner) != null) {
+            return List.of(); // synthesized from a DNAME: never signed (RFC 6672 section 5.3.1)
+        }
         if (set.getType() != Type.NSEC3 && !existing.containsKey(owner) && owner.subdomain(origin)) {
             // synthesized from a wildcard: the wildcard's signatures, as the name asked
             Name wild = wildcard(closestEncloser(owner));
@@ -492,6 +535,7 @@ public final class LabZone {
                             sig.getAlgorithm(), sig.getOrigTTL(), sig.getExpire(), sig.getTimeSigned(),
                             sig.getFootprint(), sig.getSigner(), bytes);
                 }
+                out.addAll(KeyTrapKeys.decoys(sig, signing.keyTrap().decoySignatures()));
                 out.add(sig);
             } catch (DNSSEC.DNSSECException e) {
                 throw new IllegalStateException("cannot sign " + key + " in " + origin, e);

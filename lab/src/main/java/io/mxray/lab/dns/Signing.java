@@ -15,9 +15,20 @@ import java.util.Objects;
  * @param expiration end of every signature's validity
  * @param faults     deliberate errors by (owner, type), for bogus scenarios
  * @param publishDs  whether the parent publishes the DS (false: an island of security)
+ * @param keyTrap    decoys that make a validator work (KeyTrap), or {@link KeyTrap#NONE}
  */
 public record Signing(List<ZoneKey> keys, Denial denial, Instant inception, Instant expiration,
-                      Map<RRsetKey, Fault> faults, boolean publishDs) {
+                      Map<RRsetKey, Fault> faults, boolean publishDs, KeyTrap keyTrap) {
+
+    /**
+     * A KeyTrap zone (CVE-2023-50387): its DNSKEY RRset also holds {@code collidingKeys} keys of
+     * the signing key's algorithm and key tag, and every RRSIG comes after {@code decoySignatures}
+     * signatures with that tag that verify under none of them. A validator that tries every
+     * signature with every matching key does collidingKeys x decoySignatures verifications per RRset.
+     */
+    public record KeyTrap(int collidingKeys, int decoySignatures) {
+        public static final KeyTrap NONE = new KeyTrap(0, 0);
+    }
 
     /** NSEC; NSEC3; NSEC3 with opt-out (RFC 5155 section 6: unsigned delegations left out of the chain). */
     public enum Denial { NSEC, NSEC3, NSEC3_OPT_OUT }
@@ -29,6 +40,7 @@ public record Signing(List<ZoneKey> keys, Denial denial, Instant inception, Inst
         }
         Objects.requireNonNull(denial);
         faults = Map.copyOf(faults);
+        Objects.requireNonNull(keyTrap);
     }
 
     /** The keys that sign everything but the DNSKEY RRset. */
@@ -43,14 +55,19 @@ public record Signing(List<ZoneKey> keys, Denial denial, Instant inception, Inst
     }
 
     public static Signing standard(List<ZoneKey> keys, Denial denial, Instant now) {
-        return new Signing(keys, denial, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)), Map.of(), true);
+        return new Signing(keys, denial, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)), Map.of(), true,
+                KeyTrap.NONE);
     }
 
     public Signing withFaults(Map<RRsetKey, Fault> f) {
-        return new Signing(keys, denial, inception, expiration, f, publishDs);
+        return new Signing(keys, denial, inception, expiration, f, publishDs, keyTrap);
     }
 
     public Signing withoutDs() {
-        return new Signing(keys, denial, inception, expiration, faults, false);
+        return new Signing(keys, denial, inception, expiration, faults, false, keyTrap);
+    }
+
+    public Signing withKeyTrap(KeyTrap k) {
+        return new Signing(keys, denial, inception, expiration, faults, publishDs, k);
     }
 }

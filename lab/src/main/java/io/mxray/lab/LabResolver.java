@@ -1,6 +1,5 @@
-package io.mxray.dns;
+package io.mxray.lab;
 
-import io.mxray.lab.LabAuthority;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -13,11 +12,11 @@ import org.xbill.DNS.Section;
  * The lab's authority asked in-process, as if over the network (the answer goes through the wire
  * format); EDNS as set, like a transport.
  */
-final class LabResolver extends InProcessResolver {
+public final class LabResolver extends InProcessResolver {
     private final LabAuthority authority;
     private OPTRecord edns;
 
-    LabResolver(LabAuthority authority) {
+    public LabResolver(LabAuthority authority) {
         this.authority = authority;
     }
 

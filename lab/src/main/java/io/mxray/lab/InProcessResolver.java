@@ -1,4 +1,4 @@
-package io.mxray.dns;
+package io.mxray.lab;
 
 import java.time.Duration;
 import java.util.List;
@@ -7,10 +7,10 @@ import org.xbill.DNS.Resolver;
 import org.xbill.DNS.TSIG;
 
 /**
- * A resolver of the tests that answers in-process: transport settings (port, TCP, timeout, TSIG)
+ * A resolver that answers in-process (tests and benchmarks): transport settings (port, TCP, timeout, TSIG)
  * mean nothing to it. Subclasses implement {@code sendAsync} and may keep EDNS.
  */
-abstract class InProcessResolver implements Resolver {
+public abstract class InProcessResolver implements Resolver {
     @Override
     public void setPort(int port) {
     }

@@ -1,0 +1,70 @@
+package io.mxray.lab;
+
+import static io.mxray.lab.HostSpec.host;
+import static io.mxray.lab.ServerSpec.starttls;
+import static io.mxray.schema.CertType.CA_VALID;
+import static io.mxray.schema.DnssecStatus.BOGUS;
+import static io.mxray.schema.DnssecStatus.SECURE;
+import static io.mxray.schema.Level.VERIFIED;
+
+import io.mxray.lab.dns.Fault;
+import io.mxray.lab.dns.Tamper;
+import io.mxray.lab.dns.ZoneSpec;
+import io.mxray.lab.dns.ZoneSpec.Security;
+import io.mxray.schema.DaneStatus;
+import io.mxray.schema.DnsOutcome;
+import io.mxray.schema.Level;
+import java.util.List;
+import org.xbill.DNS.Type;
+
+/**
+ * The hostile family: zones, responders and servers written to break scanners, each with the
+ * verdict a scanner that cannot be broken reaches. A hostile scenario declares what a correct
+ * scanner records, which is never what the attacker wanted it to record.
+ */
+public final class HostileScenarios {
+    public static final String FAMILY = "hostile";
+    /** The KeyTrap scenario's name (its domain is {@code keytrap.test}). */
+    public static final String KEYTRAP = "keytrap";
+
+    private HostileScenarios() {
+    }
+
+    public static List<Scenario> all() {
+        return List.of(
+                zoned("inject-class", "a responder adds class-CH A, AAAA, MX, TLSA, TXT and CNAME records to every "
+                                + "genuine signed answer: they are not part of it",
+                        ZoneSpec.of("inject-class.test", Security.ECDSA_NSEC).tampered(Tamper.FOREIGN_CLASS), SECURE,
+                        verified("mx.inject-class.test")),
+                zoned("dname-extra-cname", "the MX host lies under a signed DNAME, and a responder adds a second "
+                                + "CNAME to a decoy next to the synthesized one: the alias is not one name, the "
+                                + "addresses are bogus",
+                        ZoneSpec.of("dname-extra-cname.test", Security.ECDSA_NSEC).tampered(Tamper.EXTRA_CNAME), SECURE,
+                        verified("mx.old.dname-extra-cname.test").dnameTo("mx.new.dname-extra-cname.test")
+                                .expecting(e -> new HostSpec.Expect(Level.UNREACHABLE, null, "no-address", BOGUS,
+                                        DaneStatus.BOGUS, null, 1))),
+                zoned(KEYTRAP, "KeyTrap (CVE-2023-50387): 100 DNSKEYs share the key tag of the zone's key, and 100 "
+                                + "decoy signatures come before every genuine one; validating it all would cost 10,000 "
+                                + "verifications per RRset: bogus once the work limit is reached",
+                        ZoneSpec.of("keytrap.test", Security.KEYTRAP), BOGUS,
+                        verified("mx.keytrap.test").expecting(e -> e.dnssec(BOGUS).dane(DaneStatus.BOGUS))),
+                zoned("bogus-address-dane", "the MX host publishes TLSA 3 1 1 matching its certificate, but its A "
+                                + "RRset's signature is broken: the TLSA RRset cannot be trusted, a DANE sender skips "
+                                + "the host and defers (RFC 7672 section 2.2), never delivers as if there were no DANE",
+                        ZoneSpec.of("bogus-address-dane.test", Security.ECDSA_NSEC)
+                                .withFault("mx.bogus-address-dane.test", Type.A, Fault.BROKEN_SIGNATURE), SECURE,
+                        verified("mx.bogus-address-dane.test").tlsa(TlsaSpec.of(3, 1, 1, TlsaSpec.Target.LEAF))
+                                .expecting(e -> e.dnssec(BOGUS).dane(DaneStatus.BOGUS))));
+    }
+
+    private static HostSpec verified(String name) {
+        return host(name, starttls(CertSpec.LAB_CA_VALID), VERIFIED, CA_VALID, "tls-established");
+    }
+
+    private static Scenario zoned(String name, String description, ZoneSpec zone, io.mxray.schema.DnssecStatus mxDnssec,
+                                  HostSpec host) {
+        String domain = zone.origin().toString(true);
+        return new Scenario(name, FAMILY, description, domain, List.of(zone), Scenario.Mail.MX, DnsOutcome.MX, mxDnssec,
+                List.of(new Scenario.Mx(10, host)));
+    }
+}
