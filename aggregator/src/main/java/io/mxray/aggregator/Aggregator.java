@@ -77,6 +77,9 @@ public final class Aggregator implements AutoCloseable {
         // Kafka Streams 4.4 also builds a text per partition on every loop to say why a task is
         // ready: 8% of the aggregator's CPU in a steady scan (JFR).
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        // a record the thread cannot read or publish never fails it (a replaced thread would meet it again)
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, StreamErrors.class);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, StreamErrors.class);
         return p;
     }
 

@@ -31,10 +31,13 @@ public final class AggregatorTopology {
         ProbeArrivals arrivals = new ProbeArrivals();
         // the smtp-results messages are read as verdicts directly: the JSON names of ProbeVerdict's
         // fields are those of ProbeResult, and the rest (the chain, the session) is skipped unread
+        // a message the verdict store cannot read is skipped (read as null): the global thread cannot be
+        // replaced if it fails, and the database writer dead-letters that message once for all instances
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VerdictKeeper.STORE),
                         Serdes.String(), new JsonSerde<>(ProbeVerdict.class)).withLoggingDisabled(),
                 Topics.SMTP_RESULTS.name(),
-                Consumed.with(Serdes.String(), new JsonSerde<>(ProbeVerdict.class)).withName("smtp-results"),
+                Consumed.with(Serdes.String(), Serdes.serdeFrom(new JsonSerde<>(ProbeVerdict.class),
+                        new LenientReader<>(new JsonSerde<>(ProbeVerdict.class)))).withName("smtp-results"),
                 () -> new VerdictKeeper(arrivals, config.clock()));
         var dnsTopic = Topics.DNS_RESULTS;
         var out = Topics.DOMAIN_RESULTS;

@@ -9,14 +9,35 @@ import org.flywaydb.core.Flyway;
 
 /**
  * Where results are stored: a PostgreSQL JDBC URL (user and password may be in the URL or given
- * separately), with the schema brought to the current version by Flyway.
+ * separately), with the schema brought to the current version by Flyway. A password never
+ * leaves this record in text: {@link #toString} and every message show the URL {@link #redact}ed.
  */
 public record Database(String url, String user, String password) {
     public Database {
         Objects.requireNonNull(url, "url");
         if (!url.startsWith("jdbc:postgresql:")) {
-            throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + url);
+            throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + redact(url));
         }
+    }
+
+    /** The URL without its secrets: a {@code password} parameter and the password of {@code user:password@}. */
+    public static String redact(String url) {
+        if (url == null) {
+            return null;
+        }
+        return url.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***")
+                .replaceAll("//([^/@:]*):[^/@]*@", "//$1:***@");
+    }
+
+    /** Where, for messages and logs: the URL redacted, the user, whether a password was given. */
+    public String describe() {
+        return redact(url) + (user != null ? " as " + user : "");
+    }
+
+    @Override
+    public String toString() {
+        return "Database[url=" + redact(url) + ", user=" + user + ", password=" + (password == null ? "none" : "***")
+                + "]";
     }
 
     /** Applies the migrations in {@code db/migration} of the schema module; safe to call every start. */

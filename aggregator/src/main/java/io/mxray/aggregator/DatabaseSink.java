@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,17 +30,26 @@ import org.slf4j.LoggerFactory;
  * results. Each poll is written in one database transaction, then its offsets are committed;
  * a crash between the two replays the batch into idempotent upserts, so no row is lost or
  * doubled. Reads committed messages only, so results of aborted Streams transactions never land.
- * A message that cannot be read is logged and counted, its offset committed, so that one bad
- * message cannot stop the sink (the producers write only through the schema's serdes).
+ * A message that cannot be read goes to the dead letters with why, so that one bad message
+ * cannot stop the sink. When the database refuses a batch for what is in it (SQLState class 22,
+ * data exception, or 23, integrity constraint) the batch is written message by message after
+ * {@link #ATTEMPTS} attempts, and each message it refuses goes to the dead letters with the
+ * database's reason; the rest is written. Any other failure (the database away, a permission or
+ * a migration missing) is retried every {@link #RETRY} until it is fixed: it is no row's fault.
  */
 public final class DatabaseSink implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseSink.class);
     private static final Duration RETRY = Duration.ofSeconds(2);
+    /** Attempts at a batch the database refuses for its content, before it is written message by message. */
+    static final int ATTEMPTS = 3;
+    static final String STAGE = "db-sink";
     /** Running statistics are rewritten at most this often (more rarely when that is slow). */
     private static final Duration STATS_MIN = Duration.ofSeconds(2);
 
     private final Database database;
     private final KafkaConsumer<byte[], byte[]> consumer;
+    private final org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> deadLetters;
+    private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong written = new AtomicLong();
@@ -54,6 +64,8 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
         this.database = database;
         this.consumer = new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, groupId, "mxray-db-sink", 2000,
                 300_000));
+        this.deadLetters = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                KafkaSettings.producer(bootstrap, "mxray-db-sink-dead-letters"));
     }
 
     @Override
@@ -90,50 +102,141 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
             refreshStats(true); // what was written last must show in the statistics too
             closeConnection();
             consumer.close();
+            deadLetters.close(Duration.ofSeconds(10));
             stopped.countDown();
         }
     }
 
     private final AtomicLong lag = new AtomicLong(-1);
 
-    /** The database may be briefly away: keep the batch and retry until it is written or we stop. */
-    private void writeWithRetry(ConsumerRecords<byte[], byte[]> records) {
+    /**
+     * The database may be briefly away: keep the batch and retry until it is written or we stop.
+     * A batch it refuses for its content is written message by message after {@link #ATTEMPTS}.
+     */
+    private void writeWithRetry(ConsumerRecords<byte[], byte[]> polled) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(polled.count());
+        polled.forEach(records::add);
+        int refusals = 0;
         while (true) {
             try {
-                write(records);
+                if (refusals >= ATTEMPTS) {
+                    writeOneByOne(records);
+                } else {
+                    write(records);
+                }
+                flushDeadLetters();
                 return;
             } catch (SQLException e) {
-                LOG.warn("writing {} results to PostgreSQL failed ({}); retrying in {}", records.count(),
-                        e.getMessage(), RETRY);
+                boolean content = refusesContent(e);
+                refusals = content ? refusals + 1 : 0;
+                if (content && refusals >= ATTEMPTS) {
+                    LOG.warn("PostgreSQL refused a batch of {} results {} times ({}); writing them one by one, "
+                            + "the ones it refuses go to the dead letters", records.size(), refusals, e.getMessage());
+                } else {
+                    LOG.warn("writing {} results to PostgreSQL failed ({}); retrying in {}", records.size(),
+                            e.getMessage(), RETRY);
+                }
                 closeConnection();
                 if (!running.get()) {
                     throw new WakeupException();
                 }
-                try {
-                    Thread.sleep(RETRY.toMillis());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new WakeupException();
+                if (!(content && refusals >= ATTEMPTS)) {
+                    try {
+                        Thread.sleep(RETRY.toMillis());
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw new WakeupException();
+                    }
                 }
             }
         }
     }
 
-    private void write(ConsumerRecords<byte[], byte[]> records) throws SQLException {
+    /**
+     * SQLState class 22 (data exception: a value out of range, an invalid byte sequence) or 23
+     * (integrity constraint): what is in the messages, not the database's state, is refused.
+     */
+    static boolean refusesContent(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("22") || s.getSQLState().startsWith("23"))) {
+                return true;
+            }
+            if (t instanceof java.sql.BatchUpdateException b && b.getNextException() != null
+                    && refusesContent(b.getNextException())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Each message in a transaction of its own: the ones refused for their content are dead-lettered. */
+    private void writeOneByOne(List<ConsumerRecord<byte[], byte[]>> records) throws SQLException {
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            try {
+                write(List.of(r));
+            } catch (SQLException e) {
+                if (!refusesContent(e)) {
+                    throw e;
+                }
+                closeConnection();
+                SQLException cause = e.getNextException() != null ? e.getNextException() : e;
+                deadLetter(r, new SQLException("PostgreSQL refused it: " + cause.getMessage(), cause.getSQLState()));
+            }
+        }
+    }
+
+    private final List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> pendingDeadLetters =
+            new ArrayList<>();
+
+    private void deadLetter(ConsumerRecord<byte[], byte[]> r, Exception e) {
+        deadLettered.incrementAndGet();
+        io.mxray.runtime.Metrics.DEAD_LETTERS.labelValues(STAGE).inc();
+        LOG.error("{}-{}@{} not written, sent to {}: {}", r.topic(), r.partition(), r.offset(),
+                Topics.DEAD_LETTERS.name(), e.getMessage());
+        pendingDeadLetters.add(io.mxray.runtime.DeadLetter.of(STAGE, r, e));
+    }
+
+    /** Publishes the batch's dead letters before its offsets are committed: none is lost in a crash. */
+    private void flushDeadLetters() {
+        if (pendingDeadLetters.isEmpty()) {
+            return;
+        }
+        List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+        for (var d : pendingDeadLetters) {
+            sent.add(deadLetters.send(d));
+        }
+        deadLetters.flush();
+        for (var f : sent) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("db-sink: a dead letter could not be published; the batch is redone "
+                        + "after a restart", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WakeupException();
+            }
+        }
+        pendingDeadLetters.clear();
+    }
+
+    private void write(List<ConsumerRecord<byte[], byte[]>> records) throws SQLException {
         List<ScanEvent> scans = new ArrayList<>();
         List<RejectedLine> rejected = new ArrayList<>();
         List<ProbeResult> probes = new ArrayList<>();
         List<DomainResult> domains = new ArrayList<>();
+        Map<ConsumerRecord<byte[], byte[]>, RuntimeException> unreadableHere = new java.util.LinkedHashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             String topic = r.topic();
             if (topic.equals(Topics.SCANS.name())) {
-                add(scans, Topics.SCANS, r);
+                add(scans, Topics.SCANS, r, unreadableHere);
             } else if (topic.equals(Topics.REJECTED.name())) {
-                add(rejected, Topics.REJECTED, r);
+                add(rejected, Topics.REJECTED, r, unreadableHere);
             } else if (topic.equals(Topics.SMTP_RESULTS.name())) {
-                add(probes, Topics.SMTP_RESULTS, r);
+                add(probes, Topics.SMTP_RESULTS, r, unreadableHere);
             } else if (topic.equals(Topics.DOMAIN_RESULTS.name())) {
-                add(domains, Topics.DOMAIN_RESULTS, r);
+                add(domains, Topics.DOMAIN_RESULTS, r, unreadableHere);
             }
         }
         Connection c = connection();
@@ -144,8 +247,12 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
             w.probeResults(probes);
             w.domainResults(domains);
             c.commit();
+            unreadableHere.forEach((r, e) -> {
+                unreadable.incrementAndGet();
+                deadLetter(r, e);
+            });
             domains.forEach(d -> staleStats.add(d.scanId()));
-            written.addAndGet(records.count());
+            written.addAndGet(records.size() - unreadableHere.size());
             var m = io.mxray.runtime.Metrics.ITEMS_OUT;
             m.labelValues("db-sink", "scan").inc(scans.size());
             m.labelValues("db-sink", "rejected_input").inc(rejected.size());
@@ -190,17 +297,17 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
         }
     }
 
-    private <V> void add(List<V> into, Topic<String, V> topic, ConsumerRecord<byte[], byte[]> r) {
+    /** Reads a message into {@code into}; one that cannot be read is noted in {@code unreadable}. */
+    private static <V> void add(List<V> into, Topic<String, V> topic, ConsumerRecord<byte[], byte[]> r,
+                                Map<ConsumerRecord<byte[], byte[]>, RuntimeException> unreadable) {
         try {
             V v = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
-            if (v != null) {
-                into.add(v);
+            if (v == null) {
+                throw new IllegalArgumentException("empty message");
             }
+            into.add(v);
         } catch (RuntimeException e) {
-            unreadable.incrementAndGet();
-            io.mxray.runtime.Metrics.DEAD_LETTERS.labelValues("db-sink").inc();
-            LOG.error("unreadable message at {}-{}@{} not written: {}", r.topic(), r.partition(), r.offset(),
-                    e.getMessage());
+            unreadable.put(r, e);
         }
     }
 
@@ -229,6 +336,11 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
 
     public long unreadable() {
         return unreadable.get();
+    }
+
+    /** Messages sent to the dead letters (unreadable, or refused by the database). */
+    public long deadLettered() {
+        return deadLettered.get();
     }
 
     @Override

@@ -105,7 +105,7 @@ final class AggregatorBench implements Callable<Integer> {
                     List.of(), List.of());
             List<Recorded> recorded;
             String recordedId;
-            try (LocalCluster cluster = new LocalCluster(broker, postgres.jdbcUrl(), lab, dir.resolve("record"),
+            try (LocalCluster cluster = new LocalCluster(broker, postgres.database(), lab, dir.resolve("record"),
                     settings)) {
                 long t0 = System.nanoTime();
                 recordedId = cluster.schedule(list, "recorded");
@@ -125,7 +125,8 @@ final class AggregatorBench implements Callable<Integer> {
             try (MxrayProcess aggregator = MxrayProcess.mxray("aggregator", dir, aggJvm, List.of("aggregator",
                     "--kafka", broker.bootstrap(), "--partitions", "6", "--session-timeout", "PT10S",
                     "--metrics-port", String.valueOf(port), "--db", postgres.jdbcUrl(),
-                    "--state-dir", dir.resolve("aggregator-state").toString()));
+                    "--state-dir", dir.resolve("aggregator-state").toString()),
+                    java.util.Map.of("MXRAY_DB_PASSWORD", postgres.password()));
                  KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrap())) {
                 for (int i = 0; i < warmupRounds; i++) {
                     Run r = replay(producer, recorded, recordedId, i + 1, db, aggregator, broker, postgres);

@@ -77,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("not checked yet, the stages do not produce them (see io.mxray.lab.Pending):");
                 check.pending().forEach((rule, n) -> out.printf("  %4d x %s%n", n, rule));
             }
-            out.println("results are in PostgreSQL (" + infrastructure.database().url() + " while it runs), "
+            out.println("results are in PostgreSQL (" + infrastructure.database().describe() + " while it runs), "
                     + "tables scan, domain_result, domain_mx, mx_host_result, certificate");
             return result.complete() && check.matches() ? 0 : 1;
         }

@@ -157,7 +157,7 @@ final class E2eBench implements Callable<Integer> {
             LocalCluster.Settings settings = new LocalCluster.Settings(dnsWorkers, smtpWorkers, 6,
                     Duration.ofSeconds(10), jvm, List.of("--dns-in-flight", String.valueOf(dnsInFlight)),
                     List.of());
-            try (LocalCluster cluster = new LocalCluster(broker, postgres.jdbcUrl(), lab, dir.resolve("processes"),
+            try (LocalCluster cluster = new LocalCluster(broker, postgres.database(), lab, dir.resolve("processes"),
                     settings)) {
                 for (int i = 0; warmup > 0 && i < warmupRounds; i++) {
                     Run r = scan(cluster, postgres, db, warmLists.get(i), warmup, "warm-up-" + i, 0);

@@ -1,5 +1,6 @@
 package io.mxray.app;
 
+import io.mxray.aggregator.Database;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -15,8 +16,9 @@ final class InfraCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Infrastructure i = infra.start();
-        System.out.printf("Kafka:      %s%nPostgreSQL: %s%nfor the stages: export MXRAY_KAFKA=%s MXRAY_DB='%s'%n",
-                i.bootstrap(), i.database().url(), i.bootstrap(), i.database().url());
+        System.out.printf("Kafka:      %s%nPostgreSQL: %s%nfor the stages: export MXRAY_KAFKA=%s MXRAY_DB='%s'%s%n",
+                i.bootstrap(), i.database().describe(), i.bootstrap(), Database.redact(i.database().url()),
+                i.passwordFile() == null ? "" : " MXRAY_DB_PASSWORD=\"$(cat " + i.passwordFile().toAbsolutePath() + ")\"");
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             i.close();

@@ -14,6 +14,14 @@ public final class InfraOptions {
             description = "PostgreSQL JDBC URL (env MXRAY_DB; default: an embedded server in the data folder).")
     public String db;
 
+    @Option(names = "--db-user", paramLabel = "USER", defaultValue = "${env:MXRAY_DB_USER}",
+            description = "Database user, if not in the URL (env MXRAY_DB_USER).")
+    public String dbUser;
+
+    @Option(names = "--db-password", paramLabel = "PASSWORD", defaultValue = "${env:MXRAY_DB_PASSWORD}",
+            description = "Database password, if not in the URL (env MXRAY_DB_PASSWORD; prefer the env var).")
+    public String dbPassword;
+
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:MXRAY_DATA_DIR:-./mxray-data}",
             description = "Folder of the embedded Kafka and PostgreSQL data and of local state "
                     + "(env MXRAY_DATA_DIR, default ${DEFAULT-VALUE}).")
@@ -24,7 +32,7 @@ public final class InfraOptions {
     public int partitions;
 
     public Infrastructure start() {
-        Database database = db == null || db.isBlank() ? null : new Database(db, null, null);
+        Database database = db == null || db.isBlank() ? null : new Database(db, dbUser, dbPassword);
         return Infrastructure.start(kafka == null || kafka.isBlank() ? null : kafka, database, dataDir, partitions);
     }
 }

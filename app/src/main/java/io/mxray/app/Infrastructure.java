@@ -71,7 +71,7 @@ public final class Infrastructure implements AutoCloseable {
             Database database = pg != null ? pg.database() : db;
             TopicSetup.ensure(bootstrap, partitions, (short) 1);
             LOG.info("Kafka at {}{}, PostgreSQL at {}{}", bootstrap, kafka != null ? " (embedded)" : "",
-                    database.url(), pg != null ? " (embedded)" : "");
+                    database.describe(), pg != null ? " (embedded)" : "");
             return new Infrastructure(bootstrap, database, dataDir, kafka, pg, channel, lock);
         } catch (IOException e) {
             closeQuietly(kafka, pg, channel);
@@ -104,6 +104,11 @@ public final class Infrastructure implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** Where the embedded server's password is kept, or null when the database is not embedded. */
+    public Path passwordFile() {
+        return postgres == null ? null : EmbeddedDatabase.passwordFile(dataDir.resolve("postgres"));
     }
 
     public boolean embeddedKafka() {

@@ -26,7 +26,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private final BrokerProcess broker;
-    private final String db;
+    private final io.mxray.aggregator.Database db;
     private final Lab lab;
     private final Path dir;
     private final Settings settings;
@@ -35,15 +35,15 @@ public final class LocalCluster implements AutoCloseable {
     private final MxrayProcess aggregator;
     private final java.util.Map<String, Integer> metricsPorts = new java.util.HashMap<>();
 
-    public LocalCluster(BrokerProcess broker, String jdbcUrl, Lab lab, Path dir, Settings settings) {
+    public LocalCluster(BrokerProcess broker, io.mxray.aggregator.Database db, Lab lab, Path dir, Settings settings) {
         this.broker = broker;
-        this.db = jdbcUrl;
+        this.db = db;
         this.lab = lab;
         this.dir = dir;
         this.settings = settings;
         try {
             io.mxray.runtime.TopicSetup.ensure(broker.bootstrap(), settings.partitions(), (short) 1);
-            this.aggregator = stage("aggregator", "aggregator", List.of("--db", jdbcUrl, "--state-dir",
+            this.aggregator = stage("aggregator", "aggregator", List.of("--db", db.url(), "--state-dir",
                     dir.resolve("aggregator-state").toString()));
             for (int i = 1; i <= settings.dnsWorkers(); i++) {
                 List<String> args = new ArrayList<>(List.of(
@@ -77,7 +77,20 @@ public final class LocalCluster implements AutoCloseable {
                 "--session-timeout", settings.sessionTimeout().toString(),
                 "--metrics-port", String.valueOf(port)));
         args.addAll(options);
-        return MxrayProcess.mxray(name, dir, settings.jvmOptions(), args);
+        return MxrayProcess.mxray(name, dir, settings.jvmOptions(), args, command.equals("aggregator") ? dbEnv()
+                : java.util.Map.of());
+    }
+
+    /** The database's credentials for the processes that use it: in their environment, never on a command line. */
+    private java.util.Map<String, String> dbEnv() {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        if (db.user() != null) {
+            env.put("MXRAY_DB_USER", db.user());
+        }
+        if (db.password() != null) {
+            env.put("MXRAY_DB_PASSWORD", db.password());
+        }
+        return env;
     }
 
     public List<MxrayProcess> dnsWorkers() {
@@ -140,7 +153,7 @@ public final class LocalCluster implements AutoCloseable {
     /** {@code mxray wait --scan ID} as a process, started now; {@link MxrayProcess#await} ends it. */
     public MxrayProcess follow(String scanId, Duration timeout) {
         return MxrayProcess.mxray("wait-" + scanId, dir, settings.jvmOptions(),
-                List.of("wait", "--db", db, "--scan", scanId, "--timeout", timeout.toString()));
+                List.of("wait", "--db", db.url(), "--scan", scanId, "--timeout", timeout.toString()), dbEnv());
     }
 
     /** The text of a stage process's /metrics. */

@@ -17,23 +17,36 @@ import java.util.concurrent.TimeUnit;
 public final class MxrayProcess implements AutoCloseable {
     private final String name;
     private final List<String> command;
+    private final java.util.Map<String, String> env;
     private final Path log;
     private Process process;
     private long peakRssKb;
 
-    private MxrayProcess(String name, List<String> command, Path log) {
+    private MxrayProcess(String name, List<String> command, java.util.Map<String, String> env, Path log) {
         this.name = name;
         this.command = command;
+        this.env = env;
         this.log = log;
     }
 
     /** {@code mxray <args>} in a new JVM. */
     public static MxrayProcess mxray(String name, Path logDir, List<String> jvmOptions, List<String> args) {
-        return start(name, logDir, jvmOptions, "io.mxray.app.Mxray", args);
+        return start(name, logDir, jvmOptions, "io.mxray.app.Mxray", args, java.util.Map.of());
+    }
+
+    /** {@code mxray <args>} in a new JVM, with these environment variables (secrets stay off the command line). */
+    public static MxrayProcess mxray(String name, Path logDir, List<String> jvmOptions, List<String> args,
+                                     java.util.Map<String, String> env) {
+        return start(name, logDir, jvmOptions, "io.mxray.app.Mxray", args, env);
     }
 
     public static MxrayProcess start(String name, Path logDir, List<String> jvmOptions, String mainClass,
                                      List<String> args) {
+        return start(name, logDir, jvmOptions, mainClass, args, java.util.Map.of());
+    }
+
+    public static MxrayProcess start(String name, Path logDir, List<String> jvmOptions, String mainClass,
+                                     List<String> args, java.util.Map<String, String> env) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
@@ -41,7 +54,7 @@ public final class MxrayProcess implements AutoCloseable {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass);
         cmd.addAll(args);
-        MxrayProcess p = new MxrayProcess(name, List.copyOf(cmd), logDir.resolve(name + ".log"));
+        MxrayProcess p = new MxrayProcess(name, List.copyOf(cmd), java.util.Map.copyOf(env), logDir.resolve(name + ".log"));
         p.launch();
         return p;
     }
@@ -62,6 +75,7 @@ public final class MxrayProcess implements AutoCloseable {
             Files.createDirectories(log.getParent());
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            pb.environment().putAll(env);
             process = pb.start();
             Process started = process;
             LIVE.add(started);

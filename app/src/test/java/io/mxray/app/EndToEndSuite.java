@@ -56,8 +56,8 @@ abstract class EndToEndSuite {
     @BeforeAll
     void start() throws Exception {
         Path dir = Files.createTempDirectory("e2e");
-        // every scenario of the catalogue, and 400 generated domains shared as on the Internet
-        var scenarios = new java.util.ArrayList<>(io.mxray.lab.Scenarios.catalogue());
+        // every scenario of the catalogue and of the hostile family, and 400 generated domains shared as on the Internet
+        var scenarios = new java.util.ArrayList<>(io.mxray.lab.Scenarios.withHostile());
         scenarios.addAll(io.mxray.lab.Generator.generate(400, 7));
         lab = Lab.start(LabConfig.defaults(dir.resolve("lab")).withScenarios(scenarios));
         infra = infrastructure(dir.resolve("data"));
@@ -431,30 +431,105 @@ abstract class EndToEndSuite {
                 first.scanId(), second.scanId()));
     }
 
-    @Test
-    void anUnreadableMessageGoesToTheDeadLetterTopicAndTheStageCarriesOn() throws Exception {
-        String marker = "garbage-" + UUID.randomUUID();
-        try (var producer = new KafkaProducer<byte[], byte[]>(KafkaSettings.producer(infra.bootstrap(), "test"))) {
-            producer.send(new ProducerRecord<>(Topics.DOMAINS.name(), marker.getBytes(), "{not json".getBytes())).get();
-        }
-        scan("no-starttls.test\n"); // the worker is still alive and answering
+    /** Dead letters whose key is one of {@code keys}, by key: value, stage and error. */
+    private Map<String, Map<String, String>> deadLetters(java.util.Set<String> keys, int expected) {
         var props = KafkaSettings.consumer(infra.bootstrap(), "dlq-check-" + UUID.randomUUID(), "test", 100, 300_000);
-        Map<String, String> found = new HashMap<>();
+        Map<String, Map<String, String>> found = new HashMap<>();
         try (var consumer = new KafkaConsumer<byte[], byte[]>(props)) {
             consumer.subscribe(List.of(Topics.DEAD_LETTERS.name()));
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (found.isEmpty() && System.currentTimeMillis() < deadline) {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (found.size() < expected && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.key() != null && new String(r.key()).equals(marker)) {
-                        found.put("value", new String(r.value()));
-                        found.put("stage", new String(r.headers().lastHeader("mxray.stage").value()));
-                        found.put("error", new String(r.headers().lastHeader("mxray.error").value()));
+                    String key = r.key() == null ? "" : new String(r.key());
+                    if (keys.contains(key)) {
+                        Map<String, String> d = new HashMap<>();
+                        d.put("value", r.value() == null ? null : new String(r.value()));
+                        d.put("stage", new String(r.headers().lastHeader("mxray.stage").value()));
+                        d.put("error", new String(r.headers().lastHeader("mxray.error").value()));
+                        d.put("source", new String(r.headers().lastHeader("mxray.source").value()));
+                        if (found.put(key, d) != null) {
+                            d.put("twice", "true");
+                        }
                     }
                 }
             }
         }
-        assertEquals("{not json", found.get("value"));
-        assertEquals("dns-worker", found.get("stage"));
-        assertTrue(found.get("error").contains("cannot read DomainTask"), found.get("error"));
+        return found;
+    }
+
+    /**
+     * A message no stage can read, on every topic of the pipeline: each goes to the dead-letter
+     * topic with the stage that gave it up and why, once, and the pipeline goes on (a scan after
+     * them completes).
+     */
+    @Test
+    void anUndecodableMessageOnEveryTopicIsDeadLetteredAndThePipelineGoesOn() throws Exception {
+        String marker = "garbage-" + UUID.randomUUID();
+        Map<String, String> stageOf = new java.util.LinkedHashMap<>();
+        stageOf.put(Topics.DOMAINS.name(), "dns-worker");
+        stageOf.put(Topics.PROBES.name(), "smtp-worker");
+        stageOf.put(Topics.DNS_RESULTS.name(), "aggregator");
+        stageOf.put(Topics.SMTP_RESULTS.name(), "db-sink");
+        stageOf.put(Topics.DOMAIN_RESULTS.name(), "db-sink");
+        stageOf.put(Topics.SCANS.name(), "db-sink");
+        stageOf.put(Topics.REJECTED.name(), "db-sink");
+        try (var producer = new KafkaProducer<byte[], byte[]>(KafkaSettings.producer(infra.bootstrap(), "test"))) {
+            for (String topic : stageOf.keySet()) {
+                producer.send(new ProducerRecord<>(topic, (marker + "@" + topic).getBytes(), "{not json".getBytes()))
+                        .get();
+            }
+        }
+        scan("no-starttls.test\n"); // every stage is still alive and answering
+        var found = deadLetters(stageOf.keySet().stream().map(t -> marker + "@" + t)
+                .collect(java.util.stream.Collectors.toSet()), stageOf.size());
+        for (var e : stageOf.entrySet()) {
+            Map<String, String> d = found.get(marker + "@" + e.getKey());
+            assertTrue(d != null, "dead letter of " + e.getKey() + ": " + found.keySet());
+            assertEquals("{not json", d.get("value"), e.getKey());
+            assertEquals(e.getValue(), d.get("stage"), e.getKey());
+            assertTrue(d.get("source").startsWith(e.getKey() + "-"), d.get("source"));
+            assertTrue(!d.get("error").isBlank(), e.getKey());
+        }
+        assertTrue(found.get(marker + "@" + Topics.DOMAINS.name()).get("error").contains("cannot read DomainTask"),
+                found.get(marker + "@" + Topics.DOMAINS.name()).get("error"));
+    }
+
+    /**
+     * A domain result PostgreSQL refuses for what is in it (a timestamp out of its range): after a
+     * few attempts the batch is written message by message; that one message goes to the dead
+     * letters with the database's reason, the others of its batch are written.
+     */
+    @Test
+    void aRowTheDatabaseRefusesIsTheOnlyOneDeadLettered() throws Exception {
+        String scan = "refused-" + UUID.randomUUID();
+        java.time.Instant now = java.time.Instant.now();
+        List<io.mxray.schema.DomainResult> rows = List.of(
+                new io.mxray.schema.DomainResult(scan, "good-1.test", null, io.mxray.schema.DnsOutcome.NXDOMAIN, null,
+                        List.of(), null, null, io.mxray.schema.Coverage.NOT_APPLICABLE, now),
+                new io.mxray.schema.DomainResult(scan, "refused.test", null, io.mxray.schema.DnsOutcome.NXDOMAIN, null,
+                        List.of(), null, null, io.mxray.schema.Coverage.NOT_APPLICABLE,
+                        java.time.Instant.parse("+300000-01-01T00:00:00Z")),
+                new io.mxray.schema.DomainResult(scan, "good-2.test", null, io.mxray.schema.DnsOutcome.NXDOMAIN, null,
+                        List.of(), null, null, io.mxray.schema.Coverage.NOT_APPLICABLE, now));
+        try (var producer = new KafkaProducer<byte[], byte[]>(KafkaSettings.producer(infra.bootstrap(), "test"))) {
+            for (var r : rows) {
+                producer.send(new ProducerRecord<>(Topics.DOMAIN_RESULTS.name(), r.key().getBytes(),
+                        Topics.DOMAIN_RESULTS.valueSerde().serializer().serialize("t", r)));
+            }
+            producer.flush();
+        }
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (query("SELECT domain FROM domain_result WHERE scan_id = ?", scan).size() < 2
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals(List.of(List.of("good-1.test"), List.of("good-2.test")),
+                query("SELECT domain FROM domain_result WHERE scan_id = ? ORDER BY domain", scan));
+        var found = deadLetters(java.util.Set.of(rows.get(0).key(), rows.get(1).key(), rows.get(2).key()), 1);
+        assertEquals(java.util.Set.of(rows.get(1).key()), found.keySet(), "only the refused row is dead-lettered");
+        Map<String, String> d = found.get(rows.get(1).key());
+        assertEquals("db-sink", d.get("stage"));
+        assertTrue(d.get("error").startsWith("PostgreSQL refused it"), d.get("error"));
+        scan("no-starttls.test\n"); // and the writer goes on
     }
 }

@@ -58,7 +58,7 @@ class MultiProcessTest {
         // the lab has a server that greets after 10 s: 12 s per step, as in the demo
         // eight JVMs share two cores here: 100 lookups in flight per DNS worker and 6 s per attempt keep
         // the lab's one DNS server (in this starved JVM) answering in time (2,000 and 3 s drowned it)
-        cluster = new LocalCluster(broker, postgres.jdbcUrl(), lab, dir.resolve("processes"),
+        cluster = new LocalCluster(broker, postgres.database(), lab, dir.resolve("processes"),
                 new LocalCluster.Settings(2, 2, 6, Duration.ofSeconds(8), List.of("-Xmx768m"),
                         List.of("--dns-in-flight", "100", "--dns-timeout", "PT6S"),
                         List.of("--connect-timeout", "PT5S", "--step-timeout", "PT20S", "--probe-deadline", "PT40S")));

@@ -186,6 +186,15 @@ class DnsStageLabTest {
             return;
         }
         assertTrue(t.lookedUp(), h.name() + " has secure addresses: its TLSA RRset is looked up");
+        if (t.dropped() != null) {
+            // an RRset larger than the bounds (hostile scenarios publish it as zone records): cut, and said so
+            assertEquals(DnssecStatus.SECURE, t.dnssec(), h.name());
+            assertTrue(t.records().size() <= io.mxray.schema.Bounds.TLSA_RECORDS, h.name());
+            assertTrue(t.records().stream().mapToInt(r -> r.data().length()).sum() <= io.mxray.schema.Bounds.TLSA_DATA_HEX);
+            assertTrue(spec.tlsa().stream().allMatch(x -> t.records().stream().anyMatch(r -> r.usage() == x.usage()
+                    && r.selector() == x.selector() && r.matching() == x.matching())), "the digests are kept");
+            return;
+        }
         if (spec.tlsa().isEmpty()) {
             assertEquals(DnssecStatus.SECURE, t.dnssec(), h.name() + ": no TLSA, proven");
             assertEquals(List.of(), t.records());
@@ -205,6 +214,25 @@ class DnsStageLabTest {
             assertTrue(t.records().stream().anyMatch(x -> x.usage() == declared.usage() && x.selector() == declared.selector()
                     && x.matching() == declared.matching()), h.name() + " record " + declared);
         }
+    }
+
+    /**
+     * Sixteen MX hosts with TLSA RRsets of 30 KB and policy records of 30 KB: the DNS result keeps
+     * what the bounds allow (a few hundred KB at most, far below what a broker takes) and names
+     * every cut; every host's RRset is carried once.
+     */
+    @Test
+    void aDomainOfOversizedRRsetsStaysWithinAMessageAndNamesWhatWasCut() {
+        DnsResolution r = stage.resolve(new DomainTask("scan", "many-mx.test", null, 1)).toCompletableFuture().join();
+        byte[] json = io.mxray.schema.Topics.DNS_RESULTS.valueSerde().serializer().serialize("t", r.result());
+        assertTrue(json.length < io.mxray.schema.Bounds.MESSAGE_BYTES / 2, "DNS result of " + json.length + " bytes");
+        List<String> cut = r.result().truncated();
+        assertEquals(18, cut.size(), String.valueOf(cut));
+        assertTrue(cut.containsAll(List.of("tlsa:mx1.many-mx.test", "tlsa:mx16.many-mx.test", "mta-sts-txt",
+                "tls-rpt-txt")), String.valueOf(cut));
+        assertEquals(io.mxray.schema.TxtStatus.VALID, r.result().mtaSts().status(), "parsed in full, kept in part");
+        assertTrue(r.result().mtaSts().records().get(0).length() <= io.mxray.schema.Bounds.TXT_CHARS);
+        assertEquals(io.mxray.schema.Bounds.TXT_RECORDS, r.result().tlsRpt().rua().size());
     }
 
     @Test

@@ -23,5 +23,10 @@ public enum Behavior {
     /** Offers STARTTLS and refuses it with 454. */
     STARTTLS_454,
     /** Accepts STARTTLS and answers the ClientHello with bytes that are not TLS. */
-    HANDSHAKE_GARBAGE
+    HANDSHAKE_GARBAGE,
+    /**
+     * Greets with 100 lines of 2,000 control bytes each, and answers EHLO with 20 keyword lines of
+     * them (STARTTLS among them), then behaves: as JSON, the greeting alone would be over a megabyte.
+     */
+    CONTROL_BYTES
 }

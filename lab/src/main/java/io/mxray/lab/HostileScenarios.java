@@ -14,6 +14,7 @@ import io.mxray.lab.dns.ZoneSpec.Security;
 import io.mxray.schema.DaneStatus;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.Level;
+import java.util.ArrayList;
 import java.util.List;
 import org.xbill.DNS.Type;
 
@@ -54,7 +55,57 @@ public final class HostileScenarios {
                         ZoneSpec.of("bogus-address-dane.test", Security.ECDSA_NSEC)
                                 .withFault("mx.bogus-address-dane.test", Type.A, Fault.BROKEN_SIGNATURE), SECURE,
                         verified("mx.bogus-address-dane.test").tlsa(TlsaSpec.of(3, 1, 1, TlsaSpec.Target.LEAF))
-                                .expecting(e -> e.dnssec(BOGUS).dane(DaneStatus.BOGUS))));
+                                .expecting(e -> e.dnssec(BOGUS).dane(DaneStatus.BOGUS))),
+                zoned("control-bytes", "greets with 100 lines of 2,000 control bytes and offers 20 EHLO keywords of "
+                                + "them: over a megabyte as JSON; the probe keeps what the bounds allow and goes on",
+                        ZoneSpec.of("control-bytes.test", Security.ECDSA_NSEC), SECURE,
+                        host("mx.control-bytes.test", starttls(CertSpec.LAB_CA_VALID).behaving(Behavior.CONTROL_BYTES),
+                                VERIFIED, CA_VALID, "tls-established")),
+                zoned("huge-tlsa", "a TLSA RRset of 60 KB (28 records 3 0 0 of 2,000 random bytes, and the 3 1 1 "
+                                + "that matches), answered over TCP: the digest is kept, the full records cut",
+                        ZoneSpec.of("huge-tlsa.test", Security.ECDSA_NSEC).withRecords(junkTlsa("mx.huge-tlsa.test", 28,
+                                2000, 1)), SECURE,
+                        verified("mx.huge-tlsa.test").tlsa(TlsaSpec.of(3, 1, 1, TlsaSpec.Target.LEAF))
+                                .expecting(e -> e.dane(DaneStatus.VALID))),
+                manyMx());
+    }
+
+    /** Sixteen MX hosts, each with a TLSA RRset of 30 KB that matches nothing, and policy records of 30 KB. */
+    private static Scenario manyMx() {
+        String domain = "many-mx.test";
+        List<String> records = new ArrayList<>();
+        List<Scenario.Mx> mx = new ArrayList<>();
+        for (int i = 1; i <= 16; i++) {
+            String name = "mx" + i + "." + domain;
+            records.addAll(List.of(junkTlsa(name, 12, 2500, i + 100)));
+            mx.add(new Scenario.Mx(10 + i, verified(name).expecting(e -> e.dane(DaneStatus.MISMATCH))));
+        }
+        StringBuilder sts = new StringBuilder("\"v=STSv1; id=big1; ext=\"");
+        StringBuilder rpt = new StringBuilder("\"v=TLSRPTv1; rua=mailto:tlsrpt@many-mx.test\"");
+        for (int i = 0; i < 120; i++) {
+            sts.append(" \"").append("x".repeat(250)).append('"');
+            rpt.append(" \",mailto:r").append(i).append('@').append("y".repeat(200)).append(".many-mx.test\"");
+        }
+        records.add("_mta-sts." + domain + ". 300 IN TXT " + sts);
+        records.add("_smtp._tls." + domain + ". 300 IN TXT " + rpt);
+        ZoneSpec zone = ZoneSpec.of(domain, Security.ECDSA_NSEC).withRecords(records.toArray(String[]::new));
+        return new Scenario("many-mx", FAMILY, "16 MX hosts with TLSA RRsets of 30 KB each, and MTA-STS and TLS-RPT "
+                + "records of 30 KB: the DNS result keeps what the bounds allow, each host's RRset once",
+                domain, List.of(zone), Scenario.Mail.MX, DnsOutcome.MX, SECURE, mx)
+                .withPolicies(new Scenario.Policies(List.of(), io.mxray.schema.TxtStatus.VALID, List.of(),
+                        io.mxray.schema.TxtStatus.VALID));
+    }
+
+    /** {@code n} TLSA records 3 0 0 at {@code _25._tcp.<host>} of {@code bytes} random bytes each (seeded). */
+    private static String[] junkTlsa(String host, int n, int bytes, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        String[] out = new String[n];
+        for (int i = 0; i < n; i++) {
+            byte[] data = new byte[bytes];
+            random.nextBytes(data);
+            out[i] = "_25._tcp." + host + ". 300 IN TLSA 3 0 0 " + java.util.HexFormat.of().formatHex(data);
+        }
+        return out;
     }
 
     private static HostSpec verified(String name) {

@@ -140,6 +140,7 @@ public final class LabSmtpServer implements AutoCloseable {
                     line.writeCharSequence("\r\n", StandardCharsets.US_ASCII);
                     ctx.writeAndFlush(line);
                 }
+                case CONTROL_BYTES -> reply(ctx, controlLines("220", 99, 2000) + "220 " + hostName + " ready\r\n");
                 default -> reply(ctx, "220 " + hostName + " ESMTP mxray lab\r\n");
             }
             ctx.fireChannelActive();
@@ -166,6 +167,9 @@ public final class LabSmtpServer implements AutoCloseable {
             }
             StringBuilder r = new StringBuilder();
             r.append("250-").append(hostName).append(" greets you\r\n");
+            if (spec.behavior() == Behavior.CONTROL_BYTES) {
+                r.append(controlLines("250", 20, 1500));
+            }
             r.append("250-PIPELINING\r\n");
             r.append("250-SIZE 10240000\r\n");
             if (spec.behavior() == Behavior.MULTILINE) {
@@ -176,6 +180,20 @@ public final class LabSmtpServer implements AutoCloseable {
             }
             r.append("250 8BITMIME\r\n");
             reply(ctx, r.toString());
+        }
+
+        /** {@code n} continuation lines of {@code code}, each of {@code length} control bytes (no CR or LF). */
+        private static String controlLines(String code, int n, int length) {
+            StringBuilder b = new StringBuilder(n * (length + 6));
+            for (int i = 0; i < n; i++) {
+                b.append(code).append('-');
+                for (int j = 0; j < length; j++) {
+                    char c = (char) (1 + (i + j) % 31);
+                    b.append(c == '\n' || c == '\r' ? '\u0001' : c);
+                }
+                b.append("\r\n");
+            }
+            return b.toString();
         }
 
         /** Reply lines that never end: 250-... for as long as the client listens. */

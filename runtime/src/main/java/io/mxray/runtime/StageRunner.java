@@ -3,7 +3,6 @@ package io.mxray.runtime;
 import io.mxray.schema.Bounds;
 import io.mxray.schema.Topic;
 import io.mxray.schema.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -486,17 +485,9 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
         });
     }
 
-    /** The message as received, with where it came from and why it could not be read. */
+    /** The message as received, with where it came from and why it could not be read or answered. */
     private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record, Exception error) {
-        var out = new ProducerRecord<>(Topics.DEAD_LETTERS.name(), record.key(), record.value());
-        out.headers().add("mxray.stage", utf8(name));
-        out.headers().add("mxray.source", utf8(record.topic() + "-" + record.partition() + "@" + record.offset()));
-        out.headers().add("mxray.error", utf8(String.valueOf(error.getMessage())));
-        return out;
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return DeadLetter.of(name, record, error);
     }
 
     /** Stops polling after the current batch; returns once the clients are closed. */

@@ -48,7 +48,7 @@ class SmtpStageLabTest {
 
     @BeforeAll
     static void start() throws Exception {
-        lab = Lab.start(LabConfig.defaults(Files.createTempDirectory("lab")));
+        lab = Lab.start(LabConfig.defaults(Files.createTempDirectory("lab")).withScenarios(Scenarios.withHostile()));
         DnsConfig dnsConfig = DnsConfig.defaults(lab.resolver()).withSmtpPort(lab.smtpPort())
                 .withTrustAnchor(lab.trustAnchorFile());
         resolvers = Resolvers.create(dnsConfig, Clock.systemUTC());
@@ -82,7 +82,7 @@ class SmtpStageLabTest {
 
     static Stream<HostCase> hosts(String... families) {
         Set<String> wanted = Set.of(families);
-        return Scenarios.catalogue().stream().filter(s -> wanted.contains(s.family()))
+        return Scenarios.withHostile().stream().filter(s -> wanted.contains(s.family()))
                 .flatMap(s -> s.expected().mx().stream()
                         .filter(h -> !"no-address".equals(h.outcome()))
                         .map(h -> new HostCase(s.name(), s.expected().domain(), h)));
@@ -98,6 +98,35 @@ class SmtpStageLabTest {
 
     static Stream<HostCase> behaviour() {
         return hosts("behaviour");
+    }
+
+    static Stream<HostCase> hostile() {
+        return hosts(io.mxray.lab.HostileScenarios.FAMILY);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hostile")
+    void hostileScenarios(HostCase c) {
+        assertDeclaredVerdict(c);
+    }
+
+    /**
+     * A greeting of 100 lines of 2,000 control bytes and 20 EHLO keywords of them: the result keeps
+     * what the bounds allow, with control characters as U+FFFD, names the cuts, and stays small.
+     */
+    @Test
+    void aGreetingOfControlBytesIsKeptBoundedAndTheCutIsNamed() {
+        ProbeRequest request = requestsFor("control-bytes.test", "mx.control-bytes.test").get(0);
+        ProbeResult r = stage.probe(request).toCompletableFuture().join();
+        assertEquals(ProbeOutcome.TLS_ESTABLISHED, r.outcome());
+        // EHLO lines that are no RFC 5321 keyword are not kept at all: only the greeting is cut
+        assertEquals(List.of("banner"), r.truncated());
+        assertEquals(io.mxray.schema.Bounds.BANNER_LINES, r.banner().size());
+        assertTrue(r.banner().stream().allMatch(l -> l.length() <= io.mxray.schema.Bounds.LINE_CHARS
+                && l.chars().noneMatch(ch -> ch < 0x20 && ch != '\t')), "no control characters kept");
+        assertTrue(r.ehlo().contains("STARTTLS"), String.valueOf(r.ehlo()));
+        byte[] json = io.mxray.schema.Topics.SMTP_RESULTS.valueSerde().serializer().serialize("t", r);
+        assertTrue(json.length < 64 * 1024, "probe result of " + json.length + " bytes");
     }
 
     static Stream<HostCase> dnsMxSharingAndPolicy() {
