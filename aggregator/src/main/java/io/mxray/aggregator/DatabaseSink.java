@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * doubled. Reads committed messages only, so results of aborted Streams transactions never land.
  * A message that cannot be read goes to the dead letters with why, so that one bad message
  * cannot stop the sink. When the database refuses a batch for what is in it (SQLState class 22,
- * data exception, or 23, integrity constraint) the batch is written message by message after
+ * data exception, 23, integrity constraint, or 54, a program limit) the batch is written message by message after
  * {@link #ATTEMPTS} attempts, and each message it refuses goes to the dead letters with the
  * database's reason; the rest is written. Any other failure (the database away, a permission or
  * a migration missing) is retried every {@link #RETRY} until it is fixed: it is no row's fault.
@@ -153,13 +153,14 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
     }
 
     /**
-     * SQLState class 22 (data exception: a value out of range, an invalid byte sequence) or 23
-     * (integrity constraint): what is in the messages, not the database's state, is refused.
+     * SQLState class 22 (data exception: a value out of range, an invalid byte sequence), 23
+     * (integrity constraint) or 54 (a program limit, such as a value too long to index): what is
+     * in the messages, not the database's state, is refused.
      */
     static boolean refusesContent(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && s.getSQLState() != null
-                    && (s.getSQLState().startsWith("22") || s.getSQLState().startsWith("23"))) {
+            if (t instanceof SQLException s && s.getSQLState() != null && (s.getSQLState().startsWith("22")
+                    || s.getSQLState().startsWith("23") || s.getSQLState().startsWith("54"))) {
                 return true;
             }
             if (t instanceof java.sql.BatchUpdateException b && b.getNextException() != null

@@ -52,6 +52,31 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
     private final java.util.Map<String, DomainState> waiting = new java.util.HashMap<>();
     /** Domains of this task waiting for verdicts, as counted in the in-flight gauge. */
     private int counted;
+    private static final long PRUNE_EVERY_NANOS = java.time.Duration.ofHours(1).toNanos();
+    private long nextPrune = System.nanoTime();
+
+    /**
+     * Forgets the domains of scans started before {@code before} (their "done" entries, kept so
+     * that a replayed DNS result changes nothing): no DNS result that old is replayed any more
+     * ({@code dns-results} keeps 7 days, as the verdict store does, {@link VerdictKeeper#HORIZON}),
+     * and without this the store would grow by one entry per domain of every scan, for ever.
+     * Domain keys begin with the scan id, which begins with its start time: one range.
+     */
+    int prune(java.time.Instant before) {
+        String to = io.mxray.schema.Keys.scanIdTime(before);
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, DomainState> it = states.range("0", to)) {
+            while (it.hasNext()) {
+                old.add(it.next().key);
+            }
+        }
+        for (String k : old) {
+            states.delete(k);
+            waiting.remove(k);
+        }
+        return old.size();
+    }
+
     /** Probe key to the domains of this task waiting for its verdict; rebuilt from the stores on init. */
     private final java.util.Map<String, java.util.Set<String>> waitingFor = new java.util.HashMap<>();
 
@@ -150,6 +175,10 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
      */
     private void sweep(long nowMs) {
         deliverArrivals(); // what has arrived counts
+        if (System.nanoTime() - nextPrune >= 0) {
+            nextPrune = System.nanoTime() + PRUNE_EVERY_NANOS;
+            prune(clock.instant().minus(VerdictKeeper.HORIZON));
+        }
         String to = pendingKey(nowMs - config.probeWait().toMillis(), "\uffff");
         List<String> expired = new ArrayList<>();
         try (KeyValueIterator<String, String> it = pending.range(pendingKey(0, ""), to)) {

@@ -231,7 +231,7 @@ public final class ResultWriter {
              PreparedStatement tlsa = c.prepareStatement("""
                 INSERT INTO tlsa_record (scan_id, base, usage, selector, matching, data, usable, unusable_reason, dnssec)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (scan_id, base, usage, selector, matching, data) DO NOTHING""")) {
+                ON CONFLICT (scan_id, base, usage, selector, matching, sha256(decode(data, 'hex'))) DO NOTHING""")) {
             java.util.Map<String, List<String>> cleared = new java.util.LinkedHashMap<>();
             for (DomainResult r : results) {
                 int i = 1;

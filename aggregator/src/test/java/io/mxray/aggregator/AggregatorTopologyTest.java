@@ -115,6 +115,25 @@ class AggregatorTopologyTest {
         assertEquals(ProbeVerdict.of(p), store.get(p.probeKey()));
     }
 
+    /**
+     * The "done" entries of finished domains (kept so that a replay changes nothing) leave the
+     * store once their scan is older than the horizon: the store does not grow with history.
+     */
+    @Test
+    void finishedDomainsOfOldScansAreForgotten() {
+        var states = driver.<String, DomainState>getKeyValueStore(DomainAssembler.STATE);
+        String oldScan = "20000101T000000Z-0002";
+        DnsResult old = new DnsResult(oldScan, "old.example", null, io.mxray.schema.DnsOutcome.NULL_MX, null,
+                List.of(), List.of(), Fixtures.T, 1);
+        send(old);
+        var d = dns("new.example");
+        send(d);
+        assertEquals(true, states.get(d.key()).finalized(), "a finished domain of the current scan is kept");
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(11)); // the next sweep prunes
+        assertEquals(null, states.get(old.key()), "the domain of a scan started in 2000 is forgotten");
+        assertEquals(true, states.get(d.key()).finalized());
+    }
+
     @Test
     void dnsFirstThenTheProbe() {
         var d = dns("a.example", "mx.a.example=192.0.2.1");

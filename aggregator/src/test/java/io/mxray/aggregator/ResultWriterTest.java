@@ -97,6 +97,32 @@ class ResultWriterTest {
                 + "WHERE c.subject LIKE 'CN=mx.a.example%'"));
     }
 
+    /**
+     * A TLSA record of matching type 0 holds a whole certificate: longer than a btree index entry
+     * may be. It is stored all the same (the key holds its digest), once per scan and base, and
+     * each host's records once however many addresses the host has.
+     */
+    @Test
+    void aTlsaRecordWithAWholeCertificateIsStoredOnce() throws Exception {
+        String whole = "ab".repeat(3000); // 3,000 bytes: over PostgreSQL's 2,704-byte index entry
+        io.mxray.schema.TlsaLookup t = new io.mxray.schema.TlsaLookup("looked-up", "mx.big.example",
+                io.mxray.schema.LookupOutcome.OK, io.mxray.schema.DnssecStatus.SECURE, null,
+                List.of(io.mxray.schema.TlsaRecord.of(3, 0, 0, whole), io.mxray.schema.TlsaRecord.of(3, 1, 1,
+                        "cd".repeat(32))));
+        var host = new io.mxray.schema.MxHost("mx.big.example", 10, List.of("192.0.2.7", "192.0.2.8"),
+                io.mxray.schema.LookupOutcome.OK, null, List.of(), io.mxray.schema.DnssecStatus.SECURE, null, t);
+        var d = new io.mxray.schema.DnsResult("tlsa-scan", "big.example", null, io.mxray.schema.DnsOutcome.MX, null,
+                List.of(host), List.of(), T, 1);
+        DomainResult r = DomainVerdicts.incomplete(d, Map.of(), T);
+        for (int i = 0; i < 2; i++) {
+            writeAll(List.of(), List.of(), List.of(), List.of(r));
+        }
+        assertEquals(2, count("SELECT count(*) FROM tlsa_record WHERE scan_id = 'tlsa-scan'"));
+        assertEquals(1, count("SELECT count(*) FROM tlsa_record WHERE scan_id = 'tlsa-scan' AND length(data) = 6000"));
+        assertEquals(2, count("SELECT count(*) FROM domain_mx WHERE scan_id = 'tlsa-scan' AND tlsa_usable = 2"),
+                "every address row has the host's TLSA columns, though the message carries the RRset once");
+    }
+
     @Test
     void aStartedEventAfterThePublishedOneDoesNotEraseTheCounts() throws Exception {
         String scan = "scan-order";

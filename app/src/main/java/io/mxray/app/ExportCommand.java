@@ -177,8 +177,16 @@ final class ExportCommand implements Callable<Integer> {
         return v;
     }
 
-    /** A CSV field per RFC 4180: quoted when it holds a comma, a quote or a line break. */
+    /**
+     * A CSV field per RFC 4180: quoted when it holds a comma, a quote or a line break. A field that
+     * a spreadsheet would take for a formula (starting with {@code = + - @}, a tab or a CR: a
+     * banner or a TXT record can be anything) gets a leading {@code '}, as OWASP advises against
+     * CSV injection; numbers are left alone.
+     */
     static String csv(String s) {
+        if (!s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0 && !s.matches("-?[0-9]+(\\.[0-9]+)?")) {
+            s = "'" + s;
+        }
         if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
             return s;
         }

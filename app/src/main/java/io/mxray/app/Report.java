@@ -94,8 +94,8 @@ final class Report {
         } else {
             h.append("<p class=\"muted\">Against scan ").append(Html.escape(previous)).append(".</p>");
             table(h, c, "SELECT domain, property, CASE WHEN after THEN 'gained' ELSE 'lost' END "
-                    + "FROM scan_diff('" + previous.replace("'", "''") + "', ?) ORDER BY domain, property",
-                    scanId, List.of("domain", "property", "change"));
+                    + "FROM scan_diff(?, ?) ORDER BY domain, property",
+                    List.of(previous, scanId), List.of("domain", "property", "change"));
         }
         h.append("<p class=\"muted\">Made by mxray from the scan's rows in PostgreSQL.</p></body></html>\n");
         return h.toString();
@@ -145,8 +145,16 @@ final class Report {
 
     private static void table(StringBuilder h, Connection c, String sql, String scanId, List<String> headers)
             throws SQLException {
+        table(h, c, sql, List.of(scanId), headers);
+    }
+
+    /** A table of a query's rows; {@code args} are bound in order (no value is ever part of the SQL text). */
+    private static void table(StringBuilder h, Connection c, String sql, List<String> args, List<String> headers)
+            throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, scanId);
+            for (int i = 0; i < args.size(); i++) {
+                s.setString(i + 1, args.get(i));
+            }
             try (ResultSet r = s.executeQuery()) {
                 int n = 0;
                 StringBuilder rows = new StringBuilder();

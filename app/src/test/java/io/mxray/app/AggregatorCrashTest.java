@@ -98,7 +98,8 @@ class AggregatorCrashTest {
                 "--kafka", infra.bootstrap(), "--db", infra.database().url(), "--partitions", "3",
                 "--state-dir", dir.resolve("aggregator-state").toString(),
                 // commits every 0.1 s: rows appear as the scan goes, so that the kill lands mid-scan
-                "--commit-interval", "PT0.1S", "--metrics-port", String.valueOf(metricsPort)));
+                "--commit-interval", "PT0.1S", "--metrics-port", String.valueOf(metricsPort)),
+                java.util.Map.of("MXRAY_DB_PASSWORD", infra.database().password()));
         aggregators.add(p);
         return p;
     }

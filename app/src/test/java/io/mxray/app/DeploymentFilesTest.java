@@ -42,9 +42,46 @@ class DeploymentFilesTest {
                     + "(apt-get install docker-compose): Compose must validate docker-compose.yml");
         }
         List<String> cmd = new ArrayList<>(plugin ? List.of("docker", "compose") : List.of("docker-compose"));
+        // the password comes from the environment (an operator's .env): here a value only this test knows
+        Path env;
+        try {
+            env = Files.createTempFile("compose", ".env");
+            Files.writeString(env, "MXRAY_DB_PASSWORD=" + PASSWORD + "\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        cmd.addAll(List.of("--env-file", env.toString()));
         cmd.addAll(List.of("--project-directory", ROOT.toString(), "-f", ROOT.resolve("docker-compose.yml").toString()));
         cmd.addAll(List.of(args));
         return cmd;
+    }
+
+    private static final String PASSWORD = "from-the-environment-" + System.nanoTime();
+
+    /**
+     * Secrets and the opt-out list: the database password comes from the environment, never from
+     * the file; the workers that talk to the Internet get no database credentials; the SMTP
+     * workers and the scheduler read a mounted opt-out list.
+     */
+    @Test
+    void composeTakesThePasswordFromTheEnvironmentAndMountsTheOptOutList() throws Exception {
+        String file = Files.readString(ROOT.resolve("docker-compose.yml"));
+        assertFalse(file.matches("(?s).*(POSTGRES_PASSWORD|MXRAY_DB_PASSWORD): *[\"']?[a-zA-Z0-9]+[\"']?\\s*\n.*"),
+                "a literal password in docker-compose.yml");
+        JsonNode services = YAML.readTree(ReferenceTool.run(compose("config"), null, 60)).get("services");
+        assertEquals(PASSWORD, services.at("/postgres/environment/POSTGRES_PASSWORD").asText());
+        assertEquals(PASSWORD, services.at("/aggregator/environment/MXRAY_DB_PASSWORD").asText());
+        for (String worker : List.of("dns-worker", "smtp-worker", "scheduler")) {
+            assertTrue(services.get(worker).at("/environment/MXRAY_DB_PASSWORD").isMissingNode(), worker);
+            assertTrue(services.get(worker).at("/environment/MXRAY_DB").isMissingNode(), worker);
+        }
+        for (String reader : List.of("smtp-worker", "scheduler")) {
+            String path = services.get(reader).at("/environment/MXRAY_OPT_OUT").asText();
+            assertEquals("/etc/mxray/opt-out.txt", path, reader);
+            assertTrue(services.get(reader).path("volumes").toString().contains(path), reader + " mounts it");
+        }
+        // the list shipped is one mxray reads
+        io.mxray.runtime.OptOut.read(ROOT.resolve("deploy/opt-out.txt"));
     }
 
     @Test
@@ -168,6 +205,17 @@ class DeploymentFilesTest {
                 for (JsonNode env : c.path("env")) {
                     String var = env.get("name").asText();
                     assertTrue(!var.startsWith("MXRAY_") || known.contains(var), name + " sets unknown " + var);
+                }
+                boolean secret = c.path("envFrom").toString().contains("secretRef");
+                // only the aggregator writes to the database: the pods that talk to the Internet hold no credentials
+                assertEquals(command.equals("aggregator"), secret, name + " and the database secret");
+                if (command.equals("smtp-worker") || command.equals("scheduler")) {
+                    boolean optOut = false;
+                    for (JsonNode env : c.path("env")) {
+                        optOut |= env.get("name").asText().equals("MXRAY_OPT_OUT");
+                    }
+                    assertTrue(optOut && c.path("volumeMounts").toString().contains("/etc/mxray"),
+                            name + " reads a mounted opt-out list");
                 }
                 if (kind.equals("Deployment")) {
                     boolean metrics = false;

@@ -384,7 +384,8 @@ public final class DnsStage {
             // DANE sender defer (bogus addresses)
             TlsaLookup t = h.tlsa() != null && (h.tlsa().lookedUp() || h.tlsa().addressFailed()) ? h.tlsa() : null;
             for (String ip : h.addresses()) {
-                ProbeRequest p = ProbeRequest.of(task.scanId(), ip, config.smtpPort(), h.name(), t);
+                ProbeRequest p = ProbeRequest.of(task.scanId(), ip, config.smtpPort(), h.name(), t)
+                        .withAliases(h.cnameChain());
                 if (keys.add(p.probeKey())) {
                     probes.add(p);
                 }

@@ -28,5 +28,7 @@ public enum Behavior {
      * Greets with 100 lines of 2,000 control bytes each, and answers EHLO with 20 keyword lines of
      * them (STARTTLS among them), then behaves: as JSON, the greeting alone would be over a megabyte.
      */
-    CONTROL_BYTES
+    CONTROL_BYTES,
+    /** After the TLS handshake, never answers QUIT and never hangs up: the client must close. */
+    QUIT_IGNORED
 }

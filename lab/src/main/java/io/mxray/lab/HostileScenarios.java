@@ -67,7 +67,12 @@ public final class HostileScenarios {
                                 2000, 1)), SECURE,
                         verified("mx.huge-tlsa.test").tlsa(TlsaSpec.of(3, 1, 1, TlsaSpec.Target.LEAF))
                                 .expecting(e -> e.dane(DaneStatus.VALID))),
-                manyMx());
+                manyMx(),
+                zoned("quit-ignored", "after a TLS handshake the server never answers QUIT and keeps the connection "
+                                + "open: the probe closes it a moment later, as without TLS",
+                        ZoneSpec.of("quit-ignored.test", Security.ECDSA_NSEC), SECURE,
+                        host("mx.quit-ignored.test", starttls(CertSpec.LAB_CA_VALID).behaving(Behavior.QUIT_IGNORED),
+                                VERIFIED, CA_VALID, "tls-established")));
     }
 
     /** Sixteen MX hosts, each with a TLSA RRset of 30 KB that matches nothing, and policy records of 30 KB. */

@@ -466,6 +466,18 @@ public final class Lab implements AutoCloseable {
     }
 
     /** The address an MX host name leads to, or null when it has none. */
+    /** What scanners did to the server at {@code ip} (null when the lab has none there). */
+    public LabSmtpServer.ConnectionStats connections(String ip) {
+        for (LabSmtpServer s : smtp) {
+            if (s.address().getAddress().getHostAddress().equals(ip)
+                    || (ip.equals("::1") && s.address().getAddress().isLoopbackAddress()
+                    && s.address().getAddress() instanceof java.net.Inet6Address)) {
+                return s.connections();
+            }
+        }
+        return null;
+    }
+
     public String addressOf(String host) {
         return hostAddresses.get(host);
     }

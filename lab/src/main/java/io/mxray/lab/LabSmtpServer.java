@@ -36,9 +36,51 @@ public final class LabSmtpServer implements AutoCloseable {
     static final Duration SLOW_BANNER = Duration.ofSeconds(10);
 
     private final Channel channel;
+    private final Connections connections;
 
-    private LabSmtpServer(Channel channel) {
+    private LabSmtpServer(Channel channel, Connections connections) {
         this.channel = channel;
+        this.connections = connections;
+    }
+
+    /**
+     * What a scanner did to this server: connections in all, at most how many at once, open now,
+     * and the shortest time between two connections' starts (politeness is measured here, at the
+     * receiving end, whatever the scanner believes it does).
+     */
+    public record ConnectionStats(long total, int peak, int open, long minGapMillis) {
+    }
+
+    /** Counts the connections of one server (one address). */
+    static final class Connections {
+        private final java.util.concurrent.atomic.AtomicLong total = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
+        private long lastStart = Long.MIN_VALUE;
+        private long minGap = Long.MAX_VALUE;
+
+        synchronized void opened() {
+            total.incrementAndGet();
+            peak.accumulateAndGet(open.incrementAndGet(), Math::max);
+            long now = System.nanoTime();
+            if (lastStart != Long.MIN_VALUE) {
+                minGap = Math.min(minGap, now - lastStart);
+            }
+            lastStart = now;
+        }
+
+        void closed() {
+            open.decrementAndGet();
+        }
+
+        synchronized ConnectionStats stats() {
+            return new ConnectionStats(total.get(), peak.get(), open.get(),
+                    minGap == Long.MAX_VALUE ? -1 : minGap / 1_000_000);
+        }
+    }
+
+    public ConnectionStats connections() {
+        return connections.stats();
     }
 
     /**
@@ -54,10 +96,13 @@ public final class LabSmtpServer implements AutoCloseable {
     public static java.util.concurrent.CompletableFuture<LabSmtpServer> bind(String hostName, ServerSpec spec,
             Supplier<SslContext> tls, InetSocketAddress bind, Duration delay, EventLoopGroup group) {
         var result = new java.util.concurrent.CompletableFuture<LabSmtpServer>();
+        Connections connections = new Connections();
         new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel c) {
+                        connections.opened();
+                        c.closeFuture().addListener(f -> connections.closed());
                         c.pipeline().addLast("lines", new LineBasedFrameDecoder(4096))
                                 .addLast("text", new StringDecoder(StandardCharsets.US_ASCII))
                                 .addLast("session", new Session(hostName, spec, tls, delay));
@@ -65,7 +110,7 @@ public final class LabSmtpServer implements AutoCloseable {
                 }).bind(bind).addListener(f -> {
                     var cf = (io.netty.channel.ChannelFuture) f;
                     if (cf.isSuccess()) {
-                        result.complete(new LabSmtpServer(cf.channel()));
+                        result.complete(new LabSmtpServer(cf.channel(), connections));
                     } else {
                         result.completeExceptionally(new IllegalStateException("cannot bind the lab SMTP server "
                                 + hostName + " on " + bind + ": " + cf.cause().getMessage(), cf.cause()));
@@ -154,7 +199,11 @@ public final class LabSmtpServer implements AutoCloseable {
                 case "HELO" -> reply(ctx, "250 " + hostName + "\r\n");
                 case "STARTTLS" -> starttls(ctx);
                 case "NOOP", "RSET" -> reply(ctx, "250 2.0.0 OK\r\n");
-                case "QUIT" -> reply(ctx, "221 2.0.0 Bye\r\n", 0, true);
+                case "QUIT" -> {
+                    if (spec.behavior() != Behavior.QUIT_IGNORED || !inTls) {
+                        reply(ctx, "221 2.0.0 Bye\r\n", 0, true);
+                    } // else: never answers, never hangs up
+                }
                 case "MAIL", "RCPT", "DATA" -> reply(ctx, "554 5.7.1 the mxray lab accepts no mail\r\n");
                 default -> reply(ctx, "500 5.5.2 command not recognized\r\n");
             }

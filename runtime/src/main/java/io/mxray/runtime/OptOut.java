@@ -105,7 +105,27 @@ public final class OptOut {
                 throw new IllegalArgumentException("prefix length out of range");
             }
         }
+        if (mapped(bytes)) {
+            // ::ffff:192.0.2.0/120 is 192.0.2.0/24: addresses reach the check as IPv4
+            if (bits < 96) {
+                throw new IllegalArgumentException("an IPv4-mapped network needs a prefix of /96 or longer");
+            }
+            return new Network(java.util.Arrays.copyOfRange(bytes, 12, 16), bits - 96);
+        }
         return new Network(bytes, bits);
+    }
+
+    /** An IPv4-mapped IPv6 address (::ffff:0:0/96, RFC 4291 section 2.5.5.2). */
+    private static boolean mapped(byte[] b) {
+        if (b.length != 16) {
+            return false;
+        }
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
     }
 
     private static String domain(String entry) {
@@ -131,13 +151,29 @@ public final class OptOut {
 
     /** Null when (address, MX host name) may be contacted, else the reason key for skipping it. */
     public String refusal(InetAddress address, String mxHost) {
+        return refusal(address, List.of(mxHost));
+    }
+
+    /**
+     * Null when the address may be contacted under every one of {@code names} (the MX host name
+     * and the aliases that led to the address), else the reason key for skipping it.
+     */
+    public String refusal(InetAddress address, List<String> names) {
         byte[] bytes = address.getAddress();
+        if (mapped(bytes)) {
+            bytes = java.util.Arrays.copyOfRange(bytes, 12, 16);
+        }
         for (Network n : networks) {
             if (n.contains(bytes)) {
                 return "opt-out-network";
             }
         }
-        return covers(mxHost) ? "opt-out-domain" : null;
+        for (String name : names) {
+            if (covers(name)) {
+                return "opt-out-domain";
+            }
+        }
+        return null;
     }
 
     /** Is the name a listed domain or below one? */

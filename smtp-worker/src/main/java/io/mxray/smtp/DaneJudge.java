@@ -39,6 +39,14 @@ import java.util.Set;
 public final class DaneJudge {
     /** Certificates followed from the leaf to a trust anchor. */
     static final int MAX_PATH = 10;
+    /**
+     * Signature verifications one judgement may make while building DANE-TA paths: a chain of ten
+     * certificates and many usage-2 records could otherwise ask for hundreds.
+     */
+    static final int MAX_VERIFICATIONS = 32;
+    /** Largest RSA issuer key verified (bits), and largest public exponent (bits): beyond, the work is unbounded. */
+    static final int MAX_RSA_BITS = 8192;
+    static final int MAX_RSA_EXPONENT_BITS = 64;
 
     private DaneJudge() {
     }
@@ -81,6 +89,7 @@ public final class DaneJudge {
             return new DaneResult(DaneStatus.MISMATCH, null, null, "no-tls");
         }
         String why = null;
+        int[] budget = {MAX_VERIFICATIONS};
         // DANE-EE first: it needs nothing but the leaf
         for (TlsaRecord r : usable) {
             if (r.usage() == 3 && matches(r, chain.get(0))) {
@@ -95,7 +104,7 @@ public final class DaneJudge {
                 if (!matches(r, chain.get(i))) {
                     continue;
                 }
-                String failure = taPath(chain, chain.get(i), tlsa.base(), mxHost, now);
+                String failure = taPath(chain, chain.get(i), tlsa.base(), mxHost, now, budget);
                 if (failure == null) {
                     return new DaneResult(DaneStatus.VALID, "dane-ta", r.presentation(), null);
                 }
@@ -118,22 +127,45 @@ public final class DaneJudge {
      * passes the DANE-TA checks, else a reason key.
      */
     static String taPath(List<X509Certificate> sent, X509Certificate anchor, String base, String mxHost, Instant now) {
+        return taPath(sent, anchor, base, mxHost, now, new int[] {MAX_VERIFICATIONS});
+    }
+
+    /**
+     * As above, spending at most {@code budget[0]} signature verifications (shared by the caller's
+     * attempts): {@code dane-ta-work-limit} when they run out. Every issuer on the path must be a
+     * CA allowed to sign certificates (basicConstraints, keyUsage keyCertSign, RFC 5280 section
+     * 4.2.1.3 and 4.2.1.9) with room in its pathLenConstraint for the CAs below it, and must not
+     * sign with MD2 or MD5.
+     */
+    static String taPath(List<X509Certificate> sent, X509Certificate anchor, String base, String mxHost, Instant now,
+                         int[] budget) {
         X509Certificate leaf = sent.get(0);
         List<X509Certificate> path = new ArrayList<>();
         path.add(leaf);
         Set<X509Certificate> used = new LinkedHashSet<>(path);
         X509Certificate current = leaf;
+        String refused = null;
         while (!current.equals(anchor)) {
             X509Certificate issuer = null;
             for (X509Certificate c : sent) {
-                if (!used.contains(c) && c.getSubjectX500Principal().equals(current.getIssuerX500Principal())
-                        && c.getBasicConstraints() >= 0 && signs(c, current)) {
+                if (used.contains(c) || !c.getSubjectX500Principal().equals(current.getIssuerX500Principal())) {
+                    continue;
+                }
+                String why = issuerRefusal(c, current, path.size() - 1);
+                if (why != null) {
+                    refused = why;
+                    continue;
+                }
+                if (budget[0]-- <= 0) {
+                    return "dane-ta-work-limit";
+                }
+                if (signs(c, current)) {
                     issuer = c;
                     break;
                 }
             }
             if (issuer == null || path.size() >= MAX_PATH) {
-                return "dane-ta-no-path";
+                return refused != null ? refused : "dane-ta-no-path";
             }
             path.add(issuer);
             used.add(issuer);
@@ -147,6 +179,34 @@ public final class DaneJudge {
         }
         boolean named = (base != null && HostnameMatcher.matches(leaf, base)) || HostnameMatcher.matches(leaf, mxHost);
         return named ? null : "dane-ta-name-mismatch";
+    }
+
+    /**
+     * Why {@code issuer} may not sign {@code subject} as the issuer of a path with
+     * {@code casBelow} CA certificates under it, or null when it may.
+     */
+    static String issuerRefusal(X509Certificate issuer, X509Certificate subject, int casBelow) {
+        int pathLen = issuer.getBasicConstraints();
+        if (pathLen < 0) {
+            return "dane-ta-issuer-not-ca";
+        }
+        if (casBelow > pathLen) {
+            return "dane-ta-path-length";
+        }
+        boolean[] usage = issuer.getKeyUsage();
+        if (usage != null && (usage.length <= 5 || !usage[5])) {
+            return "dane-ta-issuer-key-usage";
+        }
+        String alg = subject.getSigAlgName().toUpperCase(java.util.Locale.ROOT);
+        if (alg.contains("MD2") || alg.contains("MD5")) {
+            return "dane-ta-weak-signature";
+        }
+        if (issuer.getPublicKey() instanceof java.security.interfaces.RSAPublicKey rsa
+                && (rsa.getModulus().bitLength() > MAX_RSA_BITS
+                || rsa.getPublicExponent().bitLength() > MAX_RSA_EXPONENT_BITS)) {
+            return "dane-ta-issuer-key-too-large";
+        }
+        return null;
     }
 
     private static boolean signs(X509Certificate issuer, X509Certificate subject) {

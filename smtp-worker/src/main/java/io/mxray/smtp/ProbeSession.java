@@ -167,8 +167,8 @@ final class ProbeSession extends ChannelDuplexHandler {
                 record.group = sniffer.group(record.cipher);
                 record.chain = chainOf(session, config.maxChain());
                 decide(ProbeOutcome.TLS_ESTABLISHED, null);
-                // RFC 3207: the session starts over; QUIT politely inside TLS
-                send(ctx, "QUIT", Step.QUIT);
+                // RFC 3207: the session starts over; QUIT politely inside TLS, and hang up soon either way
+                quit(ctx);
             } else {
                 decide(ProbeOutcome.HANDSHAKE_FAILED, failureReason(done.cause()));
                 ctx.close();

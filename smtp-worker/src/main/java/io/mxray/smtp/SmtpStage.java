@@ -169,7 +169,7 @@ public final class SmtpStage implements AutoCloseable {
         if (address == null) {
             return CompletableFuture.completedFuture(skipped(request, startedAt, "invalid-address"));
         }
-        String refusal = config.optOut().refusal(address, request.mxHost());
+        String refusal = config.optOut().refusal(address, request.names());
         if (refusal == null) {
             refusal = policy.refusal(address);
         }

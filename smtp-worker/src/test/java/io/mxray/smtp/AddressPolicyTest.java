@@ -15,6 +15,11 @@ class AddressPolicyTest {
             "169.254.1.1, true", "100.64.0.1, true", "0.0.0.0, true", "224.0.0.1, true", "240.0.0.1, true",
             "192.0.2.1, true", "198.51.100.1, true", "203.0.113.1, true", "198.18.0.1, true",
             "::1, true", "fe80::1, true", "fd00::1, true", "2001:db8::1, true",
+            "192.0.0.8, true", "::, true", "::192.0.2.1, true", "::8.8.8.8, true", "64:ff9b::808:808, true",
+            "64:ff9b:1::1, true", "2002:808:808::1, true", "100::1, true", "2001::1, true", "2001:1ff::1, true",
+            "2001:2::1, true", "3fff::1, true", "3fff:fff::1, true", "::ffff:127.0.0.1, true", "::ffff:10.0.0.1, true",
+            "2001:200::1, false", "3fff:1000::1, false", "64:ff9b:2::1, false", "100:0:0:1::1, false",
+            "::ffff:8.8.8.8, false",
             "8.8.8.8, false", "195.113.144.1, false", "100.128.0.1, false", "2001:718::1, false",
     })
     void nonPublicAddresses(String ip, boolean nonPublic) throws UnknownHostException {

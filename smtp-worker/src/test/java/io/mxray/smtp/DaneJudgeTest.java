@@ -272,4 +272,96 @@ class DaneJudgeTest {
         assertEquals(DaneStatus.NONE, DaneJudge.judge(io.mxray.schema.TlsaLookup.skipped(
                 io.mxray.schema.TlsaLookup.SKIPPED_ADDRESS_INSECURE), null, "mx.example", java.time.Instant.now()).status());
     }
+
+    // --- DANE-TA paths: what each issuer must be (RFC 5280 constraints) and the work one judgement may cost
+
+    private static java.security.KeyPair keys() throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(256);
+        return g.generateKeyPair();
+    }
+
+    /** A certificate: a CA (with pathLen and key usage as given, null for none) or a leaf naming HOST. */
+    private static X509Certificate cert(String subject, java.security.PublicKey key, String issuer,
+                                        java.security.PrivateKey signer, boolean ca, Integer pathLen, Integer keyUsage)
+            throws Exception {
+        var b = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+                new org.bouncycastle.asn1.x500.X500Name(issuer), java.math.BigInteger.valueOf(System.nanoTime()),
+                java.util.Date.from(NOW.minusSeconds(86_400)), java.util.Date.from(NOW.plusSeconds(86_400 * 30)),
+                new org.bouncycastle.asn1.x500.X500Name(subject), key);
+        if (ca) {
+            b.addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true, pathLen == null
+                    ? new org.bouncycastle.asn1.x509.BasicConstraints(true)
+                    : new org.bouncycastle.asn1.x509.BasicConstraints(pathLen));
+        } else {
+            b.addExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName, false,
+                    new org.bouncycastle.asn1.x509.GeneralNames(new org.bouncycastle.asn1.x509.GeneralName(
+                            org.bouncycastle.asn1.x509.GeneralName.dNSName, HOST)));
+        }
+        if (keyUsage != null) {
+            b.addExtension(org.bouncycastle.asn1.x509.Extension.keyUsage, true,
+                    new org.bouncycastle.asn1.x509.KeyUsage(keyUsage));
+        }
+        var signed = b.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                .build(signer));
+        return new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(signed);
+    }
+
+    @Test
+    void daneTaIssuersMustBeCasAllowedToSignWithRoomInTheirPathLength() throws Exception {
+        int sign = org.bouncycastle.asn1.x509.KeyUsage.keyCertSign;
+        var taKeys = keys();
+        var midKeys = keys();
+        var leafKeys = keys();
+        X509Certificate ta = cert("CN=TA", taKeys.getPublic(), "CN=TA", taKeys.getPrivate(), true, null, sign);
+        X509Certificate leafOfTa = cert("CN=" + HOST, leafKeys.getPublic(), "CN=TA", taKeys.getPrivate(), false, null,
+                null);
+        TlsaLookup tlsa = secure(record(2, 0, 1, ta));
+        assertEquals(DaneStatus.VALID, judge(tlsa, chain(leafOfTa, ta)).status(), "the control: a proper CA");
+
+        // the trust anchor is no CA (no basicConstraints cA=TRUE): it may not sign the leaf
+        X509Certificate notCa = cert("CN=TA", taKeys.getPublic(), "CN=TA", taKeys.getPrivate(), false, null, null);
+        DaneResult r = judge(secure(record(2, 0, 1, notCa)), chain(leafOfTa, notCa));
+        assertEquals(new DaneResult(DaneStatus.MISMATCH, null, null, "dane-ta-issuer-not-ca"), r);
+
+        // a CA whose key usage leaves out keyCertSign
+        X509Certificate noSign = cert("CN=TA", taKeys.getPublic(), "CN=TA", taKeys.getPrivate(), true, null,
+                org.bouncycastle.asn1.x509.KeyUsage.digitalSignature);
+        assertEquals("dane-ta-issuer-key-usage", judge(secure(record(2, 0, 1, noSign)), chain(leafOfTa, noSign))
+                .reason());
+
+        // pathLen 0 on the anchor: it may sign the leaf, not an intermediate CA that signs the leaf
+        X509Certificate ta0 = cert("CN=TA", taKeys.getPublic(), "CN=TA", taKeys.getPrivate(), true, 0, sign);
+        X509Certificate mid = cert("CN=Mid", midKeys.getPublic(), "CN=TA", taKeys.getPrivate(), true, null, sign);
+        X509Certificate leafOfMid = cert("CN=" + HOST, leafKeys.getPublic(), "CN=Mid", midKeys.getPrivate(), false,
+                null, null);
+        assertEquals(DaneStatus.VALID, judge(secure(record(2, 0, 1, ta0)), chain(leafOfTa, ta0)).status());
+        assertEquals("dane-ta-path-length", judge(secure(record(2, 0, 1, ta0)), chain(leafOfMid, mid, ta0)).reason());
+        assertEquals(DaneStatus.VALID, judge(secure(record(2, 0, 1, ta)), chain(leafOfMid, mid, ta)).status(),
+                "without the constraint the same path is fine");
+    }
+
+    /**
+     * Ten certificates with the leaf's issuer name, none of which signed it, and a record for each:
+     * without a bound every record would try every certificate; the judgement stops at its budget.
+     */
+    @Test
+    void daneTaPathBuildingStopsAtItsBudget() throws Exception {
+        int sign = org.bouncycastle.asn1.x509.KeyUsage.keyCertSign;
+        var leafKeys = keys();
+        var realCa = keys();
+        X509Certificate leaf = cert("CN=" + HOST, leafKeys.getPublic(), "CN=Decoy", realCa.getPrivate(), false, null,
+                null);
+        List<X509Certificate> sent = new java.util.ArrayList<>(List.of(leaf));
+        List<TlsaRecord> records = new java.util.ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            var k = keys();
+            X509Certificate decoy = cert("CN=Decoy", k.getPublic(), "CN=Decoy", k.getPrivate(), true, null, sign);
+            sent.add(decoy);
+            records.add(record(2, 0, 1, decoy));
+        }
+        DaneResult r = judge(secure(records.toArray(TlsaRecord[]::new)), sent);
+        assertEquals(DaneStatus.MISMATCH, r.status());
+        assertEquals("dane-ta-work-limit", r.reason(), "9 records x 9 candidate issuers = 81 verifications asked for");
+    }
 }

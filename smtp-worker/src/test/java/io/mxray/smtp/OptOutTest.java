@@ -46,6 +46,29 @@ class OptOutTest {
         assertEquals(6, LIST.size());
     }
 
+    /** A network written as IPv4-mapped IPv6 covers the IPv4 addresses (as the JDK and DNS deliver them). */
+    @Test
+    void anIpv4MappedNetworkCoversItsIpv4Addresses() throws Exception {
+        OptOut mapped = OptOut.parse(List.of("::ffff:203.0.113.0/120", "::ffff:198.51.100.9"), "opt-out.txt");
+        assertEquals("opt-out-network", mapped.refusal(ip("203.0.113.77"), "mx.other.test"));
+        assertEquals("opt-out-network", mapped.refusal(ip("198.51.100.9"), "mx.other.test"));
+        assertNull(mapped.refusal(ip("203.0.114.1"), "mx.other.test"));
+        assertNull(mapped.refusal(ip("198.51.100.10"), "mx.other.test"));
+        assertThrows(IllegalArgumentException.class, () -> OptOut.parse(List.of("::ffff:0:0/80"), "opt-out.txt"));
+    }
+
+    /** An MX host that is an alias of a listed domain's host is listed too: every name of the chain counts. */
+    @Test
+    void everyNameOfTheCnameChainIsChecked() throws Exception {
+        InetAddress free = ip("203.0.113.9");
+        assertNull(LIST.refusal(free, List.of("mx.customer.test")));
+        assertEquals("opt-out-domain", LIST.refusal(free, List.of("mx.customer.test", "in.mail.example.net")));
+        ProbeRequest r = ProbeRequest.of("s", "203.0.113.9", 25, "mx.customer.test")
+                .withAliases(List.of("relay.other.test", "mx1.example.org"));
+        assertEquals(List.of("mx.customer.test", "relay.other.test", "mx1.example.org"), r.names());
+        assertEquals("opt-out-domain", LIST.refusal(free, r.names()));
+    }
+
     @Test
     void domainsCoverTheirSubdomainsOnly() throws Exception {
         InetAddress free = ip("203.0.113.9");

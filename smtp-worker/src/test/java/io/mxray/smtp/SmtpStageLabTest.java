@@ -129,6 +129,25 @@ class SmtpStageLabTest {
         assertTrue(json.length < 64 * 1024, "probe result of " + json.length + " bytes");
     }
 
+    /**
+     * A server that never answers QUIT after the TLS handshake: the probe hangs up a moment
+     * later, as it does without TLS, instead of holding the connection (and a slot of the
+     * address's politeness limit) until its read timeout.
+     */
+    @Test
+    void aQuitNobodyAnswersInsideTlsIsClosedSoon() throws Exception {
+        ProbeRequest request = requestsFor("quit-ignored.test", "mx.quit-ignored.test").get(0);
+        ProbeResult r = stage.probe(request).toCompletableFuture().join();
+        assertEquals(ProbeOutcome.TLS_ESTABLISHED, r.outcome());
+        long start = System.nanoTime();
+        while (lab.connections(request.ip()).open() > 0 && System.nanoTime() - start < 10_000_000_000L) {
+            Thread.sleep(50);
+        }
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertEquals(0, lab.connections(request.ip()).open(), "the probe let go of the connection");
+        assertTrue(seconds <= 4, "closed " + seconds + " s after the result (the step timeout is 12 s)");
+    }
+
     static Stream<HostCase> dnsMxSharingAndPolicy() {
         return hosts("dns", "mx", "sharing", "policy");
     }

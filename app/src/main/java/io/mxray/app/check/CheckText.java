@@ -241,6 +241,20 @@ public final class CheckText {
         while (end > 0 && line.charAt(end - 1) == ' ') {
             end--;
         }
-        out.append(line, 0, end).append('\n');
+        for (int i = 0; i < end; i++) {
+            out.append(printable(line.charAt(i)));
+        }
+        out.append('\n');
+    }
+
+    /**
+     * What a terminal may be shown: every value here can come from a server or a zone (banners,
+     * certificate subjects and names, TXT records), and a control character (C0, DEL, C1: escape
+     * sequences among them) or a bidirectional override could rewrite what the reader sees.
+     */
+    static char printable(char c) {
+        boolean control = c < 0x20 || (c >= 0x7f && c <= 0x9f);
+        boolean bidi = (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f;
+        return control || bidi ? '?' : c;
     }
 }

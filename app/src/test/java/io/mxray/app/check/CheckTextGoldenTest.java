@@ -109,6 +109,36 @@ class CheckTextGoldenTest {
         assertEquals(Files.readString(GOLDEN, StandardCharsets.UTF_8), text);
     }
 
+    /**
+     * A server's banner and certificate can carry escape sequences and bidirectional overrides:
+     * the text report shows none of them (each becomes "?"), whatever the value came from.
+     */
+    @Test
+    void controlCharactersFromTheInternetNeverReachTheTerminal() {
+        CheckResult r = example();
+        CheckedAddress a = r.addresses().get(0);
+        ProbeResult p = a.probe();
+        String evil = "\u001b]8;;http://evil\u0007click\u001b[2J\u009b31m\u202eevil\u0000";
+        ProbeResult hostile = new ProbeResult(p.scanId(), p.probeKey(), p.ip(), p.port(), p.mxHost(), p.outcome(),
+                p.reason(), p.level(), p.certType(), p.decidedBy(), p.dane(), List.of("220 " + evil), p.ehlo(), p.tls(),
+                p.timings(), p.probedAt());
+        CertificateFacts c = a.chain().get(0);
+        CertificateFacts forged = new CertificateFacts("CN=" + evil, c.issuer(), c.notBefore(), c.notAfter(),
+                c.keyType(), c.keyBits(), c.curve(), List.of("mx1.example.org", evil), c.spkiSha256(), c.certSha256(),
+                c.selfSigned(), c.ca());
+        CheckedAddress bad = new CheckedAddress(hostile, a.pkixLevel(), a.pkixReason(), List.of(forged), a.tlsa(),
+                a.ignoredTlsa());
+        CheckResult shown = new CheckResult(r.input(), r.domain(), r.status(), r.error(), r.checkedAt(), r.elapsedMs(),
+                r.dns(), List.of(bad, r.addresses().get(1)), r.verdict(), r.advice());
+        String text = CheckText.render(shown);
+        for (char ch : text.toCharArray()) {
+            boolean control = ch != '\n' && (ch < 0x20 || (ch >= 0x7f && ch <= 0x9f));
+            assertTrue(!control && ch != '\u202e', "a control character reached the text: U+"
+                    + Integer.toHexString(ch));
+        }
+        assertTrue(text.contains("?]8;;http://evil?click?[2J?31m?evil?"), text);
+    }
+
     /** {@code --json} gives back every fact: reading what it wrote gives the same result. */
     @Test
     void theJsonFormRoundTrips() throws Exception {

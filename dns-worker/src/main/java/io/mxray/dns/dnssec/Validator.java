@@ -593,7 +593,9 @@ public final class Validator implements SecureResolver {
             if (!c.verdict().secure()) {
                 return done(Zone.bogus(child, c.verdict().reason(), now + BOGUS_AGE_MS));
             }
-            long expires = Math.min(parent.expires, now + Math.min(MAX_AGE_MS, ds.data().getTTL() * 1000));
+            // kept no longer than the TTL, the parent's own link, or the signature that proved it (RFC 4035 5.3.3)
+            long expires = Math.min(Math.min(parent.expires, now + Math.min(MAX_AGE_MS, ds.data().getTTL() * 1000)),
+                    c.sig().getExpire().toEpochMilli());
             List<DSRecord> usable = usableDs(ds.data().rrs(false));
             if (usable.isEmpty()) {
                 // RFC 4035 section 5.2: no DS of an algorithm and digest mxray supports: as if unsigned

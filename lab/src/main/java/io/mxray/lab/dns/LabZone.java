@@ -523,6 +523,9 @@ public final class LabZone {
             expiration = inception.minus(Duration.ofDays(1));
             inception = expiration.minus(Duration.ofDays(30));
         }
+        if (fault == Fault.SHORT_LIVED_SIGNATURE) {
+            expiration = inception.plus(Signing.BACKDATE).plus(Duration.ofMinutes(1)); // the lab's clock + 1 minute
+        }
         List<ZoneKey> keys = set.getType() == Type.DNSKEY ? signing.keySigningKeys() : signing.zoneSigningKeys();
         List<RRSIGRecord> out = new ArrayList<>();
         for (ZoneKey k : keys) {

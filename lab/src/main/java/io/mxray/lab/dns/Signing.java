@@ -54,8 +54,11 @@ public record Signing(List<ZoneKey> keys, Denial denial, Instant inception, Inst
         return keys;
     }
 
+    /** How long before the lab's clock signatures become valid. */
+    static final Duration BACKDATE = Duration.ofHours(1);
+
     public static Signing standard(List<ZoneKey> keys, Denial denial, Instant now) {
-        return new Signing(keys, denial, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)), Map.of(), true,
+        return new Signing(keys, denial, now.minus(BACKDATE), now.plus(Duration.ofDays(30)), Map.of(), true,
                 KeyTrap.NONE);
     }
 
