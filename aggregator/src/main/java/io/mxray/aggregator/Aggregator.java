@@ -77,6 +77,14 @@ public final class Aggregator implements AutoCloseable {
         // Kafka Streams 4.4 also builds a text per partition on every loop to say why a task is
         // ready: 8% of the aggregator's CPU in a steady scan (JFR).
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        // one produce request in flight per broker. With transactions v2 (KIP-890) the broker verifies
+        // each partition's first write of a transaction before appending it; a second batch for that
+        // partition arriving meanwhile has a sequence the broker cannot place yet, and it refuses it
+        // (KAFKA-18202: a retriable OutOfOrderSequenceException, retried by the producer, but logged
+        // by the broker's ReplicaManager at ERROR, in a new user's terminal). One request at a time
+        // never sends that second batch early.
+        p.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig
+                .MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
         // a record the thread cannot read or publish never fails it (a replaced thread would meet it again)
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, StreamErrors.class);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, StreamErrors.class);

@@ -57,7 +57,8 @@ public final class Pipeline implements AutoCloseable {
         String bootstrap = infra.bootstrap();
         this.resolvers = io.mxray.dns.Resolvers.create(dnsConfig, clock);
         DnsStage dnsStage = resolvers.stage(dnsConfig, clock);
-        this.dns = StageRunner.create("dns-worker", Topics.DOMAINS, new DnsWorker(dnsStage, clock), bootstrap,
+        this.dns = StageRunner.create("dns-worker", Topics.DOMAINS, new DnsWorker(dnsStage, resolvers.health(), clock),
+                bootstrap,
                 "mxray-dns-worker", io.mxray.dns.Main.DEFAULT_BATCH,
                 dnsConfig.timeout().multipliedBy(dnsConfig.attempts() * 4L));
         this.smtpStage = new SmtpStage(smtpConfig, judge, clock);
@@ -98,6 +99,11 @@ public final class Pipeline implements AutoCloseable {
 
     public Path dataDir() {
         return infra.dataDir();
+    }
+
+    /** The DNS worker's check of its resolver, and its circuit breaker. */
+    public io.mxray.dns.ResolverHealth resolverHealth() {
+        return resolvers.health();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.mxray.app;
 
+import io.mxray.dns.DnsConfig;
 import io.mxray.dns.DnsOptions;
 import io.mxray.smtp.SmtpOptions;
 import java.io.PrintStream;
@@ -29,6 +30,9 @@ final class ScanCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "LIST")
     String list;
 
+    /** The exit status when the resolver fails its check (as {@code check}'s UNKNOWN). */
+    static final int RESOLVER_FAILED = 3;
+
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "${env:MXRAY_SCAN_TIMEOUT:-PT1H}",
             description = "Give up waiting for the scan after this long (env MXRAY_SCAN_TIMEOUT, default ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -41,8 +45,16 @@ final class ScanCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         Clock clock = Clock.systemUTC();
+        DnsConfig dnsConfig = dns.config();
+        // a resolver that cannot be trusted would make every domain look bogus or dead: stop before the scan
+        io.mxray.dns.ResolverHealth.Report resolver = io.mxray.dns.ResolverHealth.preflight(dnsConfig, clock);
+        if (!resolver.healthy()) {
+            System.err.printf("mxray scan: the DNS resolver %s cannot be used: %s%n", io.mxray.dns.ResolverHealth.name(dnsConfig.resolver()),
+                    resolver.failure());
+            return RESOLVER_FAILED;
+        }
         try (Infrastructure infrastructure = infra.start();
-             Pipeline pipeline = new Pipeline(infrastructure, dns.config(), smtp.config(), smtp.judge(clock),
+             Pipeline pipeline = new Pipeline(infrastructure, dnsConfig, smtp.config(), smtp.judge(clock),
                      clock);
              Reader in = io.mxray.scheduler.Main.open(list)) {
             ScanRun.Outcome result = ScanRun.run(pipeline, infrastructure.database(), in, list, timeout, out);

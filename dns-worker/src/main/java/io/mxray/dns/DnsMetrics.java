@@ -15,6 +15,8 @@ import java.util.function.IntSupplier;
  *   <li>{@code mxray_dns_lookups{state="in-flight"}}: lookups holding a permit (with the
  *       validation they start);</li>
  *   <li>{@code mxray_dns_lookups{state="waiting"}}: lookups waiting for a permit;</li>
+ *   <li>{@code mxray_dns_resolver_up}: 1 while the resolver passes its check ({@link ResolverHealth}),
+ *       0 while it fails and the worker waits;</li>
  *   <li>{@code mxray_dns_queries_outstanding}: queries sent to the resolver and not yet answered,
  *       the validator's own included;</li>
  *   <li>{@code mxray_dns_query_timeouts_total}: queries that got no answer in time;</li>
@@ -37,6 +39,7 @@ public final class DnsMetrics {
             .classicOnly().register();
     private static volatile DnsStage stage;
     private static volatile IntSupplier outstanding;
+    private static volatile IntSupplier resolverUp;
 
     static {
         GaugeWithCallback.builder().name("mxray_dns_lookups")
@@ -47,6 +50,14 @@ public final class DnsMetrics {
                     if (s != null) {
                         cb.call(s.lookupsInFlight(), "in-flight");
                         cb.call(s.lookupsWaiting(), "waiting");
+                    }
+                }).register();
+        GaugeWithCallback.builder().name("mxray_dns_resolver_up")
+                .help("1 while the DNS resolver passes its check, 0 while it fails it and the worker waits")
+                .callback(cb -> {
+                    IntSupplier u = resolverUp;
+                    if (u != null) {
+                        cb.call(u.getAsInt());
                     }
                 }).register();
         GaugeWithCallback.builder().name("mxray_dns_queries_outstanding")
@@ -63,9 +74,10 @@ public final class DnsMetrics {
     }
 
     /** Serves the gauges of this process's stage and transport (the last ones given), and counts the transport's queries. */
-    public static void watch(DnsStage dnsStage, UdpTransport transport) {
+    public static void watch(DnsStage dnsStage, UdpTransport transport, ResolverHealth health) {
         stage = dnsStage;
         outstanding = transport::inFlight;
+        resolverUp = health::up;
         transport.observe(new UdpTransport.QueryObserver() {
             @Override
             public void sent() {

@@ -200,6 +200,10 @@ public final class DnsStage {
             return known;
         }
         resolveHost(host, budget).whenComplete((f, e) -> {
+            if (e != null || failed(f)) {
+                // not kept: a timeout or a SERVFAIL may be the resolver's (it may be back for the next domain)
+                scan.remove(host, fresh);
+            }
             if (e != null) {
                 fresh.completeExceptionally(e);
             } else {
@@ -207,6 +211,13 @@ public final class DnsStage {
             }
         });
         return fresh;
+    }
+
+    /** A host's lookups that ended in a way a failing resolver would cause. */
+    private static boolean failed(HostFacts f) {
+        return f.outcome() == LookupOutcome.TIMEOUT || f.outcome() == LookupOutcome.SERVFAIL
+                || (f.dnssecReason() != null && f.dnssecReason().startsWith(io.mxray.dns.dnssec.Validated.RESOLVER))
+                || (f.tlsa() != null && f.tlsa().lookedUp() && f.tlsa().failed());
     }
 
     /** A and AAAA of one MX host, concurrently; then its TLSA lookup when RFC 7672 asks for one. */

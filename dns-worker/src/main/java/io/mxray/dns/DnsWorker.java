@@ -11,6 +11,7 @@ import io.mxray.schema.Topics;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -20,24 +21,49 @@ import java.util.concurrent.CompletionStage;
  */
 public final class DnsWorker implements Stage<DomainTask> {
     private final DnsStage stage;
+    private final ResolverHealth health;
     private final Clock clock;
     private final SeenPerScan emitted = new SeenPerScan(8);
 
-    public DnsWorker(DnsStage stage, Clock clock) {
+    /** @param health the resolver's circuit breaker; null to trust the resolver blindly (tests) */
+    public DnsWorker(DnsStage stage, ResolverHealth health, Clock clock) {
         this.stage = stage;
+        this.health = health;
         this.clock = clock;
     }
 
+    public DnsWorker(DnsStage stage, Clock clock) {
+        this(stage, null, clock);
+    }
+
+    /**
+     * A domain's result, unless the resolver is failing: then the domain waits until it passes its
+     * check again and is resolved afresh, so that no row blames a domain for its resolver. A result
+     * that looks like a resolver's failure is believed only once the resolver passed a check.
+     */
     @Override
     public CompletionStage<List<Output<?, ?>>> handle(DomainTask task) {
-        return stage.resolve(task).thenApply(this::outputs);
+        if (health == null) {
+            return stage.resolve(task).thenApply(this::outputs);
+        }
+        if (health.isOpen()) {
+            return health.whenHealthy().thenCompose(x -> handle(task));
+        }
+        return stage.resolve(task).thenCompose(res -> {
+            if (!ResolverHealth.suspect(res.result())) {
+                return CompletableFuture.completedFuture(outputs(res));
+            }
+            return health.verify().thenCompose(report -> report.healthy()
+                    ? CompletableFuture.completedFuture(outputs(res))
+                    : health.whenHealthy().thenCompose(x -> handle(task)));
+        });
     }
 
     private List<Output<?, ?>> outputs(DnsResolution resolution) {
         List<Output<?, ?>> out = new ArrayList<>();
         for (ProbeRequest p : resolution.probes()) {
             if (emitted.firstTime(p.scanId(), p.probeKey())) {
-                out.add(Output.of(Topics.PROBES, p.probeKey(), p));
+                out.add(Output.of(Topics.PROBES, io.mxray.schema.Keys.probeTarget(p.ip()), p));
             }
         }
         DnsResult r = resolution.result();

@@ -94,7 +94,8 @@ final class Lookups {
     /** The chain of trust could not be fetched: another attempt may validate. */
     private static boolean chainUnreachable(Answer a) {
         return a.dnssec() == DnssecStatus.INDETERMINATE && (Validated.DS_LOOKUP_FAILED.equals(a.dnssecReason())
-                || Validated.DNSKEY_LOOKUP_FAILED.equals(a.dnssecReason()));
+                || Validated.DNSKEY_LOOKUP_FAILED.equals(a.dnssecReason())
+                || (a.dnssecReason() != null && a.dnssecReason().startsWith(Validated.RESOLVER)));
     }
 
     static Answer failure(Throwable error) {

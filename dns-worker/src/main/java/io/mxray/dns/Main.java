@@ -42,8 +42,11 @@ public final class Main implements Callable<Integer> {
         DnsConfig config = dns.config();
         Resolvers resolvers = Resolvers.create(config, Clock.systemUTC());
         DnsStage stage = resolvers.stage(config, Clock.systemUTC());
-        DnsMetrics.watch(stage, resolvers.direct());
-        DnsWorker worker = new DnsWorker(stage, Clock.systemUTC());
+        DnsMetrics.watch(stage, resolvers.direct(), resolvers.health());
+        // a resolver that fails its check leaves the worker paused (logged), not stopped: it resumes
+        // when the resolver passes again, and no domain is answered through it meanwhile
+        resolvers.health().verify().join();
+        DnsWorker worker = new DnsWorker(stage, resolvers.health(), Clock.systemUTC());
         StageRunner<io.mxray.schema.DomainTask> runner = StageRunner.create("dns-worker", Topics.DOMAINS, worker, kafka.bootstrap,
                 "mxray-dns-worker", batch, config.timeout().multipliedBy(config.attempts() * 4L), kafka.sessionTimeout);
         return StageProcess.run(runner, resolvers, kafka.serveMetrics());

@@ -33,13 +33,15 @@ public final class Resolvers implements AutoCloseable {
     private final SecureResolver secure;
     private final Validator validator;
     private final Function<Name, CompletableFuture<Void>> prepare;
+    private final ResolverHealth health;
 
     private Resolvers(UdpTransport transport, SecureResolver secure, Validator validator,
-                      Function<Name, CompletableFuture<Void>> prepare) {
+                      Function<Name, CompletableFuture<Void>> prepare, ResolverHealth health) {
         this.transport = transport;
         this.secure = secure;
         this.validator = validator;
         this.prepare = prepare;
+        this.health = health;
     }
 
     public static Resolvers create(DnsConfig config, Clock clock) {
@@ -47,9 +49,6 @@ public final class Resolvers implements AutoCloseable {
         transport.setTimeout(config.timeout());
         transport.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
         try {
-            if (config.validator() == DnsConfig.ValidatorKind.DNSJAVA) {
-                return dnsjava(config, clock, transport);
-            }
             Map<Name, List<Record>> anchors;
             try (InputStream in = anchor(config)) {
                 anchors = Validator.readAnchors(in);
@@ -57,8 +56,12 @@ public final class Resolvers implements AutoCloseable {
             if (anchors.isEmpty()) {
                 throw new IllegalArgumentException("no DS or DNSKEY record in the trust anchor file " + config.trustAnchor());
             }
+            ResolverHealth health = new ResolverHealth(transport, config.resolver(), anchors, clock, config.timeout());
+            if (config.validator() == DnsConfig.ValidatorKind.DNSJAVA) {
+                return dnsjava(config, clock, transport, health);
+            }
             Validator v = new Validator(transport, anchors, clock);
-            return new Resolvers(transport, v, v, name -> CompletableFuture.completedFuture(null));
+            return new Resolvers(transport, v, v, name -> CompletableFuture.completedFuture(null), health);
         } catch (IOException e) {
             transport.close();
             throw new UncheckedIOException("cannot read the trust anchor "
@@ -79,7 +82,8 @@ public final class Resolvers implements AutoCloseable {
      * {@link FastSignatures}, DNSKEY and DS answers cached ({@link KeyAnswerCache}), per-TLD
      * anchors ({@link TldAnchors}).
      */
-    private static Resolvers dnsjava(DnsConfig config, Clock clock, UdpTransport transport) throws IOException {
+    private static Resolvers dnsjava(DnsConfig config, Clock clock, UdpTransport transport, ResolverHealth health)
+            throws IOException {
         FastSignatures.install();
         if (ForkJoinPool.getCommonPoolParallelism() < 2) {
             // CompletableFuture then runs every async step on a new thread, and dnsjava's validator
@@ -100,7 +104,7 @@ public final class Resolvers implements AutoCloseable {
         }
         v.setTimeout(config.timeout());
         TldAnchors anchors = new TldAnchors(v, clock);
-        return new Resolvers(transport, new AdBitResolver(v, transport), null, anchors::ensure);
+        return new Resolvers(transport, new AdBitResolver(v, transport), null, anchors::ensure, health);
     }
 
     /** The validator's answers: each with its DNSSEC status. */
@@ -111,6 +115,11 @@ public final class Resolvers implements AutoCloseable {
     /** mxray's validator, or null when dnsjava's was asked for. */
     public Validator validator() {
         return validator;
+    }
+
+    /** The resolver's check and circuit breaker. */
+    public ResolverHealth health() {
+        return health;
     }
 
     /** The transport without validation. */

@@ -31,7 +31,7 @@ class DnsMetricsTest {
                     .withTrustAnchor(lab.trustAnchorFile()).withLimits(16, 8, 2, 100); // two lookups at a time
             try (Resolvers resolvers = Resolvers.create(config, Clock.systemUTC())) {
                 DnsStage stage = resolvers.stage(config, Clock.systemUTC());
-                DnsMetrics.watch(stage, resolvers.direct());
+                DnsMetrics.watch(stage, resolvers.direct(), resolvers.health());
                 String before = scrape();
                 List<CompletableFuture<?>> running = new ArrayList<>();
                 List<String> domains = Scenarios.catalogue().stream().map(s -> s.domain()).limit(12).toList();
@@ -46,6 +46,7 @@ class DnsMetricsTest {
                 CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
 
                 String after = scrape();
+                assertEquals(1.0, sample(after, "mxray_dns_resolver_up"), "the lab's resolver passes");
                 assertEquals(0.0, sample(after, "mxray_dns_lookups{state=\"in-flight\"}"), after);
                 assertEquals(0.0, sample(after, "mxray_dns_lookups{state=\"waiting\"}"), after);
                 assertEquals(0.0, sample(after, "mxray_dns_queries_outstanding"), after);

@@ -31,7 +31,37 @@ public final class HostileScenarios {
     private HostileScenarios() {
     }
 
+    /** Domains whose MX host names all lead to one address (a provider's). */
+    public static final int SHARED_IP_DOMAINS = 12;
+    /** The one host name those MX names are aliases of. */
+    public static final String SHARED_IP_HOST = "in.one-ip-provider.test";
+
     public static List<Scenario> all() {
+        List<Scenario> all = new ArrayList<>(named());
+        all.addAll(sharedIp());
+        return all;
+    }
+
+    /**
+     * Twelve domains, each with an MX host name of its own, every name a CNAME of one provider
+     * host: twelve probes of one address. However many SMTP workers run, the address sees at most
+     * the per-address limit of connections at once, a second apart.
+     */
+    public static List<Scenario> sharedIp() {
+        ZoneSpec customers = ZoneSpec.of("one-ip.test", Security.ECDSA_NSEC);
+        ZoneSpec provider = ZoneSpec.of("one-ip-provider.test", Security.ECDSA_NSEC);
+        List<Scenario> out = new ArrayList<>();
+        for (int i = 1; i <= SHARED_IP_DOMAINS; i++) {
+            String domain = "d" + i + ".one-ip.test";
+            out.add(new Scenario("one-ip-" + i, FAMILY, "one of " + SHARED_IP_DOMAINS + " domains whose MX names are "
+                    + "aliases of one provider host: one address, probed politely whatever the number of workers",
+                    domain, List.of(customers, provider), Scenario.Mail.MX, DnsOutcome.MX, SECURE,
+                    List.of(new Scenario.Mx(10, verified("mx." + domain).cnameTo(SHARED_IP_HOST)))));
+        }
+        return out;
+    }
+
+    private static List<Scenario> named() {
         return List.of(
                 zoned("inject-class", "a responder adds class-CH A, AAAA, MX, TLSA, TXT and CNAME records to every "
                                 + "genuine signed answer: they are not part of it",

@@ -466,6 +466,11 @@ public final class Lab implements AutoCloseable {
     }
 
     /** The address an MX host name leads to, or null when it has none. */
+    /** From now on, the lab's DNS server answers as {@code mode} says (a broken resolver, for tests). */
+    public void resolverMode(ResolverMode mode) {
+        dns.mode(mode);
+    }
+
     /** What scanners did to the server at {@code ip} (null when the lab has none there). */
     public LabSmtpServer.ConnectionStats connections(String ip) {
         for (LabSmtpServer s : smtp) {

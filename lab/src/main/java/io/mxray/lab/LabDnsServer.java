@@ -41,11 +41,20 @@ public final class LabDnsServer implements AutoCloseable {
     private final Channel udp;
     private final Channel tcp;
     private final InetSocketAddress address;
-    private LabDnsServer(LabAuthority authority, Channel udp, Channel tcp, InetSocketAddress address) {
+    private final Responder responder;
+
+    private LabDnsServer(LabAuthority authority, Channel udp, Channel tcp, InetSocketAddress address,
+                         Responder responder) {
         this.authority = authority;
         this.udp = udp;
         this.tcp = tcp;
         this.address = address;
+        this.responder = responder;
+    }
+
+    /** From now on, answers as {@code mode} says (a broken resolver, for tests of what mxray does then). */
+    public void mode(ResolverMode mode) {
+        responder.mode = java.util.Objects.requireNonNull(mode);
     }
 
     public static LabDnsServer start(LabAuthority authority, InetSocketAddress bind, EventLoopGroup group) {
@@ -71,7 +80,7 @@ public final class LabDnsServer implements AutoCloseable {
             Channel udp = new Bootstrap().group(group).channel(NioDatagramChannel.class)
                     .option(ChannelOption.SO_RCVBUF, UDP_BUFFER).option(ChannelOption.SO_SNDBUF, UDP_BUFFER)
                     .handler(new UdpHandler(responder)).bind(bound).syncUninterruptibly().channel();
-            return new LabDnsServer(authority, udp, tcp, bound);
+            return new LabDnsServer(authority, udp, tcp, bound, responder);
         } catch (RuntimeException e) {
             if (tcp != null) {
                 tcp.close().syncUninterruptibly();
@@ -103,6 +112,7 @@ public final class LabDnsServer implements AutoCloseable {
     private static final class Responder {
         private final LabAuthority authority;
         private final long delayNanos;
+        volatile ResolverMode mode = ResolverMode.HONEST;
         private final java.util.Map<io.netty.util.concurrent.EventExecutor, DelayLine> lines =
                 new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -115,9 +125,13 @@ public final class LabDnsServer implements AutoCloseable {
         void respond(ChannelHandlerContext ctx, byte[] query, boolean overUdp, Consumer<byte[]> send) {
             long due = System.nanoTime() + delayNanos;
             byte[] wire;
+            ResolverMode m = mode;
+            if (m == ResolverMode.SILENT) {
+                return;
+            }
             try {
                 Message q = new Message(query);
-                Message a = authority.answer(q);
+                Message a = broken(m, q, authority.answer(q));
                 wire = overUdp ? a.toWire(LabAuthority.maxUdpSize(q)) : a.toWire();
             } catch (IOException | RuntimeException e) {
                 LOG.debug("lab DNS: unreadable query: {}", e.toString());
@@ -130,6 +144,38 @@ public final class LabDnsServer implements AutoCloseable {
                 send.accept(wire);
             } else {
                 lines.computeIfAbsent(ctx.executor(), DelayLine::new).add(due, () -> send.accept(wire));
+            }
+        }
+    }
+
+    /** What a broken resolver makes of the zones' answer. */
+    static Message broken(ResolverMode mode, Message query, Message honest) {
+        switch (mode) {
+            case NXDOMAIN_ALL, SERVFAIL_ALL -> {
+                Message m = new Message(query.getHeader().getID());
+                m.getHeader().setFlag(org.xbill.DNS.Flags.QR);
+                m.getHeader().setFlag(org.xbill.DNS.Flags.RA);
+                m.getHeader().setRcode(mode == ResolverMode.NXDOMAIN_ALL ? org.xbill.DNS.Rcode.NXDOMAIN
+                        : org.xbill.DNS.Rcode.SERVFAIL);
+                if (query.getQuestion() != null) {
+                    m.addRecord(query.getQuestion(), org.xbill.DNS.Section.QUESTION);
+                }
+                return m;
+            }
+            case STRIP_DNSSEC -> {
+                for (int section : new int[] {org.xbill.DNS.Section.ANSWER, org.xbill.DNS.Section.AUTHORITY,
+                        org.xbill.DNS.Section.ADDITIONAL}) {
+                    for (org.xbill.DNS.Record r : new java.util.ArrayList<>(honest.getSection(section))) {
+                        int t = r.getType();
+                        if (t == org.xbill.DNS.Type.RRSIG || t == org.xbill.DNS.Type.NSEC || t == org.xbill.DNS.Type.NSEC3) {
+                            honest.removeRecord(r, section);
+                        }
+                    }
+                }
+                return honest;
+            }
+            default -> {
+                return honest;
             }
         }
     }

@@ -2,8 +2,9 @@ package io.mxray.schema;
 
 /**
  * How message keys are formed. Keys decide partitions: every message about one domain of one
- * scan shares the domain key; every message about one probe shares the probe key, so that one
- * worker instance sees every request for it.
+ * scan shares the domain key; every probe request for one address shares its target key (so one
+ * worker instance sees every request for an address, and paces it); a probe's result carries the
+ * probe key.
  */
 public final class Keys {
     private Keys() {
@@ -19,6 +20,15 @@ public final class Keys {
      */
     public static String scanIdTime(java.time.Instant start) {
         return SCAN_TIME.format(start);
+    }
+
+    /**
+     * The key of a probe request on its topic: the address to probe. Every probe of one address,
+     * whatever the names that lead to it and whatever the scan, lands in one partition, hence in
+     * one SMTP worker instance, whose limiter then holds the per-address politeness for all of them.
+     */
+    public static String probeTarget(String ip) {
+        return ip;
     }
 
     public static String domainKey(String scanId, String domain) {

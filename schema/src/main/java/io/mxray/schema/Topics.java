@@ -26,7 +26,7 @@ public final class Topics {
     /** Input lines the scheduler could not accept, keyed by scan id. */
     public static final Topic<String, RejectedLine> REJECTED =
             new Topic<>("mxray.rejected", Serdes.String(), new JsonSerde<>(RejectedLine.class));
-    /** SMTP probes to run, keyed by probe key. */
+    /** SMTP probes to run, keyed by the address to probe ({@link Keys#probeTarget}): politeness per address. */
     public static final Topic<String, ProbeRequest> PROBES =
             new Topic<>("mxray.probes", Serdes.String(), new JsonSerde<>(ProbeRequest.class));
     /** One DNS result per domain, keyed by domain key. */

@@ -16,8 +16,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Politeness and resource bounds without blocking a thread: at most {@code perIp} concurrent
- * connections to one address, at least {@code interval} between two connections to one address,
- * and {@code total} in the whole stage. Waiters are served in order; a waiter held back only by
+ * connections to one address, at least {@code interval} between two connections to one address
+ * (from the end of one connection attempt to the start of the next), and {@code total} in the
+ * whole stage. Waiters are served in order; a waiter held back only by
  * the interval is admitted by a timer when it has passed.
  */
 public final class ConnectionLimiter {
@@ -47,6 +48,15 @@ public final class ConnectionLimiter {
 
         public void release() {
             ConnectionLimiter.this.release(this);
+        }
+
+        /**
+         * The connection attempt has ended (connected or failed): the interval to the next
+         * connection to this address counts from now, not from when the permit was given, so
+         * that a slow connect does not bring the next one closer than the interval at the server.
+         */
+        public void connected() {
+            ConnectionLimiter.this.connected(ip);
         }
     }
 
@@ -102,6 +112,14 @@ public final class ConnectionLimiter {
             }
         }
         return new Permit(ip);
+    }
+
+    private synchronized void connected(String ip) {
+        if (intervalNanos > 0) {
+            long now = System.nanoTime();
+            Long last = lastStart.remove(ip);
+            lastStart.put(ip, last == null ? now : Math.max(last, now));
+        }
     }
 
     private void release(Permit p) {

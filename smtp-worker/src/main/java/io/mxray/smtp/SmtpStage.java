@@ -220,6 +220,7 @@ public final class SmtpStage implements AutoCloseable {
         Channel channel = connecting.channel();
         channel.closeFuture().addListener(f -> release.run());
         connecting.addListener(f -> {
+            permit.connected();
             if (!f.isSuccess()) {
                 Throwable cause = f.cause();
                 if (cause instanceof ConnectTimeoutException) {

@@ -15,10 +15,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The SMTP stage as the Kafka adapter runs it. Probe requests are keyed by probe key, so every
- * request for one (scan, IP, port, name) reaches the same instance: it probes the first and
- * answers repeats with nothing (the first result is on the results topic and the aggregator
- * joins by probe key), counting them.
+ * The SMTP stage as the Kafka adapter runs it. Probe requests are keyed by the address to probe,
+ * so every request for one address (all its names, all its scans) reaches the same instance: its
+ * limiter holds the per-address politeness across the whole deployment, and it probes the first
+ * request of a (scan, IP, port, name) and answers repeats with nothing (the first result is on the
+ * results topic and the aggregator joins by probe key), counting them.
  */
 public final class SmtpWorker implements Stage<ProbeRequest> {
     private final SmtpStage stage;

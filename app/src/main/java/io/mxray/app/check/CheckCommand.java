@@ -101,15 +101,36 @@ public final class CheckCommand implements Callable<Integer> {
         return CheckStatus.worst(statuses).exitCode();
     }
 
-    /** At most {@code concurrency} checks at once; each printed as soon as those before it are. */
+    /**
+     * At most {@code concurrency} checks at once; each printed as soon as those before it are. The
+     * resolver is checked meanwhile: if it fails, nothing is said about any domain (its answers
+     * would blame the domain for the resolver), only why, and the status is UNKNOWN.
+     */
     private void print(Checker checker, List<String> inputs, PrintWriter out, List<CheckStatus> statuses)
             throws IOException {
+        CompletableFuture<io.mxray.dns.ResolverHealth.Report> resolver = checker.resolverHealth().check();
         List<CompletableFuture<CheckResult>> running = new ArrayList<>();
         // Jackson's first look at the result types costs a tenth of a second: only when it prints JSON
         ObjectWriter writer = json ? Json.mapper().writerFor(CheckResult.class) : null;
         for (int i = 0; i < inputs.size(); i++) {
             while (running.size() < inputs.size() && running.size() < i + concurrency) {
                 running.add(checker.check(inputs.get(running.size())));
+            }
+            if (i == 0 && !resolver.join().healthy()) {
+                String why = "the DNS resolver " + checker.resolverHealth().resolverName() + " cannot be used: "
+                        + resolver.join().failure();
+                for (String input : inputs) {
+                    statuses.add(CheckStatus.UNKNOWN);
+                    if (json) {
+                        out.println(Json.mapper().writerFor(CheckResult.class).writeValueAsString(
+                                checker.resolverFailed(input, why)));
+                    }
+                }
+                if (!json) {
+                    out.println("UNKNOWN  " + why);
+                }
+                out.flush();
+                return;
             }
             CheckResult r = running.get(i).join();
             running.set(i, null); // printed: let it go

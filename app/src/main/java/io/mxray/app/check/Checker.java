@@ -207,6 +207,16 @@ public final class Checker implements AutoCloseable {
                 .exceptionally(e -> List.of());
     }
 
+    /** The resolver's check (run before results are believed: see {@link io.mxray.dns.ResolverHealth}). */
+    public io.mxray.dns.ResolverHealth resolverHealth() {
+        return resolvers.health();
+    }
+
+    /** What a check says when the resolver failed its own check: UNKNOWN, naming the resolver, nothing about the domain. */
+    public CheckResult resolverFailed(String input, String text) {
+        return unusable(input, null, clock.instant(), "resolver-failed", text);
+    }
+
     private CheckResult unusable(String input, String domain, Instant start, String key, String text) {
         Instant now = clock.instant();
         CheckAdvice advice = new CheckAdvice(CheckStatus.UNKNOWN, key, domain == null ? input.strip() : domain, text);

@@ -207,6 +207,33 @@ class CheckFamiliesTest {
                 .toList();
     }
 
+    /**
+     * A resolver that answers NXDOMAIN to everything (a captive portal's) or strips DNSSEC
+     * records: check says so, naming the resolver, and nothing about the domain (exit 3, UNKNOWN):
+     * never "the MX answer fails DNSSEC validation, re-sign the zone".
+     */
+    @Test
+    void aBrokenResolverIsBlamedNotTheDomain() {
+        String resolver = lab.resolver().getAddress().getHostAddress() + ":" + lab.resolver().getPort();
+        try {
+            for (io.mxray.lab.ResolverMode mode : List.of(io.mxray.lab.ResolverMode.NXDOMAIN_ALL,
+                    io.mxray.lab.ResolverMode.STRIP_DNSSEC)) {
+                lab.resolverMode(mode);
+                CheckLab.Run text = CheckLab.check(lab, "PT5S", "signed.test");
+                assertEquals(3, text.exit(), mode + ": " + text.out() + text.err());
+                assertTrue(text.out().startsWith("UNKNOWN  the DNS resolver " + resolver + " cannot be used: "),
+                        mode + ": " + text.out());
+                assertTrue(!text.out().contains("CRITICAL") && !text.out().contains("Re-sign"), text.out());
+                CheckLab.Run json = CheckLab.check(lab, "PT5S", "--json", "signed.test", "tls-valid.test");
+                assertEquals(3, json.exit());
+                assertEquals(List.of("resolver-failed", "resolver-failed"), json.results().stream()
+                        .map(r -> r.advice().get(0).key()).toList(), json.out());
+            }
+        } finally {
+            lab.resolverMode(io.mxray.lab.ResolverMode.HONEST);
+        }
+    }
+
     @Test
     void anUnusableNameOrADeadResolverIsUnknown() {
         CheckLab.Run name = CheckLab.check(lab, "PT5S", "not a domain!");
@@ -217,7 +244,9 @@ class CheckFamiliesTest {
                 lab.trustAnchorFile().toString(), "--dns-timeout", "PT0.3S", "--dns-attempts", "1", "--json",
                 "tls-valid.test");
         assertEquals(3, dead.exit(), dead.out() + dead.err());
-        assertEquals(List.of("dns-failure"), dead.results().get(0).advice().stream().map(CheckAdvice::key).toList());
+        assertEquals(List.of("resolver-failed"), dead.results().get(0).advice().stream().map(CheckAdvice::key).toList());
+        assertTrue(dead.results().get(0).advice().get(0).text().contains("the DNS resolver 127.0.0.1:9 cannot be used"),
+                dead.out());
         // a usage or configuration error is UNKNOWN too, never CRITICAL (2): the monitor must not page for it
         assertEquals(3, CheckLab.run("--no-such-option", "tls-valid.test").exit());
         // picocli reads what the quick reading declines, on the check's own class path too

@@ -18,6 +18,13 @@ public record Validated(Message response, DnssecStatus status, String reason) {
     /** Reasons that name a failure to fetch part of the chain of trust: worth another attempt. */
     public static final String DS_LOOKUP_FAILED = "ds-lookup-failed";
     public static final String DNSKEY_LOOKUP_FAILED = "dnskey-lookup-failed";
+    /**
+     * The prefix of every reason that blames the resolver, not the domain: the root's DNSKEY RRset
+     * or a top-level domain's link could not be validated ({@code resolver-dnskey-missing},
+     * {@code resolver-rrsigs-missing}, {@code resolver-dnskey-lookup-failed}, ...). Such an answer
+     * is indeterminate, never bogus.
+     */
+    public static final String RESOLVER = "resolver-";
 
     public Validated {
         Objects.requireNonNull(response);

@@ -554,6 +554,13 @@ public final class Validator implements SecureResolver {
                 ? attempt(work) : CompletableFuture.completedFuture(z));
         w.whenComplete((z, e) -> {
             Zone result = e != null ? Zone.indeterminate(name, "validator-error") : z;
+            if (name.labels() <= 2 && !result.secure() && result.verdict.status() != DnssecStatus.INSECURE) {
+                // the root's keys, or a top-level domain's link, cannot be validated: no domain below
+                // did that; the resolver is broken (or attacked). Said so, and never kept.
+                String why = result.verdict.reason();
+                result = Zone.indeterminate(name, why != null && why.startsWith(Validated.RESOLVER)
+                        ? why : Validated.RESOLVER + why);
+            }
             if (e != null) {
                 LOG.warn("validating the zone of {} failed", name, e);
             }
