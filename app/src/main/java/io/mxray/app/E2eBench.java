@@ -381,7 +381,7 @@ final class E2eBench implements Callable<Integer> {
         }
     }
 
-    private static long count(Database db, String sql, String scanId) throws java.sql.SQLException {
+    static long count(Database db, String sql, String scanId) throws java.sql.SQLException {
         try (var c = db.connect(); var s = c.prepareStatement(sql)) {
             s.setString(1, scanId);
             try (var r = s.executeQuery()) {
@@ -391,7 +391,7 @@ final class E2eBench implements Callable<Integer> {
         }
     }
 
-    private static Map<String, Double> cpu(LocalCluster cluster, EmbeddedDatabase postgres) {
+    static Map<String, Double> cpu(LocalCluster cluster, EmbeddedDatabase postgres) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (MxrayProcess p : cluster.stages()) {
             out.put(p.name(), p.cpu().toNanos() / 1e9);
