@@ -80,7 +80,8 @@ public final class DomainVerdicts {
                     throw new IllegalArgumentException("no probe for " + h.name() + " at " + ip);
                 }
                 hosts.add(new MxHostVerdict(h.name(), h.preference(), ip, v.level(), v.certType(), v.outcome(),
-                        v.reason(), h.addressDnssec(), once.get(), addressFailure != null ? addressFailure : v.dane()));
+                        v.reason(), h.addressDnssec(), once.get(), addressFailure != null ? addressFailure : v.dane(),
+                        v.pkix()));
             }
         }
         List<Level> levels = hosts.stream().map(MxHostVerdict::level).filter(l -> l != null).toList();

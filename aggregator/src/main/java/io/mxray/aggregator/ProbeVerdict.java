@@ -12,9 +12,9 @@ import io.mxray.schema.ProbeResult;
  * compares both ways of getting it).
  */
 public record ProbeVerdict(String probeKey, String ip, String mxHost, Level level, CertType certType, String outcome,
-                           String reason, DaneResult dane) {
+                           String reason, DaneResult dane, Level pkix) {
     public static ProbeVerdict of(ProbeResult r) {
         return new ProbeVerdict(r.probeKey(), r.ip(), r.mxHost(), r.level(), r.certType(), r.outcome().key(),
-                r.reason(), r.dane());
+                r.reason(), r.dane(), r.pkix());
     }
 }

@@ -115,8 +115,8 @@ public final class ResultWriter {
                 INSERT INTO mx_host_result (scan_id, ip, port, mx_host, outcome, reason, level, cert_type, decided_by,
                   banner, ehlo, tls_protocol, tls_cipher, sni, chain, connect_ms, banner_ms, ehlo_ms, starttls_ms,
                   handshake_ms, total_ms, probed_at, dane, dane_check, dane_matched, dane_reason, tls_group,
-                  tls_legacy, truncated)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  tls_legacy, truncated, pkix)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (scan_id, ip, port, mx_host) DO UPDATE SET outcome = EXCLUDED.outcome,
                   reason = EXCLUDED.reason, level = EXCLUDED.level, cert_type = EXCLUDED.cert_type,
                   decided_by = EXCLUDED.decided_by, banner = EXCLUDED.banner, ehlo = EXCLUDED.ehlo,
@@ -127,7 +127,7 @@ public final class ResultWriter {
                   probed_at = EXCLUDED.probed_at, dane = EXCLUDED.dane, dane_check = EXCLUDED.dane_check,
                   dane_matched = EXCLUDED.dane_matched, dane_reason = EXCLUDED.dane_reason,
                   tls_group = EXCLUDED.tls_group, tls_legacy = EXCLUDED.tls_legacy,
-                  truncated = EXCLUDED.truncated""")) {
+                  truncated = EXCLUDED.truncated, pkix = EXCLUDED.pkix""")) {
             for (ProbeResult r : results) {
                 String[] chain = new String[0];
                 if (r.tls() != null) {
@@ -164,7 +164,8 @@ public final class ResultWriter {
                 i = dane(host, i, r.dane());
                 host.setString(i++, r.tls() == null ? null : r.tls().group());
                 host.setString(i++, r.tls() == null ? null : r.tls().legacy());
-                host.setArray(i, r.truncated() == null ? null : c.createArrayOf("text", r.truncated().toArray()));
+                host.setArray(i++, r.truncated() == null ? null : c.createArrayOf("text", r.truncated().toArray()));
+                host.setString(i, key(r.pkix()));
                 host.addBatch();
             }
             cert.executeBatch();
@@ -219,15 +220,15 @@ public final class ResultWriter {
              PreparedStatement mx = c.prepareStatement("""
                 INSERT INTO domain_mx (scan_id, domain, mx_host, preference, ip, level, cert_type, outcome, reason,
                   address_dnssec, tlsa_decision, tlsa_base, tlsa_outcome, tlsa_dnssec, tlsa_usable, dane, dane_check,
-                  dane_matched, dane_reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  dane_matched, dane_reason, pkix)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (scan_id, domain, mx_host, ip) DO UPDATE SET preference = EXCLUDED.preference,
                   level = EXCLUDED.level, cert_type = EXCLUDED.cert_type, outcome = EXCLUDED.outcome,
                   reason = EXCLUDED.reason, address_dnssec = EXCLUDED.address_dnssec,
                   tlsa_decision = EXCLUDED.tlsa_decision, tlsa_base = EXCLUDED.tlsa_base,
                   tlsa_outcome = EXCLUDED.tlsa_outcome, tlsa_dnssec = EXCLUDED.tlsa_dnssec,
                   tlsa_usable = EXCLUDED.tlsa_usable, dane = EXCLUDED.dane, dane_check = EXCLUDED.dane_check,
-                  dane_matched = EXCLUDED.dane_matched, dane_reason = EXCLUDED.dane_reason""");
+                  dane_matched = EXCLUDED.dane_matched, dane_reason = EXCLUDED.dane_reason, pkix = EXCLUDED.pkix""");
              PreparedStatement tlsa = c.prepareStatement("""
                 INSERT INTO tlsa_record (scan_id, base, usage, selector, matching, data, usable, unusable_reason, dnssec)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -295,7 +296,8 @@ public final class ResultWriter {
                     } else {
                         mx.setInt(j++, (int) t.records().stream().filter(TlsaRecord::usable).count());
                     }
-                    dane(mx, j, h.dane());
+                    j = dane(mx, j, h.dane());
+                    mx.setString(j, key(h.pkix()));
                     mx.addBatch();
                     if (t != null && recordsWritten.add(h.mxHost())) {
                         for (TlsaRecord rec : t.records()) {

@@ -74,6 +74,9 @@ public final class GroundTruthCheck {
                     c.check(e.domain(), where + " certificate type", key(h.certType()), r.certType(),
                             Pending.forHost(h, Pending.Field.CERT_TYPE));
                     c.check(e.domain(), where + " outcome", h.outcome(), r.outcome(), null);
+                    if (h.pkix() != null || r.pkix() != null) {
+                        c.check(e.domain(), where + " web PKI level", key(h.pkix()), r.pkix(), null);
+                    }
                     c.check(e.domain(), where + " DANE status", key(h.dane()), r.dane(),
                             Pending.forHost(h, Pending.Field.DANE));
                     c.check(e.domain(), where + " address DNSSEC status", key(h.addressDnssec()), r.addressDnssec(),

@@ -12,7 +12,9 @@ import io.mxray.schema.Level;
  *                   {@code no-address} for a host without address records
  * @param protocol   the TLS version a correct scanner negotiates, or null when it does not matter
  * @param maxSeconds the most a correct scanner with default settings may spend on it
+ * @param pkix       what the web PKI alone says of the certificate, or null without TLS (differs from
+ *                   the level only where DANE applies)
  */
 public record ExpectedHost(String host, int preference, Level level, CertType certType, String outcome,
-                           DnssecStatus addressDnssec, DaneStatus dane, String protocol, int maxSeconds) {
+                           DnssecStatus addressDnssec, DaneStatus dane, String protocol, int maxSeconds, Level pkix) {
 }

@@ -143,7 +143,8 @@ public final class Generator {
                     ? host(name, starttls(CertSpec.LAB_CA_VALID), Level.VERIFIED, CertType.CA_VALID, TLS)
                             .tlsa(TlsaSpec.of(3, 1, 1, TlsaSpec.Target.LEAF)).expecting(e -> e.dane(DaneStatus.VALID))
                     : host(name, starttls(CertSpec.SELF_SIGNED), Level.VERIFIED, CertType.DANE_ONLY, TLS)
-                            .tlsa(TlsaSpec.of(3, 1, 1, TlsaSpec.Target.LEAF)).expecting(e -> e.dane(DaneStatus.VALID));
+                            .tlsa(TlsaSpec.of(3, 1, 1, TlsaSpec.Target.LEAF))
+                            .expecting(e -> e.dane(DaneStatus.VALID).pkix(Level.UNTRUSTED));
         };
         return h.expecting(e -> e.dnssec(addr));
     }

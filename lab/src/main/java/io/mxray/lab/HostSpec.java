@@ -30,9 +30,13 @@ public record HostSpec(String name, Address address, String cnameTarget, boolean
      * @param dane           DANE status of the host
      * @param protocol       the TLS version a correct scanner negotiates, or null
      * @param maxSeconds     the most a correct scanner with default settings spends on this host
+     * @param pkix           what the web PKI alone says of the certificate ({@code verified},
+     *                       {@code trusted}, {@code untrusted}), or null without TLS; the level
+     *                       unless DANE applies, where the level is DANE's (declare it with
+     *                       {@link #pkix(Level)})
      */
     public record Expect(Level level, CertType certType, String outcome, DnssecStatus addressDnssec, DaneStatus dane,
-                         String protocol, int maxSeconds) {
+                         String protocol, int maxSeconds, Level pkix) {
         public Expect {
             Objects.requireNonNull(level);
             Objects.requireNonNull(outcome);
@@ -40,20 +44,40 @@ public record HostSpec(String name, Address address, String cnameTarget, boolean
             Objects.requireNonNull(dane);
         }
 
+        /** The web PKI's judgement the same as the level (no DANE). */
+        public Expect(Level level, CertType certType, String outcome, DnssecStatus addressDnssec, DaneStatus dane,
+                      String protocol, int maxSeconds) {
+            this(level, certType, outcome, addressDnssec, dane, protocol, maxSeconds, level.hasTls() ? level : null);
+        }
+
+        /**
+         * The level DANE decides (SPEC, Verdicts), the web PKI's judgement declared beside it: for
+         * example {@code e.dane(MISMATCH).underDane(UNTRUSTED, VERIFIED)} for a PKIX-valid
+         * certificate that no usable TLSA record matches.
+         */
+        public Expect underDane(Level daneLevel, Level webPkix) {
+            return new Expect(daneLevel, certType, outcome, addressDnssec, dane, protocol, maxSeconds, webPkix);
+        }
+
+        /** Declares what the web PKI alone says, where DANE decides the level. */
+        public Expect pkix(Level p) {
+            return new Expect(level, certType, outcome, addressDnssec, dane, protocol, maxSeconds, p);
+        }
+
         public Expect dnssec(DnssecStatus s) {
-            return new Expect(level, certType, outcome, s, dane, protocol, maxSeconds);
+            return new Expect(level, certType, outcome, s, dane, protocol, maxSeconds, pkix);
         }
 
         public Expect dane(DaneStatus d) {
-            return new Expect(level, certType, outcome, addressDnssec, d, protocol, maxSeconds);
+            return new Expect(level, certType, outcome, addressDnssec, d, protocol, maxSeconds, pkix);
         }
 
         public Expect protocol(String p) {
-            return new Expect(level, certType, outcome, addressDnssec, dane, p, maxSeconds);
+            return new Expect(level, certType, outcome, addressDnssec, dane, p, maxSeconds, pkix);
         }
 
         public Expect seconds(int s) {
-            return new Expect(level, certType, outcome, addressDnssec, dane, protocol, s);
+            return new Expect(level, certType, outcome, addressDnssec, dane, protocol, s, pkix);
         }
     }
 

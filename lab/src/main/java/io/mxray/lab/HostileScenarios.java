@@ -113,7 +113,8 @@ public final class HostileScenarios {
         for (int i = 1; i <= 16; i++) {
             String name = "mx" + i + "." + domain;
             records.addAll(List.of(junkTlsa(name, 12, 2500, i + 100)));
-            mx.add(new Scenario.Mx(10 + i, verified(name).expecting(e -> e.dane(DaneStatus.MISMATCH))));
+            mx.add(new Scenario.Mx(10 + i, verified(name).expecting(e -> e.dane(DaneStatus.MISMATCH)
+                    .underDane(Level.UNTRUSTED, Level.VERIFIED))));
         }
         StringBuilder sts = new StringBuilder("\"v=STSv1; id=big1; ext=\"");
         StringBuilder rpt = new StringBuilder("\"v=TLSRPTv1; rua=mailto:tlsrpt@many-mx.test\"");

@@ -292,37 +292,40 @@ public final class Scenarios {
         return List.of(
                 single("dane-ee-311", "dane", "TLSA 3 1 1 matching a self-signed certificate",
                         tlsHost("mx.dane-ee-311.test", CertSpec.SELF_SIGNED, VERIFIED, DANE_ONLY)
-                                .tlsa(TlsaSpec.of(3, 1, 1, LEAF)).expecting(e -> e.dane(VALID))),
+                                .tlsa(TlsaSpec.of(3, 1, 1, LEAF)).expecting(e -> e.dane(VALID).pkix(UNTRUSTED))),
                 single("dane-ee-301-expired", "dane", "TLSA 3 0 1 matching an expired certificate (DANE-EE ignores dates)",
                         tlsHost("mx.dane-ee-301-expired.test", CertSpec.SELF_SIGNED_EXPIRED, VERIFIED, DANE_ONLY)
-                                .tlsa(TlsaSpec.of(3, 0, 1, LEAF)).expecting(e -> e.dane(VALID))),
+                                .tlsa(TlsaSpec.of(3, 0, 1, LEAF)).expecting(e -> e.dane(VALID).pkix(UNTRUSTED))),
                 single("dane-ee-312", "dane", "TLSA 3 1 2 (SHA-512) matching",
                         tlsHost("mx.dane-ee-312.test", CertSpec.SELF_SIGNED, VERIFIED, DANE_ONLY)
-                                .tlsa(TlsaSpec.of(3, 1, 2, LEAF)).expecting(e -> e.dane(VALID))),
+                                .tlsa(TlsaSpec.of(3, 1, 2, LEAF)).expecting(e -> e.dane(VALID).pkix(UNTRUSTED))),
                 single("dane-ee-310", "dane", "TLSA 3 1 0 (the full public key) matching",
                         tlsHost("mx.dane-ee-310.test", CertSpec.SELF_SIGNED, VERIFIED, DANE_ONLY)
-                                .tlsa(TlsaSpec.of(3, 1, 0, LEAF)).expecting(e -> e.dane(VALID))),
+                                .tlsa(TlsaSpec.of(3, 1, 0, LEAF)).expecting(e -> e.dane(VALID).pkix(UNTRUSTED))),
                 single("dane-ta-labca-201", "dane", "TLSA 2 0 1 on the lab CA, which the server sends in its chain",
                         tlsHost("mx.dane-ta-labca-201.test", CertSpec.LAB_CA_WITH_ROOT, VERIFIED, CA_VALID)
                                 .tlsa(TlsaSpec.of(2, 0, 1, LAB_CA)).expecting(e -> e.dane(VALID))),
                 single("dane-ta-labca-leaf-only", "dane", "TLSA 2 0 1 on the lab CA, the server sends only its leaf: "
-                                + "DANE fails (PKIX still valid)",
+                                + "DANE fails, and a DANE sender does not fall back to the web PKI, which the "
+                                + "leaf passes",
                         verified("mx.dane-ta-labca-leaf-only.test").tlsa(TlsaSpec.of(2, 0, 1, LAB_CA))
-                                .expecting(e -> e.dane(MISMATCH))),
+                                .expecting(e -> e.dane(MISMATCH).underDane(UNTRUSTED, VERIFIED))),
                 single("dane-ta-201", "dane", "TLSA 2 0 1 on a private CA, which the server sends in its chain",
                         tlsHost("mx.dane-ta-201.test", CertSpec.PRIVATE_CA_CHAIN, VERIFIED, DANE_ONLY)
-                                .tlsa(TlsaSpec.of(2, 0, 1, PRIVATE_CA)).expecting(e -> e.dane(VALID))),
+                                .tlsa(TlsaSpec.of(2, 0, 1, PRIVATE_CA)).expecting(e -> e.dane(VALID).pkix(UNTRUSTED))),
                 single("dane-ta-leaf-only", "dane", "TLSA 2 0 1 on a private CA that the server does not send: fails",
                         tlsHost("mx.dane-ta-leaf-only.test", CertSpec.PRIVATE_CA_LEAF_ONLY, UNTRUSTED, UNTRUSTED_ISSUER)
                                 .tlsa(TlsaSpec.of(2, 0, 1, PRIVATE_CA)).expecting(e -> e.dane(MISMATCH))),
-                single("dane-mismatch", "dane", "TLSA 3 1 1 for another key (the certificate is PKIX-valid)",
+                single("dane-mismatch", "dane", "TLSA 3 1 1 for another key, the certificate PKIX-valid: a DANE sender "
+                                + "refuses the host (untrusted), it never falls back to the web PKI",
                         verified("mx.dane-mismatch.test").tlsa(TlsaSpec.of(3, 1, 1, OTHER_KEY))
-                                .expecting(e -> e.dane(MISMATCH))),
+                                .expecting(e -> e.dane(MISMATCH).underDane(UNTRUSTED, VERIFIED))),
                 single("dane-rollover", "dane", "two TLSA 3 1 1 records: a stale key and the current one",
                         tlsHost("mx.dane-rollover.test", CertSpec.SELF_SIGNED, VERIFIED, DANE_ONLY)
                                 .tlsa(TlsaSpec.of(3, 1, 1, OTHER_KEY), TlsaSpec.of(3, 1, 1, LEAF))
-                                .expecting(e -> e.dane(VALID))),
-                single("dane-unusable", "dane", "only TLSA records of usage 0 and 1, unusable for SMTP (RFC 7672)",
+                                .expecting(e -> e.dane(VALID).pkix(UNTRUSTED))),
+                single("dane-unusable", "dane", "only TLSA records of usage 0 and 1, unusable for SMTP (RFC 7672): the "
+                                + "level stays the web PKI's",
                         verified("mx.dane-unusable.test").tlsa(TlsaSpec.of(1, 1, 1, LEAF), TlsaSpec.of(0, 0, 1, LAB_CA))
                                 .expecting(e -> e.dane(UNUSABLE_ONLY))),
                 zoned("dane-bogus", "dane", "the TLSA RRset's signature is broken: a DANE sender defers", "dane-bogus.test",
@@ -340,7 +343,7 @@ public final class Scenarios {
                 zoned("dane-two-mx", "dane", "two MX hosts: one DANE-valid, one without TLSA", "dane-two-mx.test",
                         List.of(ZoneSpec.of("dane-two-mx.test", Security.ECDSA_NSEC)), SECURE,
                         mx(10, tlsHost("mx1.dane-two-mx.test", CertSpec.SELF_SIGNED, VERIFIED, DANE_ONLY)
-                                .tlsa(TlsaSpec.of(3, 1, 1, LEAF)).expecting(e -> e.dane(VALID))),
+                                .tlsa(TlsaSpec.of(3, 1, 1, LEAF)).expecting(e -> e.dane(VALID).pkix(UNTRUSTED))),
                         mx(20, verified("mx2.dane-two-mx.test"))));
     }
 

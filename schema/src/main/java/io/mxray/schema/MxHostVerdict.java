@@ -9,9 +9,18 @@ package io.mxray.schema;
  * @param tlsa          the host's TLSA lookup (what DANE would use), on the host's first row only (a
  *                      host's RRset is carried once, however many addresses it has); null on the others
  * @param dane          what DANE says about this address, or null when it was not contacted
+ * @param pkix          what the web PKI alone says of its chain, or null without TLS (the level is
+ *                      DANE's where DANE applies; this keeps the web PKI's beside it)
  */
 public record MxHostVerdict(String mxHost, int preference, String ip, Level level, CertType certType,
-                            String outcome, String reason, DnssecStatus addressDnssec, TlsaLookup tlsa, DaneResult dane) {
+                            String outcome, String reason, DnssecStatus addressDnssec, TlsaLookup tlsa, DaneResult dane,
+                            Level pkix) {
+
+    /** Without a separate web PKI judgement. */
+    public MxHostVerdict(String mxHost, int preference, String ip, Level level, CertType certType, String outcome,
+                         String reason, DnssecStatus addressDnssec, TlsaLookup tlsa, DaneResult dane) {
+        this(mxHost, preference, ip, level, certType, outcome, reason, addressDnssec, tlsa, dane, null);
+    }
 
     /** Without DNS facts (tests). */
     public MxHostVerdict(String mxHost, int preference, String ip, Level level, CertType certType, String outcome,

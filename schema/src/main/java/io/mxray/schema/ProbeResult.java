@@ -11,6 +11,9 @@ import java.util.Objects;
  * @param reason      stable key detailing the outcome (for example a TLS alert), or null
  * @param level       the level of the SPEC, or null when the host was not contacted
  * @param certType    the certificate type, or null without TLS
+ * @param pkix        what the web PKI alone says of the chain for the MX host name ({@code verified},
+ *                    {@code trusted}, {@code untrusted}), or null without TLS; equal to the level
+ *                    unless DANE applies (SPEC, Verdicts: then the level is DANE's alone)
  * @param decidedBy   which check decided the level (for example {@code pkix}, {@code dane-ee}, {@code starttls})
  * @param dane        what DANE says (against the TLSA records of the request), or null when the host
  *                    was not contacted
@@ -20,9 +23,9 @@ import java.util.Objects;
  *                    or null when nothing was cut
  */
 public record ProbeResult(String scanId, String probeKey, String ip, int port, String mxHost,
-                          ProbeOutcome outcome, String reason, Level level, CertType certType, String decidedBy,
-                          DaneResult dane, List<String> banner, List<String> ehlo, TlsSession tls, Timings timings,
-                          Instant probedAt, List<String> truncated) {
+                          ProbeOutcome outcome, String reason, Level level, CertType certType, Level pkix,
+                          String decidedBy, DaneResult dane, List<String> banner, List<String> ehlo, TlsSession tls,
+                          Timings timings, Instant probedAt, List<String> truncated) {
     public ProbeResult {
         Objects.requireNonNull(scanId, "scanId");
         Objects.requireNonNull(probeKey, "probeKey");
@@ -35,11 +38,20 @@ public record ProbeResult(String scanId, String probeKey, String ip, int port, S
         truncated = truncated == null || truncated.isEmpty() ? null : List.copyOf(truncated);
     }
 
+    /** Without a separate PKIX judgement (tests, results of older versions). */
+    public ProbeResult(String scanId, String probeKey, String ip, int port, String mxHost, ProbeOutcome outcome,
+                       String reason, Level level, CertType certType, String decidedBy, DaneResult dane,
+                       List<String> banner, List<String> ehlo, TlsSession tls, Timings timings, Instant probedAt,
+                       List<String> truncated) {
+        this(scanId, probeKey, ip, port, mxHost, outcome, reason, level, certType, null, decidedBy, dane, banner, ehlo,
+                tls, timings, probedAt, truncated);
+    }
+
     /** Nothing cut. */
     public ProbeResult(String scanId, String probeKey, String ip, int port, String mxHost, ProbeOutcome outcome,
                        String reason, Level level, CertType certType, String decidedBy, DaneResult dane,
                        List<String> banner, List<String> ehlo, TlsSession tls, Timings timings, Instant probedAt) {
-        this(scanId, probeKey, ip, port, mxHost, outcome, reason, level, certType, decidedBy, dane, banner, ehlo, tls,
-                timings, probedAt, null);
+        this(scanId, probeKey, ip, port, mxHost, outcome, reason, level, certType, null, decidedBy, dane, banner, ehlo,
+                tls, timings, probedAt, null);
     }
 }

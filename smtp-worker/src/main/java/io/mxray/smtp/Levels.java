@@ -1,12 +1,40 @@
 package io.mxray.smtp;
 
+import io.mxray.schema.CertType;
+import io.mxray.schema.DaneResult;
+import io.mxray.schema.DaneStatus;
 import io.mxray.schema.Level;
 import io.mxray.schema.ProbeOutcome;
 
-/** The level of a probe that did not establish TLS, from its outcome and how far it got. */
+/** The level of a probe: from the certificate judgements with TLS, from the outcome without. */
 final class Levels {
     private Levels() {
     }
+
+    /**
+     * The level of a probe that established TLS (SPEC, Verdicts). When DANE applies (a usable
+     * record in a DNSSEC-secure TLSA RRset: status {@code valid} or {@code mismatch}) the level is
+     * DANE's alone, as a DANE sender never falls back to the web PKI for such a host (RFC 7672
+     * section 2.2): {@code verified} when a usable record matched, {@code untrusted} when none did,
+     * whatever the web PKI says. Otherwise (no TLSA, insecure, unusable-only, bogus) it is the web
+     * PKI's. The certificate type stays the web PKI's, except {@code dane-only} for a chain that
+     * DANE authenticates and the web PKI does not verify.
+     *
+     * @param pkix the web PKI judgement of the chain for the MX host name
+     * @param dane what DANE says of the same chain
+     */
+    static Judgement withTls(Judgement pkix, DaneResult dane) {
+        DaneStatus status = dane == null ? DaneStatus.NONE : dane.status();
+        return switch (status) {
+            case VALID -> new Judgement(Level.VERIFIED,
+                    pkix.level() == Level.VERIFIED ? pkix.certType() : CertType.DANE_ONLY, dane.check(), null);
+            case MISMATCH -> new Judgement(Level.UNTRUSTED, pkix.certType(), DANE_MISMATCH, dane.reason());
+            case NONE, UNUSABLE_ONLY, BOGUS -> pkix;
+        };
+    }
+
+    /** The deciding check of a level that DANE made {@code untrusted}. */
+    static final String DANE_MISMATCH = "dane";
 
     /**
      * @param failedAt the step at which the probe ended, or null

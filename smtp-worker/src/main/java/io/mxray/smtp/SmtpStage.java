@@ -253,26 +253,21 @@ public final class SmtpStage implements AutoCloseable {
         Timings timings = new Timings(r.connectMs, r.bannerMs, r.ehloMs, r.starttlsMs, r.handshakeMs, total);
         TlsSession session = null;
         io.mxray.schema.Level level;
+        io.mxray.schema.Level pkix = null;
         CertType certType = null;
         String decidedBy;
         String reason = r.reason;
         Instant now = clock.instant();
         DaneResult dane;
         if (r.outcome == ProbeOutcome.TLS_ESTABLISHED) {
-            Judgement j = judge.judge(chain, request.mxHost());
+            Judgement web = judge.judge(chain, request.mxHost());
             dane = DaneJudge.judge(request.tlsa(), chain, request.mxHost(), now);
-            if (dane.status() == DaneStatus.VALID) {
-                // a matching usable TLSA record authenticates the server whatever PKIX says
-                level = io.mxray.schema.Level.VERIFIED;
-                certType = j.level() == io.mxray.schema.Level.VERIFIED ? j.certType() : CertType.DANE_ONLY;
-                decidedBy = dane.check();
-                reason = null;
-            } else {
-                level = j.level();
-                certType = j.certType();
-                decidedBy = j.decidedBy();
-                reason = j.reason();
-            }
+            Judgement j = Levels.withTls(web, dane);
+            pkix = web.level();
+            level = j.level();
+            certType = j.certType();
+            decidedBy = j.decidedBy();
+            reason = j.reason();
             session = new TlsSession(r.protocol, r.cipher, r.group, request.sni(), der(chain));
         } else {
             level = Levels.withoutTls(r.outcome, r.failedAt);
@@ -292,8 +287,8 @@ public final class SmtpStage implements AutoCloseable {
             truncated.add("ehlo");
         }
         return new ProbeResult(request.scanId(), request.probeKey(), request.ip(), request.port(), request.mxHost(),
-                r.outcome, reason, level, certType, decidedBy, dane, banner.lines(), ehlo.lines(), session, timings,
-                startedAt, truncated);
+                r.outcome, reason, level, certType, pkix, decidedBy, dane, banner.lines(), ehlo.lines(), session,
+                timings, startedAt, truncated);
     }
 
     private ProbeResult skipped(ProbeRequest request, Instant at, String reason) {

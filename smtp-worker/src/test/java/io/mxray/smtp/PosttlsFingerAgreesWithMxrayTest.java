@@ -33,9 +33,10 @@ import org.junit.jupiter.api.Test;
  * PKIX scenarios: the word at {@code -l may} (Trusted: the chain is valid; Untrusted: it is not)
  * and at {@code -l secure} matching the MX host name (Verified) give mxray's level verified,
  * trusted or untrusted. DANE scenarios, at {@code -l dane} through a validating Unbound with the
- * lab's trust anchor: a matching TLSA record is Verified, usable records that do not match are
- * Untrusted, a bogus TLSA RRset is "TLSA lookup error", and without usable records Postfix falls
- * back to {@code secure} (Verified when the PKIX chain names the host, else Untrusted). A host
+ * lab's trust anchor: mxray's level verified is Verified and untrusted is Untrusted where DANE
+ * applies (a PKIX-valid certificate that no usable record matches included: a DANE sender does not
+ * fall back to the web PKI), a bogus TLSA RRset is "TLSA lookup error", and without usable records
+ * Postfix falls back to {@code secure} (Verified when the PKIX chain names the host, else Untrusted). A host
  * where mxray sees no TLS session must get no word either. The mapping comes from Postfix's
  * documentation and RFC 7672, not from mxray's code.
  */
@@ -142,24 +143,30 @@ class PosttlsFingerAgreesWithMxrayTest {
             String output = finger.run(host, "dane");
             String theirs = PosttlsFinger.word(output);
             ProbeResult r = p.result();
-            String expected = switch (r.dane().status()) {
-                case VALID -> "Verified";
-                case BOGUS -> "TLSA lookup error";
-                case MISMATCH -> tls(r) ? "Untrusted" : null;
-                case NONE, UNUSABLE_ONLY -> !tls(r) ? null : r.level() == Level.VERIFIED ? "Verified" : "Untrusted";
-            };
+            // mxray's level against Postfix's word: Verified <=> verified, Untrusted <=> untrusted where
+            // DANE applies (the level is DANE's); without usable records Postfix uses secure, whose
+            // Untrusted covers mxray's trusted and untrusted
+            boolean daneApplies = r.dane().status() == DaneStatus.VALID || r.dane().status() == DaneStatus.MISMATCH;
+            String expected = r.dane().status() == DaneStatus.BOGUS ? "TLSA lookup error"
+                    : !tls(r) ? null
+                    : r.level() == Level.VERIFIED ? "Verified"
+                    : r.level() == Level.UNTRUSTED || !daneApplies ? "Untrusted"
+                    : "(no word for level " + r.level().key() + " where DANE applies)";
             if (!java.util.Objects.equals(expected, theirs)) {
                 disagreements.add(p.scenario() + " " + host + ": mxray " + r.dane() + " level " + r.level()
                         + " -> expected " + expected + ", posttls-finger said " + theirs + "\n" + output);
             } else {
-                agreed.merge(r.dane().status().key() + "=" + theirs, 1, Integer::sum);
+                agreed.merge(r.dane().status().key() + "/" + (r.level() == null ? "-" : r.level().key()) + "="
+                        + theirs, 1, Integer::sum);
             }
         });
-        System.out.println("posttls-finger -l dane agrees with mxray's DANE status: " + agreed);
+        System.out.println("posttls-finger -l dane agrees with mxray's DANE status and level: " + agreed);
         for (DaneStatus s : List.of(DaneStatus.VALID, DaneStatus.MISMATCH, DaneStatus.BOGUS, DaneStatus.UNUSABLE_ONLY,
                 DaneStatus.NONE)) {
             assertTrue(probes.stream().anyMatch(p -> p.result().dane().status() == s), "a host with DANE " + s);
         }
+        assertTrue(probes.stream().anyMatch(p -> p.result().dane().status() == DaneStatus.MISMATCH
+                && p.result().pkix() == Level.VERIFIED), "a PKIX-valid host that DANE refuses");
         assertEquals(List.of(), disagreements, probes.size() + " hosts compared; unbound:\n"
                 + (disagreements.isEmpty() ? "" : finger.unboundLog()));
     }

@@ -207,6 +207,10 @@ class SmtpStageLabTest {
             if (Pending.forHost(h, Pending.Field.DANE) == null) {
                 assertEquals(h.dane(), r.dane().status(), at + "DANE status (" + r.dane() + ")");
             }
+            assertEquals(h.pkix(), r.pkix(), at + "web PKI level");
+            if (h.dane() == DaneStatus.MISMATCH && r.tls() != null) {
+                assertEquals("dane", r.decidedBy(), at + "a DANE mismatch decides the level");
+            }
             if (h.dane() == DaneStatus.VALID) {
                 assertTrue(r.decidedBy().startsWith("dane-"), at + "decided by " + r.decidedBy());
                 assertNotNull(r.dane().matched(), at + "the record that matched");
