@@ -8,6 +8,12 @@ public enum CertSpec {
     LAB_CA_WITH_ROOT,
     /** RSA-2048 leaf from the lab CA naming the MX host. */
     LAB_CA_RSA,
+    /**
+     * Two leaves from the lab CA naming the MX host, one ECDSA and one RSA-2048: the server
+     * presents the one the client's signature algorithms (and, in TLS 1.2, cipher suites) ask for,
+     * ECDSA when both are offered.
+     */
+    DUAL_ECDSA_RSA,
     /** Leaf from the lab CA for {@code *.<parent of the MX host>}. */
     WILDCARD,
     /** Leaf from the lab's intermediate CA, sent with the intermediate. */

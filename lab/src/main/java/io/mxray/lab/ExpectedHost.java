@@ -14,7 +14,12 @@ import io.mxray.schema.Level;
  * @param maxSeconds the most a correct scanner with default settings may spend on it
  * @param pkix       what the web PKI alone says of the certificate, or null without TLS (differs from
  *                   the level only where DANE applies)
+ * @param keyTypes   key types of the certificates the server presents, in the order a scanner gets
+ *                   them (its first handshake offers every signature algorithm), or null when not declared
+ * @param allCertificates where DANE applies, how many of those certificates a usable TLSA record
+ *                   matches; null when not declared or DANE does not apply
  */
 public record ExpectedHost(String host, int preference, Level level, CertType certType, String outcome,
-                           DnssecStatus addressDnssec, DaneStatus dane, String protocol, int maxSeconds, Level pkix) {
+                           DnssecStatus addressDnssec, DaneStatus dane, String protocol, int maxSeconds, Level pkix,
+                           java.util.List<String> keyTypes, io.mxray.schema.KeyCoverage allCertificates) {
 }

@@ -34,9 +34,11 @@ public record HostSpec(String name, Address address, String cnameTarget, boolean
      *                       {@code trusted}, {@code untrusted}), or null without TLS; the level
      *                       unless DANE applies, where the level is DANE's (declare it with
      *                       {@link #pkix(Level)})
+     * @param certificates   the certificates the server presents (key types, and how many a usable TLSA
+     *                       record covers), or null when not declared
      */
     public record Expect(Level level, CertType certType, String outcome, DnssecStatus addressDnssec, DaneStatus dane,
-                         String protocol, int maxSeconds, Level pkix) {
+                         String protocol, int maxSeconds, Level pkix, Certificates certificates) {
         public Expect {
             Objects.requireNonNull(level);
             Objects.requireNonNull(outcome);
@@ -47,7 +49,18 @@ public record HostSpec(String name, Address address, String cnameTarget, boolean
         /** The web PKI's judgement the same as the level (no DANE). */
         public Expect(Level level, CertType certType, String outcome, DnssecStatus addressDnssec, DaneStatus dane,
                       String protocol, int maxSeconds) {
-            this(level, certType, outcome, addressDnssec, dane, protocol, maxSeconds, level.hasTls() ? level : null);
+            this(level, certType, outcome, addressDnssec, dane, protocol, maxSeconds, level.hasTls() ? level : null,
+                    null);
+        }
+
+        /**
+         * Declares the certificates the server presents: their key types in the order a scanner
+         * gets them (its first handshake offers every signature algorithm, its second only the
+         * other key type) and, where DANE applies, how many of them a usable record matches.
+         */
+        public Expect presenting(io.mxray.schema.KeyCoverage allCertificates, String... keyTypes) {
+            return new Expect(level, certType, outcome, addressDnssec, dane, protocol, maxSeconds, pkix,
+                    new Certificates(List.of(keyTypes), allCertificates));
         }
 
         /**
@@ -56,29 +69,37 @@ public record HostSpec(String name, Address address, String cnameTarget, boolean
          * certificate that no usable TLSA record matches.
          */
         public Expect underDane(Level daneLevel, Level webPkix) {
-            return new Expect(daneLevel, certType, outcome, addressDnssec, dane, protocol, maxSeconds, webPkix);
+            return new Expect(daneLevel, certType, outcome, addressDnssec, dane, protocol, maxSeconds, webPkix,
+                    certificates);
         }
 
         /** Declares what the web PKI alone says, where DANE decides the level. */
         public Expect pkix(Level p) {
-            return new Expect(level, certType, outcome, addressDnssec, dane, protocol, maxSeconds, p);
+            return new Expect(level, certType, outcome, addressDnssec, dane, protocol, maxSeconds, p, certificates);
         }
 
         public Expect dnssec(DnssecStatus s) {
-            return new Expect(level, certType, outcome, s, dane, protocol, maxSeconds, pkix);
+            return new Expect(level, certType, outcome, s, dane, protocol, maxSeconds, pkix, certificates);
         }
 
         public Expect dane(DaneStatus d) {
-            return new Expect(level, certType, outcome, addressDnssec, d, protocol, maxSeconds, pkix);
+            return new Expect(level, certType, outcome, addressDnssec, d, protocol, maxSeconds, pkix, certificates);
         }
 
         public Expect protocol(String p) {
-            return new Expect(level, certType, outcome, addressDnssec, dane, p, maxSeconds, pkix);
+            return new Expect(level, certType, outcome, addressDnssec, dane, p, maxSeconds, pkix, certificates);
         }
 
         public Expect seconds(int s) {
-            return new Expect(level, certType, outcome, addressDnssec, dane, protocol, s, pkix);
+            return new Expect(level, certType, outcome, addressDnssec, dane, protocol, s, pkix, certificates);
         }
+    }
+
+    /**
+     * @param keyTypes        key types of the certificates presented ({@code ecdsa}, {@code rsa})
+     * @param allCertificates where DANE applies, how many of them a usable record matches; else null
+     */
+    public record Certificates(List<String> keyTypes, io.mxray.schema.KeyCoverage allCertificates) {
     }
 
     public HostSpec {

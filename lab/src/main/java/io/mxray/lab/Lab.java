@@ -108,6 +108,8 @@ public final class Lab implements AutoCloseable {
         final Set<String> names = new LinkedHashSet<>();
         String ip;
         LabCa.Issued issued;
+        /** The RSA leaf of a dual-key server, or null. */
+        LabCa.Issued issuedRsa;
         List<X509Certificate> sent;
 
         Server(String owner, HostSpec spec) {
@@ -242,7 +244,7 @@ public final class Lab implements AutoCloseable {
         Instant until = now.plus(Duration.ofDays(90));
         CertSpec spec = s.spec.server().cert();
         s.issued = switch (spec) {
-            case LAB_CA_VALID, LAB_CA_WITH_ROOT -> ca.issue(LabCa.Issuer.ROOT, names, from, until, false);
+            case LAB_CA_VALID, LAB_CA_WITH_ROOT, DUAL_ECDSA_RSA -> ca.issue(LabCa.Issuer.ROOT, names, from, until, false);
             case LAB_CA_RSA -> ca.issue(LabCa.Issuer.ROOT, names, from, until, true);
             case WILDCARD -> ca.issue(LabCa.Issuer.ROOT, List.of("*." + first.substring(first.indexOf('.') + 1)), from,
                     until, false);
@@ -260,6 +262,9 @@ public final class Lab implements AutoCloseable {
                     now.minus(Duration.ofDays(30)), false);
             case PRIVATE_CA_CHAIN, PRIVATE_CA_LEAF_ONLY -> ca.issue(LabCa.Issuer.PRIVATE, names, from, until, false);
         };
+        if (spec == CertSpec.DUAL_ECDSA_RSA) {
+            s.issuedRsa = ca.issue(LabCa.Issuer.ROOT, names, from, until, true);
+        }
         List<X509Certificate> sent = new ArrayList<>(s.issued.chain());
         if (spec == CertSpec.INTERMEDIATE_CHAIN) {
             sent.add(ca.intermediate());
@@ -276,7 +281,9 @@ public final class Lab implements AutoCloseable {
         Map<String, SslContext> cache = new ConcurrentHashMap<>(1);
         return () -> cache.computeIfAbsent("ctx", k -> {
             try {
-                SslContextBuilder b = SslContextBuilder.forServer(s.issued.key(), s.sent.toArray(X509Certificate[]::new))
+                SslContextBuilder b = (s.issuedRsa == null
+                        ? SslContextBuilder.forServer(s.issued.key(), s.sent.toArray(X509Certificate[]::new))
+                        : SslContextBuilder.forServer(dualKeys(s)))
                         .sslProvider(SslProvider.JDK).protocols(s.spec.server().tls().protocols());
                 if (List.of(s.spec.server().tls().protocols()).contains("TLSv1")) {
                     // Netty's default suites are TLS 1.2-era: a legacy server needs the CBC-SHA ones
@@ -290,6 +297,25 @@ public final class Lab implements AutoCloseable {
                 throw new IllegalStateException("cannot make the TLS context of " + s.owner, e);
             }
         });
+    }
+
+    /**
+     * Both keys of a dual-key server: the JDK's key manager picks, per handshake, the key whose type
+     * the client's signature algorithms (TLS 1.3) or chosen cipher suite (TLS 1.2) ask for.
+     */
+    private static javax.net.ssl.KeyManagerFactory dualKeys(Server s) throws java.security.GeneralSecurityException {
+        char[] none = new char[0];
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try {
+            store.load(null, none);
+        } catch (IOException e) {
+            throw new java.security.KeyStoreException(e);
+        }
+        store.setKeyEntry("ecdsa", s.issued.key(), none, s.sent.toArray(X509Certificate[]::new));
+        store.setKeyEntry("rsa", s.issuedRsa.key(), none, s.issuedRsa.chain().toArray(X509Certificate[]::new));
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("SunX509");
+        kmf.init(store, none);
+        return kmf;
     }
 
     private static void addRecords(LabDnsBuilder b, List<Scenario> scenarios, Map<String, Server> servers, LabCa ca) {
@@ -338,6 +364,7 @@ public final class Lab implements AutoCloseable {
                 for (TlsaSpec t : h.tlsa()) {
                     X509Certificate subject = switch (t.target()) {
                         case LEAF -> s.issued != null ? s.issued.leaf() : other;
+                        case LEAF_RSA -> s.issuedRsa != null ? s.issuedRsa.leaf() : other;
                         case PRIVATE_CA -> ca.privateCa();
                         case LAB_CA -> ca.root();
                         case OTHER_KEY -> other;

@@ -82,7 +82,9 @@ public record Scenario(String name, String family, String description, String do
             HostSpec h = m.host();
             HostSpec.Expect e = h.expect();
             hosts.add(new ExpectedHost(h.name(), m.preference(), e.level(), e.certType(), e.outcome(), e.addressDnssec(),
-                    e.dane(), e.protocol(), e.maxSeconds(), e.pkix()));
+                    e.dane(), e.protocol(), e.maxSeconds(), e.pkix(),
+                    e.certificates() == null ? null : e.certificates().keyTypes(),
+                    e.certificates() == null ? null : e.certificates().allCertificates()));
         }
         Level worst = hosts.stream().map(ExpectedHost::level).min(Comparator.comparingInt(Level::rank)).orElse(null);
         Level best = hosts.stream().map(ExpectedHost::level).max(Comparator.comparingInt(Level::rank)).orElse(null);

@@ -6,6 +6,7 @@ import static io.mxray.lab.ServerSpec.refusing;
 import static io.mxray.lab.ServerSpec.starttls;
 import static io.mxray.lab.TlsaSpec.Target.LAB_CA;
 import static io.mxray.lab.TlsaSpec.Target.LEAF;
+import static io.mxray.lab.TlsaSpec.Target.LEAF_RSA;
 import static io.mxray.lab.TlsaSpec.Target.OTHER_KEY;
 import static io.mxray.lab.TlsaSpec.Target.PRIVATE_CA;
 import static io.mxray.schema.CertType.CA_NAME_MISMATCH;
@@ -33,6 +34,7 @@ import io.mxray.lab.dns.ZoneSpec;
 import io.mxray.lab.dns.ZoneSpec.Security;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnssecStatus;
+import io.mxray.schema.KeyCoverage;
 import io.mxray.schema.TxtStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -340,6 +342,30 @@ public final class Scenarios {
                 single("dane-no-starttls", "dane", "TLSA published, but the server offers no STARTTLS",
                         host("mx.dane-no-starttls.test", noStarttls(), PLAINTEXT, null, "no-starttls")
                                 .tlsa(TlsaSpec.of(3, 1, 1, OTHER_KEY)).expecting(e -> e.dane(MISMATCH))),
+                single("dual-dane-both", "dane", "an ECDSA and an RSA certificate (both PKIX-valid), TLSA 3 1 1 "
+                                + "for each key: every sender gets a matching one",
+                        tlsHost("mx.dual-dane-both.test", CertSpec.DUAL_ECDSA_RSA, VERIFIED, CA_VALID)
+                                .tlsa(TlsaSpec.of(3, 1, 1, LEAF), TlsaSpec.of(3, 1, 1, LEAF_RSA))
+                                .expecting(e -> e.dane(VALID).presenting(KeyCoverage.MATCH, "ecdsa", "rsa"))),
+                single("dual-dane-ecdsa", "dane", "an ECDSA and an RSA certificate, TLSA 3 1 1 for the ECDSA key only: "
+                                + "senders that offer only RSA signatures get a certificate no record matches",
+                        tlsHost("mx.dual-dane-ecdsa.test", CertSpec.DUAL_ECDSA_RSA, VERIFIED, CA_VALID)
+                                .tlsa(TlsaSpec.of(3, 1, 1, LEAF))
+                                .expecting(e -> e.dane(VALID).presenting(KeyCoverage.PARTIAL, "ecdsa", "rsa"))),
+                single("dual-dane-rsa", "dane", "an ECDSA and an RSA certificate, TLSA 3 1 1 for the RSA key only: "
+                                + "senders that offer ECDSA (most, and mxray's first handshake) get a certificate no "
+                                + "record matches",
+                        tlsHost("mx.dual-dane-rsa.test", CertSpec.DUAL_ECDSA_RSA, VERIFIED, CA_VALID)
+                                .tlsa(TlsaSpec.of(3, 1, 1, LEAF_RSA))
+                                .expecting(e -> e.dane(MISMATCH).underDane(UNTRUSTED, VERIFIED)
+                                        .presenting(KeyCoverage.PARTIAL, "ecdsa", "rsa"))),
+                single("dane-ecdsa-only-key", "dane", "only an ECDSA certificate, TLSA 3 1 1 for it: the second "
+                                + "handshake, offering only RSA, fails cleanly and changes nothing",
+                        verified("mx.dane-ecdsa-only-key.test").tlsa(TlsaSpec.of(3, 1, 1, LEAF))
+                                .expecting(e -> e.dane(VALID).presenting(KeyCoverage.MATCH, "ecdsa"))),
+                single("dual-no-dane", "tls", "an ECDSA and an RSA certificate, no TLSA: both captured",
+                        tlsHost("mx.dual-no-dane.test", CertSpec.DUAL_ECDSA_RSA, VERIFIED, CA_VALID)
+                                .expecting(e -> e.presenting(null, "ecdsa", "rsa"))),
                 zoned("dane-two-mx", "dane", "two MX hosts: one DANE-valid, one without TLSA", "dane-two-mx.test",
                         List.of(ZoneSpec.of("dane-two-mx.test", Security.ECDSA_NSEC)), SECURE,
                         mx(10, tlsHost("mx1.dane-two-mx.test", CertSpec.SELF_SIGNED, VERIFIED, DANE_ONLY)

@@ -8,8 +8,10 @@ public record TlsaSpec(int usage, int selector, int matching, Target target) {
 
     /** What the record's data describes. */
     public enum Target {
-        /** The host's own leaf certificate. */
+        /** The host's own leaf certificate (the ECDSA one of a dual-key host). */
         LEAF,
+        /** The RSA leaf of a dual-key host ({@link CertSpec#DUAL_ECDSA_RSA}). */
+        LEAF_RSA,
         /** The private CA that issued the host's leaf (for DANE-TA). */
         PRIVATE_CA,
         /** The lab CA. */

@@ -110,6 +110,18 @@ public final class PosttlsFinger implements AutoCloseable {
                 60);
     }
 
+    /** As {@link #run}, with posttls-finger options (for example {@code -p}, {@code -o name=value}) before the destination. */
+    public String runWith(String host, String level, List<String> options) {
+        List<String> args = new ArrayList<>(List.of("posttls-finger", "-c", "-t", "5", "-T", "15", "-l", level,
+                "-F", lab.caFile().toString()));
+        args.addAll(options);
+        args.add("[" + host + "]:" + lab.smtpPort());
+        String shell = "mount --bind '" + dir.resolve("resolv.conf") + "' /etc/resolv.conf && MAIL_CONFIG='" + dir
+                + "' exec " + String.join(" ", args.stream().map(a -> "'" + a + "'").toList());
+        return ReferenceTool.run(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c", shell), null,
+                60);
+    }
+
     /** The verdict word of a run's output, {@code "TLSA lookup error"}, or null when it gave none. */
     public static String word(String output) {
         if (output.contains("TLSA lookup error")) {

@@ -10,10 +10,23 @@ import java.util.Objects;
  * @param matched the record that matched, as {@code "usage selector matching data"}; null when none did
  * @param reason  a stable key saying why no record matched or why DANE does not apply
  *                (for example {@code no-tls}, {@code dane-ta-name-mismatch}, {@code tlsa-bogus}), or null
+ * @param allCertificates where DANE applies (status {@code valid} or {@code mismatch}) and TLS was
+ *                established: how many of the certificates the server presents (one per key type)
+ *                a usable record matches; null otherwise
  */
-public record DaneResult(DaneStatus status, String check, String matched, String reason) {
+public record DaneResult(DaneStatus status, String check, String matched, String reason, KeyCoverage allCertificates) {
     public DaneResult {
         Objects.requireNonNull(status, "status");
+    }
+
+    /** Of one certificate, or where DANE does not apply. */
+    public DaneResult(DaneStatus status, String check, String matched, String reason) {
+        this(status, check, matched, reason, null);
+    }
+
+    /** This result, with the coverage of every certificate presented. */
+    public DaneResult covering(KeyCoverage all) {
+        return new DaneResult(status, check, matched, reason, all);
     }
 
     public static DaneResult none(String reason) {

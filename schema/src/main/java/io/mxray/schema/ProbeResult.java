@@ -21,11 +21,16 @@ import java.util.Objects;
  * @param ehlo        the EHLO keywords offered (upper case), before STARTTLS
  * @param truncated   what the server sent more of than {@link Bounds} keeps ({@code banner}, {@code ehlo}),
  *                    or null when nothing was cut
+ * @param certificates every certificate chain the server presented (the first handshake's first, then the
+ *                    second's when it presented another key type), each judged; empty without TLS
+ * @param secondHandshake the handshake that asked for the other key type, or null when TLS was never
+ *                    attempted (no STARTTLS)
  */
 public record ProbeResult(String scanId, String probeKey, String ip, int port, String mxHost,
                           ProbeOutcome outcome, String reason, Level level, CertType certType, Level pkix,
                           String decidedBy, DaneResult dane, List<String> banner, List<String> ehlo, TlsSession tls,
-                          Timings timings, Instant probedAt, List<String> truncated) {
+                          Timings timings, Instant probedAt, List<String> truncated,
+                          List<PresentedCertificate> certificates, SecondHandshake secondHandshake) {
     public ProbeResult {
         Objects.requireNonNull(scanId, "scanId");
         Objects.requireNonNull(probeKey, "probeKey");
@@ -36,6 +41,16 @@ public record ProbeResult(String scanId, String probeKey, String ip, int port, S
         banner = banner == null ? List.of() : List.copyOf(banner);
         ehlo = ehlo == null ? List.of() : List.copyOf(ehlo);
         truncated = truncated == null || truncated.isEmpty() ? null : List.copyOf(truncated);
+        certificates = certificates == null ? List.of() : List.copyOf(certificates);
+    }
+
+    /** With one certificate at most (tests, results of older versions). */
+    public ProbeResult(String scanId, String probeKey, String ip, int port, String mxHost, ProbeOutcome outcome,
+                       String reason, Level level, CertType certType, Level pkix, String decidedBy, DaneResult dane,
+                       List<String> banner, List<String> ehlo, TlsSession tls, Timings timings, Instant probedAt,
+                       List<String> truncated) {
+        this(scanId, probeKey, ip, port, mxHost, outcome, reason, level, certType, pkix, decidedBy, dane, banner, ehlo,
+                tls, timings, probedAt, truncated, null, null);
     }
 
     /** Without a separate PKIX judgement (tests, results of older versions). */

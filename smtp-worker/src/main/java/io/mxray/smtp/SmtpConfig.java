@@ -20,10 +20,14 @@ import java.util.Objects;
  * @param allowNonPublic  contact loopback, private and reserved addresses (a lab; never on the Internet)
  * @param maxChain        certificates kept from the chain a server sends (the rest is not judged)
  * @param optOut          networks and domains never contacted
+ * @param allCertificates after a handshake with an ECDSA or RSA certificate, make a second one asking
+ *                        for the other key type, so that a server's every certificate is judged (off by
+ *                        default until the database, the report and check show the second certificate)
  */
 public record SmtpConfig(String ehloName, Duration connectTimeout, Duration stepTimeout, Duration probeDeadline,
                          int maxLineLength, int maxReplyLines, int maxBytes, int perIpConnections, Duration perIpInterval,
-                         int maxInFlight, boolean allowNonPublic, int maxChain, OptOut optOut) {
+                         int maxInFlight, boolean allowNonPublic, int maxChain, OptOut optOut,
+                         boolean allCertificates) {
     public SmtpConfig {
         Objects.requireNonNull(ehloName, "ehloName");
         if (!ehloName.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
@@ -55,26 +59,32 @@ public record SmtpConfig(String ehloName, Duration connectTimeout, Duration step
     public static SmtpConfig defaults() {
         return new SmtpConfig("mxray-tls-survey.invalid", Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofSeconds(90), SmtpReplyDecoder.DEFAULT_MAX_LINE_LENGTH, SmtpReplyDecoder.DEFAULT_MAX_LINES,
-                256 * 1024, 2, Duration.ofSeconds(1), 1000, false, 10, OptOut.NONE);
+                256 * 1024, 2, Duration.ofSeconds(1), 1000, false, 10, OptOut.NONE, false);
     }
 
     public SmtpConfig allowingNonPublic(boolean allow) {
         return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, maxLineLength, maxReplyLines,
-                maxBytes, perIpConnections, perIpInterval, maxInFlight, allow, maxChain, optOut);
+                maxBytes, perIpConnections, perIpInterval, maxInFlight, allow, maxChain, optOut,
+                allCertificates);
     }
 
     public SmtpConfig withTimeouts(Duration connect, Duration step, Duration deadline) {
         return new SmtpConfig(ehloName, connect, step, deadline, maxLineLength, maxReplyLines, maxBytes,
-                perIpConnections, perIpInterval, maxInFlight, allowNonPublic, maxChain, optOut);
+                perIpConnections, perIpInterval, maxInFlight, allowNonPublic, maxChain, optOut, allCertificates);
     }
 
     public SmtpConfig withPerIpInterval(Duration interval) {
         return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, maxLineLength, maxReplyLines,
-                maxBytes, perIpConnections, interval, maxInFlight, allowNonPublic, maxChain, optOut);
+                maxBytes, perIpConnections, interval, maxInFlight, allowNonPublic, maxChain, optOut, allCertificates);
     }
 
     public SmtpConfig withOptOut(OptOut list) {
         return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, maxLineLength, maxReplyLines,
-                maxBytes, perIpConnections, perIpInterval, maxInFlight, allowNonPublic, maxChain, list);
+                maxBytes, perIpConnections, perIpInterval, maxInFlight, allowNonPublic, maxChain, list, allCertificates);
+    }
+
+    public SmtpConfig withAllCertificates(boolean all) {
+        return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, maxLineLength, maxReplyLines,
+                maxBytes, perIpConnections, perIpInterval, maxInFlight, allowNonPublic, maxChain, optOut, all);
     }
 }

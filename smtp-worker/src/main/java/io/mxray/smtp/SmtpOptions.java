@@ -46,6 +46,14 @@ public final class SmtpOptions {
             description = "Also contact loopback, private and reserved addresses (a lab only; env MXRAY_ALLOW_NON_PUBLIC).")
     public boolean allowNonPublic;
 
+    @Option(names = "--all-certificates", defaultValue = "${env:MXRAY_ALL_CERTIFICATES:-false}", arity = "1",
+            paramLabel = "true|false",
+            description = "After a handshake with an ECDSA (RSA) certificate, a second connection offering only RSA "
+                    + "(ECDSA) signatures captures a dual-key server's other certificate, judged like the first; "
+                    + "one more polite connection per TLS host; the probe's JSON carries both, the database only the "
+                    + "first so far (env MXRAY_ALL_CERTIFICATES).")
+    public boolean allCertificates;
+
     public SmtpConfig config() {
         SmtpConfig d = SmtpConfig.defaults();
         OptOut list = OptOut.NONE;
@@ -58,7 +66,7 @@ public final class SmtpOptions {
         }
         return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, d.maxLineLength(),
                 d.maxReplyLines(), d.maxBytes(), perIp, perIpInterval, d.maxInFlight(), allowNonPublic, d.maxChain(),
-                list);
+                list, allCertificates);
     }
 
     public CertificateJudge judge(Clock clock) {

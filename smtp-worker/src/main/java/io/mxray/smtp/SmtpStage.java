@@ -3,9 +3,12 @@ package io.mxray.smtp;
 import io.mxray.schema.CertType;
 import io.mxray.schema.DaneResult;
 import io.mxray.schema.DaneStatus;
+import io.mxray.schema.KeyCoverage;
+import io.mxray.schema.PresentedCertificate;
 import io.mxray.schema.ProbeOutcome;
 import io.mxray.schema.ProbeRequest;
 import io.mxray.schema.ProbeResult;
+import io.mxray.schema.SecondHandshake;
 import io.mxray.schema.Timings;
 import io.mxray.schema.TlsCoverage;
 import io.mxray.schema.TlsSession;
@@ -176,20 +179,52 @@ public final class SmtpStage implements AutoCloseable {
         if (refusal != null) {
             return CompletableFuture.completedFuture(skipped(request, startedAt, refusal));
         }
+        // SNI: the TLSA base domain when DANE applies, else the MX host name (RFC 7672 section 8.1)
+        String sni = request.sni();
         return limiter.acquire(request.ip())
-                .thenCompose(permit -> connect(request, address, startedAt, permit));
+                .thenCompose(permit -> session(request, address, () -> freshEngine(tls, sni), permit))
+                .thenCompose(first -> second(request, address, first)
+                        .thenApplyAsync(second -> result(request, startedAt, first, second), judging));
     }
 
-    private CompletionStage<ProbeResult> connect(ProbeRequest request, InetAddress address, Instant startedAt,
-                                                 ConnectionLimiter.Permit permit) {
+    /** What the second handshake got, or null when TLS was never attempted. */
+    private record Second(String offered, ProbeSession.Record record, SecondHandshake skipped) {
+    }
+
+    /**
+     * The handshake that asks for the other key type, through the same politeness limits as the
+     * first: after ECDSA only RSA is offered, after RSA only ECDSA.
+     */
+    private CompletionStage<Second> second(ProbeRequest request, InetAddress address, ProbeSession.Record first) {
+        if (first.outcome != ProbeOutcome.TLS_ESTABLISHED) {
+            boolean attempted = first.outcome == ProbeOutcome.HANDSHAKE_FAILED
+                    || first.failedAt == ProbeSession.Step.HANDSHAKE || first.failedAt == ProbeSession.Step.STARTTLS;
+            return CompletableFuture.completedFuture(attempted && config.allCertificates()
+                    ? new Second(null, null, SecondHandshake.skipped("first-handshake-failed")) : null);
+        }
+        if (!config.allCertificates()) {
+            return CompletableFuture.completedFuture(new Second(null, null, SecondHandshake.skipped("disabled")));
+        }
+        String had = first.chain.isEmpty() ? "none" : KeyTypes.of(first.chain.get(0));
+        String offered = KeyTypes.other(had);
+        if (offered == null) {
+            return CompletableFuture.completedFuture(new Second(null, null, SecondHandshake.skipped("key-type-" + had)));
+        }
+        String sni = request.sni();
+        return limiter.acquire(request.ip())
+                .thenCompose(permit -> session(request, address, () -> KeyTypes.offering(freshEngine(tls, sni), offered),
+                        permit))
+                .thenApply(r -> new Second(offered, r, null));
+    }
+
+    /** One connection: greeting, EHLO, STARTTLS, the handshake of {@code engines}, QUIT. */
+    private CompletableFuture<ProbeSession.Record> session(ProbeRequest request, InetAddress address,
+                                                           java.util.function.Supplier<javax.net.ssl.SSLEngine> engines,
+                                                           ConnectionLimiter.Permit permit) {
         CompletableFuture<ProbeSession.Record> decided = new CompletableFuture<>();
         ProbeSession.Record record = new ProbeSession.Record();
         record.startNanos = System.nanoTime();
-        // SNI: the TLSA base domain when DANE applies, else the MX host name (RFC 7672 section 8.1)
-        String sni = request.sni();
-        ProbeSession session = new ProbeSession(record, config, sni,
-                () -> freshEngine(tls, sni),
-                decided::complete);
+        ProbeSession session = new ProbeSession(record, config, request.sni(), engines, decided::complete);
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -215,7 +250,7 @@ public final class SmtpStage implements AutoCloseable {
             release.run();
             record.outcome = ProbeOutcome.NETWORK_ERROR;
             record.reason = "connect-failed";
-            return CompletableFuture.completedFuture(result(request, startedAt, record, null));
+            return CompletableFuture.completedFuture(record);
         }
         Channel channel = connecting.channel();
         channel.closeFuture().addListener(f -> release.run());
@@ -244,11 +279,11 @@ public final class SmtpStage implements AutoCloseable {
             channel.close();
         }, config.probeDeadline().toMillis(), TimeUnit.MILLISECONDS);
         channel.closeFuture().addListener(f -> deadline.cancel(false));
-        return decided.thenApplyAsync(r -> result(request, startedAt, r, r.chain), judging);
+        return decided;
     }
 
-    private ProbeResult result(ProbeRequest request, Instant startedAt, ProbeSession.Record r,
-                               List<X509Certificate> chain) {
+    private ProbeResult result(ProbeRequest request, Instant startedAt, ProbeSession.Record r, Second second) {
+        List<X509Certificate> chain = r.chain;
         long total = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - r.startNanos);
         Timings timings = new Timings(r.connectMs, r.bannerMs, r.ehloMs, r.starttlsMs, r.handshakeMs, total);
         TlsSession session = null;
@@ -259,6 +294,7 @@ public final class SmtpStage implements AutoCloseable {
         String reason = r.reason;
         Instant now = clock.instant();
         DaneResult dane;
+        List<PresentedCertificate> certificates = new ArrayList<>(2);
         if (r.outcome == ProbeOutcome.TLS_ESTABLISHED) {
             Judgement web = judge.judge(chain, request.mxHost());
             dane = DaneJudge.judge(request.tlsa(), chain, request.mxHost(), now);
@@ -269,6 +305,23 @@ public final class SmtpStage implements AutoCloseable {
             decidedBy = j.decidedBy();
             reason = j.reason();
             session = new TlsSession(r.protocol, r.cipher, r.group, request.sni(), der(chain));
+            if (!chain.isEmpty()) {
+                certificates.add(new PresentedCertificate(KeyTypes.of(chain.get(0)), r.protocol, session.chainDer(),
+                        web.level(), web.certType(), dane));
+            }
+            if (second != null && second.record() != null && second.record().outcome == ProbeOutcome.TLS_ESTABLISHED
+                    && !second.record().chain.isEmpty()) {
+                List<X509Certificate> other = second.record().chain;
+                Judgement otherWeb = judge.judge(other, request.mxHost());
+                certificates.add(new PresentedCertificate(KeyTypes.of(other.get(0)), second.record().protocol,
+                        der(other), otherWeb.level(), otherWeb.certType(),
+                        DaneJudge.judge(request.tlsa(), other, request.mxHost(), now)));
+            }
+            if ((dane.status() == DaneStatus.VALID || dane.status() == DaneStatus.MISMATCH) && !certificates.isEmpty()) {
+                int matched = (int) certificates.stream()
+                        .filter(c -> c.dane() != null && c.dane().status() == DaneStatus.VALID).count();
+                dane = dane.covering(KeyCoverage.of(certificates.size(), matched));
+            }
         } else {
             level = Levels.withoutTls(r.outcome, r.failedAt);
             decidedBy = r.outcome.key();
@@ -286,9 +339,15 @@ public final class SmtpStage implements AutoCloseable {
         if (ehlo.cut()) {
             truncated.add("ehlo");
         }
+        SecondHandshake secondHandshake = second == null ? null : second.skipped() != null ? second.skipped()
+                : new SecondHandshake(second.offered(), second.record().outcome, second.record().reason);
+        if (secondHandshake != null && secondHandshake.presented() && certificates.size() < 2) {
+            // a handshake without a certificate chain cannot be judged: say so instead of claiming one
+            secondHandshake = new SecondHandshake(second.offered(), ProbeOutcome.PROTOCOL_ERROR, "no-certificate");
+        }
         return new ProbeResult(request.scanId(), request.probeKey(), request.ip(), request.port(), request.mxHost(),
                 r.outcome, reason, level, certType, pkix, decidedBy, dane, banner.lines(), ehlo.lines(), session,
-                timings, startedAt, truncated);
+                timings, startedAt, truncated, certificates, secondHandshake);
     }
 
     private ProbeResult skipped(ProbeRequest request, Instant at, String reason) {

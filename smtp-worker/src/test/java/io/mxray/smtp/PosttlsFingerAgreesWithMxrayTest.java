@@ -170,4 +170,45 @@ class PosttlsFingerAgreesWithMxrayTest {
         assertEquals(List.of(), disagreements, probes.size() + " hosts compared; unbound:\n"
                 + (disagreements.isEmpty() ? "" : finger.unboundLog()));
     }
+
+    /**
+     * Dual-key servers: posttls-finger told which key type to prefer gets the certificate mxray
+     * judged for that key type. A sender preferring RSA is Postfix limited to TLS 1.2 ({@code -p})
+     * with only RSA-authenticated cipher suites ({@code -o tls_high_cipherlist=aRSA}, grade high);
+     * one preferring ECDSA, the same with {@code aECDSA}. Its word at {@code -l dane} must be
+     * Verified where mxray's certificate of that key type is DANE-valid, else Untrusted.
+     */
+    @Test
+    void dualKeyServersGiveEachKeyTypeTheVerdictPosttlsFingerGives() {
+        SmtpStage all = new SmtpStage(SmtpConfig.defaults().allowingNonPublic(true)
+                .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(12), Duration.ofSeconds(40))
+                .withAllCertificates(true).withPerIpInterval(Duration.ofMillis(100)),
+                new CertificateJudge(TrustStores.fromPem(lab.caFile()), Clock.systemUTC()), Clock.systemUTC());
+        List<String> disagreements = new ArrayList<>();
+        int compared = 0;
+        try (all) {
+            for (String domain : List.of("dual-dane-both.test", "dual-dane-ecdsa.test", "dual-dane-rsa.test")) {
+                for (ProbeRequest p : dns.resolve(new DomainTask("scan", domain, null, 1)).toCompletableFuture().join()
+                        .probes()) {
+                    ProbeResult r = all.probe(p).toCompletableFuture().join();
+                    assertEquals(2, r.certificates().size(), domain + ": both certificates " + r.secondHandshake());
+                    for (io.mxray.schema.PresentedCertificate c : r.certificates()) {
+                        String auth = c.keyType().equals("rsa") ? "aRSA" : "aECDSA";
+                        String output = finger.runWith(p.mxHost(), "dane", List.of("-p", "!TLSv1.3", "-g", "high",
+                                "-o", "tls_high_cipherlist=" + auth));
+                        String theirs = PosttlsFinger.word(output);
+                        String expected = c.dane().status() == DaneStatus.VALID ? "Verified" : "Untrusted";
+                        compared++;
+                        if (!expected.equals(theirs)) {
+                            disagreements.add(domain + " " + c.keyType() + ": mxray " + c.dane() + " -> expected "
+                                    + expected + ", posttls-finger said " + theirs + "\n" + output);
+                        }
+                    }
+                }
+            }
+        }
+        System.out.println("posttls-finger -l dane per key type agrees with mxray on " + compared + " certificates");
+        assertEquals(6, compared, "three dual-key servers, two certificates each");
+        assertEquals(List.of(), disagreements);
+    }
 }

@@ -99,7 +99,7 @@ class CheckFamiliesTest {
     void tls() {
         Map<String, Expect> e = new LinkedHashMap<>();
         for (String ok : List.of("tls-valid.test", "tls-rsa.test", "wildcard.test", "intermediate.test",
-                "tls12-only.test", "tls13-only.test")) {
+                "tls12-only.test", "tls13-only.test", "dual-no-dane.test")) {
             e.put(ok, Expect.ok());
         }
         for (String untrusted : List.of("missing-intermediate.test", "self-signed.test", "expired.test",
@@ -124,12 +124,15 @@ class CheckFamiliesTest {
         Map<String, Expect> e = new LinkedHashMap<>();
         // a single 3 x x record is fragile: a new key breaks delivery
         for (String single : List.of("dane-ee-311.test", "dane-ee-301-expired.test", "dane-ee-312.test",
-                "dane-ee-310.test")) {
+                "dane-ee-310.test", "dane-ecdsa-only-key.test", "dual-dane-ecdsa.test")) {
             e.put(single, Expect.warning("tlsa-no-rollover"));
         }
         e.put("dane-ta-labca-201.test", Expect.ok());
         e.put("dane-ta-201.test", Expect.ok());
         e.put("dane-rollover.test", Expect.ok());
+        e.put("dual-dane-both.test", Expect.ok());
+        // the key the server presents to a sender offering ECDSA (as check does) is not covered
+        e.put("dual-dane-rsa.test", Expect.critical("tlsa-mismatch"));
         e.put("dane-ta-labca-leaf-only.test", Expect.critical("tlsa-mismatch"));
         e.put("dane-ta-leaf-only.test", Expect.critical("tlsa-mismatch", "cert-untrusted"));
         e.put("dane-mismatch.test", Expect.critical("tlsa-mismatch"));
