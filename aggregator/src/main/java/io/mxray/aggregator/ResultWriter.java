@@ -3,7 +3,9 @@ package io.mxray.aggregator;
 import io.mxray.schema.DaneResult;
 import io.mxray.schema.DomainResult;
 import io.mxray.schema.MxHostVerdict;
+import io.mxray.schema.PresentedCertificate;
 import io.mxray.schema.ProbeResult;
+import io.mxray.schema.SecondHandshake;
 import io.mxray.schema.RejectedLine;
 import io.mxray.schema.ScanEvent;
 import io.mxray.schema.TlsaLookup;
@@ -115,8 +117,9 @@ public final class ResultWriter {
                 INSERT INTO mx_host_result (scan_id, ip, port, mx_host, outcome, reason, level, cert_type, decided_by,
                   banner, ehlo, tls_protocol, tls_cipher, sni, chain, connect_ms, banner_ms, ehlo_ms, starttls_ms,
                   handshake_ms, total_ms, probed_at, dane, dane_check, dane_matched, dane_reason, tls_group,
-                  tls_legacy, truncated, pkix)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  tls_legacy, truncated, pkix, dane_all_certificates, second_handshake, second_handshake_offered,
+                  second_handshake_reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (scan_id, ip, port, mx_host) DO UPDATE SET outcome = EXCLUDED.outcome,
                   reason = EXCLUDED.reason, level = EXCLUDED.level, cert_type = EXCLUDED.cert_type,
                   decided_by = EXCLUDED.decided_by, banner = EXCLUDED.banner, ehlo = EXCLUDED.ehlo,
@@ -127,7 +130,18 @@ public final class ResultWriter {
                   probed_at = EXCLUDED.probed_at, dane = EXCLUDED.dane, dane_check = EXCLUDED.dane_check,
                   dane_matched = EXCLUDED.dane_matched, dane_reason = EXCLUDED.dane_reason,
                   tls_group = EXCLUDED.tls_group, tls_legacy = EXCLUDED.tls_legacy,
-                  truncated = EXCLUDED.truncated, pkix = EXCLUDED.pkix""")) {
+                  truncated = EXCLUDED.truncated, pkix = EXCLUDED.pkix,
+                  dane_all_certificates = EXCLUDED.dane_all_certificates, second_handshake = EXCLUDED.second_handshake,
+                  second_handshake_offered = EXCLUDED.second_handshake_offered,
+                  second_handshake_reason = EXCLUDED.second_handshake_reason""");
+             PreparedStatement presented = c.prepareStatement("""
+                INSERT INTO mx_host_certificate (scan_id, ip, port, mx_host, key_type, protocol, chain, pkix, cert_type,
+                  dane, dane_check, dane_matched, dane_reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (scan_id, ip, port, mx_host, key_type) DO UPDATE SET protocol = EXCLUDED.protocol,
+                  chain = EXCLUDED.chain, pkix = EXCLUDED.pkix, cert_type = EXCLUDED.cert_type, dane = EXCLUDED.dane,
+                  dane_check = EXCLUDED.dane_check, dane_matched = EXCLUDED.dane_matched,
+                  dane_reason = EXCLUDED.dane_reason""")) {
             for (ProbeResult r : results) {
                 String[] chain = new String[0];
                 if (r.tls() != null) {
@@ -165,11 +179,39 @@ public final class ResultWriter {
                 host.setString(i++, r.tls() == null ? null : r.tls().group());
                 host.setString(i++, r.tls() == null ? null : r.tls().legacy());
                 host.setArray(i++, r.truncated() == null ? null : c.createArrayOf("text", r.truncated().toArray()));
-                host.setString(i, key(r.pkix()));
+                host.setString(i++, key(r.pkix()));
+                host.setString(i++, r.dane() == null ? null : key(r.dane().allCertificates()));
+                SecondHandshake second = r.secondHandshake();
+                host.setString(i++, second == null ? null : second.outcome().key());
+                host.setString(i++, second == null ? null : second.offered());
+                host.setString(i, second == null ? null : second.reason());
                 host.addBatch();
+                java.util.Set<String> keyTypes = new java.util.HashSet<>();
+                for (PresentedCertificate p : r.certificates()) {
+                    if (!keyTypes.add(p.keyType())) {
+                        continue; // the table's key: one chain per key type
+                    }
+                    String[] shas = new String[p.chainDer().size()];
+                    for (int k = 0; k < shas.length; k++) {
+                        shas[k] = certificate(cert, p.chainDer().get(k));
+                    }
+                    int j = 1;
+                    presented.setString(j++, r.scanId());
+                    presented.setString(j++, r.ip());
+                    presented.setInt(j++, r.port());
+                    presented.setString(j++, r.mxHost());
+                    presented.setString(j++, p.keyType());
+                    presented.setString(j++, p.protocol());
+                    presented.setArray(j++, c.createArrayOf("text", shas));
+                    presented.setString(j++, key(p.pkix()));
+                    presented.setString(j++, key(p.certType()));
+                    dane(presented, j, p.dane());
+                    presented.addBatch();
+                }
             }
             cert.executeBatch();
             host.executeBatch();
+            presented.executeBatch();
         }
     }
 
@@ -202,8 +244,8 @@ public final class ResultWriter {
                 INSERT INTO domain_result (scan_id, domain, rank, dns_outcome, dns_reason, mx_count, worst_level,
                   best_level, starttls, finalized_at, mx_dnssec, mx_dnssec_reason, mta_sts, mta_sts_id, mta_sts_reason,
                   tls_rpt, tls_rpt_rua, tls_rpt_reason, dns_lookups, dane, dane_delivery, dane_delivery_reason,
-                  missing_probes, truncated)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  missing_probes, truncated, dane_all_certificates)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (scan_id, domain) DO UPDATE SET rank = EXCLUDED.rank, dns_outcome = EXCLUDED.dns_outcome,
                   dns_reason = EXCLUDED.dns_reason, mx_count = EXCLUDED.mx_count, worst_level = EXCLUDED.worst_level,
                   best_level = EXCLUDED.best_level, starttls = EXCLUDED.starttls,
@@ -214,21 +256,22 @@ public final class ResultWriter {
                   tls_rpt_reason = EXCLUDED.tls_rpt_reason, dns_lookups = EXCLUDED.dns_lookups,
                   dane = EXCLUDED.dane, dane_delivery = EXCLUDED.dane_delivery,
                   dane_delivery_reason = EXCLUDED.dane_delivery_reason, missing_probes = EXCLUDED.missing_probes,
-                  truncated = EXCLUDED.truncated""");
+                  truncated = EXCLUDED.truncated, dane_all_certificates = EXCLUDED.dane_all_certificates""");
              PreparedStatement clear = c.prepareStatement(
                      "DELETE FROM domain_mx WHERE scan_id = ? AND domain = ANY (?)");
              PreparedStatement mx = c.prepareStatement("""
                 INSERT INTO domain_mx (scan_id, domain, mx_host, preference, ip, level, cert_type, outcome, reason,
                   address_dnssec, tlsa_decision, tlsa_base, tlsa_outcome, tlsa_dnssec, tlsa_usable, dane, dane_check,
-                  dane_matched, dane_reason, pkix)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  dane_matched, dane_reason, pkix, dane_all_certificates)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (scan_id, domain, mx_host, ip) DO UPDATE SET preference = EXCLUDED.preference,
                   level = EXCLUDED.level, cert_type = EXCLUDED.cert_type, outcome = EXCLUDED.outcome,
                   reason = EXCLUDED.reason, address_dnssec = EXCLUDED.address_dnssec,
                   tlsa_decision = EXCLUDED.tlsa_decision, tlsa_base = EXCLUDED.tlsa_base,
                   tlsa_outcome = EXCLUDED.tlsa_outcome, tlsa_dnssec = EXCLUDED.tlsa_dnssec,
                   tlsa_usable = EXCLUDED.tlsa_usable, dane = EXCLUDED.dane, dane_check = EXCLUDED.dane_check,
-                  dane_matched = EXCLUDED.dane_matched, dane_reason = EXCLUDED.dane_reason, pkix = EXCLUDED.pkix""");
+                  dane_matched = EXCLUDED.dane_matched, dane_reason = EXCLUDED.dane_reason, pkix = EXCLUDED.pkix,
+                  dane_all_certificates = EXCLUDED.dane_all_certificates""");
              PreparedStatement tlsa = c.prepareStatement("""
                 INSERT INTO tlsa_record (scan_id, base, usage, selector, matching, data, usable, unusable_reason, dnssec)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -260,7 +303,8 @@ public final class ResultWriter {
                 domain.setString(i++, key(r.daneDelivery()));
                 domain.setString(i++, r.daneDeliveryReason());
                 domain.setArray(i++, r.incomplete() ? c.createArrayOf("text", r.missingProbes().toArray()) : null);
-                domain.setArray(i, r.truncated() == null ? null : c.createArrayOf("text", r.truncated().toArray()));
+                domain.setArray(i++, r.truncated() == null ? null : c.createArrayOf("text", r.truncated().toArray()));
+                domain.setString(i, key(r.daneAllCertificates()));
                 domain.addBatch();
                 // the domain's MX rows are replaced as a whole: a replay cannot leave stale rows
                 cleared.computeIfAbsent(r.scanId(), k -> new java.util.ArrayList<>()).add(r.domain());
@@ -297,7 +341,8 @@ public final class ResultWriter {
                         mx.setInt(j++, (int) t.records().stream().filter(TlsaRecord::usable).count());
                     }
                     j = dane(mx, j, h.dane());
-                    mx.setString(j, key(h.pkix()));
+                    mx.setString(j++, key(h.pkix()));
+                    mx.setString(j, h.dane() == null ? null : key(h.dane().allCertificates()));
                     mx.addBatch();
                     if (t != null && recordsWritten.add(h.mxHost())) {
                         for (TlsaRecord rec : t.records()) {
@@ -354,7 +399,7 @@ public final class ResultWriter {
     /** PostgreSQL text cannot hold NUL; hostile input may contain it. */
     /** The categories of {@code scan_stats}: each a column of domain_result. */
     static final List<String> STAT_COLUMNS = List.of("dns_outcome", "mx_dnssec", "starttls", "best_level",
-            "worst_level", "dane", "dane_delivery", "mta_sts", "tls_rpt");
+            "worst_level", "dane", "dane_delivery", "mta_sts", "tls_rpt", "dane_all_certificates");
 
     /**
      * Rewrites the running statistics of these scans from their domain rows: derived, so writing

@@ -182,6 +182,39 @@ class ResultWriterTest {
         }
     }
 
+    @Test
+    void everyCertificateOfADualKeyServerIsStoredWithItsJudgement() throws Exception {
+        LabCa ca = new LabCa(Clock.systemUTC());
+        String ecdsa = Base64.getEncoder().encodeToString(ca.issue(List.of("mx.dual.example")).leaf().getEncoded());
+        String rsa = Base64.getEncoder().encodeToString(ca.issue(LabCa.Issuer.ROOT, List.of("mx.dual.example"),
+                java.time.Instant.now().minusSeconds(60), java.time.Instant.now().plusSeconds(86_400), true).leaf()
+                .getEncoded());
+        ProbeResult p = probe("192.0.2.77", "mx.dual.example", Level.VERIFIED, CertType.CA_VALID);
+        io.mxray.schema.DaneResult valid = new io.mxray.schema.DaneResult(io.mxray.schema.DaneStatus.VALID, "dane-ee",
+                "3 1 1 ab", null);
+        io.mxray.schema.DaneResult mismatch = new io.mxray.schema.DaneResult(io.mxray.schema.DaneStatus.MISMATCH, null,
+                null, "no-record-matched");
+        p = new ProbeResult(p.scanId(), p.probeKey(), p.ip(), p.port(), p.mxHost(), p.outcome(), p.reason(), p.level(),
+                p.certType(), Level.VERIFIED, "dane-ee", valid.covering(io.mxray.schema.KeyCoverage.PARTIAL),
+                p.banner(), p.ehlo(), new TlsSession("TLSv1.3", "TLS_AES_128_GCM_SHA256", "x25519", "mx.dual.example",
+                List.of(ecdsa)), p.timings(), p.probedAt(), null, List.of(
+                new io.mxray.schema.PresentedCertificate("ecdsa", "TLSv1.3", List.of(ecdsa), Level.VERIFIED,
+                        CertType.CA_VALID, valid),
+                new io.mxray.schema.PresentedCertificate("rsa", "TLSv1.3", List.of(rsa), Level.VERIFIED,
+                        CertType.CA_VALID, mismatch)),
+                new io.mxray.schema.SecondHandshake("rsa", io.mxray.schema.ProbeOutcome.TLS_ESTABLISHED, null));
+        writeAll(List.of(), List.of(), List.of(p, p), List.of());
+        assertEquals(2, count("SELECT count(*) FROM mx_host_certificate WHERE mx_host = 'mx.dual.example'"));
+        assertEquals(1, count("SELECT count(*) FROM mx_host_certificate WHERE mx_host = 'mx.dual.example' "
+                + "AND key_type = 'rsa' AND dane = 'mismatch' AND dane_reason = 'no-record-matched' AND pkix = 'verified'"
+                + " AND chain[1] IN (SELECT sha256 FROM certificate)"));
+        assertEquals(1, count("SELECT count(*) FROM mx_host_result WHERE mx_host = 'mx.dual.example' "
+                + "AND dane_all_certificates = 'partial' AND second_handshake = 'tls-established' "
+                + "AND second_handshake_offered = 'rsa' AND pkix = 'verified'"));
+        assertEquals(1, count("SELECT count(*) FROM dane_partial_keys WHERE mx_host = 'mx.dual.example' "
+                + "AND matched = 'ecdsa' AND not_matched = 'rsa'"));
+    }
+
     private static ProbeResult withScan(ProbeResult p, String scan) {
         return new ProbeResult(scan, p.probeKey(), p.ip(), p.port(), p.mxHost(), p.outcome(), p.reason(), p.level(),
                 p.certType(), p.decidedBy(), p.dane(), p.banner(), p.ehlo(), p.tls(), p.timings(), p.probedAt());

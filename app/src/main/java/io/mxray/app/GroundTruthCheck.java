@@ -77,6 +77,12 @@ public final class GroundTruthCheck {
                     if (h.pkix() != null || r.pkix() != null) {
                         c.check(e.domain(), where + " web PKI level", key(h.pkix()), r.pkix(), null);
                     }
+                    if (h.keyTypes() != null) {
+                        c.check(e.domain(), where + " key types presented", String.join(" ", h.keyTypes().stream().sorted().toList()),
+                                r.keyTypes(), null);
+                        c.check(e.domain(), where + " DANE over all certificates", key(h.allCertificates()),
+                                r.daneAllCertificates(), null);
+                    }
                     c.check(e.domain(), where + " DANE status", key(h.dane()), r.dane(),
                             Pending.forHost(h, Pending.Field.DANE));
                     c.check(e.domain(), where + " address DNSSEC status", key(h.addressDnssec()), r.addressDnssec(),

@@ -82,6 +82,13 @@ final class Report {
         table(h, c, "SELECT domain, reason, coalesce(mx_dnssec_reason, '') FROM dane_undeliverable WHERE scan_id = ? "
                 + "ORDER BY domain", scanId, List.of("domain", "reason", "DNSSEC reason"));
 
+        h.append("<h2>Dual-key servers whose TLSA covers only some keys</h2>"
+                + "<p class=\"muted\">The server presents the key a sender's signature algorithms ask for: DANE "
+                + "senders that get a key no record matches do not deliver.</p>");
+        table(h, c, "SELECT mx_host, ip, matched, not_matched, domains FROM dane_partial_keys WHERE scan_id = ? "
+                + "ORDER BY domains DESC, mx_host, ip", scanId,
+                List.of("MX host", "address", "keys matched", "keys not matched", "domains"));
+
         h.append("<h2>Certificates expiring within 30 days</h2>");
         table(h, c, "SELECT mx_host, ip, not_after, domains FROM certificates_expiring WHERE scan_id = ? ORDER BY not_after",
                 scanId, List.of("MX host", "address", "expires", "domains"));

@@ -363,7 +363,8 @@ abstract class EndToEndSuite {
             assertTrue(dom.contains("<svg id=\"" + chart + "\""), chart + " in the rendered DOM");
         }
         for (String label : List.of(">secure<", ">bogus<", ">ca-valid<", ">dane-only<", ">defer<", "DANE hall of fame",
-                "dane-ee-311.test", "dane-mismatch.test")) {
+                "dane-ee-311.test", "dane-mismatch.test", "Dual-key servers whose TLSA covers only some keys",
+                ">mx.dual-dane-ecdsa.test<", ">mx.dual-dane-rsa.test<")) {
             assertTrue(dom.contains(label), label + " in the rendered DOM");
         }
         Path png = dir.resolve("mxray-report.png");

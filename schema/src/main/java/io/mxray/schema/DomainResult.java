@@ -58,6 +58,22 @@ public record DomainResult(String scanId, String domain, Long rank, DnsOutcome d
                 null, null, null, 0, null, null, null, List.of());
     }
 
+    /**
+     * Over the MX host addresses where DANE applies: the worst coverage of the certificates they
+     * present ({@code none} before {@code partial} before {@code match}), or null where DANE applies
+     * to none of them. Derived from the hosts, not carried in the JSON.
+     */
+    public KeyCoverage daneAllCertificates() {
+        KeyCoverage worst = null;
+        for (MxHostVerdict h : mxHosts) {
+            KeyCoverage c = h.dane() == null ? null : h.dane().allCertificates();
+            if (c != null && (worst == null || c.ordinal() > worst.ordinal())) {
+                worst = c;
+            }
+        }
+        return worst;
+    }
+
     public String key() {
         return Keys.domainKey(scanId, domain);
     }

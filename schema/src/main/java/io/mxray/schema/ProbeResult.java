@@ -1,5 +1,6 @@
 package io.mxray.schema;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -30,7 +31,8 @@ public record ProbeResult(String scanId, String probeKey, String ip, int port, S
                           ProbeOutcome outcome, String reason, Level level, CertType certType, Level pkix,
                           String decidedBy, DaneResult dane, List<String> banner, List<String> ehlo, TlsSession tls,
                           Timings timings, Instant probedAt, List<String> truncated,
-                          List<PresentedCertificate> certificates, SecondHandshake secondHandshake) {
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<PresentedCertificate> certificates,
+                          SecondHandshake secondHandshake) {
     public ProbeResult {
         Objects.requireNonNull(scanId, "scanId");
         Objects.requireNonNull(probeKey, "probeKey");

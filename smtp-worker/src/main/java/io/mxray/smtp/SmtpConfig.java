@@ -21,13 +21,14 @@ import java.util.Objects;
  * @param maxChain        certificates kept from the chain a server sends (the rest is not judged)
  * @param optOut          networks and domains never contacted
  * @param allCertificates after a handshake with an ECDSA or RSA certificate, make a second one asking
- *                        for the other key type, so that a server's every certificate is judged (off by
- *                        default until the database, the report and check show the second certificate)
+ *                        for the other key type, so that a server's every certificate is judged
+ * @param tlsVersions     find which TLS versions older than the negotiated one complete a handshake, each
+ *                        with one more polite connection (newer ones were refused by the negotiation)
  */
 public record SmtpConfig(String ehloName, Duration connectTimeout, Duration stepTimeout, Duration probeDeadline,
                          int maxLineLength, int maxReplyLines, int maxBytes, int perIpConnections, Duration perIpInterval,
                          int maxInFlight, boolean allowNonPublic, int maxChain, OptOut optOut,
-                         boolean allCertificates) {
+                         boolean allCertificates, boolean tlsVersions) {
     public SmtpConfig {
         Objects.requireNonNull(ehloName, "ehloName");
         if (!ehloName.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
@@ -59,32 +60,42 @@ public record SmtpConfig(String ehloName, Duration connectTimeout, Duration step
     public static SmtpConfig defaults() {
         return new SmtpConfig("mxray-tls-survey.invalid", Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofSeconds(90), SmtpReplyDecoder.DEFAULT_MAX_LINE_LENGTH, SmtpReplyDecoder.DEFAULT_MAX_LINES,
-                256 * 1024, 2, Duration.ofSeconds(1), 1000, false, 10, OptOut.NONE, false);
+                256 * 1024, 2, Duration.ofSeconds(1), 1000, false, 10, OptOut.NONE, true, false);
     }
 
     public SmtpConfig allowingNonPublic(boolean allow) {
         return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, maxLineLength, maxReplyLines,
                 maxBytes, perIpConnections, perIpInterval, maxInFlight, allow, maxChain, optOut,
-                allCertificates);
+                allCertificates, tlsVersions);
     }
 
     public SmtpConfig withTimeouts(Duration connect, Duration step, Duration deadline) {
         return new SmtpConfig(ehloName, connect, step, deadline, maxLineLength, maxReplyLines, maxBytes,
-                perIpConnections, perIpInterval, maxInFlight, allowNonPublic, maxChain, optOut, allCertificates);
+                perIpConnections, perIpInterval, maxInFlight, allowNonPublic, maxChain, optOut, allCertificates,
+                tlsVersions);
     }
 
     public SmtpConfig withPerIpInterval(Duration interval) {
         return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, maxLineLength, maxReplyLines,
-                maxBytes, perIpConnections, interval, maxInFlight, allowNonPublic, maxChain, optOut, allCertificates);
+                maxBytes, perIpConnections, interval, maxInFlight, allowNonPublic, maxChain, optOut, allCertificates,
+                tlsVersions);
     }
 
     public SmtpConfig withOptOut(OptOut list) {
         return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, maxLineLength, maxReplyLines,
-                maxBytes, perIpConnections, perIpInterval, maxInFlight, allowNonPublic, maxChain, list, allCertificates);
+                maxBytes, perIpConnections, perIpInterval, maxInFlight, allowNonPublic, maxChain, list, allCertificates,
+                tlsVersions);
     }
 
     public SmtpConfig withAllCertificates(boolean all) {
         return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, maxLineLength, maxReplyLines,
-                maxBytes, perIpConnections, perIpInterval, maxInFlight, allowNonPublic, maxChain, optOut, all);
+                maxBytes, perIpConnections, perIpInterval, maxInFlight, allowNonPublic, maxChain, optOut, all,
+                tlsVersions);
+    }
+
+    public SmtpConfig withTlsVersions(boolean versions) {
+        return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, maxLineLength, maxReplyLines,
+                maxBytes, perIpConnections, perIpInterval, maxInFlight, allowNonPublic, maxChain, optOut,
+                allCertificates, versions);
     }
 }

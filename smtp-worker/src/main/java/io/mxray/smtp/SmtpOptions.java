@@ -46,15 +46,25 @@ public final class SmtpOptions {
             description = "Also contact loopback, private and reserved addresses (a lab only; env MXRAY_ALLOW_NON_PUBLIC).")
     public boolean allowNonPublic;
 
-    @Option(names = "--all-certificates", defaultValue = "${env:MXRAY_ALL_CERTIFICATES:-false}", arity = "1",
+    @Option(names = "--all-certificates", defaultValue = "${env:MXRAY_ALL_CERTIFICATES:-true}", arity = "1",
             paramLabel = "true|false",
             description = "After a handshake with an ECDSA (RSA) certificate, a second connection offering only RSA "
                     + "(ECDSA) signatures captures a dual-key server's other certificate, judged like the first; "
-                    + "one more polite connection per TLS host; the probe's JSON carries both, the database only the "
-                    + "first so far (env MXRAY_ALL_CERTIFICATES).")
+                    + "one more polite connection per TLS host (env MXRAY_ALL_CERTIFICATES).")
     public boolean allCertificates;
 
+    @Option(names = "--tls-versions", defaultValue = "${env:MXRAY_TLS_VERSIONS}", arity = "1",
+            paramLabel = "true|false",
+            description = "Find which TLS versions older than the negotiated one (1.2, 1.1, 1.0) a server still accepts, "
+                    + "each with one more polite connection; off in scan, on in check (env MXRAY_TLS_VERSIONS).")
+    public Boolean tlsVersions;
+
     public SmtpConfig config() {
+        return config(false);
+    }
+
+    /** The settings, with {@code --tls-versions} defaulting to {@code versionsByDefault} when not given. */
+    public SmtpConfig config(boolean versionsByDefault) {
         SmtpConfig d = SmtpConfig.defaults();
         OptOut list = OptOut.NONE;
         if (optOut != null) {
@@ -66,7 +76,7 @@ public final class SmtpOptions {
         }
         return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, d.maxLineLength(),
                 d.maxReplyLines(), d.maxBytes(), perIp, perIpInterval, d.maxInFlight(), allowNonPublic, d.maxChain(),
-                list, allCertificates);
+                list, allCertificates, tlsVersions == null ? versionsByDefault : tlsVersions);
     }
 
     public CertificateJudge judge(Clock clock) {

@@ -10,9 +10,11 @@ import io.mxray.schema.Delivery;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.DomainResult;
+import io.mxray.schema.KeyCoverage;
 import io.mxray.schema.Level;
 import io.mxray.schema.MtaStsTxt;
 import io.mxray.schema.MxHost;
+import io.mxray.schema.PresentedCertificate;
 import io.mxray.schema.ProbeOutcome;
 import io.mxray.schema.ProbeResult;
 import io.mxray.schema.TlsaLookup;
@@ -158,6 +160,9 @@ public final class Advisor {
             return;
         }
         String at = "_25._tcp." + (tlsa.base() == null ? p.mxHost() : tlsa.base());
+        if (dane.allCertificates() == KeyCoverage.PARTIAL && done.add("partial|" + p.mxHost() + "|" + p.ip())) {
+            out.add(partialKeys(p, where, at));
+        }
         switch (dane.status()) {
             case BOGUS -> {
                 if (done.add("bogus|" + p.mxHost())) {
@@ -200,6 +205,45 @@ public final class Advisor {
             }
             case NONE -> {
             }
+        }
+    }
+
+    /**
+     * A dual-key server whose TLSA records match some of its certificates: which senders get which
+     * key (a server presents the key the client's signature algorithms ask for), and the records
+     * that would cover the others.
+     */
+    private static CheckAdvice partialKeys(ProbeResult p, String where, String at) {
+        List<String> matched = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        List<String> records = new ArrayList<>();
+        for (PresentedCertificate c : p.certificates()) {
+            String name = c.keyType().toUpperCase(java.util.Locale.ROOT);
+            if (c.dane() != null && c.dane().status() == DaneStatus.VALID) {
+                matched.add(name);
+            } else {
+                missing.add(name);
+                records.add("3 1 1 " + spkiSha256(c) + " (" + name + ")");
+            }
+        }
+        return new CheckAdvice(CheckStatus.WARNING, "tlsa-partial-keys", where, "The TLSA records at " + at
+                + " match the " + String.join(" and ", matched) + " certificate of " + where + " but not its "
+                + String.join(" and ", missing) + " certificate. The server presents the key a sender's signature "
+                + "algorithms ask for: senders that offer ECDSA get the ECDSA one (most current MTAs), senders that "
+                + "offer only RSA get the RSA one; DANE senders that get a certificate no record matches do not "
+                + "deliver. Publish " + String.join(", ", records) + " beside the existing records.");
+    }
+
+    /** The SHA-256 of a presented leaf's public key, as a 3 1 1 record carries it. */
+    private static String spkiSha256(PresentedCertificate c) {
+        try {
+            byte[] der = java.util.Base64.getDecoder().decode(c.chainDer().get(0));
+            java.security.cert.X509Certificate x = (java.security.cert.X509Certificate) java.security.cert
+                    .CertificateFactory.getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(der));
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(x.getPublicKey().getEncoded()));
+        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+            return "(the certificate could not be read: " + e.getClass().getSimpleName() + ")";
         }
     }
 

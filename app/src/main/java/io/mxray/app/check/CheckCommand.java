@@ -94,7 +94,7 @@ public final class CheckCommand implements Callable<Integer> {
         List<String> inputs = inputs();
         io.mxray.dns.FastSignatures.preferStartupTime();
         List<CheckStatus> statuses = new ArrayList<>();
-        try (Checker checker = new Checker(dnsConfig(), smtp.config(), () -> smtp.judge(Clock.systemUTC()),
+        try (Checker checker = new Checker(dnsConfig(), smtp.config(true), () -> smtp.judge(Clock.systemUTC()),
                 Clock.systemUTC())) {
             print(checker, inputs, out, statuses);
         }

@@ -8,7 +8,9 @@ import io.mxray.schema.DnsResult;
 import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.MtaStsTxt;
 import io.mxray.schema.MxHost;
+import io.mxray.schema.PresentedCertificate;
 import io.mxray.schema.ProbeResult;
+import io.mxray.schema.SecondHandshake;
 import io.mxray.schema.TlsRptTxt;
 import io.mxray.schema.TlsaLookup;
 import io.mxray.schema.TlsaMatch;
@@ -137,6 +139,22 @@ public final class CheckText {
             row(4, "TLSA", ignored);
             row(4, "", "ignored by senders: not DNSSEC-secure");
         }
+        for (int i = 1; i < p.certificates().size(); i++) {
+            PresentedCertificate c = p.certificates().get(i);
+            String[] leaf = leafFacts(c);
+            row(4, "other key", c.keyType().toUpperCase(Locale.ROOT) + " certificate (second handshake, "
+                    + c.protocol() + "): " + leaf[0]);
+            row(4, "", "SPKI SHA-256 " + leaf[1] + "; web PKI " + (c.pkix() == null ? "-" : c.pkix().key())
+                    + (c.dane() == null || c.dane().status() == io.mxray.schema.DaneStatus.NONE ? ""
+                    : "; DANE " + c.dane().status().key() + (c.dane().reason() == null ? "" : " (" + c.dane().reason()
+                    + ")")));
+        }
+        SecondHandshake second = p.secondHandshake();
+        if (second != null && !second.presented()) {
+            row(4, "other key", second.offered() == null ? "not asked for (" + second.reason() + ")"
+                    : "none: offering only " + second.offered().toUpperCase(Locale.ROOT) + " signatures got "
+                    + second.outcome().key() + (second.reason() == null ? "" : " (" + second.reason() + ")"));
+        }
         StringBuilder level = new StringBuilder(p.level() == null ? "not judged" : p.level().key());
         if (p.decidedBy() != null) {
             level.append(", decided by ").append(p.decidedBy());
@@ -149,6 +167,9 @@ public final class CheckText {
             if (p.dane().reason() != null) {
                 level.append(" (").append(p.dane().reason()).append(")");
             }
+            if (p.dane().allCertificates() != null) {
+                level.append(", all certificates ").append(p.dane().allCertificates().key());
+            }
         }
         if (a.pkixLevel() != null) {
             level.append("; web PKI ").append(a.pkixLevel().key());
@@ -157,6 +178,19 @@ public final class CheckText {
             }
         }
         row(4, "level", level.toString());
+    }
+
+    /** The subject and SPKI SHA-256 of a presented chain's leaf. */
+    private static String[] leafFacts(PresentedCertificate c) {
+        try {
+            byte[] der = java.util.Base64.getDecoder().decode(c.chainDer().get(0));
+            java.security.cert.X509Certificate x = (java.security.cert.X509Certificate) java.security.cert
+                    .CertificateFactory.getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(der));
+            return new String[] {x.getSubjectX500Principal().getName(), java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(x.getPublicKey().getEncoded()))};
+        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+            return new String[] {"unreadable (" + e.getClass().getSimpleName() + ")", "-"};
+        }
     }
 
     private static String mx(DnsResult dns) {

@@ -124,15 +124,16 @@ class CheckFamiliesTest {
         Map<String, Expect> e = new LinkedHashMap<>();
         // a single 3 x x record is fragile: a new key breaks delivery
         for (String single : List.of("dane-ee-311.test", "dane-ee-301-expired.test", "dane-ee-312.test",
-                "dane-ee-310.test", "dane-ecdsa-only-key.test", "dual-dane-ecdsa.test")) {
+                "dane-ee-310.test", "dane-ecdsa-only-key.test")) {
             e.put(single, Expect.warning("tlsa-no-rollover"));
         }
         e.put("dane-ta-labca-201.test", Expect.ok());
         e.put("dane-ta-201.test", Expect.ok());
         e.put("dane-rollover.test", Expect.ok());
         e.put("dual-dane-both.test", Expect.ok());
-        // the key the server presents to a sender offering ECDSA (as check does) is not covered
-        e.put("dual-dane-rsa.test", Expect.critical("tlsa-mismatch"));
+        // a dual-key server whose TLSA covers one key: senders that get the other one do not deliver
+        e.put("dual-dane-ecdsa.test", Expect.warning("tlsa-partial-keys", "tlsa-no-rollover"));
+        e.put("dual-dane-rsa.test", Expect.critical("tlsa-partial-keys", "tlsa-mismatch"));
         e.put("dane-ta-labca-leaf-only.test", Expect.critical("tlsa-mismatch"));
         e.put("dane-ta-leaf-only.test", Expect.critical("tlsa-mismatch", "cert-untrusted"));
         e.put("dane-mismatch.test", Expect.critical("tlsa-mismatch"));
@@ -150,6 +151,15 @@ class CheckFamiliesTest {
                 + mismatch.addresses().get(0).chain().get(0).spkiSha256()));
         String bogus = advice(results, "dane-bogus.test", "tlsa-bogus").text();
         assertTrue(bogus.contains("DANE senders defer all mail to mx.dane-bogus.test"), bogus);
+        String partial = advice(results, "dual-dane-ecdsa.test", "tlsa-partial-keys").text();
+        assertTrue(partial.contains("match the ECDSA certificate") && partial.contains("not its RSA certificate"),
+                partial);
+        // the record that would cover the RSA key is the one the lab publishes for it on dual-dane-rsa.test
+        String rsaRecord = advice(results, "dual-dane-ecdsa.test", "tlsa-partial-keys").text()
+                .replaceAll("(?s).*Publish 3 1 1 ([0-9a-f]{64}) \\(RSA\\).*", "$1");
+        assertEquals(64, rsaRecord.length(), partial);
+        String other = advice(results, "dual-dane-rsa.test", "tlsa-partial-keys").text();
+        assertTrue(other.contains("match the RSA certificate") && other.contains("not its ECDSA certificate"), other);
         String disagree = advice(results, "dane-two-mx.test", "mx-disagree").text();
         assertTrue(disagree.contains("DANE valid"), disagree);
     }
