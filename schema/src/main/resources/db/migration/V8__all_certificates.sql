@@ -1,4 +1,4 @@
--- Every certificate a server presents (issue 21): a server may hold an ECDSA and an RSA key and
+-- Every certificate a server presents, and the TLS versions it accepts (issue 21): a server may hold an ECDSA and an RSA key and
 -- presents the one the client's signature algorithms ask for. A probe's second handshake asks for
 -- the other key type; each chain is judged on its own, and where DANE applies the host records how
 -- many of them a usable TLSA record matches. A TLSA RRset that covers only one key of a dual-key
@@ -9,6 +9,11 @@ ALTER TABLE mx_host_result
     ADD COLUMN second_handshake         text,  -- a probe outcome: tls-established, handshake-failed, skipped, ...
     ADD COLUMN second_handshake_offered text,  -- the key type it asked for: rsa, ecdsa
     ADD COLUMN second_handshake_reason  text;  -- why it failed or was skipped
+
+-- which TLS versions the server accepts (measured with --tls-versions; null when not measured)
+ALTER TABLE mx_host_result
+    ADD COLUMN tls_accepted text[],  -- TLSv1.3, TLSv1.2, TLSv1.1, TLSv1: completed a handshake
+    ADD COLUMN tls_refused  text[];  -- refused (versions whose attempt ended before the handshake are in neither)
 
 ALTER TABLE domain_mx ADD COLUMN dane_all_certificates text;
 -- the worst over the domain's MX host addresses where DANE applies (none, partial, match)

@@ -6,6 +6,7 @@ import io.mxray.schema.MxHostVerdict;
 import io.mxray.schema.PresentedCertificate;
 import io.mxray.schema.ProbeResult;
 import io.mxray.schema.SecondHandshake;
+import io.mxray.schema.TlsVersionResult;
 import io.mxray.schema.RejectedLine;
 import io.mxray.schema.ScanEvent;
 import io.mxray.schema.TlsaLookup;
@@ -118,8 +119,9 @@ public final class ResultWriter {
                   banner, ehlo, tls_protocol, tls_cipher, sni, chain, connect_ms, banner_ms, ehlo_ms, starttls_ms,
                   handshake_ms, total_ms, probed_at, dane, dane_check, dane_matched, dane_reason, tls_group,
                   tls_legacy, truncated, pkix, dane_all_certificates, second_handshake, second_handshake_offered,
-                  second_handshake_reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  second_handshake_reason, tls_accepted, tls_refused)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                  ?, ?)
                 ON CONFLICT (scan_id, ip, port, mx_host) DO UPDATE SET outcome = EXCLUDED.outcome,
                   reason = EXCLUDED.reason, level = EXCLUDED.level, cert_type = EXCLUDED.cert_type,
                   decided_by = EXCLUDED.decided_by, banner = EXCLUDED.banner, ehlo = EXCLUDED.ehlo,
@@ -133,7 +135,8 @@ public final class ResultWriter {
                   truncated = EXCLUDED.truncated, pkix = EXCLUDED.pkix,
                   dane_all_certificates = EXCLUDED.dane_all_certificates, second_handshake = EXCLUDED.second_handshake,
                   second_handshake_offered = EXCLUDED.second_handshake_offered,
-                  second_handshake_reason = EXCLUDED.second_handshake_reason""");
+                  second_handshake_reason = EXCLUDED.second_handshake_reason, tls_accepted = EXCLUDED.tls_accepted,
+                  tls_refused = EXCLUDED.tls_refused""");
              PreparedStatement presented = c.prepareStatement("""
                 INSERT INTO mx_host_certificate (scan_id, ip, port, mx_host, key_type, protocol, chain, pkix, cert_type,
                   dane, dane_check, dane_matched, dane_reason)
@@ -184,7 +187,9 @@ public final class ResultWriter {
                 SecondHandshake second = r.secondHandshake();
                 host.setString(i++, second == null ? null : second.outcome().key());
                 host.setString(i++, second == null ? null : second.offered());
-                host.setString(i, second == null ? null : second.reason());
+                host.setString(i++, second == null ? null : second.reason());
+                host.setArray(i++, versions(r, TlsVersionResult.ACCEPTED));
+                host.setArray(i, versions(r, TlsVersionResult.REFUSED));
                 host.addBatch();
                 java.util.Set<String> keyTypes = new java.util.HashSet<>();
                 for (PresentedCertificate p : r.certificates()) {
@@ -213,6 +218,15 @@ public final class ResultWriter {
             host.executeBatch();
             presented.executeBatch();
         }
+    }
+
+    /** The TLS versions of a probe with this result, or null when they were not measured. */
+    private java.sql.Array versions(ProbeResult r, String result) throws SQLException {
+        if (r.tlsVersions().isEmpty()) {
+            return null;
+        }
+        return c.createArrayOf("text", r.tlsVersions().entrySet().stream().filter(e -> e.getValue().equals(result))
+                .map(java.util.Map.Entry::getKey).toArray());
     }
 
     /** Adds the certificate (once, by fingerprint) to the batch and returns its fingerprint. */

@@ -202,7 +202,9 @@ class ResultWriterTest {
                         CertType.CA_VALID, valid),
                 new io.mxray.schema.PresentedCertificate("rsa", "TLSv1.3", List.of(rsa), Level.VERIFIED,
                         CertType.CA_VALID, mismatch)),
-                new io.mxray.schema.SecondHandshake("rsa", io.mxray.schema.ProbeOutcome.TLS_ESTABLISHED, null));
+                new io.mxray.schema.SecondHandshake("rsa", io.mxray.schema.ProbeOutcome.TLS_ESTABLISHED, null),
+                new java.util.LinkedHashMap<>(Map.of("TLSv1.3", "accepted", "TLSv1.2", "accepted", "TLSv1.1", "refused",
+                        "TLSv1", "unknown:timeout:handshake-timeout")));
         writeAll(List.of(), List.of(), List.of(p, p), List.of());
         assertEquals(2, count("SELECT count(*) FROM mx_host_certificate WHERE mx_host = 'mx.dual.example'"));
         assertEquals(1, count("SELECT count(*) FROM mx_host_certificate WHERE mx_host = 'mx.dual.example' "
@@ -211,6 +213,9 @@ class ResultWriterTest {
         assertEquals(1, count("SELECT count(*) FROM mx_host_result WHERE mx_host = 'mx.dual.example' "
                 + "AND dane_all_certificates = 'partial' AND second_handshake = 'tls-established' "
                 + "AND second_handshake_offered = 'rsa' AND pkix = 'verified'"));
+        assertEquals(1, count("SELECT count(*) FROM mx_host_result WHERE mx_host = 'mx.dual.example' "
+                + "AND tls_accepted @> ARRAY['TLSv1.3', 'TLSv1.2'] AND cardinality(tls_accepted) = 2 "
+                + "AND tls_refused = ARRAY['TLSv1.1']"));
         assertEquals(1, count("SELECT count(*) FROM dane_partial_keys WHERE mx_host = 'mx.dual.example' "
                 + "AND matched = 'ecdsa' AND not_matched = 'rsa'"));
     }

@@ -63,7 +63,7 @@ public final class Pipeline implements AutoCloseable {
                 dnsConfig.timeout().multipliedBy(dnsConfig.attempts() * 4L));
         this.smtpStage = new SmtpStage(smtpConfig, judge, clock);
         this.smtp = StageRunner.create("smtp-worker", Topics.PROBES, new SmtpWorker(smtpStage, clock), bootstrap,
-                "mxray-smtp-worker", io.mxray.smtp.Main.DEFAULT_BATCH, smtpConfig.probeDeadline().multipliedBy(2));
+                "mxray-smtp-worker", io.mxray.smtp.Main.DEFAULT_BATCH, smtpConfig.itemTime());
         this.aggregator = withAggregator ? Aggregator.start(bootstrap, infra.database(),
                 infra.dataDir().resolve("streams"), clock) : null;
         start(dns);

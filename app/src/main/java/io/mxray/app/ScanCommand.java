@@ -27,6 +27,10 @@ final class ScanCommand implements Callable<Integer> {
     @Mixin
     SmtpOptions smtp;
 
+    @picocli.CommandLine.Option(names = "--tls-versions", arity = "1", paramLabel = "true|false",
+            defaultValue = "${env:MXRAY_TLS_VERSIONS:-false}", description = SmtpOptions.TLS_VERSIONS_HELP)
+    boolean tlsVersions;
+
     @Parameters(index = "0", paramLabel = "LIST")
     String list;
 
@@ -54,7 +58,7 @@ final class ScanCommand implements Callable<Integer> {
             return RESOLVER_FAILED;
         }
         try (Infrastructure infrastructure = infra.start();
-             Pipeline pipeline = new Pipeline(infrastructure, dnsConfig, smtp.config(), smtp.judge(clock),
+             Pipeline pipeline = new Pipeline(infrastructure, dnsConfig, smtp.config(tlsVersions), smtp.judge(clock),
                      clock);
              Reader in = io.mxray.scheduler.Main.open(list)) {
             ScanRun.Outcome result = ScanRun.run(pipeline, infrastructure.database(), in, list, timeout, out);

@@ -18,8 +18,10 @@ import io.mxray.schema.Level;
  *                   them (its first handshake offers every signature algorithm), or null when not declared
  * @param allCertificates where DANE applies, how many of those certificates a usable TLSA record
  *                   matches; null when not declared or DANE does not apply
+ * @param versions   the TLS versions the server accepts, newest first, or null when not declared
  */
 public record ExpectedHost(String host, int preference, Level level, CertType certType, String outcome,
                            DnssecStatus addressDnssec, DaneStatus dane, String protocol, int maxSeconds, Level pkix,
-                           java.util.List<String> keyTypes, io.mxray.schema.KeyCoverage allCertificates) {
+                           java.util.List<String> keyTypes, io.mxray.schema.KeyCoverage allCertificates,
+                           java.util.List<String> versions) {
 }

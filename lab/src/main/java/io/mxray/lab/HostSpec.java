@@ -36,9 +36,10 @@ public record HostSpec(String name, Address address, String cnameTarget, boolean
      *                       {@link #pkix(Level)})
      * @param certificates   the certificates the server presents (key types, and how many a usable TLSA
      *                       record covers), or null when not declared
+     * @param versions       the TLS versions the server accepts, newest first, or null when not declared
      */
     public record Expect(Level level, CertType certType, String outcome, DnssecStatus addressDnssec, DaneStatus dane,
-                         String protocol, int maxSeconds, Level pkix, Certificates certificates) {
+                         String protocol, int maxSeconds, Level pkix, Certificates certificates, List<String> versions) {
         public Expect {
             Objects.requireNonNull(level);
             Objects.requireNonNull(outcome);
@@ -50,7 +51,7 @@ public record HostSpec(String name, Address address, String cnameTarget, boolean
         public Expect(Level level, CertType certType, String outcome, DnssecStatus addressDnssec, DaneStatus dane,
                       String protocol, int maxSeconds) {
             this(level, certType, outcome, addressDnssec, dane, protocol, maxSeconds, level.hasTls() ? level : null,
-                    null);
+                    null, null);
         }
 
         /**
@@ -60,7 +61,7 @@ public record HostSpec(String name, Address address, String cnameTarget, boolean
          */
         public Expect presenting(io.mxray.schema.KeyCoverage allCertificates, String... keyTypes) {
             return new Expect(level, certType, outcome, addressDnssec, dane, protocol, maxSeconds, pkix,
-                    new Certificates(List.of(keyTypes), allCertificates));
+                    new Certificates(List.of(keyTypes), allCertificates), versions);
         }
 
         /**
@@ -70,28 +71,34 @@ public record HostSpec(String name, Address address, String cnameTarget, boolean
          */
         public Expect underDane(Level daneLevel, Level webPkix) {
             return new Expect(daneLevel, certType, outcome, addressDnssec, dane, protocol, maxSeconds, webPkix,
-                    certificates);
+                    certificates, versions);
         }
 
         /** Declares what the web PKI alone says, where DANE decides the level. */
         public Expect pkix(Level p) {
-            return new Expect(level, certType, outcome, addressDnssec, dane, protocol, maxSeconds, p, certificates);
+            return new Expect(level, certType, outcome, addressDnssec, dane, protocol, maxSeconds, p, certificates, versions);
+        }
+
+        /** Declares the TLS versions the server accepts, newest first ({@code TLSv1.3} ... {@code TLSv1}). */
+        public Expect accepting(String... accepted) {
+            return new Expect(level, certType, outcome, addressDnssec, dane, protocol, maxSeconds, pkix, certificates,
+                    List.of(accepted));
         }
 
         public Expect dnssec(DnssecStatus s) {
-            return new Expect(level, certType, outcome, s, dane, protocol, maxSeconds, pkix, certificates);
+            return new Expect(level, certType, outcome, s, dane, protocol, maxSeconds, pkix, certificates, versions);
         }
 
         public Expect dane(DaneStatus d) {
-            return new Expect(level, certType, outcome, addressDnssec, d, protocol, maxSeconds, pkix, certificates);
+            return new Expect(level, certType, outcome, addressDnssec, d, protocol, maxSeconds, pkix, certificates, versions);
         }
 
         public Expect protocol(String p) {
-            return new Expect(level, certType, outcome, addressDnssec, dane, p, maxSeconds, pkix, certificates);
+            return new Expect(level, certType, outcome, addressDnssec, dane, p, maxSeconds, pkix, certificates, versions);
         }
 
         public Expect seconds(int s) {
-            return new Expect(level, certType, outcome, addressDnssec, dane, protocol, s, pkix, certificates);
+            return new Expect(level, certType, outcome, addressDnssec, dane, protocol, s, pkix, certificates, versions);
         }
     }
 

@@ -84,7 +84,7 @@ public record Scenario(String name, String family, String description, String do
             hosts.add(new ExpectedHost(h.name(), m.preference(), e.level(), e.certType(), e.outcome(), e.addressDnssec(),
                     e.dane(), e.protocol(), e.maxSeconds(), e.pkix(),
                     e.certificates() == null ? null : e.certificates().keyTypes(),
-                    e.certificates() == null ? null : e.certificates().allCertificates()));
+                    e.certificates() == null ? null : e.certificates().allCertificates(), e.versions()));
         }
         Level worst = hosts.stream().map(ExpectedHost::level).min(Comparator.comparingInt(Level::rank)).orElse(null);
         Level best = hosts.stream().map(ExpectedHost::level).max(Comparator.comparingInt(Level::rank)).orElse(null);

@@ -251,7 +251,7 @@ public final class Scenarios {
     static List<Scenario> tls() {
         return List.of(
                 single("tls-valid", "tls", "STARTTLS with a lab-CA certificate naming the MX host (ECDSA)",
-                        verified("mx.tls-valid.test")),
+                        verified("mx.tls-valid.test").expecting(e -> e.accepting("TLSv1.3", "TLSv1.2"))),
                 single("tls-rsa", "tls", "STARTTLS with a lab-CA certificate with an RSA-2048 key",
                         tlsHost("mx.tls-rsa.test", CertSpec.LAB_CA_RSA, VERIFIED, CA_VALID)),
                 single("wildcard", "tls", "STARTTLS with a wildcard certificate *.wildcard.test",
@@ -273,13 +273,21 @@ public final class Scenarios {
                         tlsHost("mx.wrong-name.test", CertSpec.WRONG_NAME, TRUSTED, CA_NAME_MISMATCH)),
                 single("tls12-only", "tls", "the server accepts TLS 1.2 only",
                         host("mx.tls12-only.test", starttls(CertSpec.LAB_CA_VALID).versions(ServerSpec.TlsVersions.TLS12_ONLY),
-                                VERIFIED, CA_VALID, TLS).expecting(e -> e.protocol("TLSv1.2"))),
+                                VERIFIED, CA_VALID, TLS).expecting(e -> e.protocol("TLSv1.2").accepting("TLSv1.2"))),
                 single("tls13-only", "tls", "the server accepts TLS 1.3 only",
                         host("mx.tls13-only.test", starttls(CertSpec.LAB_CA_VALID).versions(ServerSpec.TlsVersions.TLS13_ONLY),
-                                VERIFIED, CA_VALID, TLS).expecting(e -> e.protocol("TLSv1.3"))),
+                                VERIFIED, CA_VALID, TLS).expecting(e -> e.protocol("TLSv1.3").accepting("TLSv1.3"))),
                 single("tls10-only", "tls", "the server accepts TLS 1.0 only: legacy, measured rather than failed",
                         host("mx.tls10-only.test", starttls(CertSpec.LAB_CA_VALID).versions(ServerSpec.TlsVersions.TLS10_ONLY),
-                                VERIFIED, CA_VALID, TLS).expecting(e -> e.protocol("TLSv1"))),
+                                VERIFIED, CA_VALID, TLS).expecting(e -> e.protocol("TLSv1").accepting("TLSv1"))),
+                single("tls-all-versions", "tls", "the server accepts TLS 1.3, 1.2, and still 1.1 and 1.0",
+                        host("mx.tls-all-versions.test", starttls(CertSpec.LAB_CA_VALID)
+                                .versions(ServerSpec.TlsVersions.TLS10_TO_13), VERIFIED, CA_VALID, TLS)
+                                .expecting(e -> e.protocol("TLSv1.3").accepting("TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"))),
+                single("tls11-newest", "tls", "the server accepts TLS 1.1 and 1.0, nothing newer",
+                        host("mx.tls11-newest.test", starttls(CertSpec.LAB_CA_VALID)
+                                .versions(ServerSpec.TlsVersions.TLS10_AND_11), VERIFIED, CA_VALID, TLS)
+                                .expecting(e -> e.protocol("TLSv1.1").accepting("TLSv1.1", "TLSv1"))),
                 single("no-starttls", "tls", "EHLO does not offer STARTTLS",
                         host("mx.no-starttls.test", noStarttls(), PLAINTEXT, null, "no-starttls")),
                 single("starttls-refused", "tls", "STARTTLS offered, then refused with 454",

@@ -18,7 +18,11 @@ public record ServerSpec(boolean listening, Behavior behavior, boolean starttls,
         TLS12_ONLY("TLSv1.2"),
         TLS13_ONLY("TLSv1.3"),
         /** Legacy (RFC 8996 deprecates it): a scanner must still measure it. */
-        TLS10_ONLY("TLSv1");
+        TLS10_ONLY("TLSv1"),
+        /** Every version from 1.0 to 1.3: modern, and still the legacy ones. */
+        TLS10_TO_13("TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"),
+        /** TLS 1.1 and 1.0 only: nothing newer than 1.1. */
+        TLS10_AND_11("TLSv1.1", "TLSv1");
 
         private final String[] protocols;
 

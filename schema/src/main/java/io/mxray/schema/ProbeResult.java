@@ -26,13 +26,17 @@ import java.util.Objects;
  *                    second's when it presented another key type), each judged; empty without TLS
  * @param secondHandshake the handshake that asked for the other key type, or null when TLS was never
  *                    attempted (no STARTTLS)
+ * @param tlsVersions which TLS versions the server accepts, newest first ({@code TLSv1.3} ... {@code TLSv1}):
+ *                    {@code accepted}, {@code refused}, or what ended the attempt (see {@link TlsVersionResult});
+ *                    empty when not measured
  */
 public record ProbeResult(String scanId, String probeKey, String ip, int port, String mxHost,
                           ProbeOutcome outcome, String reason, Level level, CertType certType, Level pkix,
                           String decidedBy, DaneResult dane, List<String> banner, List<String> ehlo, TlsSession tls,
                           Timings timings, Instant probedAt, List<String> truncated,
                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<PresentedCertificate> certificates,
-                          SecondHandshake secondHandshake) {
+                          SecondHandshake secondHandshake,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) java.util.Map<String, String> tlsVersions) {
     public ProbeResult {
         Objects.requireNonNull(scanId, "scanId");
         Objects.requireNonNull(probeKey, "probeKey");
@@ -44,6 +48,18 @@ public record ProbeResult(String scanId, String probeKey, String ip, int port, S
         ehlo = ehlo == null ? List.of() : List.copyOf(ehlo);
         truncated = truncated == null || truncated.isEmpty() ? null : List.copyOf(truncated);
         certificates = certificates == null ? List.of() : List.copyOf(certificates);
+        tlsVersions = tlsVersions == null ? java.util.Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tlsVersions));
+    }
+
+    /** Without TLS versions measured. */
+    public ProbeResult(String scanId, String probeKey, String ip, int port, String mxHost, ProbeOutcome outcome,
+                       String reason, Level level, CertType certType, Level pkix, String decidedBy, DaneResult dane,
+                       List<String> banner, List<String> ehlo, TlsSession tls, Timings timings, Instant probedAt,
+                       List<String> truncated, List<PresentedCertificate> certificates,
+                       SecondHandshake secondHandshake) {
+        this(scanId, probeKey, ip, port, mxHost, outcome, reason, level, certType, pkix, decidedBy, dane, banner, ehlo,
+                tls, timings, probedAt, truncated, certificates, secondHandshake, null);
     }
 
     /** With one certificate at most (tests, results of older versions). */
@@ -52,7 +68,7 @@ public record ProbeResult(String scanId, String probeKey, String ip, int port, S
                        List<String> banner, List<String> ehlo, TlsSession tls, Timings timings, Instant probedAt,
                        List<String> truncated) {
         this(scanId, probeKey, ip, port, mxHost, outcome, reason, level, certType, pkix, decidedBy, dane, banner, ehlo,
-                tls, timings, probedAt, truncated, null, null);
+                tls, timings, probedAt, truncated, null, null, null);
     }
 
     /** Without a separate PKIX judgement (tests, results of older versions). */

@@ -22,6 +22,10 @@ public final class Main implements Callable<Integer> {
     @Mixin
     SmtpOptions smtp;
 
+    @picocli.CommandLine.Option(names = "--tls-versions", arity = "1", paramLabel = "true|false",
+            defaultValue = "${env:MXRAY_TLS_VERSIONS:-false}", description = SmtpOptions.TLS_VERSIONS_HELP)
+    boolean tlsVersions;
+
     /** Probes in hand by default (the in-process pipeline takes the same). */
     public static final int DEFAULT_BATCH = 500;
 
@@ -33,11 +37,11 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         kafka.ensureTopics();
         FastEc.install(); // before the first TLS context: the handshakes' elliptic curves from BoringSSL
-        SmtpConfig config = smtp.config();
+        SmtpConfig config = smtp.config(tlsVersions);
         SmtpStage stage = new SmtpStage(config, smtp.judge(Clock.systemUTC()), Clock.systemUTC());
         StageRunner<ProbeRequest> runner = StageRunner.create("smtp-worker", Topics.PROBES,
                 new SmtpWorker(stage, Clock.systemUTC()), kafka.bootstrap, "mxray-smtp-worker", batch,
-                config.probeDeadline().multipliedBy(2), kafka.sessionTimeout);
+                config.itemTime(), kafka.sessionTimeout);
         return StageProcess.run(runner, stage, kafka.serveMetrics());
     }
 

@@ -57,6 +57,16 @@ public record SmtpConfig(String ehloName, Duration connectTimeout, Duration step
         Objects.requireNonNull(optOut, "optOut");
     }
 
+    /** Connections one probe may make: the first, the second handshake's, one per older TLS version. */
+    public int connectionsPerProbe() {
+        return 1 + (allCertificates ? 1 : 0) + (tlsVersions ? io.mxray.schema.TlsCoverage.PROTOCOLS.size() - 1 : 0);
+    }
+
+    /** The most one probe may take: each of its connections up to the probe deadline, and as long again to wait its turn. */
+    public Duration itemTime() {
+        return probeDeadline.multipliedBy(connectionsPerProbe() + 1L);
+    }
+
     public static SmtpConfig defaults() {
         return new SmtpConfig("mxray-tls-survey.invalid", Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofSeconds(90), SmtpReplyDecoder.DEFAULT_MAX_LINE_LENGTH, SmtpReplyDecoder.DEFAULT_MAX_LINES,

@@ -53,18 +53,12 @@ public final class SmtpOptions {
                     + "one more polite connection per TLS host (env MXRAY_ALL_CERTIFICATES).")
     public boolean allCertificates;
 
-    @Option(names = "--tls-versions", defaultValue = "${env:MXRAY_TLS_VERSIONS}", arity = "1",
-            paramLabel = "true|false",
-            description = "Find which TLS versions older than the negotiated one (1.2, 1.1, 1.0) a server still accepts, "
-                    + "each with one more polite connection; off in scan, on in check (env MXRAY_TLS_VERSIONS).")
-    public Boolean tlsVersions;
+    /** The settings; the TLS versions are measured or not as the command says (its own --tls-versions). */
+    /** One more polite connection per TLS version older than the negotiated one: what {@code --tls-versions} says. */
+    public static final String TLS_VERSIONS_HELP = "Find which TLS versions older than the negotiated one (1.2, 1.1, "
+            + "1.0) a server still accepts, one more polite connection each (env MXRAY_TLS_VERSIONS).";
 
-    public SmtpConfig config() {
-        return config(false);
-    }
-
-    /** The settings, with {@code --tls-versions} defaulting to {@code versionsByDefault} when not given. */
-    public SmtpConfig config(boolean versionsByDefault) {
+    public SmtpConfig config(boolean tlsVersions) {
         SmtpConfig d = SmtpConfig.defaults();
         OptOut list = OptOut.NONE;
         if (optOut != null) {
@@ -76,7 +70,7 @@ public final class SmtpOptions {
         }
         return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, d.maxLineLength(),
                 d.maxReplyLines(), d.maxBytes(), perIp, perIpInterval, d.maxInFlight(), allowNonPublic, d.maxChain(),
-                list, allCertificates, tlsVersions == null ? versionsByDefault : tlsVersions);
+                list, allCertificates, tlsVersions);
     }
 
     public CertificateJudge judge(Clock clock) {

@@ -12,6 +12,7 @@ import io.mxray.schema.SecondHandshake;
 import io.mxray.schema.Timings;
 import io.mxray.schema.TlsCoverage;
 import io.mxray.schema.TlsSession;
+import io.mxray.schema.TlsVersionResult;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -184,7 +185,46 @@ public final class SmtpStage implements AutoCloseable {
         return limiter.acquire(request.ip())
                 .thenCompose(permit -> session(request, address, () -> freshEngine(tls, sni), permit))
                 .thenCompose(first -> second(request, address, first)
-                        .thenApplyAsync(second -> result(request, startedAt, first, second), judging));
+                        .thenCompose(second -> versions(request, address, first)
+                                .thenApplyAsync(versions -> result(request, startedAt, first, second, versions),
+                                        judging)));
+    }
+
+    /**
+     * Which TLS versions the server accepts (with {@link SmtpConfig#tlsVersions()}), or null. The
+     * first handshake offered every version, so the server chose the newest it accepts: the newer
+     * ones are refused, and each older one is tried with a connection of its own, one at a time,
+     * through the same politeness limits.
+     */
+    private CompletionStage<java.util.Map<String, String>> versions(ProbeRequest request, InetAddress address,
+                                                                     ProbeSession.Record first) {
+        if (!config.tlsVersions() || first.outcome != ProbeOutcome.TLS_ESTABLISHED
+                || !TlsCoverage.PROTOCOLS.contains(first.protocol)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        java.util.Map<String, String> found = new java.util.LinkedHashMap<>();
+        int negotiated = TlsCoverage.PROTOCOLS.indexOf(first.protocol);
+        CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+        for (int i = 0; i < TlsCoverage.PROTOCOLS.size(); i++) {
+            String version = TlsCoverage.PROTOCOLS.get(i);
+            if (i < negotiated) {
+                found.put(version, TlsVersionResult.REFUSED); // the negotiation chose an older one
+            } else if (i == negotiated) {
+                found.put(version, TlsVersionResult.ACCEPTED);
+            } else {
+                String sni = request.sni();
+                chain = chain.thenCompose(x -> limiter.acquire(request.ip()))
+                        .thenCompose(permit -> session(request, address, () -> onlyVersion(freshEngine(tls, sni),
+                                version), permit))
+                        .thenAccept(r -> found.put(version, TlsVersionResult.of(r.outcome, r.reason)));
+            }
+        }
+        return chain.thenApply(x -> found);
+    }
+
+    private static javax.net.ssl.SSLEngine onlyVersion(javax.net.ssl.SSLEngine engine, String version) {
+        engine.setEnabledProtocols(new String[] {version});
+        return engine;
     }
 
     /** What the second handshake got, or null when TLS was never attempted. */
@@ -282,7 +322,8 @@ public final class SmtpStage implements AutoCloseable {
         return decided;
     }
 
-    private ProbeResult result(ProbeRequest request, Instant startedAt, ProbeSession.Record r, Second second) {
+    private ProbeResult result(ProbeRequest request, Instant startedAt, ProbeSession.Record r, Second second,
+                               java.util.Map<String, String> versions) {
         List<X509Certificate> chain = r.chain;
         long total = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - r.startNanos);
         Timings timings = new Timings(r.connectMs, r.bannerMs, r.ehloMs, r.starttlsMs, r.handshakeMs, total);
@@ -347,7 +388,7 @@ public final class SmtpStage implements AutoCloseable {
         }
         return new ProbeResult(request.scanId(), request.probeKey(), request.ip(), request.port(), request.mxHost(),
                 r.outcome, reason, level, certType, pkix, decidedBy, dane, banner.lines(), ehlo.lines(), session,
-                timings, startedAt, truncated, certificates, secondHandshake);
+                timings, startedAt, truncated, certificates, secondHandshake, versions);
     }
 
     private ProbeResult skipped(ProbeRequest request, Instant at, String reason) {

@@ -17,6 +17,7 @@ import io.mxray.schema.MxHost;
 import io.mxray.schema.PresentedCertificate;
 import io.mxray.schema.ProbeOutcome;
 import io.mxray.schema.ProbeResult;
+import io.mxray.schema.TlsVersionResult;
 import io.mxray.schema.TlsaLookup;
 import io.mxray.schema.TlsaMatch;
 import io.mxray.schema.TlsaRecord;
@@ -85,10 +86,22 @@ public final class Advisor {
             }
             dane(a, where, tlsa, daneSeverity, tlsaDone, out);
             certificate(a, where, tlsa, dns.mtaSts(), now, out);
+            if (TlsVersionResult.acceptsLegacy(p.tlsVersions()) && TlsVersionResult.acceptsModern(p.tlsVersions())) {
+                List<String> old = p.tlsVersions().entrySet().stream()
+                        .filter(v -> v.getValue().equals(TlsVersionResult.ACCEPTED)
+                                && (v.getKey().equals("TLSv1") || v.getKey().equals("TLSv1.1")))
+                        .map(v -> v.getKey().equals("TLSv1") ? "TLS 1.0" : "TLS 1.1").toList();
+                out.add(new CheckAdvice(CheckStatus.WARNING, "tls-old-versions", where, where + " still accepts "
+                        + String.join(" and ", old) + ", which RFC 8996 deprecates: a client limited to them, or an "
+                        + "attacker who can make a client believe so, gets a weak session. Disable them; keep TLS 1.2 "
+                        + "and 1.3."));
+            }
             if (p.tls() != null && p.tls().legacy() != null) {
                 out.add(new CheckAdvice(CheckStatus.WARNING, "tls-legacy", where, where + " negotiated "
                         + p.tls().protocol() + " with " + p.tls().cipher() + ": modern clients refuse it ("
-                        + p.tls().legacy() + "). Enable TLS 1.2 or 1.3 with ECDHE suites."));
+                        + p.tls().legacy() + ")" + (p.tlsVersions().isEmpty() || TlsVersionResult.acceptsModern(
+                        p.tlsVersions()) ? "" : "; it accepts nothing newer than " + p.tls().protocol())
+                        + ". Enable TLS 1.2 or 1.3 with ECDHE suites."));
             }
         }
         domainSummary(domain, dns, addresses, verdict, out);

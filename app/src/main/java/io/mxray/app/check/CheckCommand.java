@@ -52,6 +52,10 @@ public final class CheckCommand implements Callable<Integer> {
     @Mixin
     SmtpOptions smtp;
 
+    @picocli.CommandLine.Option(names = "--tls-versions", arity = "1", paramLabel = "true|false",
+            defaultValue = "${env:MXRAY_TLS_VERSIONS:-true}", description = SmtpOptions.TLS_VERSIONS_HELP)
+    boolean tlsVersions;
+
     @Option(names = "--tlsa", defaultValue = "${env:MXRAY_CHECK_TLSA:-false}",
             description = "Print only the TLSA records (3 1 1 and 2 1 1, zone-file lines) to publish for what each MX "
                     + "host presents now (env MXRAY_CHECK_TLSA).")
@@ -94,7 +98,7 @@ public final class CheckCommand implements Callable<Integer> {
         List<String> inputs = inputs();
         io.mxray.dns.FastSignatures.preferStartupTime();
         List<CheckStatus> statuses = new ArrayList<>();
-        try (Checker checker = new Checker(dnsConfig(), smtp.config(true), () -> smtp.judge(Clock.systemUTC()),
+        try (Checker checker = new Checker(dnsConfig(), smtp.config(tlsVersions), () -> smtp.judge(Clock.systemUTC()),
                 Clock.systemUTC())) {
             print(checker, inputs, out, statuses);
         }

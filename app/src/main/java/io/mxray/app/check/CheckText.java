@@ -118,6 +118,11 @@ public final class CheckText {
             row(4, "TLS", p.tls().protocol() + ", " + p.tls().cipher() + (p.tls().group() == null ? ""
                     : ", " + p.tls().group()) + (p.tls().sni() == null ? "" : ", SNI " + p.tls().sni()));
         }
+        if (!p.tlsVersions().isEmpty()) {
+            List<String> versions = new ArrayList<>();
+            p.tlsVersions().forEach((v, result) -> versions.add(v + " " + result));
+            row(4, "versions", String.join(", ", versions));
+        }
         for (int i = 0; i < a.chain().size(); i++) {
             CertificateFacts c = a.chain().get(i);
             row(4, "cert " + i, c.subject());

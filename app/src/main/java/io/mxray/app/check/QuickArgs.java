@@ -80,7 +80,7 @@ final class QuickArgs {
                     return false;
                 }
                 String value;
-                if (b.field().getType() == boolean.class) {
+                if (b.field().getType() == boolean.class && !takesValue(b.option())) {
                     if (eq >= 0) {
                         return false;
                     }
@@ -118,7 +118,8 @@ final class QuickArgs {
                         return false;
                     }
                 }
-                if (option.negatable() || !option.arity().isEmpty() || option.split().length() > 0) {
+                if (option.negatable() || !option.arity().isEmpty() && !(f.getType() == boolean.class
+                        && takesValue(option)) || option.split().length() > 0) {
                     return false;
                 }
             } else if (f.isAnnotationPresent(Mixin.class)) {
@@ -137,6 +138,11 @@ final class QuickArgs {
             }
         }
         return true;
+    }
+
+    /** A boolean option written with its value ({@code --all-certificates false}): arity exactly 1. */
+    private static boolean takesValue(Option option) {
+        return "1".equals(option.arity());
     }
 
     /** {@code ${env:NAME}}, {@code ${env:NAME:-value}}, a plain value or none, as picocli reads them. */

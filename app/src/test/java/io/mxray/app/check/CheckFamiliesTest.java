@@ -108,6 +108,8 @@ class CheckFamiliesTest {
         }
         e.put("expiring-soon.test", Expect.warning("cert-expiring"));
         e.put("tls10-only.test", Expect.warning("tls-legacy"));
+        e.put("tls11-newest.test", Expect.warning("tls-legacy"));
+        e.put("tls-all-versions.test", Expect.warning("tls-old-versions"));
         e.put("no-starttls.test", Expect.critical("no-starttls", "no-starttls-anywhere"));
         e.put("starttls-refused.test", Expect.critical("starttls-refused", "no-starttls-anywhere"));
         e.put("handshake-failure.test", Expect.critical("handshake-failed", "no-starttls-anywhere"));
@@ -117,6 +119,13 @@ class CheckFamiliesTest {
         assertTrue(advice(results, "wrong-name.test", "cert-untrusted").text().contains("does not name "
                 + "mx.wrong-name.test"));
         assertTrue(advice(results, "self-signed.test", "cert-untrusted").text().contains("(self-signed)"));
+        // check finds the TLS versions a server accepts (one polite connection per older version)
+        String versions = advice(results, "tls-all-versions.test", "tls-old-versions").text();
+        assertTrue(versions.contains("still accepts TLS 1.1 and TLS 1.0"), versions);
+        String newest = advice(results, "tls11-newest.test", "tls-legacy").text();
+        assertTrue(newest.contains("accepts nothing newer than TLSv1.1"), newest);
+        assertEquals(java.util.Map.of("TLSv1.3", "refused", "TLSv1.2", "refused", "TLSv1.1", "accepted", "TLSv1",
+                "accepted"), result(results, "tls11-newest.test").addresses().get(0).probe().tlsVersions());
     }
 
     @Test

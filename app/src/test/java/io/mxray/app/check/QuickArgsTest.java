@@ -67,7 +67,9 @@ class QuickArgsTest {
                         "probe.example", "--connect-timeout", "PT2S", "--step-timeout", "PT1M", "--probe-deadline",
                         "PT3M", "--per-ip-connections", "1", "--per-ip-interval", "PT0S", "--opt-out", "opt.txt",
                         "--concurrency", "4", "x.test"},
-                new String[] {"a.test", "--concurrency=1", "b.test"});
+                new String[] {"a.test", "--concurrency=1", "b.test"},
+                new String[] {"--all-certificates", "false", "--tls-versions", "false", "a.test"},
+                new String[] {"--tls-versions=true", "a.test"});
         for (String[] line : lines) {
             Optional<CheckCommand> q = quick(System::getenv, line);
             assertTrue(q.isPresent(), "declined " + List.of(line));
@@ -94,7 +96,9 @@ class QuickArgsTest {
                 new String[] {"--concurrency", "0", "a.test"},
                 new String[] {"--", "a.test"},
                 new String[] {"@args.txt"},
-                new String[] {"--ca-file", "@ca.pem", "a.test"});
+                new String[] {"--ca-file", "@ca.pem", "a.test"},
+                new String[] {"--tls-versions", "maybe", "a.test"},
+                new String[] {"--all-certificates", "a.test"});
         for (String[] line : lines) {
             assertFalse(quick(System::getenv, line).isPresent(), "read " + List.of(line));
         }
