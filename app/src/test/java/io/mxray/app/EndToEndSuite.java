@@ -261,6 +261,12 @@ abstract class EndToEndSuite {
                 e -> e.mxDnssec() == null ? "-" : e.mxDnssec().key()));
         assertEquals(byDnssec, counts("SELECT value, domains FROM scan_stats WHERE scan_id = ? AND category = 'mx_dnssec'",
                 id), "scan_stats mx_dnssec");
+        // dual-key servers whose TLSA covers one key: counted per domain
+        long partial = truth.stream().filter(e -> e.mx().stream()
+                .anyMatch(h -> h.allCertificates() == io.mxray.schema.KeyCoverage.PARTIAL)).count();
+        assertTrue(partial >= 2, "the lab declares partial coverage");
+        assertEquals(partial, counts("SELECT value, domains FROM scan_stats WHERE scan_id = ? "
+                + "AND category = 'dane_all_certificates'", id).getOrDefault("partial", 0L), "scan_stats partial keys");
     }
 
     /** Every SQL statement of docs/queries.md runs against a real scan (the docs cannot rot). */

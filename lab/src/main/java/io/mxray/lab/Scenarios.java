@@ -371,6 +371,11 @@ public final class Scenarios {
                                 + "handshake, offering only RSA, fails cleanly and changes nothing",
                         verified("mx.dane-ecdsa-only-key.test").tlsa(TlsaSpec.of(3, 1, 1, LEAF))
                                 .expecting(e -> e.dane(VALID).presenting(KeyCoverage.MATCH, "ecdsa"))),
+                single("dual-tls12", "tls", "an ECDSA and an RSA certificate, TLS 1.2 only: the cipher suite picks "
+                                + "the key, so the second handshake offers only the other key's suites",
+                        host("mx.dual-tls12.test", starttls(CertSpec.DUAL_ECDSA_RSA)
+                                .versions(ServerSpec.TlsVersions.TLS12_ONLY), VERIFIED, CA_VALID, TLS)
+                                .expecting(e -> e.protocol("TLSv1.2").presenting(null, "ecdsa", "rsa"))),
                 single("dual-no-dane", "tls", "an ECDSA and an RSA certificate, no TLSA: both captured",
                         tlsHost("mx.dual-no-dane.test", CertSpec.DUAL_ECDSA_RSA, VERIFIED, CA_VALID)
                                 .expecting(e -> e.presenting(null, "ecdsa", "rsa"))),

@@ -34,6 +34,11 @@ class OpensslCrossCheckTest {
             CertType.UNTRUSTED_ISSUER, Set.of(20, 21));
     private static final Pattern SESSION = Pattern.compile("^New, (\\S+), Cipher is (\\S+)", Pattern.MULTILINE);
     private static final Pattern VERIFY = Pattern.compile("Verify return code: (\\d+)");
+    /**
+     * The negotiated version, from the session block: the "New, ..." line names the version of the
+     * cipher suite (TLSv1.0 for a CBC-SHA suite even in a TLS 1.1 session).
+     */
+    private static final Pattern PROTOCOL = Pattern.compile("^\\s*Protocol\\s*:\\s*(\\S+)", Pattern.MULTILINE);
     private static final Pattern CHAIN_ENTRY = Pattern.compile("^\\s*\\d+ s:", Pattern.MULTILINE);
     private static Lab lab;
 
@@ -67,8 +72,9 @@ class OpensslCrossCheckTest {
         }
         String out = ReferenceTool.run(command, new byte[0], 60);
         Matcher s = SESSION.matcher(out);
-        String protocol = s.find() && !s.group(1).equals("(NONE),") && !s.group(1).startsWith("(NONE)") ? s.group(1)
-                .replace(",", "") : null;
+        Matcher negotiated = PROTOCOL.matcher(out);
+        String protocol = s.find() && !s.group(1).equals("(NONE),") && !s.group(1).startsWith("(NONE)")
+                ? (negotiated.find() ? negotiated.group(1) : s.group(1).replace(",", "")) : null;
         if ("TLSv1.0".equals(protocol)) {
             protocol = "TLSv1"; // OpenSSL's name; the lab declares the JDK's (and IANA's registry) name
         }

@@ -249,15 +249,8 @@ public final class Advisor {
 
     /** The SHA-256 of a presented leaf's public key, as a 3 1 1 record carries it. */
     private static String spkiSha256(PresentedCertificate c) {
-        try {
-            byte[] der = java.util.Base64.getDecoder().decode(c.chainDer().get(0));
-            java.security.cert.X509Certificate x = (java.security.cert.X509Certificate) java.security.cert
-                    .CertificateFactory.getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(der));
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(x.getPublicKey().getEncoded()));
-        } catch (java.security.GeneralSecurityException | RuntimeException e) {
-            return "(the certificate could not be read: " + e.getClass().getSimpleName() + ")";
-        }
+        CertificateFacts leaf = Certificates.leafFacts(c);
+        return leaf == null ? "(the certificate could not be read)" : leaf.spkiSha256();
     }
 
     /** The 3 1 1 record for the leaf the server presents (what {@code --tlsa} prints first). */

@@ -35,6 +35,12 @@ final class Certificates {
         return out;
     }
 
+    /** The facts of a presented chain's leaf, or null when it does not parse. */
+    static CertificateFacts leafFacts(io.mxray.schema.PresentedCertificate presented) {
+        List<X509Certificate> chain = parse(presented.chainDer());
+        return chain.isEmpty() ? null : facts(chain.get(0));
+    }
+
     static CertificateFacts facts(X509Certificate c) {
         PublicKey key = c.getPublicKey();
         String type = key.getAlgorithm();

@@ -187,15 +187,8 @@ public final class CheckText {
 
     /** The subject and SPKI SHA-256 of a presented chain's leaf. */
     private static String[] leafFacts(PresentedCertificate c) {
-        try {
-            byte[] der = java.util.Base64.getDecoder().decode(c.chainDer().get(0));
-            java.security.cert.X509Certificate x = (java.security.cert.X509Certificate) java.security.cert
-                    .CertificateFactory.getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(der));
-            return new String[] {x.getSubjectX500Principal().getName(), java.util.HexFormat.of().formatHex(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(x.getPublicKey().getEncoded()))};
-        } catch (java.security.GeneralSecurityException | RuntimeException e) {
-            return new String[] {"unreadable (" + e.getClass().getSimpleName() + ")", "-"};
-        }
+        CertificateFacts leaf = Certificates.leafFacts(c);
+        return leaf == null ? new String[] {"unreadable", "-"} : new String[] {leaf.subject(), leaf.spkiSha256()};
     }
 
     private static String mx(DnsResult dns) {
