@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Every option of every command an operator runs can be set by its flag and by one environment
- * variable, named in its help and in the README, and one variable means one thing everywhere.
+ * variable, named in its help and in docs/configuration.md, and one variable means one thing everywhere.
  * Developer tools (lab, bench, infra) are exempt: they are run by hand, not deployed.
  */
 class ConfigurationTest {
@@ -69,15 +69,15 @@ class ConfigurationTest {
     }
 
     @Test
-    void theReadmeDocumentsEveryEnvironmentVariable() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+    void theConfigurationPageDocumentsEveryEnvironmentVariable() throws Exception {
+        String readme = Files.readString(Path.of("..", "docs", "configuration.md"), StandardCharsets.UTF_8);
         List<String> missing = new ArrayList<>();
         for (String name : environment().keySet()) {
             if (!readme.contains("`" + name + "`")) {
                 missing.add(name);
             }
         }
-        assertTrue(missing.isEmpty(), "README.md does not document " + missing);
+        assertTrue(missing.isEmpty(), "docs/configuration.md does not document " + missing);
     }
 
     /** The variables really are read: a process given them shows them as its defaults. */
