@@ -73,10 +73,6 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("ground truth: %d of %d domains as declared (%d expectations compared)%n",
                     truth.size() - check.mismatchedDomains(), truth.size(), check.compared());
             check.mismatches().forEach(m -> out.println("  " + m));
-            if (!check.pending().isEmpty()) {
-                out.println("not checked yet, the stages do not produce them (see io.mxray.lab.Pending):");
-                check.pending().forEach((rule, n) -> out.printf("  %4d x %s%n", n, rule));
-            }
             out.println("results are in PostgreSQL (" + infrastructure.database().describe() + " while it runs), "
                     + "tables scan, domain_result, domain_mx, mx_host_result, certificate");
             return result.complete() && check.matches() ? 0 : 1;

@@ -5,8 +5,9 @@ import picocli.CommandLine.Command;
 
 /** The {@code mxray} command. */
 @Command(name = "mxray", mixinStandardHelpOptions = true, version = "mxray 0.1.0",
-        description = "Measures how e-mail is protected in transit: MX, STARTTLS, certificates (and soon DNSSEC, "
-                + "DANE and MTA-STS), for lists of domains, through a Kafka pipeline into PostgreSQL.",
+        description = "Measures how e-mail is protected in transit: MX and DNSSEC, STARTTLS, every certificate, "
+                + "web PKI and DANE as a sending MTA judges them, MTA-STS and TLS-RPT records, for lists of domains, "
+                + "through a Kafka pipeline into PostgreSQL; and one domain now (check).",
         subcommands = {DemoCommand.class, ScanCommand.class, io.mxray.app.check.CheckCommand.class, WaitCommand.class, StatsCommand.class, ExportCommand.class, ReportCommand.class,
                 LabCommand.class,
                 InfraCommand.class, BenchCommand.class})

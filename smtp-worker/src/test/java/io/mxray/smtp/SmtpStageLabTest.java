@@ -11,7 +11,6 @@ import io.mxray.dns.Resolvers;
 import io.mxray.lab.ExpectedHost;
 import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
-import io.mxray.lab.Pending;
 import io.mxray.lab.Scenario;
 import io.mxray.lab.Scenarios;
 import io.mxray.schema.DaneStatus;
@@ -34,8 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The SMTP stage against every lab MX host, judged by the lab's declared verdicts (those that a
- * later stage must still meet are skipped, as io.mxray.lab.Pending says). The probe requests come
+ * The SMTP stage against every lab MX host, judged by the lab's declared verdicts. The probe requests come
  * from the real DNS stage, validating against the lab's trust anchor, so that each carries the
  * TLSA lookup a DANE sender would make. One test per scenario family.
  */
@@ -201,15 +199,9 @@ class SmtpStageLabTest {
             long seconds = (System.nanoTime() - start) / 1_000_000_000L;
             String at = h.host() + " at " + request.ip() + ": ";
             assertEquals(h.outcome(), r.outcome().key(), at + "outcome");
-            if (Pending.forHost(h, Pending.Field.LEVEL) == null) {
-                assertEquals(h.level(), r.level(), at + "level (decided by " + r.decidedBy() + ")");
-            }
-            if (Pending.forHost(h, Pending.Field.CERT_TYPE) == null) {
-                assertEquals(h.certType(), r.certType(), at + "certificate type");
-            }
-            if (Pending.forHost(h, Pending.Field.DANE) == null) {
-                assertEquals(h.dane(), r.dane().status(), at + "DANE status (" + r.dane() + ")");
-            }
+            assertEquals(h.level(), r.level(), at + "level (decided by " + r.decidedBy() + ")");
+            assertEquals(h.certType(), r.certType(), at + "certificate type");
+            assertEquals(h.dane(), r.dane().status(), at + "DANE status (" + r.dane() + ")");
             assertEquals(h.pkix(), r.pkix(), at + "web PKI level");
             if (h.keyTypes() != null) {
                 assertEquals(h.keyTypes(), r.certificates().stream().map(io.mxray.schema.PresentedCertificate::keyType).toList(),
