@@ -1,9 +1,11 @@
 package io.mxray.aggregator;
 
+import io.mxray.runtime.Metrics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -56,7 +58,7 @@ public final class Aggregator implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
-        io.mxray.runtime.Metrics.lag("aggregator", () -> streamsLag(streams));
+        Metrics.lag("aggregator", () -> streamsLag(streams));
         DatabaseSink sink = new DatabaseSink(database, bootstrap, "mxray-db-sink");
         Thread t = new Thread(sink, "mxray-db-sink");
         t.start();
@@ -83,7 +85,7 @@ public final class Aggregator implements AutoCloseable {
         // (KAFKA-18202: a retriable OutOfOrderSequenceException, retried by the producer, but logged
         // by the broker's ReplicaManager at ERROR, in a new user's terminal). One request at a time
         // never sends that second batch early.
-        p.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig
+        p.put(StreamsConfig.producerPrefix(ProducerConfig
                 .MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
         // a record the thread cannot read or publish never fails it (a replaced thread would meet it again)
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, StreamErrors.class);

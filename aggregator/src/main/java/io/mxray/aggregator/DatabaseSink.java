@@ -1,25 +1,37 @@
 package io.mxray.aggregator;
 
+import io.mxray.runtime.Consumers;
+import io.mxray.runtime.DeadLetter;
 import io.mxray.runtime.KafkaSettings;
+import io.mxray.runtime.Metrics;
 import io.mxray.schema.DomainResult;
 import io.mxray.schema.ProbeResult;
 import io.mxray.schema.RejectedLine;
 import io.mxray.schema.ScanEvent;
 import io.mxray.schema.Topic;
 import io.mxray.schema.Topics;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -48,7 +60,7 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
 
     private final Database database;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> deadLetters;
+    private final KafkaProducer<byte[], byte[]> deadLetters;
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -56,7 +68,7 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
     private final AtomicLong unreadable = new AtomicLong();
     private Connection connection;
     /** Scans whose statistics lag behind their domain rows. */
-    private final java.util.Set<String> staleStats = new java.util.HashSet<>();
+    private final Set<String> staleStats = new HashSet<>();
     private long statsDueNanos;
     private long statsEveryNanos = STATS_MIN.toNanos();
 
@@ -64,13 +76,13 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
         this.database = database;
         this.consumer = new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, groupId, "mxray-db-sink", 2000,
                 300_000));
-        this.deadLetters = new org.apache.kafka.clients.producer.KafkaProducer<>(
+        this.deadLetters = new KafkaProducer<>(
                 KafkaSettings.producer(bootstrap, "mxray-db-sink-dead-letters"));
     }
 
     @Override
     public void run() {
-        io.mxray.runtime.Metrics.lag("db-sink", lag::get);
+        Metrics.lag("db-sink", lag::get);
         try {
             consumer.subscribe(List.of(Topics.SCANS.name(), Topics.REJECTED.name(), Topics.SMTP_RESULTS.name(),
                     Topics.DOMAIN_RESULTS.name()));
@@ -80,17 +92,17 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
                     refreshStats(true);
                     continue;
                 }
-                io.mxray.runtime.Metrics.ITEMS_IN.labelValues("db-sink").inc(records.count());
+                Metrics.ITEMS_IN.labelValues("db-sink").inc(records.count());
                 long start = System.nanoTime();
                 writeWithRetry(records);
-                io.mxray.runtime.Metrics.ITEM_SECONDS.labelValues("db-sink").observe((System.nanoTime() - start) / 1e9);
-                var offsets = new java.util.HashMap<TopicPartition, OffsetAndMetadata>();
+                Metrics.ITEM_SECONDS.labelValues("db-sink").observe((System.nanoTime() - start) / 1e9);
+                var offsets = new HashMap<TopicPartition, OffsetAndMetadata>();
                 for (TopicPartition tp : records.partitions()) {
                     var list = records.records(tp);
                     offsets.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
                 }
-                io.mxray.runtime.Consumers.commit(consumer, offsets, "db-sink");
-                lag.set(io.mxray.runtime.Consumers.lag(consumer));
+                Consumers.commit(consumer, offsets, "db-sink");
+                lag.set(Consumers.lag(consumer));
                 refreshStats(false);
             }
         } catch (WakeupException e) {
@@ -163,7 +175,7 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
                     || s.getSQLState().startsWith("23") || s.getSQLState().startsWith("54"))) {
                 return true;
             }
-            if (t instanceof java.sql.BatchUpdateException b && b.getNextException() != null
+            if (t instanceof BatchUpdateException b && b.getNextException() != null
                     && refusesContent(b.getNextException())) {
                 return true;
             }
@@ -187,15 +199,15 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
         }
     }
 
-    private final List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> pendingDeadLetters =
+    private final List<ProducerRecord<byte[], byte[]>> pendingDeadLetters =
             new ArrayList<>();
 
     private void deadLetter(ConsumerRecord<byte[], byte[]> r, Exception e) {
         deadLettered.incrementAndGet();
-        io.mxray.runtime.Metrics.DEAD_LETTERS.labelValues(STAGE).inc();
+        Metrics.DEAD_LETTERS.labelValues(STAGE).inc();
         LOG.error("{}-{}@{} not written, sent to {}: {}", r.topic(), r.partition(), r.offset(),
                 Topics.DEAD_LETTERS.name(), e.getMessage());
-        pendingDeadLetters.add(io.mxray.runtime.DeadLetter.of(STAGE, r, e));
+        pendingDeadLetters.add(DeadLetter.of(STAGE, r, e));
     }
 
     /** Publishes the batch's dead letters before its offsets are committed: none is lost in a crash. */
@@ -203,7 +215,7 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
         if (pendingDeadLetters.isEmpty()) {
             return;
         }
-        List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+        List<Future<?>> sent = new ArrayList<>();
         for (var d : pendingDeadLetters) {
             sent.add(deadLetters.send(d));
         }
@@ -211,7 +223,7 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
         for (var f : sent) {
             try {
                 f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 throw new IllegalStateException("db-sink: a dead letter could not be published; the batch is redone "
                         + "after a restart", e.getCause());
             } catch (InterruptedException e) {
@@ -227,7 +239,7 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
         List<RejectedLine> rejected = new ArrayList<>();
         List<ProbeResult> probes = new ArrayList<>();
         List<DomainResult> domains = new ArrayList<>();
-        Map<ConsumerRecord<byte[], byte[]>, RuntimeException> unreadableHere = new java.util.LinkedHashMap<>();
+        Map<ConsumerRecord<byte[], byte[]>, RuntimeException> unreadableHere = new LinkedHashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             String topic = r.topic();
             if (topic.equals(Topics.SCANS.name())) {
@@ -254,13 +266,13 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
             });
             domains.forEach(d -> staleStats.add(d.scanId()));
             written.addAndGet(records.size() - unreadableHere.size());
-            var m = io.mxray.runtime.Metrics.ITEMS_OUT;
+            var m = Metrics.ITEMS_OUT;
             m.labelValues("db-sink", "scan").inc(scans.size());
             m.labelValues("db-sink", "rejected_input").inc(rejected.size());
             m.labelValues("db-sink", "mx_host_result").inc(probes.size());
             m.labelValues("db-sink", "domain_result").inc(domains.size());
             for (DomainResult d : domains) {
-                io.mxray.runtime.Metrics.RESULTS.labelValues("aggregator",
+                Metrics.RESULTS.labelValues("aggregator",
                         d.missingProbes() != null && !d.missingProbes().isEmpty() ? "incomplete"
                                 : d.dnsOutcome().key()).inc();
             }

@@ -1,22 +1,33 @@
 package io.mxray.aggregator;
 
-import java.util.ArrayList;
-import java.util.List;
-import org.apache.kafka.streams.state.KeyValueIterator;
-
+import io.mxray.runtime.Metrics;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DomainResult;
 import io.mxray.schema.JsonSerde;
+import io.mxray.schema.Keys;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Assembles each domain, partitioned by domain key: takes its DNS result, looks up the verdicts of
@@ -27,12 +38,12 @@ import org.apache.kafka.streams.state.Stores;
  * a finished domain is recognized and changes nothing.
  */
 final class DomainAssembler implements Processor<String, DnsResult, String, DomainResult> {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DomainAssembler.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DomainAssembler.class);
     static final String STATE = "domain-state";
     /** Domains waiting for probe results, by (time their DNS result arrived, domain key). */
     static final String PENDING = "domain-pending";
     /** How often arrived verdicts are looked for while no DNS result comes in. */
-    static final java.time.Duration ARRIVALS_EVERY = java.time.Duration.ofMillis(20);
+    static final Duration ARRIVALS_EVERY = Duration.ofMillis(20);
 
     private final Clock clock;
     private final AggregatorConfig config;
@@ -40,8 +51,8 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
     private ProcessorContext<String, DomainResult> context;
     private KeyValueStore<String, DomainState> states;
     private KeyValueStore<String, String> pending;
-    private org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, ProbeVerdict> verdicts;
-    private java.util.Queue<String> inbox;
+    private ReadOnlyKeyValueStore<String, ProbeVerdict> verdicts;
+    private Queue<String> inbox;
     /**
      * The states of domains still waiting, as objects, exactly as last written to {@link #states}
      * by this processor since its {@link #init}: reading them from here saves decoding the whole
@@ -49,10 +60,10 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
      * another instance restores); this map only ever holds what was put there, and is emptied
      * whenever the task is initialized or closed, as after an aborted transaction.
      */
-    private final java.util.Map<String, DomainState> waiting = new java.util.HashMap<>();
+    private final Map<String, DomainState> waiting = new HashMap<>();
     /** Domains of this task waiting for verdicts, as counted in the in-flight gauge. */
     private int counted;
-    private static final long PRUNE_EVERY_NANOS = java.time.Duration.ofHours(1).toNanos();
+    private static final long PRUNE_EVERY_NANOS = Duration.ofHours(1).toNanos();
     private long nextPrune = System.nanoTime();
 
     /**
@@ -62,8 +73,8 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
      * and without this the store would grow by one entry per domain of every scan, for ever.
      * Domain keys begin with the scan id, which begins with its start time: one range.
      */
-    int prune(java.time.Instant before) {
-        String to = io.mxray.schema.Keys.scanIdTime(before);
+    int prune(Instant before) {
+        String to = Keys.scanIdTime(before);
         List<String> old = new ArrayList<>();
         try (KeyValueIterator<String, DomainState> it = states.range("0", to)) {
             while (it.hasNext()) {
@@ -78,7 +89,7 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
     }
 
     /** Probe key to the domains of this task waiting for its verdict; rebuilt from the stores on init. */
-    private final java.util.Map<String, java.util.Set<String>> waitingFor = new java.util.HashMap<>();
+    private final Map<String, Set<String>> waitingFor = new HashMap<>();
 
     private DomainAssembler(AggregatorConfig config, ProbeArrivals arrivals) {
         this.clock = config.clock();
@@ -122,15 +133,15 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
                 DomainState state = states.get(domainKey);
                 if (state != null && !state.finalized() && state.dns() != null) {
                     inFlight(+1);
-                    state.missing().forEach(k -> waitingFor.computeIfAbsent(k, x -> new java.util.HashSet<>())
+                    state.missing().forEach(k -> waitingFor.computeIfAbsent(k, x -> new HashSet<>())
                             .add(domainKey));
                 }
             }
         }
         inbox.addAll(waitingFor.keySet());
-        context.schedule(config.sweepEvery(), org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
+        context.schedule(config.sweepEvery(), PunctuationType.WALL_CLOCK_TIME,
                 this::sweep);
-        context.schedule(ARRIVALS_EVERY, org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
+        context.schedule(ARRIVALS_EVERY, PunctuationType.WALL_CLOCK_TIME,
                 now -> deliverArrivals());
     }
 
@@ -208,7 +219,7 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
     @Override
     public void process(Record<String, DnsResult> record) {
         deliverArrivals();
-        io.mxray.runtime.Metrics.ITEMS_IN.labelValues(STAGE).inc();
+        Metrics.ITEMS_IN.labelValues(STAGE).inc();
         String key = record.key();
         DnsResult dns = record.value();
         if (key == null || dns == null) {
@@ -241,7 +252,7 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
         }
         put(key, state);
         for (String k : missing) {
-            waitingFor.computeIfAbsent(k, x -> new java.util.HashSet<>()).add(key);
+            waitingFor.computeIfAbsent(k, x -> new HashSet<>()).add(key);
         }
     }
 
@@ -251,7 +262,7 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
             return;
         }
         for (String probeKey; (probeKey = inbox.poll()) != null; ) {
-            java.util.Set<String> domains = waitingFor.get(probeKey);
+            Set<String> domains = waitingFor.get(probeKey);
             if (domains == null) {
                 continue;
             }
@@ -295,7 +306,7 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
             inFlight(-1);
             waited = Math.max(0, context.currentSystemTimeMs() - state.dnsAtMs());
         }
-        io.mxray.runtime.Metrics.ITEM_SECONDS.labelValues(STAGE).observe(waited / 1000.0);
+        Metrics.ITEM_SECONDS.labelValues(STAGE).observe(waited / 1000.0);
     }
 
     /** The stage's name in the metrics. */
@@ -305,7 +316,7 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
     private void inFlight(int delta) {
         if (delta != 0) {
             counted += delta;
-            io.mxray.runtime.Metrics.IN_FLIGHT.labelValues(STAGE).inc(delta);
+            Metrics.IN_FLIGHT.labelValues(STAGE).inc(delta);
         }
     }
 }

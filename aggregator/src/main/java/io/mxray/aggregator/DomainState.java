@@ -2,6 +2,7 @@ package io.mxray.aggregator;
 
 import io.mxray.schema.DnsResult;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,8 +30,8 @@ public record DomainState(DnsResult dns, Map<String, ProbeVerdict> verdicts, boo
     }
 
     /** The probes of its DNS result this domain has no verdict of yet. */
-    java.util.List<String> missing() {
-        return dns == null ? java.util.List.of()
+    List<String> missing() {
+        return dns == null ? List.of()
                 : dns.probeKeys().stream().filter(k -> !verdicts.containsKey(k)).distinct().toList();
     }
 

@@ -1,22 +1,24 @@
 package io.mxray.aggregator;
 
+import io.mxray.schema.Coverage;
 import io.mxray.schema.DaneResult;
 import io.mxray.schema.DaneStatus;
 import io.mxray.schema.Delivery;
-import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.DnsResult;
+import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.DomainResult;
 import io.mxray.schema.Level;
 import io.mxray.schema.MxHost;
 import io.mxray.schema.MxHostVerdict;
 import io.mxray.schema.TlsaLookup;
-import io.mxray.schema.Coverage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /** A domain's verdict from its DNS result and the verdicts of its probes. Pure. */
 public final class DomainVerdicts {
@@ -58,7 +60,7 @@ public final class DomainVerdicts {
             DaneResult addressFailure = addressFailure(h);
             // a host's TLSA lookup goes with its first row only: once per host, not per address
             TlsaLookup[] tlsa = {h.tlsa()};
-            java.util.function.Supplier<TlsaLookup> once = () -> {
+            Supplier<TlsaLookup> once = () -> {
                 TlsaLookup t = tlsa[0];
                 tlsa[0] = null;
                 return t;
@@ -158,7 +160,7 @@ public final class DomainVerdicts {
             default -> {
             }
         }
-        java.util.TreeSet<String> reasons = new java.util.TreeSet<>();
+        TreeSet<String> reasons = new TreeSet<>();
         boolean anyJudged = false;
         for (MxHostVerdict h : hosts) {
             if (h.ip() == null) {

@@ -1,14 +1,17 @@
 package io.mxray.aggregator;
 
+import io.mxray.runtime.Jvm;
 import io.mxray.runtime.KafkaOptions;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The aggregator as a process: the Streams topology and the PostgreSQL sink until SIGTERM. */
 @Command(name = "aggregator", mixinStandardHelpOptions = true,
@@ -27,24 +30,24 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--probe-wait", paramLabel = "DURATION", defaultValue = "${env:MXRAY_PROBE_WAIT:-PT1H}",
             description = "How long a domain waits for its probe results after its DNS result; then it is finalized "
                     + "as incomplete, naming the missing probes (env MXRAY_PROBE_WAIT, default ${DEFAULT-VALUE}).")
-    java.time.Duration probeWait;
+    Duration probeWait;
 
     @Option(names = "--commit-interval", paramLabel = "DURATION", defaultValue = "${env:MXRAY_COMMIT_INTERVAL:-PT1S}",
             description = "How often the topology commits its exactly-once transaction: results reach the database at "
                     + "this pace, and each commit costs the broker a transaction "
                     + "(env MXRAY_COMMIT_INTERVAL, default ${DEFAULT-VALUE}).")
-    java.time.Duration commitInterval;
+    Duration commitInterval;
 
     @Override
     public Integer call() throws InterruptedException {
         kafka.ensureTopics();
         AutoCloseable metrics = kafka.serveMetrics();
         Aggregator aggregator = Aggregator.start(kafka.bootstrap, db.database(), new AggregatorConfig(
-                Clock.systemUTC(), probeWait, java.time.Duration.ofSeconds(10)), stateDir, commitInterval);
-        org.slf4j.LoggerFactory.getLogger(Main.class).info("aggregator: running (state in {})", stateDir);
+                Clock.systemUTC(), probeWait, Duration.ofSeconds(10)), stateDir, commitInterval);
+        LoggerFactory.getLogger(Main.class).info("aggregator: running (state in {})", stateDir);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            org.slf4j.LoggerFactory.getLogger(Main.class).info("aggregator: stopping");
+            LoggerFactory.getLogger(Main.class).info("aggregator: stopping");
             aggregator.close();
             try {
                 metrics.close();
@@ -58,7 +61,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        io.mxray.runtime.Jvm.prepare();
+        Jvm.prepare();
         System.exit(new CommandLine(new Main()).execute(args));
     }
 }

@@ -2,13 +2,14 @@ package io.mxray.aggregator;
 
 import io.mxray.schema.DaneResult;
 import io.mxray.schema.DomainResult;
+import io.mxray.schema.Keyed;
 import io.mxray.schema.MxHostVerdict;
 import io.mxray.schema.PresentedCertificate;
 import io.mxray.schema.ProbeResult;
-import io.mxray.schema.SecondHandshake;
-import io.mxray.schema.TlsVersionResult;
 import io.mxray.schema.RejectedLine;
 import io.mxray.schema.ScanEvent;
+import io.mxray.schema.SecondHandshake;
+import io.mxray.schema.TlsVersionResult;
 import io.mxray.schema.TlsaLookup;
 import io.mxray.schema.TlsaRecord;
 import java.io.ByteArrayInputStream;
@@ -17,16 +18,25 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Writes messages as rows, idempotently: every statement is an upsert on the row's natural key,
@@ -191,7 +201,7 @@ public final class ResultWriter {
                 host.setArray(i++, versions(r, TlsVersionResult.ACCEPTED));
                 host.setArray(i, versions(r, TlsVersionResult.REFUSED));
                 host.addBatch();
-                java.util.Set<String> keyTypes = new java.util.HashSet<>();
+                Set<String> keyTypes = new HashSet<>();
                 for (PresentedCertificate p : r.certificates()) {
                     if (!keyTypes.add(p.keyType())) {
                         continue; // the table's key: one chain per key type
@@ -221,12 +231,12 @@ public final class ResultWriter {
     }
 
     /** The TLS versions of a probe with this result, or null when they were not measured. */
-    private java.sql.Array versions(ProbeResult r, String result) throws SQLException {
+    private Array versions(ProbeResult r, String result) throws SQLException {
         if (r.tlsVersions().isEmpty()) {
             return null;
         }
         return c.createArrayOf("text", r.tlsVersions().entrySet().stream().filter(e -> e.getValue().equals(result))
-                .map(java.util.Map.Entry::getKey).toArray());
+                .map(Map.Entry::getKey).toArray());
     }
 
     /** Adds the certificate (once, by fingerprint) to the batch and returns its fingerprint. */
@@ -290,7 +300,7 @@ public final class ResultWriter {
                 INSERT INTO tlsa_record (scan_id, base, usage, selector, matching, data, usable, unusable_reason, dnssec)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (scan_id, base, usage, selector, matching, sha256(decode(data, 'hex'))) DO NOTHING""")) {
-            java.util.Map<String, List<String>> cleared = new java.util.LinkedHashMap<>();
+            Map<String, List<String>> cleared = new LinkedHashMap<>();
             for (DomainResult r : results) {
                 int i = 1;
                 domain.setString(i++, r.scanId());
@@ -321,15 +331,15 @@ public final class ResultWriter {
                 domain.setString(i, key(r.daneAllCertificates()));
                 domain.addBatch();
                 // the domain's MX rows are replaced as a whole: a replay cannot leave stale rows
-                cleared.computeIfAbsent(r.scanId(), k -> new java.util.ArrayList<>()).add(r.domain());
+                cleared.computeIfAbsent(r.scanId(), k -> new ArrayList<>()).add(r.domain());
                 // a host's TLSA lookup comes with its first row (once per host): every row gets its columns
-                java.util.Map<String, TlsaLookup> tlsaOf = new java.util.HashMap<>();
+                Map<String, TlsaLookup> tlsaOf = new HashMap<>();
                 for (MxHostVerdict h : r.mxHosts()) {
                     if (h.tlsa() != null) {
                         tlsaOf.putIfAbsent(h.mxHost(), h.tlsa());
                     }
                 }
-                java.util.Set<String> recordsWritten = new java.util.HashSet<>();
+                Set<String> recordsWritten = new HashSet<>();
                 // the table's key: one row per (MX host, address) even if the answer named a host twice
                 for (MxHostVerdict h : lastByKey(r.mxHosts(),
                         h -> Arrays.asList(h.mxHost(), h.ip() == null ? "" : h.ip()))) {
@@ -386,15 +396,15 @@ public final class ResultWriter {
     }
 
     /** The last element for each key, in the order of first appearance; the list itself when keys are unique. */
-    static <T> List<T> lastByKey(List<T> items, java.util.function.Function<T, Object> key) {
-        java.util.Map<Object, T> last = new java.util.LinkedHashMap<>();
+    static <T> List<T> lastByKey(List<T> items, Function<T, Object> key) {
+        Map<Object, T> last = new LinkedHashMap<>();
         for (T t : items) {
             last.put(key.apply(t), t);
         }
         return last.size() == items.size() ? items : List.copyOf(last.values());
     }
 
-    private static String key(io.mxray.schema.Keyed k) {
+    private static String key(Keyed k) {
         return k == null ? null : k.key();
     }
 
@@ -419,7 +429,7 @@ public final class ResultWriter {
      * Rewrites the running statistics of these scans from their domain rows: derived, so writing
      * them again (a replay, a restart) cannot count anything twice.
      */
-    public void recomputeStats(java.util.Collection<String> scanIds) throws SQLException {
+    public void recomputeStats(Collection<String> scanIds) throws SQLException {
         if (scanIds.isEmpty()) {
             return;
         }
@@ -433,7 +443,7 @@ public final class ResultWriter {
              PreparedStatement insert = c.prepareStatement(
                      "WITH d AS MATERIALIZED (SELECT * FROM domain_result WHERE scan_id = ANY (?)) "
                              + "INSERT INTO scan_stats (scan_id, category, value, domains, updated_at) " + select)) {
-            java.sql.Array ids = c.createArrayOf("text", scanIds.toArray());
+            Array ids = c.createArrayOf("text", scanIds.toArray());
             clear.setArray(1, ids);
             clear.executeUpdate();
             insert.setArray(1, ids);

@@ -1,7 +1,11 @@
 package io.mxray.aggregator;
 
+import io.mxray.schema.Keys;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -24,11 +28,11 @@ final class VerdictKeeper implements Processor<String, ProbeVerdict, Void, Void>
     private static final long PRUNE_EVERY_NANOS = Duration.ofHours(1).toNanos();
 
     private final ProbeArrivals arrivals;
-    private final java.time.Clock clock;
+    private final Clock clock;
     private KeyValueStore<String, ProbeVerdict> store;
     private long nextPrune;
 
-    VerdictKeeper(ProbeArrivals arrivals, java.time.Clock clock) {
+    VerdictKeeper(ProbeArrivals arrivals, Clock clock) {
         this.arrivals = arrivals;
         this.clock = clock;
     }
@@ -54,8 +58,8 @@ final class VerdictKeeper implements Processor<String, ProbeVerdict, Void, Void>
 
     /** Deletes the verdicts of scans started before {@code before}. */
     void prune(Instant before) {
-        String to = io.mxray.schema.Keys.scanIdTime(before);
-        java.util.List<String> old = new java.util.ArrayList<>();
+        String to = Keys.scanIdTime(before);
+        List<String> old = new ArrayList<>();
         try (KeyValueIterator<String, ProbeVerdict> it = store.range("0", to)) {
             while (it.hasNext()) {
                 old.add(it.next().key);

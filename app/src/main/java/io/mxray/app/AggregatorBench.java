@@ -6,6 +6,7 @@ import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
 import io.mxray.lab.Scenario;
 import io.mxray.schema.Topics;
+import io.mxray.smtp.FastEc;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +93,7 @@ final class AggregatorBench implements Callable<Integer> {
                 + "warm-up replays; the aggregator, the broker and PostgreSQL measured%n", domains, runs, warmupRounds);
         Path dir = Files.createTempDirectory("mxray-aggregator-bench");
         List<Scenario> all = Generator.generate(domains, seed);
-        io.mxray.smtp.FastEc.install(); // the lab's TLS servers, as in bench e2e
+        FastEc.install(); // the lab's TLS servers, as in bench e2e
         try (Lab lab = Lab.start(LabConfig.defaults(dir.resolve("lab")).withScenarios(all));
              EmbeddedDatabase postgres = EmbeddedDatabase.start(dir.resolve("postgres")).stopOnExit();
              BrokerProcess broker = BrokerProcess.start(dir.resolve("kafka"))) {
@@ -126,7 +127,7 @@ final class AggregatorBench implements Callable<Integer> {
                     "--kafka", broker.bootstrap(), "--partitions", "6", "--session-timeout", "PT10S",
                     "--metrics-port", String.valueOf(port), "--db", postgres.jdbcUrl(),
                     "--state-dir", dir.resolve("aggregator-state").toString()),
-                    java.util.Map.of("MXRAY_DB_PASSWORD", postgres.password()));
+                    Map.of("MXRAY_DB_PASSWORD", postgres.password()));
                  KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrap())) {
                 for (int i = 0; i < warmupRounds; i++) {
                     Run r = replay(producer, recorded, recordedId, i + 1, db, aggregator, broker, postgres);

@@ -11,13 +11,18 @@ import io.mxray.schema.CheckStatus;
 import io.mxray.smtp.CertificateJudge;
 import io.mxray.smtp.SmtpConfig;
 import io.mxray.smtp.TrustStores;
+import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -124,7 +129,7 @@ final class CheckBench implements Callable<Integer> {
                     opensslMs = median(o);
                     System.out.printf("baseline: openssl s_client -starttls smtp (handshake only: no DNS, no DNSSEC, "
                             + "no judgement): median %.0f ms%n", opensslMs);
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     System.out.println("baseline: openssl not found (" + e.getMessage() + ")");
                 }
             }
@@ -135,7 +140,7 @@ final class CheckBench implements Callable<Integer> {
             System.out.printf("cold first result: median %.0f ms (min %.0f, max %.0f); exit %.0f ms%n", first,
                     cold.stream().mapToDouble(Timed::firstMs).min().orElse(0),
                     cold.stream().mapToDouble(Timed::firstMs).max().orElse(0), exit);
-            System.out.printf(java.util.Locale.ROOT, "RESULT check domains=%d domains_per_s=%.2f cpu_ms_per_domain=%.0f "
+            System.out.printf(Locale.ROOT, "RESULT check domains=%d domains_per_s=%.2f cpu_ms_per_domain=%.0f "
                             + "peak_heap_mb=%.0f first_result_ms=%.0f exit_ms=%.0f warm_ms=%.1f baseline_per_s=%.2f "
                             + "ratio=%.2f%n", runs, 1000 / first, cpu, rss, first, exit, median(warm),
                     1000 / opensslMs, opensslMs / first);
@@ -174,7 +179,7 @@ final class CheckBench implements Callable<Integer> {
         }
         full.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(full).redirectError(ProcessBuilder.Redirect.DISCARD)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         long t0 = System.nanoTime();
         Process p = pb.start();
         double first = Double.NaN;
@@ -182,7 +187,7 @@ final class CheckBench implements Callable<Integer> {
             if (in.read() >= 0) {
                 first = (System.nanoTime() - t0) / 1e6;
             }
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
         }
         int exit = p.waitFor();
         double total = (System.nanoTime() - t0) / 1e6;
@@ -190,7 +195,7 @@ final class CheckBench implements Callable<Integer> {
         long rss = 0;
         if (gnuTime && Files.exists(usage)) {
             String[] f = Files.readString(usage, StandardCharsets.UTF_8).strip().split("\\s+");
-            String[] last = java.util.Arrays.copyOfRange(f, f.length - 3, f.length); // after any "Command exited" line
+            String[] last = Arrays.copyOfRange(f, f.length - 3, f.length); // after any "Command exited" line
             cpu = (Double.parseDouble(last[0]) + Double.parseDouble(last[1])) * 1000;
             rss = Long.parseLong(last[2]);
         }

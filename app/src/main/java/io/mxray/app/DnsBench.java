@@ -1,5 +1,6 @@
 package io.mxray.app;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.mxray.dns.DnsConfig;
 import io.mxray.dns.DnsResolution;
 import io.mxray.dns.DnsStage;
@@ -20,7 +21,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,8 +73,8 @@ final class DnsBench implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
-    private final com.sun.management.OperatingSystemMXBean os =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final OperatingSystemMXBean os =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
 
     @Override
@@ -177,7 +180,7 @@ final class DnsBench implements Callable<Integer> {
         AtomicLong lookups = new AtomicLong();
         AtomicInteger secure = new AtomicInteger();
         AtomicInteger insecure = new AtomicInteger();
-        java.util.Map<String, Integer> others = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Integer> others = new ConcurrentHashMap<>();
         CountDownLatch done = new CountDownLatch(scenarios.size());
         for (int i = 0; i < scenarios.size(); i++) {
             window.acquire();

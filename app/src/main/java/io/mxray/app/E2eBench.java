@@ -1,5 +1,6 @@
 package io.mxray.app;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.mxray.aggregator.Database;
 import io.mxray.dns.DnsConfig;
 import io.mxray.lab.Generator;
@@ -7,14 +8,19 @@ import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
 import io.mxray.lab.Scenario;
 import io.mxray.smtp.CertificateJudge;
+import io.mxray.smtp.FastEc;
 import io.mxray.smtp.SmtpConfig;
 import io.mxray.smtp.TrustStores;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -128,7 +134,7 @@ final class E2eBench implements Callable<Integer> {
         // the lab is the simulated internet, not what is measured, and shares the cores with the
         // pipeline: its TLS servers make their key shares and signatures with the same faster curves
         // as the SMTP worker (what goes over the wire does not change)
-        io.mxray.smtp.FastEc.install(); // logs what it installed
+        FastEc.install(); // logs what it installed
         long t0 = System.nanoTime();
         try (Lab lab = Lab.start(LabConfig.defaults(dir.resolve("lab")).withScenarios(all).withLatency(delay, delay));
              EmbeddedDatabase postgres = EmbeddedDatabase.start(dir.resolve("postgres")).stopOnExit();
@@ -195,7 +201,7 @@ final class E2eBench implements Callable<Integer> {
                     }
                 }
             }
-            Run m = measured.stream().sorted(java.util.Comparator.comparingDouble(Run::seconds)).toList()
+            Run m = measured.stream().sorted(Comparator.comparingDouble(Run::seconds)).toList()
                     .get(measured.size() / 2);
             StringBuilder result = new StringBuilder(String.format(Locale.ROOT,
                     "RESULT e2e domains=%d runs=%d domains_per_s=%.0f delay_ms=%d dns_workers=%d smtp_workers=%d "
@@ -227,7 +233,7 @@ final class E2eBench implements Callable<Integer> {
         return 0;
     }
 
-    private static Path write(Path file, List<String> domains) throws java.io.IOException {
+    private static Path write(Path file, List<String> domains) throws IOException {
         return Files.write(file, domains);
     }
 
@@ -350,7 +356,7 @@ final class E2eBench implements Callable<Integer> {
             double dt = (now - lastAt) / 1e9;
             if (lastAt == 0) {
                 System.out.printf("  %6s %8s %8s | %s | %s%n", "s", "final", "final/s",
-                        String.join(" | ", java.util.Arrays.stream(COLUMNS)
+                        String.join(" | ", Arrays.stream(COLUMNS)
                                 .map(c -> String.format("%-4s in/s   lag  hand    ms", c[1])).toList()),
                         "lookups  wait queries   q/s q ms t/o");
             } else {
@@ -381,7 +387,7 @@ final class E2eBench implements Callable<Integer> {
         }
     }
 
-    static long count(Database db, String sql, String scanId) throws java.sql.SQLException {
+    static long count(Database db, String sql, String scanId) throws SQLException {
         try (var c = db.connect(); var s = c.prepareStatement(sql)) {
             s.setString(1, scanId);
             try (var r = s.executeQuery()) {
@@ -397,7 +403,7 @@ final class E2eBench implements Callable<Integer> {
             out.put(p.name(), p.cpu().toNanos() / 1e9);
         }
         out.put("broker", cluster.broker().process().cpu().toNanos() / 1e9);
-        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         out.put("lab", os.getProcessCpuTime() / 1e9);
         long self = ProcessHandle.current().pid();
         // the scheduler processes this JVM started and waited for (the stages and the broker live on)

@@ -6,6 +6,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real PostgreSQL server (the zonky.io binaries) started by this JVM, keeping its data in
@@ -18,7 +27,7 @@ import java.nio.file.Path;
  * it (scram-sha-256). A data folder made before mxray did this gets its password the same way.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EmbeddedDatabase.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
     private final EmbeddedPostgres postgres;
     private final Path dir;
     private final String password;
@@ -41,7 +50,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             writeHba(dir); // also over an hba file that was reset by hand
             EmbeddedPostgres pg = builder(dir).setConnectConfig("password", password).start();
             return new EmbeddedDatabase(pg, dir, password);
-        } catch (IOException | java.sql.SQLException e) {
+        } catch (IOException | SQLException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL server in " + dir
                     + " (as root it needs user namespaces: unshare -U)", e instanceof IOException io ? io
                     : new IOException(e.getMessage(), e));
@@ -70,26 +79,26 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * it, the superuser gets a random password, kept in the password file (0600) before the
      * server is stopped again; {@link #writeHba} then asks for it on every connection.
      */
-    private static void protect(Path dir, Path passwordFile) throws IOException, java.sql.SQLException {
+    private static void protect(Path dir, Path passwordFile) throws IOException, SQLException {
         byte[] random = new byte[24];
-        new java.security.SecureRandom().nextBytes(random);
-        String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        new SecureRandom().nextBytes(random);
+        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         try (EmbeddedPostgres pg = builder(dir).start();
-             java.sql.Connection c = pg.getPostgresDatabase().getConnection();
-             java.sql.Statement s = c.createStatement()) {
+             Connection c = pg.getPostgresDatabase().getConnection();
+             Statement s = c.createStatement()) {
             // base64url: no quote can occur in it
             s.execute("ALTER ROLE postgres PASSWORD '" + password + "'");
         }
         Path tmp = passwordFile.resolveSibling(passwordFile.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         try {
-            Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
             Files.createFile(tmp); // not a POSIX file system: the folder's own protection applies
         }
         Files.writeString(tmp, password + "\n");
-        Files.move(tmp, passwordFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, passwordFile, StandardCopyOption.ATOMIC_MOVE);
         LOG.info("the embedded PostgreSQL server in {} asks for a password now; it is in {} (readable by its owner "
                 + "only)", dir, passwordFile);
     }

@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.LinkedHashMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -144,7 +145,7 @@ final class ExportCommand implements Callable<Integer> {
                         }
                         w.write("\r\n");
                     } else {
-                        var row = new java.util.LinkedHashMap<String, Object>();
+                        var row = new LinkedHashMap<String, Object>();
                         for (int i = 1; i <= columns; i++) {
                             row.put(meta.getColumnLabel(i), value(r, i));
                         }

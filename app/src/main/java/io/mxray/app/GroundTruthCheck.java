@@ -2,6 +2,7 @@ package io.mxray.app;
 
 import io.mxray.lab.ExpectedDomain;
 import io.mxray.lab.ExpectedHost;
+import io.mxray.schema.Keyed;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,7 +102,7 @@ public final class GroundTruthCheck {
         }
     }
 
-    private static String key(io.mxray.schema.Keyed k) {
+    private static String key(Keyed k) {
         return k == null ? null : k.key();
     }
 }

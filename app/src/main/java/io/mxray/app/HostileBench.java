@@ -3,6 +3,7 @@ package io.mxray.app;
 import io.mxray.aggregator.Database;
 import io.mxray.lab.ExpectedDomain;
 import io.mxray.lab.Generator;
+import io.mxray.lab.GroundTruth;
 import io.mxray.lab.HostileScenarios;
 import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
@@ -15,11 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
@@ -78,7 +82,7 @@ final class HostileBench implements Callable<Integer> {
                 Map<String, Double> cpuBefore = E2eBench.cpu(cluster, postgres);
                 long start = System.nanoTime();
                 String scan = cluster.schedule(lab.domainsFile(), "hostile");
-                List<ExpectedDomain> truth = io.mxray.lab.GroundTruth.read(lab.groundTruthFile());
+                List<ExpectedDomain> truth = GroundTruth.read(lab.groundTruthFile());
                 int exits = 0;
                 try (WaitCommand.Poller poller = new WaitCommand.Poller(db, scan)) {
                     long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
@@ -152,8 +156,8 @@ final class HostileBench implements Callable<Integer> {
 
     private static int deadLettered(String bootstrap, Map<String, String> poison) {
         var props = KafkaSettings.consumer(bootstrap, "hostile-bench-" + System.nanoTime(), "hostile-bench", 500, 300_000);
-        java.util.Set<String> found = new java.util.HashSet<>();
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(props)) {
+        Set<String> found = new HashSet<>();
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(props)) {
             consumer.subscribe(List.of(Topics.DEAD_LETTERS.name()));
             long deadline = System.currentTimeMillis() + 30_000;
             while (found.size() < poison.size() && System.currentTimeMillis() < deadline) {

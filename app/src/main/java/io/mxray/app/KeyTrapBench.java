@@ -1,5 +1,6 @@
 package io.mxray.app;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.mxray.dns.dnssec.Validated;
 import io.mxray.dns.dnssec.Validator;
 import io.mxray.lab.HostileScenarios;
@@ -79,7 +80,7 @@ final class KeyTrapBench implements Callable<Integer> {
     /** {@code n} answers for {@code name}'s MX, each by a fresh validator; averages. */
     private static Measure measure(Lab lab, Map<Name, List<Record>> anchors, Name name, Validator.Limits limits, int n)
             throws Exception {
-        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long verifications = 0;
         long cpu = 0;
         DnssecStatus status = null;

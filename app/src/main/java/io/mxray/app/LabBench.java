@@ -1,5 +1,6 @@
 package io.mxray.app;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.mxray.lab.Generator;
 import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
@@ -46,7 +47,7 @@ final class LabBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         String last = null;
         System.out.printf("max heap %d MB, %d cores%n", Runtime.getRuntime().maxMemory() >> 20,
                 Runtime.getRuntime().availableProcessors());

@@ -1,6 +1,8 @@
 package io.mxray.app;
 
+import io.mxray.aggregator.Database;
 import io.mxray.lab.Lab;
+import io.mxray.runtime.TopicSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,7 +12,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,23 +30,23 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private final BrokerProcess broker;
-    private final io.mxray.aggregator.Database db;
+    private final Database db;
     private final Lab lab;
     private final Path dir;
     private final Settings settings;
     private final List<MxrayProcess> dnsWorkers = new ArrayList<>();
     private final List<MxrayProcess> smtpWorkers = new ArrayList<>();
     private final MxrayProcess aggregator;
-    private final java.util.Map<String, Integer> metricsPorts = new java.util.HashMap<>();
+    private final Map<String, Integer> metricsPorts = new HashMap<>();
 
-    public LocalCluster(BrokerProcess broker, io.mxray.aggregator.Database db, Lab lab, Path dir, Settings settings) {
+    public LocalCluster(BrokerProcess broker, Database db, Lab lab, Path dir, Settings settings) {
         this.broker = broker;
         this.db = db;
         this.lab = lab;
         this.dir = dir;
         this.settings = settings;
         try {
-            io.mxray.runtime.TopicSetup.ensure(broker.bootstrap(), settings.partitions(), (short) 1);
+            TopicSetup.ensure(broker.bootstrap(), settings.partitions(), (short) 1);
             this.aggregator = stage("aggregator", "aggregator", List.of("--db", db.url(), "--state-dir",
                     dir.resolve("aggregator-state").toString()));
             for (int i = 1; i <= settings.dnsWorkers(); i++) {
@@ -78,12 +82,12 @@ public final class LocalCluster implements AutoCloseable {
                 "--metrics-port", String.valueOf(port)));
         args.addAll(options);
         return MxrayProcess.mxray(name, dir, settings.jvmOptions(), args, command.equals("aggregator") ? dbEnv()
-                : java.util.Map.of());
+                : Map.of());
     }
 
     /** The database's credentials for the processes that use it: in their environment, never on a command line. */
-    private java.util.Map<String, String> dbEnv() {
-        java.util.Map<String, String> env = new java.util.HashMap<>();
+    private Map<String, String> dbEnv() {
+        Map<String, String> env = new HashMap<>();
         if (db.user() != null) {
             env.put("MXRAY_DB_USER", db.user());
         }

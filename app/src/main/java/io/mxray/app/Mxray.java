@@ -1,14 +1,25 @@
 package io.mxray.app;
 
-import picocli.CommandLine;
+import io.mxray.app.check.CheckCommand;
+import io.mxray.runtime.Jvm;
+import io.mxray.scheduler.Main;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code mxray} command. */
 @Command(name = "mxray", mixinStandardHelpOptions = true, version = "mxray 0.1.0",
         description = "Measures how e-mail is protected in transit: MX and DNSSEC, STARTTLS, every certificate, "
                 + "web PKI and DANE as a sending MTA judges them, MTA-STS and TLS-RPT records, for lists of domains, "
                 + "through a Kafka pipeline into PostgreSQL; and one domain now (check).",
-        subcommands = {DemoCommand.class, ScanCommand.class, io.mxray.app.check.CheckCommand.class, WaitCommand.class, StatsCommand.class, ExportCommand.class, ReportCommand.class,
+        subcommands = {DemoCommand.class, ScanCommand.class, CheckCommand.class, WaitCommand.class, StatsCommand.class, ExportCommand.class, ReportCommand.class,
                 LabCommand.class,
                 InfraCommand.class, BenchCommand.class})
 public final class Mxray implements Runnable {
@@ -23,7 +34,7 @@ public final class Mxray implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Mxray());
         cl.setExecutionExceptionHandler(Mxray::failed);
-        cl.addSubcommand("scheduler", new io.mxray.scheduler.Main());
+        cl.addSubcommand("scheduler", new Main());
         cl.addSubcommand("dns-worker", new io.mxray.dns.Main());
         cl.addSubcommand("smtp-worker", new io.mxray.smtp.Main());
         cl.addSubcommand("aggregator", new io.mxray.aggregator.Main());
@@ -32,7 +43,7 @@ public final class Mxray implements Runnable {
 
     /** {@code mxray check} alone, named as under {@code mxray}. */
     static CommandLine checkCommandLine() {
-        CommandLine cl = new CommandLine(new io.mxray.app.check.CheckCommand());
+        CommandLine cl = new CommandLine(new CheckCommand());
         cl.setCommandName("mxray check");
         cl.setExecutionExceptionHandler(Mxray::failed);
         return cl;
@@ -48,7 +59,7 @@ public final class Mxray implements Runnable {
         return failed(e, cl.getCommandName(), cl.getErr(), code == CommandLine.ExitCode.SOFTWARE ? 2 : code);
     }
 
-    private static int failed(Exception e, String name, java.io.PrintWriter err, int code) {
+    private static int failed(Exception e, String name, PrintWriter err, int code) {
         StringBuilder msg = new StringBuilder((name.startsWith("mxray") ? name : "mxray " + name) + ": ");
         String last = null;
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -76,15 +87,15 @@ public final class Mxray implements Runnable {
      * of a second of the check's first second, see {@code QuickArgs}), anything else by picocli.
      * Either way the same command runs, with the same exit statuses and messages.
      */
-    public static int check(String[] args, java.io.PrintWriter out, java.io.PrintWriter err) {
-        java.util.Optional<io.mxray.app.check.CheckCommand> quick =
-                io.mxray.app.check.CheckCommand.quick(java.util.List.of(args), System::getenv);
+    public static int check(String[] args, PrintWriter out, PrintWriter err) {
+        Optional<CheckCommand> quick =
+                CheckCommand.quick(List.of(args), System::getenv);
         if (quick.isPresent()) {
             try {
                 return quick.get().run(out);
             } catch (Exception e) {
                 // UNKNOWN to a monitoring system, as the command's own annotation says
-                return failed(e, "mxray check", err, io.mxray.app.check.CheckCommand.class
+                return failed(e, "mxray check", err, CheckCommand.class
                         .getAnnotation(Command.class).exitCodeOnExecutionException());
             }
         }
@@ -95,23 +106,23 @@ public final class Mxray implements Runnable {
     }
 
     /** Standard output as picocli writes to it (its encoding: sun.stdout.encoding, else the default). */
-    private static java.io.PrintWriter stdout() {
+    private static PrintWriter stdout() {
         return writer(System.out, "sun.stdout.encoding");
     }
 
-    private static java.io.PrintWriter stderr() {
+    private static PrintWriter stderr() {
         return writer(System.err, "sun.stderr.encoding");
     }
 
-    private static java.io.PrintWriter writer(java.io.PrintStream stream, String encodingProperty) {
+    private static PrintWriter writer(PrintStream stream, String encodingProperty) {
         String encoding = System.getProperty(encodingProperty);
-        java.nio.charset.Charset cs = encoding == null ? java.nio.charset.Charset.defaultCharset()
-                : java.nio.charset.Charset.forName(encoding);
-        return new java.io.PrintWriter(new java.io.OutputStreamWriter(stream, cs), true);
+        Charset cs = encoding == null ? Charset.defaultCharset()
+                : Charset.forName(encoding);
+        return new PrintWriter(new OutputStreamWriter(stream, cs), true);
     }
 
     public static void main(String[] args) {
-        io.mxray.runtime.Jvm.prepare();
+        Jvm.prepare();
         // `check` is typed by hand and run by monitoring: it builds no other command's model, and
         // its own only when the command line needs picocli (see check); help and options are the same
         boolean check = args.length > 0 && args[0].equals("check");
@@ -121,9 +132,9 @@ public final class Mxray implements Runnable {
             if (System.getProperty("io.netty.allocator.type") == null) {
                 System.setProperty("io.netty.allocator.type", "unpooled");
             }
-            org.slf4j.LoggerFactory.getILoggerFactory(); // once, here: threads racing to it replay warnings
+            LoggerFactory.getILoggerFactory(); // once, here: threads racing to it replay warnings
         }
-        int status = check ? check(java.util.Arrays.copyOfRange(args, 1, args.length), stdout(), stderr())
+        int status = check ? check(Arrays.copyOfRange(args, 1, args.length), stdout(), stderr())
                 : commandLine().execute(args);
         System.exit(status);
     }

@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,12 +20,12 @@ import java.util.concurrent.TimeUnit;
 public final class MxrayProcess implements AutoCloseable {
     private final String name;
     private final List<String> command;
-    private final java.util.Map<String, String> env;
+    private final Map<String, String> env;
     private final Path log;
     private Process process;
     private long peakRssKb;
 
-    private MxrayProcess(String name, List<String> command, java.util.Map<String, String> env, Path log) {
+    private MxrayProcess(String name, List<String> command, Map<String, String> env, Path log) {
         this.name = name;
         this.command = command;
         this.env = env;
@@ -31,22 +34,22 @@ public final class MxrayProcess implements AutoCloseable {
 
     /** {@code mxray <args>} in a new JVM. */
     public static MxrayProcess mxray(String name, Path logDir, List<String> jvmOptions, List<String> args) {
-        return start(name, logDir, jvmOptions, "io.mxray.app.Mxray", args, java.util.Map.of());
+        return start(name, logDir, jvmOptions, "io.mxray.app.Mxray", args, Map.of());
     }
 
     /** {@code mxray <args>} in a new JVM, with these environment variables (secrets stay off the command line). */
     public static MxrayProcess mxray(String name, Path logDir, List<String> jvmOptions, List<String> args,
-                                     java.util.Map<String, String> env) {
+                                     Map<String, String> env) {
         return start(name, logDir, jvmOptions, "io.mxray.app.Mxray", args, env);
     }
 
     public static MxrayProcess start(String name, Path logDir, List<String> jvmOptions, String mainClass,
                                      List<String> args) {
-        return start(name, logDir, jvmOptions, mainClass, args, java.util.Map.of());
+        return start(name, logDir, jvmOptions, mainClass, args, Map.of());
     }
 
     public static MxrayProcess start(String name, Path logDir, List<String> jvmOptions, String mainClass,
-                                     List<String> args, java.util.Map<String, String> env) {
+                                     List<String> args, Map<String, String> env) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
@@ -54,7 +57,7 @@ public final class MxrayProcess implements AutoCloseable {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass);
         cmd.addAll(args);
-        MxrayProcess p = new MxrayProcess(name, List.copyOf(cmd), java.util.Map.copyOf(env), logDir.resolve(name + ".log"));
+        MxrayProcess p = new MxrayProcess(name, List.copyOf(cmd), Map.copyOf(env), logDir.resolve(name + ".log"));
         p.launch();
         return p;
     }
@@ -63,7 +66,7 @@ public final class MxrayProcess implements AutoCloseable {
      * The processes this JVM started that may still run: killed when it exits without closing
      * them (Ctrl-C or SIGTERM on a benchmark), so that no broker or stage is left behind.
      */
-    private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),

@@ -4,7 +4,11 @@ import io.mxray.aggregator.Aggregator;
 import io.mxray.dns.DnsConfig;
 import io.mxray.dns.DnsStage;
 import io.mxray.dns.DnsWorker;
+import io.mxray.dns.Main;
+import io.mxray.dns.ResolverHealth;
+import io.mxray.dns.Resolvers;
 import io.mxray.runtime.KafkaPublisher;
+import io.mxray.runtime.OptOut;
 import io.mxray.runtime.StageRunner;
 import io.mxray.scheduler.ScanSummary;
 import io.mxray.scheduler.Scheduler;
@@ -21,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Every stage of the pipeline inside this JVM, talking through Kafka exactly as separate
@@ -35,10 +40,10 @@ public final class Pipeline implements AutoCloseable {
     private final StageRunner<ProbeRequest> smtp;
     private final SmtpStage smtpStage;
     private final Aggregator aggregator;
-    private final io.mxray.runtime.OptOut optOut;
-    private final io.mxray.dns.Resolvers resolvers;
-    private final java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private final OptOut optOut;
+    private final Resolvers resolvers;
+    private final AtomicReference<RuntimeException> failure =
+            new AtomicReference<>();
 
     public Pipeline(Infrastructure infra, DnsConfig dnsConfig, SmtpConfig smtpConfig, CertificateJudge judge,
                     Clock clock) {
@@ -55,11 +60,11 @@ public final class Pipeline implements AutoCloseable {
         this.clock = clock;
         this.optOut = smtpConfig.optOut(); // one list: the scheduler skips listed domains, the SMTP stage hosts
         String bootstrap = infra.bootstrap();
-        this.resolvers = io.mxray.dns.Resolvers.create(dnsConfig, clock);
+        this.resolvers = Resolvers.create(dnsConfig, clock);
         DnsStage dnsStage = resolvers.stage(dnsConfig, clock);
         this.dns = StageRunner.create("dns-worker", Topics.DOMAINS, new DnsWorker(dnsStage, resolvers.health(), clock),
                 bootstrap,
-                "mxray-dns-worker", io.mxray.dns.Main.DEFAULT_BATCH,
+                "mxray-dns-worker", Main.DEFAULT_BATCH,
                 dnsConfig.timeout().multipliedBy(dnsConfig.attempts() * 4L));
         this.smtpStage = new SmtpStage(smtpConfig, judge, clock);
         this.smtp = StageRunner.create("smtp-worker", Topics.PROBES, new SmtpWorker(smtpStage, clock), bootstrap,
@@ -102,7 +107,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /** The DNS worker's check of its resolver, and its circuit breaker. */
-    public io.mxray.dns.ResolverHealth resolverHealth() {
+    public ResolverHealth resolverHealth() {
         return resolvers.health();
     }
 

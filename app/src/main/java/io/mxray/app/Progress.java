@@ -1,6 +1,7 @@
 package io.mxray.app;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Locale;
 
@@ -23,7 +24,7 @@ final class Progress {
     private long lastDone = -1;
     private boolean dirty;
 
-    Progress(PrintStream out, boolean terminal, java.time.Duration logEvery, String label) {
+    Progress(PrintStream out, boolean terminal, Duration logEvery, String label) {
         this.out = out;
         this.terminal = terminal;
         this.everyNanos = terminal ? 500_000_000L : logEvery.toNanos();
@@ -32,7 +33,7 @@ final class Progress {
 
     /** A terminal when standard output is one (the JDK knows through its console). */
     static Progress forStdout(String label) {
-        return new Progress(System.out, System.console() != null, java.time.Duration.ofSeconds(10), label);
+        return new Progress(System.out, System.console() != null, Duration.ofSeconds(10), label);
     }
 
     /** Records a measurement; prints when it is time to, or when the scan is complete. */

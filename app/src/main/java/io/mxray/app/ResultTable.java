@@ -1,6 +1,7 @@
 package io.mxray.app;
 
 import java.io.PrintStream;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +37,7 @@ final class ResultTable {
 
     static void printLevels(PrintStream out, List<ScanResults.HostRow> rows) {
         Map<String, Integer> levels = new TreeMap<>();
-        Set<String> domains = new java.util.HashSet<>();
+        Set<String> domains = new HashSet<>();
         for (ScanResults.HostRow r : rows) {
             domains.add(r.domain());
             if (r.mxHost() != null) {

@@ -2,6 +2,8 @@ package io.mxray.app;
 
 import io.mxray.dns.DnsConfig;
 import io.mxray.dns.DnsOptions;
+import io.mxray.dns.ResolverHealth;
+import io.mxray.scheduler.Main;
 import io.mxray.smtp.SmtpOptions;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -51,16 +53,16 @@ final class ScanCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         DnsConfig dnsConfig = dns.config();
         // a resolver that cannot be trusted would make every domain look bogus or dead: stop before the scan
-        io.mxray.dns.ResolverHealth.Report resolver = io.mxray.dns.ResolverHealth.preflight(dnsConfig, clock);
+        ResolverHealth.Report resolver = ResolverHealth.preflight(dnsConfig, clock);
         if (!resolver.healthy()) {
-            System.err.printf("mxray scan: the DNS resolver %s cannot be used: %s%n", io.mxray.dns.ResolverHealth.name(dnsConfig.resolver()),
+            System.err.printf("mxray scan: the DNS resolver %s cannot be used: %s%n", ResolverHealth.name(dnsConfig.resolver()),
                     resolver.failure());
             return RESOLVER_FAILED;
         }
         try (Infrastructure infrastructure = infra.start();
              Pipeline pipeline = new Pipeline(infrastructure, dnsConfig, smtp.config(tlsVersions), smtp.judge(clock),
                      clock);
-             Reader in = io.mxray.scheduler.Main.open(list)) {
+             Reader in = Main.open(list)) {
             ScanRun.Outcome result = ScanRun.run(pipeline, infrastructure.database(), in, list, timeout, out);
             if (table && result.summary().counts().accepted() <= 200) {
                 out.println();

@@ -1,6 +1,7 @@
 package io.mxray.app;
 
 import io.mxray.aggregator.Database;
+import io.mxray.scheduler.Main;
 import io.mxray.scheduler.ScanSummary;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,7 +31,7 @@ final class ScanRun {
             throws IOException, SQLException, InterruptedException {
         long start = System.nanoTime();
         ScanSummary summary = pipeline.schedule(list, source);
-        io.mxray.scheduler.Main.print(summary, out);
+        Main.print(summary, out);
         long accepted = summary.counts().accepted();
         Progress progress = new Progress(out, out == System.out && System.console() != null, Duration.ofSeconds(2),
                 "  scan");

@@ -1,5 +1,6 @@
 package io.mxray.dns;
 
+import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.LookupOutcome;
 import java.util.List;
 import org.xbill.DNS.Name;
@@ -15,7 +16,7 @@ import org.xbill.DNS.Record;
  * @param dnssecReason the validator's reason key when bogus or indeterminate
  */
 record Answer(LookupOutcome outcome, String reason, List<Record> records, List<Name> cnameChain,
-              io.mxray.schema.DnssecStatus dnssec, String dnssecReason) {
+              DnssecStatus dnssec, String dnssecReason) {
     Answer {
         records = List.copyOf(records);
         cnameChain = List.copyOf(cnameChain);
@@ -29,7 +30,7 @@ record Answer(LookupOutcome outcome, String reason, List<Record> records, List<N
         return new Answer(outcome, reason, List.of(), List.of());
     }
 
-    Answer withDnssec(io.mxray.schema.DnssecStatus status, String why) {
+    Answer withDnssec(DnssecStatus status, String why) {
         return new Answer(outcome, reason, records, cnameChain, status, why);
     }
 

@@ -3,6 +3,7 @@ package io.mxray.dns;
 import io.mxray.schema.LookupOutcome;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -72,7 +73,7 @@ final class AnswerParser {
         if (rcode == Rcode.SERVFAIL) {
             return new Answer(LookupOutcome.SERVFAIL, "servfail", List.of(), chain);
         }
-        return new Answer(LookupOutcome.ERROR, "rcode-" + Rcode.string(rcode).toLowerCase(java.util.Locale.ROOT),
+        return new Answer(LookupOutcome.ERROR, "rcode-" + Rcode.string(rcode).toLowerCase(Locale.ROOT),
                 List.of(), chain);
     }
 }

@@ -1,6 +1,7 @@
 package io.mxray.dns;
 
 import io.mxray.dns.dnssec.SecureResolver;
+import io.mxray.dns.dnssec.Validated;
 import io.mxray.schema.Bounds;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnsResult;
@@ -23,16 +24,19 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.NameTooLongException;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.TLSARecord;
@@ -60,7 +64,7 @@ public final class DnsStage {
     private final DnsConfig config;
     private final Lookups lookups;
     private final Clock clock;
-    private final java.util.function.Function<Name, CompletableFuture<Void>> prepare;
+    private final Function<Name, CompletableFuture<Void>> prepare;
     private final Map<String, Map<String, CompletableFuture<HostFacts>>> hostCache = new LinkedHashMap<>(16, 0.75f,
             true) {
         @Override
@@ -92,7 +96,7 @@ public final class DnsStage {
      * @param prepare run before a domain's lookups (dnsjava's validator primes per-TLD anchors), may do nothing
      */
     public DnsStage(DnsConfig config, SecureResolver resolver, Clock clock,
-                    java.util.function.Function<Name, CompletableFuture<Void>> prepare) {
+                    Function<Name, CompletableFuture<Void>> prepare) {
         this.config = Objects.requireNonNull(config);
         this.lookups = new Lookups(Objects.requireNonNull(resolver), config);
         this.clock = Objects.requireNonNull(clock);
@@ -216,7 +220,7 @@ public final class DnsStage {
     /** A host's lookups that ended in a way a failing resolver would cause. */
     private static boolean failed(HostFacts f) {
         return f.outcome() == LookupOutcome.TIMEOUT || f.outcome() == LookupOutcome.SERVFAIL
-                || (f.dnssecReason() != null && f.dnssecReason().startsWith(io.mxray.dns.dnssec.Validated.RESOLVER))
+                || (f.dnssecReason() != null && f.dnssecReason().startsWith(Validated.RESOLVER))
                 || (f.tlsa() != null && f.tlsa().lookedUp() && f.tlsa().failed());
     }
 
@@ -371,7 +375,7 @@ public final class DnsStage {
                             ? new Answer(LookupOutcome.SERVFAIL, "bogus", List.of(), List.of(), a.dnssec(),
                             a.dnssecReason()) : a)
                     .toCompletableFuture();
-        } catch (TextParseException | org.xbill.DNS.NameTooLongException e) {
+        } catch (TextParseException | NameTooLongException e) {
             return CompletableFuture.completedFuture(Answer.failure(LookupOutcome.ERROR, "name-too-long"));
         }
     }
@@ -422,7 +426,7 @@ public final class DnsStage {
 
     /** Lower case, without the trailing dot: the form names take in results. */
     static String hostName(Name name) {
-        return name.toString(true).toLowerCase(java.util.Locale.ROOT);
+        return name.toString(true).toLowerCase(Locale.ROOT);
     }
 
     /** Lookups holding one of the {@code --dns-in-flight} permits now (their validation included). */

@@ -6,6 +6,7 @@ import io.mxray.runtime.Stage;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DomainTask;
+import io.mxray.schema.Keys;
 import io.mxray.schema.ProbeRequest;
 import io.mxray.schema.Topics;
 import java.time.Clock;
@@ -63,7 +64,7 @@ public final class DnsWorker implements Stage<DomainTask> {
         List<Output<?, ?>> out = new ArrayList<>();
         for (ProbeRequest p : resolution.probes()) {
             if (emitted.firstTime(p.scanId(), p.probeKey())) {
-                out.add(Output.of(Topics.PROBES, io.mxray.schema.Keys.probeTarget(p.ip()), p));
+                out.add(Output.of(Topics.PROBES, Keys.probeTarget(p.ip()), p));
             }
         }
         DnsResult r = resolution.result();

@@ -1,7 +1,10 @@
 package io.mxray.dns;
 
+import io.mxray.runtime.SelectedServices;
 import java.security.Provider;
 import java.security.Security;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.conscrypt.Conscrypt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +45,10 @@ public final class FastSignatures {
     private static final class Native {
         static Provider provider() {
             try {
-                return org.conscrypt.Conscrypt.newProvider();
+                return Conscrypt.newProvider();
             } catch (Throwable e) { // UnsatisfiedLinkError and friends on platforms without the native library
                 LOG.warn("Conscrypt cannot load here ({}); verifying ECDSA with BouncyCastle", e.toString());
-                return new org.bouncycastle.jce.provider.BouncyCastleProvider();
+                return new BouncyCastleProvider();
             }
         }
     }
@@ -72,7 +75,7 @@ public final class FastSignatures {
             return installed.getInfo();
         }
         Provider source = ecdsaProvider();
-        Provider p = new io.mxray.runtime.SelectedServices(NAME, source.getName() + " ECDSA signatures", source,
+        Provider p = new SelectedServices(NAME, source.getName() + " ECDSA signatures", source,
                 SERVICES);
         Security.insertProviderAt(p, 1);
         LOG.info("DNSSEC ECDSA verification: {}", p.getInfo());

@@ -9,7 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -46,7 +48,7 @@ final class KeyAnswerCache implements Resolver {
         if (q == null || (q.getType() != Type.DNSKEY && q.getType() != Type.DS)) {
             return next.sendAsync(query, executor);
         }
-        String key = q.getName().toString() + "/" + q.getType() + "/" + query.getHeader().getFlag(org.xbill.DNS.Flags.CD);
+        String key = q.getName().toString() + "/" + q.getType() + "/" + query.getHeader().getFlag(Flags.CD);
         Instant now = clock.instant();
         Entry e = entries.get(key);
         if (e == null || e.expires().isBefore(now)) {
@@ -87,7 +89,7 @@ final class KeyAnswerCache implements Resolver {
 
     @Override
     public CompletionStage<Message> sendAsync(Message query) {
-        return sendAsync(query, java.util.concurrent.ForkJoinPool.commonPool());
+        return sendAsync(query, ForkJoinPool.commonPool());
     }
 
     int size() {

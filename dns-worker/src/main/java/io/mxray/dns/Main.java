@@ -1,18 +1,20 @@
 package io.mxray.dns;
 
+import io.mxray.runtime.Jvm;
 import io.mxray.runtime.KafkaOptions;
 import io.mxray.runtime.StageProcess;
 import io.mxray.runtime.StageRunner;
+import io.mxray.schema.DomainTask;
 import io.mxray.schema.Topics;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.xbill.DNS.ResolverConfig;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The DNS stage as a process: consume domains, publish DNS results and probes. */
 @Command(name = "dns-worker", mixinStandardHelpOptions = true,
@@ -47,7 +49,7 @@ public final class Main implements Callable<Integer> {
         // when the resolver passes again, and no domain is answered through it meanwhile
         resolvers.health().verify().join();
         DnsWorker worker = new DnsWorker(stage, resolvers.health(), Clock.systemUTC());
-        StageRunner<io.mxray.schema.DomainTask> runner = StageRunner.create("dns-worker", Topics.DOMAINS, worker, kafka.bootstrap,
+        StageRunner<DomainTask> runner = StageRunner.create("dns-worker", Topics.DOMAINS, worker, kafka.bootstrap,
                 "mxray-dns-worker", batch, config.timeout().multipliedBy(config.attempts() * 4L), kafka.sessionTimeout);
         return StageProcess.run(runner, resolvers, kafka.serveMetrics());
     }
@@ -58,7 +60,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        io.mxray.runtime.Jvm.prepare();
+        Jvm.prepare();
         System.exit(new CommandLine(new Main()).execute(args));
     }
 

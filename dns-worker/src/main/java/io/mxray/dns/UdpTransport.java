@@ -16,22 +16,28 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -45,6 +51,7 @@ import org.xbill.DNS.Resolver;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TSIG;
+import org.xbill.DNS.WireParseException;
 
 /**
  * A resolver transport for thousands of queries in flight: every query goes out from a socket of
@@ -76,7 +83,7 @@ public final class UdpTransport implements Resolver, AutoCloseable {
     private final AtomicInteger errorsLogged = new AtomicInteger();
     private final AtomicInteger sendErrorsLogged = new AtomicInteger();
     private final SimpleResolver tcp;
-    private final io.netty.util.concurrent.ScheduledFuture<?> sweeper;
+    private final ScheduledFuture<?> sweeper;
     private volatile Duration timeout = Duration.ofSeconds(3);
     private volatile OPTRecord edns = new OPTRecord(1232, 0, 0, 0);
     private volatile QueryObserver observer = QueryObserver.NONE;
@@ -147,7 +154,7 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         private static SecureRandom source() {
             try {
                 return SecureRandom.getInstance("DRBG");
-            } catch (java.security.NoSuchAlgorithmException e) {
+            } catch (NoSuchAlgorithmException e) {
                 return new SecureRandom();
             }
         }
@@ -188,9 +195,9 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         this.group = group;
         this.ownsGroup = ownsGroup;
         try {
-            this.anyLocal = server.getAddress() instanceof java.net.Inet6Address
+            this.anyLocal = server.getAddress() instanceof Inet6Address
                     ? InetAddress.getByName("::") : InetAddress.getByName("0.0.0.0");
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
         this.tcp = new SimpleResolver(server);
@@ -274,7 +281,7 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         observer.sent();
         // the calling thread's loop when it is one of ours: an answer often sends the next query
         EventLoop loop = group.next();
-        for (io.netty.util.concurrent.EventExecutor e : group) {
+        for (EventExecutor e : group) {
             if (e.inEventLoop()) {
                 loop = (EventLoop) e;
                 break;
@@ -320,7 +327,7 @@ public final class UdpTransport implements Resolver, AutoCloseable {
 
     /** The port drawn is in use (Netty wraps the bind's error in one that names the remote address). */
     private static boolean portTaken(Throwable e) {
-        return e instanceof java.net.BindException || e != null && e.getCause() instanceof java.net.BindException;
+        return e instanceof BindException || e != null && e.getCause() instanceof BindException;
     }
 
     /** What arrives on one query's socket. */
@@ -361,7 +368,7 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         } catch (IOException e) {
             // a malformed answer to our question: a failure of this query, not of the transport
             if (finish(p)) {
-                p.result.completeExceptionally(new org.xbill.DNS.WireParseException("malformed answer: "
+                p.result.completeExceptionally(new WireParseException("malformed answer: "
                         + e.getMessage()));
             }
             return;

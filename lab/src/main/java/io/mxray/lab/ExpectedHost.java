@@ -3,7 +3,9 @@ package io.mxray.lab;
 import io.mxray.schema.CertType;
 import io.mxray.schema.DaneStatus;
 import io.mxray.schema.DnssecStatus;
+import io.mxray.schema.KeyCoverage;
 import io.mxray.schema.Level;
+import java.util.List;
 
 /**
  * The declared right answer for one MX host of a lab domain.
@@ -22,6 +24,6 @@ import io.mxray.schema.Level;
  */
 public record ExpectedHost(String host, int preference, Level level, CertType certType, String outcome,
                            DnssecStatus addressDnssec, DaneStatus dane, String protocol, int maxSeconds, Level pkix,
-                           java.util.List<String> keyTypes, io.mxray.schema.KeyCoverage allCertificates,
-                           java.util.List<String> versions) {
+                           List<String> keyTypes, KeyCoverage allCertificates,
+                           List<String> versions) {
 }

@@ -3,9 +3,11 @@ package io.mxray.lab;
 import io.mxray.schema.CertType;
 import io.mxray.schema.DaneStatus;
 import io.mxray.schema.DnssecStatus;
+import io.mxray.schema.KeyCoverage;
 import io.mxray.schema.Level;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * A lab MX host: its name, how it is published in DNS, how its server behaves, and the verdict a
@@ -59,7 +61,7 @@ public record HostSpec(String name, Address address, String cnameTarget, boolean
          * gets them (its first handshake offers every signature algorithm, its second only the
          * other key type) and, where DANE applies, how many of them a usable record matches.
          */
-        public Expect presenting(io.mxray.schema.KeyCoverage allCertificates, String... keyTypes) {
+        public Expect presenting(KeyCoverage allCertificates, String... keyTypes) {
             return new Expect(level, certType, outcome, addressDnssec, dane, protocol, maxSeconds, pkix,
                     new Certificates(List.of(keyTypes), allCertificates), versions);
         }
@@ -106,7 +108,7 @@ public record HostSpec(String name, Address address, String cnameTarget, boolean
      * @param keyTypes        key types of the certificates presented ({@code ecdsa}, {@code rsa})
      * @param allCertificates where DANE applies, how many of them a usable record matches; else null
      */
-    public record Certificates(List<String> keyTypes, io.mxray.schema.KeyCoverage allCertificates) {
+    public record Certificates(List<String> keyTypes, KeyCoverage allCertificates) {
     }
 
     public HostSpec {
@@ -134,7 +136,7 @@ public record HostSpec(String name, Address address, String cnameTarget, boolean
     }
 
     /** The declared verdict, changed by {@code f} (for example {@code e -> e.dane(VALID)}). */
-    public HostSpec expecting(java.util.function.UnaryOperator<Expect> f) {
+    public HostSpec expecting(UnaryOperator<Expect> f) {
         return expect(f.apply(expect));
     }
 

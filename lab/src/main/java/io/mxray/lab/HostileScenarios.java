@@ -6,16 +6,19 @@ import static io.mxray.schema.CertType.CA_VALID;
 import static io.mxray.schema.DnssecStatus.BOGUS;
 import static io.mxray.schema.DnssecStatus.SECURE;
 import static io.mxray.schema.Level.VERIFIED;
-
 import io.mxray.lab.dns.Fault;
 import io.mxray.lab.dns.Tamper;
-import io.mxray.lab.dns.ZoneSpec;
 import io.mxray.lab.dns.ZoneSpec.Security;
+import io.mxray.lab.dns.ZoneSpec;
 import io.mxray.schema.DaneStatus;
 import io.mxray.schema.DnsOutcome;
+import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.Level;
+import io.mxray.schema.TxtStatus;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import org.xbill.DNS.Type;
 
 /**
@@ -128,18 +131,18 @@ public final class HostileScenarios {
         return new Scenario("many-mx", FAMILY, "16 MX hosts with TLSA RRsets of 30 KB each, and MTA-STS and TLS-RPT "
                 + "records of 30 KB: the DNS result keeps what the bounds allow, each host's RRset once",
                 domain, List.of(zone), Scenario.Mail.MX, DnsOutcome.MX, SECURE, mx)
-                .withPolicies(new Scenario.Policies(List.of(), io.mxray.schema.TxtStatus.VALID, List.of(),
-                        io.mxray.schema.TxtStatus.VALID));
+                .withPolicies(new Scenario.Policies(List.of(), TxtStatus.VALID, List.of(),
+                        TxtStatus.VALID));
     }
 
     /** {@code n} TLSA records 3 0 0 at {@code _25._tcp.<host>} of {@code bytes} random bytes each (seeded). */
     private static String[] junkTlsa(String host, int n, int bytes, long seed) {
-        java.util.Random random = new java.util.Random(seed);
+        Random random = new Random(seed);
         String[] out = new String[n];
         for (int i = 0; i < n; i++) {
             byte[] data = new byte[bytes];
             random.nextBytes(data);
-            out[i] = "_25._tcp." + host + ". 300 IN TLSA 3 0 0 " + java.util.HexFormat.of().formatHex(data);
+            out[i] = "_25._tcp." + host + ". 300 IN TLSA 3 0 0 " + HexFormat.of().formatHex(data);
         }
         return out;
     }
@@ -148,7 +151,7 @@ public final class HostileScenarios {
         return host(name, starttls(CertSpec.LAB_CA_VALID), VERIFIED, CA_VALID, "tls-established");
     }
 
-    private static Scenario zoned(String name, String description, ZoneSpec zone, io.mxray.schema.DnssecStatus mxDnssec,
+    private static Scenario zoned(String name, String description, ZoneSpec zone, DnssecStatus mxDnssec,
                                   HostSpec host) {
         String domain = zone.origin().toString(true);
         return new Scenario(name, FAMILY, description, domain, List.of(zone), Scenario.Mail.MX, DnsOutcome.MX, mxDnssec,

@@ -1,37 +1,50 @@
 package io.mxray.lab;
 
 import io.mxray.lab.dns.LabDnsBuilder;
+import io.mxray.lab.dns.LabZone;
 import io.mxray.lab.dns.TrustAnchor;
 import io.mxray.lab.dns.ZoneSpec;
 import io.mxray.schema.Json;
+import io.mxray.schema.TlsCoverage;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.DatagramSocket;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +52,13 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNAMERecord;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.RRset;
 import org.xbill.DNS.TLSARecord;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
 
 /**
  * A small Internet on loopback: a DNSSEC-signed hierarchy (a root with its own trust anchor,
@@ -56,7 +73,7 @@ public final class Lab implements AutoCloseable {
 
     static {
         // the lab serves legacy TLS too; must happen before this JVM's first TLS context
-        io.mxray.schema.TlsCoverage.widen();
+        TlsCoverage.widen();
     }
     private static final long TTL = 300;
 
@@ -87,7 +104,7 @@ public final class Lab implements AutoCloseable {
     }
 
     public static Lab start(LabConfig config) {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, new io.netty.util.concurrent.DefaultThreadFactory("lab-io", true),
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("lab-io", true),
                 NioIoHandler.newFactory());
         try {
             Files.createDirectories(config.dir());
@@ -160,7 +177,7 @@ public final class Lab implements AutoCloseable {
         addRecords(builder, config.scenarios(), servers, ca);
         LabDnsBuilder.Built built = builder.build();
         // every signature now, on both cores: a scan measured later must not pay for the lab's signing
-        int signatures = built.zones().parallelStream().mapToInt(io.mxray.lab.dns.LabZone::signAll).sum();
+        int signatures = built.zones().parallelStream().mapToInt(LabZone::signAll).sum();
         LabAuthority authority = new LabAuthority(built.zones());
         LabDnsServer dnsServer = LabDnsServer.start(authority, dnsAddress, config.dnsDelay(), group);
 
@@ -168,7 +185,7 @@ public final class Lab implements AutoCloseable {
         int port = config.smtpPort();
         Map<String, String> addresses = new LinkedHashMap<>();
         try {
-            List<java.util.concurrent.CompletableFuture<LabSmtpServer>> binding = new ArrayList<>();
+            List<CompletableFuture<LabSmtpServer>> binding = new ArrayList<>();
             for (Server s : servers.values()) {
                 s.names.forEach(n -> addresses.put(n, s.ip));
                 if (s.ip == null) {
@@ -287,13 +304,13 @@ public final class Lab implements AutoCloseable {
                         .sslProvider(SslProvider.JDK).protocols(s.spec.server().tls().protocols());
                 if (List.of(s.spec.server().tls().protocols()).contains("TLSv1")) {
                     // Netty's default suites are TLS 1.2-era: a legacy server needs the CBC-SHA ones
-                    javax.net.ssl.SSLContext jdk = javax.net.ssl.SSLContext.getInstance("TLS");
+                    SSLContext jdk = SSLContext.getInstance("TLS");
                     jdk.init(null, null, null);
                     b.ciphers(List.of(jdk.getDefaultSSLParameters().getCipherSuites()),
-                            io.netty.handler.ssl.IdentityCipherSuiteFilter.INSTANCE);
+                            IdentityCipherSuiteFilter.INSTANCE);
                 }
                 return b.build();
-            } catch (SSLException | java.security.GeneralSecurityException e) {
+            } catch (SSLException | GeneralSecurityException e) {
                 throw new IllegalStateException("cannot make the TLS context of " + s.owner, e);
             }
         });
@@ -303,17 +320,17 @@ public final class Lab implements AutoCloseable {
      * Both keys of a dual-key server: the JDK's key manager picks, per handshake, the key whose type
      * the client's signature algorithms (TLS 1.3) or chosen cipher suite (TLS 1.2) ask for.
      */
-    private static javax.net.ssl.KeyManagerFactory dualKeys(Server s) throws java.security.GeneralSecurityException {
+    private static KeyManagerFactory dualKeys(Server s) throws GeneralSecurityException {
         char[] none = new char[0];
-        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        KeyStore store = KeyStore.getInstance("PKCS12");
         try {
             store.load(null, none);
         } catch (IOException e) {
-            throw new java.security.KeyStoreException(e);
+            throw new KeyStoreException(e);
         }
         store.setKeyEntry("ecdsa", s.issued.key(), none, s.sent.toArray(X509Certificate[]::new));
         store.setKeyEntry("rsa", s.issuedRsa.key(), none, s.issuedRsa.chain().toArray(X509Certificate[]::new));
-        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("SunX509");
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
         kmf.init(store, none);
         return kmf;
     }
@@ -337,10 +354,10 @@ public final class Lab implements AutoCloseable {
                 }
             }
             for (String t : sc.policies().mtaStsTxt()) {
-                b.record(new org.xbill.DNS.TXTRecord(name("_mta-sts." + sc.domain()), DClass.IN, TTL, t));
+                b.record(new TXTRecord(name("_mta-sts." + sc.domain()), DClass.IN, TTL, t));
             }
             for (String t : sc.policies().tlsRptTxt()) {
-                b.record(new org.xbill.DNS.TXTRecord(name("_smtp._tls." + sc.domain()), DClass.IN, TTL, t));
+                b.record(new TXTRecord(name("_smtp._tls." + sc.domain()), DClass.IN, TTL, t));
             }
             for (Scenario.Mx m : sc.mx()) {
                 HostSpec h = m.host();
@@ -351,7 +368,7 @@ public final class Lab implements AutoCloseable {
                 if (h.viaDname()) {
                     String to = h.cnameTarget().substring(h.cnameTarget().indexOf('.') + 1);
                     if (done.add("dname:" + h.dnameOwner())) {
-                        b.record(new org.xbill.DNS.DNAMERecord(name(h.dnameOwner()), DClass.IN, TTL, name(to)));
+                        b.record(new DNAMERecord(name(h.dnameOwner()), DClass.IN, TTL, name(to)));
                     }
                 } else if (h.cnameTarget() != null) {
                     b.record(new CNAMERecord(name(h.name()), DClass.IN, TTL, name(h.cnameTarget())));
@@ -381,7 +398,7 @@ public final class Lab implements AutoCloseable {
         int[] tries = wanted != 0 ? new int[] {wanted} : new int[] {53, 0};
         for (int p : tries) {
             try (ServerSocket tcp = new ServerSocket(p, 1, a);
-                 java.net.DatagramSocket udp = new java.net.DatagramSocket(new InetSocketAddress(a, tcp.getLocalPort()))) {
+                 DatagramSocket udp = new DatagramSocket(new InetSocketAddress(a, tcp.getLocalPort()))) {
                 return udp.getLocalPort();
             } catch (IOException e) {
                 if (String.valueOf(e.getMessage()).contains("in use")) {
@@ -503,7 +520,7 @@ public final class Lab implements AutoCloseable {
         for (LabSmtpServer s : smtp) {
             if (s.address().getAddress().getHostAddress().equals(ip)
                     || (ip.equals("::1") && s.address().getAddress().isLoopbackAddress()
-                    && s.address().getAddress() instanceof java.net.Inet6Address)) {
+                    && s.address().getAddress() instanceof Inet6Address)) {
                 return s.connections();
             }
         }
@@ -522,16 +539,16 @@ public final class Lab implements AutoCloseable {
      */
     public void publishTlsa(String host, List<String> records) {
         Name owner = name("_25._tcp." + host);
-        org.xbill.DNS.RRset set = new org.xbill.DNS.RRset();
+        RRset set = new RRset();
         for (String r : records) {
             String[] f = r.strip().split("\\s+");
             if (f.length != 4) {
                 throw new IllegalArgumentException("not a TLSA record (usage selector matching data): " + r);
             }
             set.addRR(new TLSARecord(owner, DClass.IN, TTL, Integer.parseInt(f[0]), Integer.parseInt(f[1]),
-                    Integer.parseInt(f[2]), java.util.HexFormat.of().parseHex(f[3])));
+                    Integer.parseInt(f[2]), HexFormat.of().parseHex(f[3])));
         }
-        io.mxray.lab.dns.LabZone zone = dns.authority().zoneFor(owner, org.xbill.DNS.Type.TLSA);
+        LabZone zone = dns.authority().zoneFor(owner, Type.TLSA);
         if (zone == null) {
             throw new IllegalArgumentException("the lab holds no zone for " + owner);
         }

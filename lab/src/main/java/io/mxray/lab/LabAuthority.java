@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
@@ -33,7 +34,7 @@ public final class LabAuthority {
     public static final int EDNS_UDP_SIZE = 1232;
 
     private final Map<Name, LabZone> zones = new HashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong answered = new AtomicLong();
 
     public LabAuthority(List<LabZone> zones) {
         for (LabZone z : zones) {

@@ -17,14 +17,25 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /**
  * Serves a {@link LabAuthority} over UDP and TCP on one address and port. UDP answers larger than
@@ -54,7 +65,7 @@ public final class LabDnsServer implements AutoCloseable {
 
     /** From now on, answers as {@code mode} says (a broken resolver, for tests of what mxray does then). */
     public void mode(ResolverMode mode) {
-        responder.mode = java.util.Objects.requireNonNull(mode);
+        responder.mode = Objects.requireNonNull(mode);
     }
 
     public static LabDnsServer start(LabAuthority authority, InetSocketAddress bind, EventLoopGroup group) {
@@ -113,8 +124,8 @@ public final class LabDnsServer implements AutoCloseable {
         private final LabAuthority authority;
         private final long delayNanos;
         volatile ResolverMode mode = ResolverMode.HONEST;
-        private final java.util.Map<io.netty.util.concurrent.EventExecutor, DelayLine> lines =
-                new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<EventExecutor, DelayLine> lines =
+                new ConcurrentHashMap<>();
 
         Responder(LabAuthority authority, long delayMs) {
             this.authority = authority;
@@ -153,21 +164,21 @@ public final class LabDnsServer implements AutoCloseable {
         switch (mode) {
             case NXDOMAIN_ALL, SERVFAIL_ALL -> {
                 Message m = new Message(query.getHeader().getID());
-                m.getHeader().setFlag(org.xbill.DNS.Flags.QR);
-                m.getHeader().setFlag(org.xbill.DNS.Flags.RA);
-                m.getHeader().setRcode(mode == ResolverMode.NXDOMAIN_ALL ? org.xbill.DNS.Rcode.NXDOMAIN
-                        : org.xbill.DNS.Rcode.SERVFAIL);
+                m.getHeader().setFlag(Flags.QR);
+                m.getHeader().setFlag(Flags.RA);
+                m.getHeader().setRcode(mode == ResolverMode.NXDOMAIN_ALL ? Rcode.NXDOMAIN
+                        : Rcode.SERVFAIL);
                 if (query.getQuestion() != null) {
-                    m.addRecord(query.getQuestion(), org.xbill.DNS.Section.QUESTION);
+                    m.addRecord(query.getQuestion(), Section.QUESTION);
                 }
                 return m;
             }
             case STRIP_DNSSEC -> {
-                for (int section : new int[] {org.xbill.DNS.Section.ANSWER, org.xbill.DNS.Section.AUTHORITY,
-                        org.xbill.DNS.Section.ADDITIONAL}) {
-                    for (org.xbill.DNS.Record r : new java.util.ArrayList<>(honest.getSection(section))) {
+                for (int section : new int[] {Section.ANSWER, Section.AUTHORITY,
+                        Section.ADDITIONAL}) {
+                    for (Record r : new ArrayList<>(honest.getSection(section))) {
                         int t = r.getType();
-                        if (t == org.xbill.DNS.Type.RRSIG || t == org.xbill.DNS.Type.NSEC || t == org.xbill.DNS.Type.NSEC3) {
+                        if (t == Type.RRSIG || t == Type.NSEC || t == Type.NSEC3) {
                             honest.removeRecord(r, section);
                         }
                     }
@@ -185,11 +196,11 @@ public final class LabDnsServer implements AutoCloseable {
         private record Due(long at, Runnable task) {
         }
 
-        private final io.netty.util.concurrent.EventExecutor loop;
-        private final java.util.ArrayDeque<Due> queue = new java.util.ArrayDeque<>();
+        private final EventExecutor loop;
+        private final ArrayDeque<Due> queue = new ArrayDeque<>();
         private boolean armed;
 
-        DelayLine(io.netty.util.concurrent.EventExecutor loop) {
+        DelayLine(EventExecutor loop) {
             this.loop = loop;
         }
 

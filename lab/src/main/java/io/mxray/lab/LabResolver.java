@@ -1,5 +1,6 @@
 package io.mxray.lab;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -30,7 +31,7 @@ public final class LabResolver extends InProcessResolver {
             Message answer = authority.answer(query);
             answer.getHeader().setID(query.getHeader().getID());
             return CompletableFuture.completedFuture(new Message(answer.toWire()));
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }

@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -20,7 +21,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,9 +57,9 @@ public final class LabSmtpServer implements AutoCloseable {
 
     /** Counts the connections of one server (one address). */
     static final class Connections {
-        private final java.util.concurrent.atomic.AtomicLong total = new java.util.concurrent.atomic.AtomicLong();
-        private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
-        private final java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
+        private final AtomicLong total = new AtomicLong();
+        private final AtomicInteger open = new AtomicInteger();
+        private final AtomicInteger peak = new AtomicInteger();
         private long lastStart = Long.MIN_VALUE;
         private long minGap = Long.MAX_VALUE;
 
@@ -93,9 +97,9 @@ public final class LabSmtpServer implements AutoCloseable {
     }
 
     /** Binds without waiting: a lab of thousands of hosts binds them all at once. */
-    public static java.util.concurrent.CompletableFuture<LabSmtpServer> bind(String hostName, ServerSpec spec,
+    public static CompletableFuture<LabSmtpServer> bind(String hostName, ServerSpec spec,
             Supplier<SslContext> tls, InetSocketAddress bind, Duration delay, EventLoopGroup group) {
-        var result = new java.util.concurrent.CompletableFuture<LabSmtpServer>();
+        var result = new CompletableFuture<LabSmtpServer>();
         Connections connections = new Connections();
         new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -108,7 +112,7 @@ public final class LabSmtpServer implements AutoCloseable {
                                 .addLast("session", new Session(hostName, spec, tls, delay));
                     }
                 }).bind(bind).addListener(f -> {
-                    var cf = (io.netty.channel.ChannelFuture) f;
+                    var cf = (ChannelFuture) f;
                     if (cf.isSuccess()) {
                         result.complete(new LabSmtpServer(cf.channel(), connections));
                     } else {

@@ -28,18 +28,20 @@ import static io.mxray.schema.Level.TRUSTED;
 import static io.mxray.schema.Level.UNREACHABLE;
 import static io.mxray.schema.Level.UNTRUSTED;
 import static io.mxray.schema.Level.VERIFIED;
-
 import io.mxray.lab.dns.Fault;
-import io.mxray.lab.dns.ZoneSpec;
 import io.mxray.lab.dns.ZoneSpec.Security;
+import io.mxray.lab.dns.ZoneSpec;
+import io.mxray.schema.CertType;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.KeyCoverage;
+import io.mxray.schema.Level;
 import io.mxray.schema.TxtStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.xbill.DNS.Type;
 
 /**
@@ -69,8 +71,8 @@ public final class Scenarios {
         return host(name, starttls(CertSpec.LAB_CA_VALID), VERIFIED, CA_VALID, TLS);
     }
 
-    private static HostSpec tlsHost(String name, CertSpec cert, io.mxray.schema.Level level,
-                                    io.mxray.schema.CertType type) {
+    private static HostSpec tlsHost(String name, CertSpec cert, Level level,
+                                    CertType type) {
         return host(name, starttls(cert), level, type, TLS);
     }
 
@@ -134,7 +136,7 @@ public final class Scenarios {
     }
 
     /** The catalogue with these scenarios switched ({@link #switchable}). */
-    public static List<Scenario> catalogueSwitching(java.util.Set<String> names) {
+    public static List<Scenario> catalogueSwitching(Set<String> names) {
         Map<String, Scenario> variants = switchable();
         if (!variants.keySet().containsAll(names)) {
             throw new IllegalArgumentException("not switchable: " + names);

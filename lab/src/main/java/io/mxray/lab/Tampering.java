@@ -2,6 +2,7 @@ package io.mxray.lab;
 
 import io.mxray.lab.dns.LabZone;
 import io.mxray.lab.dns.Tamper;
+import io.mxray.lab.dns.ZoneSpec;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -91,6 +92,6 @@ final class Tampering {
     }
 
     private static Name name(String s) {
-        return io.mxray.lab.dns.ZoneSpec.name(s);
+        return ZoneSpec.name(s);
     }
 }

@@ -1,9 +1,13 @@
 package io.mxray.runtime;
 
 import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +27,7 @@ public final class Consumers {
         long sum = 0;
         boolean known = false;
         for (TopicPartition tp : consumer.assignment()) {
-            java.util.OptionalLong l = consumer.currentLag(tp);
+            OptionalLong l = consumer.currentLag(tp);
             if (l.isPresent()) {
                 sum += l.getAsLong();
                 known = true;
@@ -51,9 +55,9 @@ public final class Consumers {
                 if (attempt > 1) {
                     return;
                 }
-            } catch (org.apache.kafka.clients.consumer.CommitFailedException
-                     | org.apache.kafka.common.errors.RebalanceInProgressException
-                     | org.apache.kafka.common.errors.RetriableException e) {
+            } catch (CommitFailedException
+                     | RebalanceInProgressException
+                     | RetriableException e) {
                 LOG.info("{}: commit not done ({}); the next commit or the partitions' next owner covers it", stage,
                         e.toString());
                 Metrics.KAFKA_RETRIES.labelValues(stage, "commit").inc();

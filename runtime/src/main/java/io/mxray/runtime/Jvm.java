@@ -1,5 +1,7 @@
 package io.mxray.runtime;
 
+import io.mxray.schema.TlsCoverage;
+
 /** Process-wide settings every mxray entry point makes first, before any library starts threads. */
 public final class Jvm {
     private Jvm() {
@@ -12,7 +14,7 @@ public final class Jvm {
      */
     public static void prepare() {
         // before any TLS context exists: measure legacy TLS instead of failing it
-        io.mxray.schema.TlsCoverage.widen();
+        TlsCoverage.widen();
         String key = "java.util.concurrent.ForkJoinPool.common.parallelism";
         if (System.getProperty(key) == null) {
             System.setProperty(key, String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));

@@ -1,11 +1,12 @@
 package io.mxray.runtime;
 
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** The Kafka options every process shares; each flag has one environment variable. */
 public final class KafkaOptions {
     /** Kafka's own default: how long a silent member keeps its partitions. */
-    public static final java.time.Duration DEFAULT_SESSION_TIMEOUT = java.time.Duration.ofSeconds(45);
+    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
 
     @Option(names = "--kafka", paramLabel = "HOST:PORT", defaultValue = "${env:MXRAY_KAFKA:-localhost:9092}",
             description = "Kafka bootstrap servers (env MXRAY_KAFKA, default ${DEFAULT-VALUE}).")
@@ -24,7 +25,7 @@ public final class KafkaOptions {
             description = "How long the group waits for a crashed instance before its partitions go to the others; "
                     + "between the broker's group.min/max.session.timeout.ms (6 s and 30 min by default) "
                     + "(env MXRAY_SESSION_TIMEOUT, default ${DEFAULT-VALUE}).")
-    public java.time.Duration sessionTimeout;
+    public Duration sessionTimeout;
 
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "${env:MXRAY_METRICS_PORT:-0}",
             description = "Serve Prometheus metrics at http://HOST:PORT/metrics; 0 serves none "

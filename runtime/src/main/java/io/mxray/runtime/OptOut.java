@@ -1,5 +1,6 @@
 package io.mxray.runtime;
 
+import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.IDN;
 import java.net.InetAddress;
@@ -7,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -90,7 +92,7 @@ public final class OptOut {
         int slash = entry.indexOf('/');
         String ip = slash < 0 ? entry : entry.substring(0, slash);
         // Netty's parser accepts literals only: never a name lookup
-        byte[] bytes = io.netty.util.NetUtil.createByteArrayFromIpAddressString(ip);
+        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(ip);
         if (bytes == null) {
             throw new IllegalArgumentException("not an address");
         }
@@ -110,7 +112,7 @@ public final class OptOut {
             if (bits < 96) {
                 throw new IllegalArgumentException("an IPv4-mapped network needs a prefix of /96 or longer");
             }
-            return new Network(java.util.Arrays.copyOfRange(bytes, 12, 16), bits - 96);
+            return new Network(Arrays.copyOfRange(bytes, 12, 16), bits - 96);
         }
         return new Network(bytes, bits);
     }
@@ -161,7 +163,7 @@ public final class OptOut {
     public String refusal(InetAddress address, List<String> names) {
         byte[] bytes = address.getAddress();
         if (mapped(bytes)) {
-            bytes = java.util.Arrays.copyOfRange(bytes, 12, 16);
+            bytes = Arrays.copyOfRange(bytes, 12, 16);
         }
         for (Network n : networks) {
             if (n.contains(bytes)) {

@@ -1,7 +1,10 @@
 package io.mxray.runtime;
 
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 
 /**
  * The pure entry point of a worker stage, as the Kafka adapter sees it: one input value in,
@@ -21,14 +24,14 @@ public interface Stage<V> {
      */
     static String failureReason(Throwable error) {
         Throwable e = error;
-        while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+        while (e instanceof CompletionException && e.getCause() != null) {
             e = e.getCause();
         }
         if (e instanceof ResultRejected r) {
             return r.reason();
         }
-        if (e instanceof org.apache.kafka.common.errors.RecordTooLargeException
-                || e instanceof org.apache.kafka.common.errors.RecordBatchTooLargeException) {
+        if (e instanceof RecordTooLargeException
+                || e instanceof RecordBatchTooLargeException) {
             return ResultRejected.TOO_LARGE;
         }
         return "internal-error";

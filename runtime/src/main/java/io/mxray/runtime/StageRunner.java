@@ -5,23 +5,32 @@ import io.mxray.schema.Topic;
 import io.mxray.schema.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,9 +149,9 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
         String clientId = name + "-" + ProcessHandle.current().pid();
         var settings = KafkaSettings.consumer(bootstrap, groupId, clientId, Math.min(maxInFlight, 500),
                 Math.max(300_000L, maxItemTime.toMillis() * 2));
-        settings.put(org.apache.kafka.clients.consumer.ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+        settings.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
                 (int) sessionTimeout.toMillis());
-        settings.put(org.apache.kafka.clients.consumer.ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+        settings.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
                 (int) Math.max(500, sessionTimeout.toMillis() / 5));
         var consumer = new KafkaConsumer<byte[], byte[]>(settings);
         var producer = new KafkaProducer<byte[], byte[]>(KafkaSettings.producer(bootstrap, clientId));
@@ -215,7 +224,7 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
         track.pending.put(record.offset(), item);
         inFlight++;
         dispatch(item).whenComplete((outputs, error) -> events.add(() -> {
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
                     ? error.getCause() : error;
             if (cause instanceof ResultRejected rejected) {
                 replace(item, rejected);
@@ -257,10 +266,10 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
      * (unlike a broker that is away, which the producer's retries ride out).
      */
     private static boolean refused(Exception e) {
-        return e instanceof org.apache.kafka.common.errors.RecordTooLargeException
-                || e instanceof org.apache.kafka.common.errors.RecordBatchTooLargeException
-                || e instanceof org.apache.kafka.common.InvalidRecordException
-                || e instanceof org.apache.kafka.common.errors.SerializationException;
+        return e instanceof RecordTooLargeException
+                || e instanceof RecordBatchTooLargeException
+                || e instanceof InvalidRecordException
+                || e instanceof SerializationException;
     }
 
     /**
@@ -345,7 +354,7 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
     }
 
     /** Per partition, the offset after the last record of its finished prefix, removing that prefix. */
-    private Map<TopicPartition, OffsetAndMetadata> committable(java.util.Collection<Track> of) {
+    private Map<TopicPartition, OffsetAndMetadata> committable(Collection<Track> of) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (Track t : of) {
             long next = -1;
@@ -384,9 +393,9 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
     }
 
     /** Partitions moving away: commit their finished prefix, leave the rest to the new owner. */
-    private final class Rebalance implements org.apache.kafka.clients.consumer.ConsumerRebalanceListener {
+    private final class Rebalance implements ConsumerRebalanceListener {
         @Override
-        public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             List<Track> leaving = new ArrayList<>();
             for (TopicPartition tp : partitions) {
                 Track t = tracks.get(tp);
@@ -409,7 +418,7 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
 
         /** Lost (this instance was presumed dead): another owns them already; nothing may be committed. */
         @Override
-        public void onPartitionsLost(java.util.Collection<TopicPartition> partitions) {
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
             for (TopicPartition tp : partitions) {
                 Track t = tracks.get(tp);
                 if (t != null) {
@@ -419,7 +428,7 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
         }
 
         @Override
-        public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             // tracks are made as records arrive
         }
     }
@@ -504,7 +513,7 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
 
     /** Waits until {@link #run} has returned and the clients are closed; false on timeout. */
     public boolean awaitStopped(Duration timeout) throws InterruptedException {
-        return stopped.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public void stopAsync() {

@@ -1,21 +1,25 @@
 package io.mxray.scheduler;
 
+import io.mxray.runtime.Jvm;
 import io.mxray.runtime.KafkaOptions;
 import io.mxray.runtime.KafkaPublisher;
+import io.mxray.runtime.OptOut;
 import io.mxray.schema.RejectedLine;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** The scheduler as a process: read a list, publish a scan, print its id and counts. */
 @Command(name = "scheduler", mixinStandardHelpOptions = true,
@@ -38,8 +42,8 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        io.mxray.runtime.OptOut optOutList = optOut == null ? io.mxray.runtime.OptOut.NONE
-                : io.mxray.runtime.OptOut.read(optOut);
+        OptOut optOutList = optOut == null ? OptOut.NONE
+                : OptOut.read(optOut);
         kafka.ensureTopics();
         ScanSummary summary;
         try (AutoCloseable metrics = kafka.serveMetrics();
@@ -52,13 +56,13 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
-    public static Reader open(String list) throws java.io.IOException {
+    public static Reader open(String list) throws IOException {
         InputStream in = "-".equals(list) ? System.in : Files.newInputStream(Path.of(list));
         // malformed UTF-8 becomes U+FFFD, which the name check then rejects with a reason
         return new InputStreamReader(in, StandardCharsets.UTF_8);
     }
 
-    public static void print(ScanSummary s, java.io.PrintStream out) {
+    public static void print(ScanSummary s, PrintStream out) {
         var c = s.counts();
         out.printf("scan %s: %d lines, %d domains accepted, %d rejected, %d duplicates, %d blank or comment%n",
                 s.scanId(), c.lines(), c.accepted(), c.rejected(), c.duplicates(), c.ignored());
@@ -76,7 +80,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        io.mxray.runtime.Jvm.prepare();
+        Jvm.prepare();
         System.exit(new CommandLine(new Main()).execute(args));
     }
 }

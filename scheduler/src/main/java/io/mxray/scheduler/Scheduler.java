@@ -1,10 +1,10 @@
 package io.mxray.scheduler;
 
 import io.mxray.runtime.OptOut;
-
 import io.mxray.runtime.Output;
 import io.mxray.runtime.Publisher;
 import io.mxray.schema.DomainTask;
+import io.mxray.schema.Keys;
 import io.mxray.schema.RejectedLine;
 import io.mxray.schema.ScanCounts;
 import io.mxray.schema.ScanEvent;
@@ -45,7 +45,7 @@ public final class Scheduler {
 
     /** A scan id that sorts by start time and is unique across concurrent schedulers. */
     public String newScanId() {
-        return io.mxray.schema.Keys.scanIdTime(clock.instant()) + "-" + String.format("%04x", RANDOM.nextInt(0x10000));
+        return Keys.scanIdTime(clock.instant()) + "-" + String.format("%04x", RANDOM.nextInt(0x10000));
     }
 
     public ScanSummary schedule(Reader list, String source, Publisher out) throws IOException {

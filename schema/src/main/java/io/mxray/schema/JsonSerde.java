@@ -2,7 +2,10 @@ package io.mxray.schema;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
+import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -12,8 +15,8 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
     private final Class<T> type;
     private final JavaType javaType;
-    private final com.fasterxml.jackson.databind.ObjectReader reader;
-    private final com.fasterxml.jackson.databind.ObjectWriter writer;
+    private final ObjectReader reader;
+    private final ObjectWriter writer;
 
     public JsonSerde(Class<T> type) {
         this.type = type;
@@ -63,7 +66,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
     }
 
     @Override
-    public void configure(java.util.Map<String, ?> configs, boolean isKey) {
+    public void configure(Map<String, ?> configs, boolean isKey) {
     }
 
     @Override

@@ -1,5 +1,13 @@
 package io.mxray.schema;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+
 /**
  * How message keys are formed. Keys decide partitions: every message about one domain of one
  * scan shares the domain key; every probe request for one address shares its target key (so one
@@ -10,15 +18,15 @@ public final class Keys {
     private Keys() {
     }
 
-    private static final java.time.format.DateTimeFormatter SCAN_TIME =
-            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC);
+    private static final DateTimeFormatter SCAN_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     /**
      * How a scan id begins: its start time in UTC to the second, so that scan ids, and the probe
      * and domain keys that begin with them, sort by start time (the aggregator drops old probe
      * verdicts as one key range).
      */
-    public static String scanIdTime(java.time.Instant start) {
+    public static String scanIdTime(Instant start) {
         return SCAN_TIME.format(start);
     }
 
@@ -61,9 +69,9 @@ public final class Keys {
 
     private static String sha256(String s) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

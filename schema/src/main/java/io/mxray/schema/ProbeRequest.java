@@ -1,5 +1,6 @@
 package io.mxray.schema;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -39,7 +40,7 @@ public record ProbeRequest(String scanId, String probeKey, String ip, int port, 
         if (aliases == null) {
             return List.of(mxHost);
         }
-        List<String> all = new java.util.ArrayList<>(aliases.size() + 1);
+        List<String> all = new ArrayList<>(aliases.size() + 1);
         all.add(mxHost);
         all.addAll(aliases);
         return all;

@@ -2,7 +2,10 @@ package io.mxray.schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -36,7 +39,7 @@ public record ProbeResult(String scanId, String probeKey, String ip, int port, S
                           Timings timings, Instant probedAt, List<String> truncated,
                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<PresentedCertificate> certificates,
                           SecondHandshake secondHandshake,
-                          @JsonInclude(JsonInclude.Include.NON_EMPTY) java.util.Map<String, String> tlsVersions) {
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> tlsVersions) {
     public ProbeResult {
         Objects.requireNonNull(scanId, "scanId");
         Objects.requireNonNull(probeKey, "probeKey");
@@ -48,8 +51,8 @@ public record ProbeResult(String scanId, String probeKey, String ip, int port, S
         ehlo = ehlo == null ? List.of() : List.copyOf(ehlo);
         truncated = truncated == null || truncated.isEmpty() ? null : List.copyOf(truncated);
         certificates = certificates == null ? List.of() : List.copyOf(certificates);
-        tlsVersions = tlsVersions == null ? java.util.Map.of()
-                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tlsVersions));
+        tlsVersions = tlsVersions == null ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(tlsVersions));
     }
 
     /** Without TLS versions measured. */

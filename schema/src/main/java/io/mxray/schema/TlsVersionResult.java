@@ -1,5 +1,7 @@
 package io.mxray.schema;
 
+import java.util.Map;
+
 /**
  * What a probe found when it offered one TLS version alone: the values of
  * {@link ProbeResult#tlsVersions()}.
@@ -24,12 +26,12 @@ public final class TlsVersionResult {
     }
 
     /** Whether a server that accepts these versions still accepts TLS 1.0 or 1.1. */
-    public static boolean acceptsLegacy(java.util.Map<String, String> versions) {
+    public static boolean acceptsLegacy(Map<String, String> versions) {
         return ACCEPTED.equals(versions.get("TLSv1")) || ACCEPTED.equals(versions.get("TLSv1.1"));
     }
 
     /** Whether it accepts TLS 1.2 or 1.3. */
-    public static boolean acceptsModern(java.util.Map<String, String> versions) {
+    public static boolean acceptsModern(Map<String, String> versions) {
         return ACCEPTED.equals(versions.get("TLSv1.3")) || ACCEPTED.equals(versions.get("TLSv1.2"));
     }
 }

@@ -1,5 +1,7 @@
 package io.mxray.schema;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
@@ -51,11 +53,11 @@ public record TlsaLookup(String decision, String base, LookupOutcome outcome, Dn
      */
     public static TlsaLookup bounded(String decision, String base, LookupOutcome outcome, DnssecStatus dnssec,
                                      String reason, List<TlsaRecord> all) {
-        List<TlsaRecord> kept = new java.util.ArrayList<>(Math.min(all.size(), Bounds.TLSA_RECORDS));
+        List<TlsaRecord> kept = new ArrayList<>(Math.min(all.size(), Bounds.TLSA_RECORDS));
         List<TlsaRecord> bySize = all;
         if (all.size() > Bounds.TLSA_RECORDS
                 || all.stream().mapToInt(r -> r.data().length()).sum() > Bounds.TLSA_DATA_HEX) {
-            bySize = all.stream().sorted(java.util.Comparator.comparingInt(r -> r.data().length())).toList();
+            bySize = all.stream().sorted(Comparator.comparingInt(r -> r.data().length())).toList();
         }
         int hex = 0;
         for (TlsaRecord r : bySize) {

@@ -1,5 +1,6 @@
 package io.mxray.schema;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -31,7 +32,7 @@ public record TlsaRecord(int usage, int selector, int matching, String data, boo
         } else if (matching == 1 && dataHex.length() != 64 || matching == 2 && dataHex.length() != 128) {
             reason = "digest-length"; // a digest of the wrong length can never match
         }
-        return new TlsaRecord(usage, selector, matching, dataHex.toLowerCase(java.util.Locale.ROOT), reason == null,
+        return new TlsaRecord(usage, selector, matching, dataHex.toLowerCase(Locale.ROOT), reason == null,
                 reason);
     }
 

@@ -2,6 +2,7 @@ package io.mxray.smtp;
 
 import io.mxray.schema.DaneResult;
 import io.mxray.schema.DaneStatus;
+import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.TlsaLookup;
 import io.mxray.schema.TlsaRecord;
 import java.security.GeneralSecurityException;
@@ -9,11 +10,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -78,7 +82,7 @@ public final class DaneJudge {
         if (tlsa.records().isEmpty()) {
             return DaneResult.none("no-tlsa");
         }
-        if (tlsa.dnssec() != io.mxray.schema.DnssecStatus.SECURE) {
+        if (tlsa.dnssec() != DnssecStatus.SECURE) {
             return DaneResult.none("tlsa-" + (tlsa.dnssec() == null ? "unvalidated" : tlsa.dnssec().key()));
         }
         List<TlsaRecord> usable = tlsa.records().stream().filter(TlsaRecord::usable).toList();
@@ -171,7 +175,7 @@ public final class DaneJudge {
             used.add(issuer);
             current = issuer;
         }
-        java.util.Date at = java.util.Date.from(now);
+        Date at = Date.from(now);
         for (X509Certificate c : path.subList(0, path.size() - 1)) { // the trust anchor's own dates do not count
             if (at.before(c.getNotBefore()) || at.after(c.getNotAfter())) {
                 return c == leaf ? "dane-ta-leaf-out-of-validity" : "dane-ta-intermediate-out-of-validity";
@@ -197,11 +201,11 @@ public final class DaneJudge {
         if (usage != null && (usage.length <= 5 || !usage[5])) {
             return "dane-ta-issuer-key-usage";
         }
-        String alg = subject.getSigAlgName().toUpperCase(java.util.Locale.ROOT);
+        String alg = subject.getSigAlgName().toUpperCase(Locale.ROOT);
         if (alg.contains("MD2") || alg.contains("MD5")) {
             return "dane-ta-weak-signature";
         }
-        if (issuer.getPublicKey() instanceof java.security.interfaces.RSAPublicKey rsa
+        if (issuer.getPublicKey() instanceof RSAPublicKey rsa
                 && (rsa.getModulus().bitLength() > MAX_RSA_BITS
                 || rsa.getPublicExponent().bitLength() > MAX_RSA_EXPONENT_BITS)) {
             return "dane-ta-issuer-key-too-large";

@@ -1,7 +1,10 @@
 package io.mxray.smtp;
 
+import io.mxray.runtime.SelectedServices;
 import java.security.Provider;
 import java.security.Security;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.conscrypt.Conscrypt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +68,7 @@ public final class FastEc {
         }
         String info = (ec == null ? "" : ec.getName() + " EC key pairs, ECDH and ECDSA; ") + xdh.getName()
                 + " X25519 and X448, for TLS";
-        io.mxray.runtime.SelectedServices p = new io.mxray.runtime.SelectedServices(NAME, info);
+        SelectedServices p = new SelectedServices(NAME, info);
         if (ec != null) {
             p.add(ec, EC_SERVICES);
         }
@@ -78,11 +81,11 @@ public final class FastEc {
     /** Apart, so that loading this class does not load Conscrypt's or BouncyCastle's classes (signed jars, checked on first use). */
     private static final class Native {
         static Provider conscrypt() {
-            return org.conscrypt.Conscrypt.newProvider();
+            return Conscrypt.newProvider();
         }
 
         static Provider bouncyCastle() {
-            return new org.bouncycastle.jce.provider.BouncyCastleProvider();
+            return new BouncyCastleProvider();
         }
     }
 }

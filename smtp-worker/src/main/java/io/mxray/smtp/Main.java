@@ -1,5 +1,6 @@
 package io.mxray.smtp;
 
+import io.mxray.runtime.Jvm;
 import io.mxray.runtime.KafkaOptions;
 import io.mxray.runtime.StageProcess;
 import io.mxray.runtime.StageRunner;
@@ -7,10 +8,10 @@ import io.mxray.schema.ProbeRequest;
 import io.mxray.schema.Topics;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The SMTP stage as a process: consume probes, publish probe results. */
 @Command(name = "smtp-worker", mixinStandardHelpOptions = true,
@@ -46,7 +47,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        io.mxray.runtime.Jvm.prepare();
+        Jvm.prepare();
         System.exit(new CommandLine(new Main()).execute(args));
     }
 }

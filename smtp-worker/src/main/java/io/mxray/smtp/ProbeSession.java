@@ -11,6 +11,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -187,7 +189,7 @@ final class ProbeSession extends ChannelDuplexHandler {
                 }
             }
             return chain;
-        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+        } catch (SSLPeerUnverifiedException e) {
             return List.of();
         }
     }
@@ -293,7 +295,7 @@ final class ProbeSession extends ChannelDuplexHandler {
     /** A stable key from a TLS failure: the alert when there is one. */
     static String tlsReason(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof io.netty.handler.ssl.SslHandshakeTimeoutException) {
+            if (t instanceof SslHandshakeTimeoutException) {
                 return "handshake-timeout";
             }
             String m = t.getMessage();

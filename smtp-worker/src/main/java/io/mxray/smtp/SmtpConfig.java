@@ -1,6 +1,7 @@
 package io.mxray.smtp;
 
 import io.mxray.runtime.OptOut;
+import io.mxray.schema.TlsCoverage;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -59,7 +60,7 @@ public record SmtpConfig(String ehloName, Duration connectTimeout, Duration step
 
     /** Connections one probe may make: the first, the second handshake's, one per older TLS version. */
     public int connectionsPerProbe() {
-        return 1 + (allCertificates ? 1 : 0) + (tlsVersions ? io.mxray.schema.TlsCoverage.PROTOCOLS.size() - 1 : 0);
+        return 1 + (allCertificates ? 1 : 0) + (tlsVersions ? TlsCoverage.PROTOCOLS.size() - 1 : 0);
     }
 
     /** The most one probe may take: each of its connections up to the probe deadline, and as long again to wait its turn. */

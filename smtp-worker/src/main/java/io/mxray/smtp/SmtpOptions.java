@@ -1,6 +1,7 @@
 package io.mxray.smtp;
 
 import io.mxray.runtime.OptOut;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,7 +65,7 @@ public final class SmtpOptions {
         if (optOut != null) {
             try {
                 list = OptOut.read(optOut);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read the opt-out list " + optOut + ": " + e.getMessage(), e);
             }
         }

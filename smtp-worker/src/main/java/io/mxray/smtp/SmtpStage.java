@@ -1,9 +1,11 @@
 package io.mxray.smtp;
 
+import io.mxray.schema.Bounds;
 import io.mxray.schema.CertType;
 import io.mxray.schema.DaneResult;
 import io.mxray.schema.DaneStatus;
 import io.mxray.schema.KeyCoverage;
+import io.mxray.schema.Level;
 import io.mxray.schema.PresentedCertificate;
 import io.mxray.schema.ProbeOutcome;
 import io.mxray.schema.ProbeRequest;
@@ -14,6 +16,7 @@ import io.mxray.schema.TlsCoverage;
 import io.mxray.schema.TlsSession;
 import io.mxray.schema.TlsVersionResult;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -28,17 +31,23 @@ import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
+import java.security.GeneralSecurityException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -46,7 +55,12 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The SMTP stage: probes one (IP, MX host name), captures what TLS it gets, and judges it.
@@ -71,7 +85,7 @@ public final class SmtpStage implements AutoCloseable {
 
     public SmtpStage(SmtpConfig config, CertificateJudge judge, Clock clock) {
         this(config, judge, clock, new MultiThreadIoEventLoopGroup(2,
-                new io.netty.util.concurrent.DefaultThreadFactory("mxray-smtp", true), NioIoHandler.newFactory()), true);
+                new DefaultThreadFactory("mxray-smtp", true), NioIoHandler.newFactory()), true);
     }
 
     public SmtpStage(SmtpConfig config, CertificateJudge judge, Clock clock, EventLoopGroup group, boolean ownsGroup) {
@@ -96,11 +110,11 @@ public final class SmtpStage implements AutoCloseable {
      * long-lived worker) would report what the first saw, not what the server sends now, and a
      * TLS 1.2 host would lose its key exchange group.
      */
-    static javax.net.ssl.SSLEngine freshEngine(SslContext tls, String sni) {
-        javax.net.ssl.SSLEngine engine = tls.newEngine(io.netty.buffer.ByteBufAllocator.DEFAULT);
-        javax.net.ssl.SNIHostName name = sniHostName(sni);
+    static SSLEngine freshEngine(SslContext tls, String sni) {
+        SSLEngine engine = tls.newEngine(ByteBufAllocator.DEFAULT);
+        SNIHostName name = sniHostName(sni);
         if (name != null) {
-            javax.net.ssl.SSLParameters p = engine.getSSLParameters();
+            SSLParameters p = engine.getSSLParameters();
             p.setServerNames(List.of(name));
             engine.setSSLParameters(p);
         }
@@ -111,7 +125,7 @@ public final class SmtpStage implements AutoCloseable {
      * The server name as the JDK would send it for a peer host: without a trailing dot, never an
      * IP address literal or a name without a dot; null when there is none to send.
      */
-    static javax.net.ssl.SNIHostName sniHostName(String host) {
+    static SNIHostName sniHostName(String host) {
         if (host == null) {
             return null;
         }
@@ -120,7 +134,7 @@ public final class SmtpStage implements AutoCloseable {
             return null;
         }
         try {
-            return new javax.net.ssl.SNIHostName(h);
+            return new SNIHostName(h);
         } catch (IllegalArgumentException e) {
             return null; // not a host name the TLS extension can carry
         }
@@ -154,14 +168,14 @@ public final class SmtpStage implements AutoCloseable {
      */
     static List<String> offeredSuites() {
         try {
-            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, null, null);
-            java.util.LinkedHashSet<String> suites = new java.util.LinkedHashSet<>(
+            LinkedHashSet<String> suites = new LinkedHashSet<>(
                     List.of(context.getDefaultSSLParameters().getCipherSuites()));
             suites.addAll(List.of(context.getSupportedSSLParameters().getCipherSuites()));
             suites.removeIf(s -> s.contains("_NULL_") || s.contains("_anon_") || s.contains("_KRB5_"));
             return List.copyOf(suites);
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK offers no TLS context", e);
         }
     }
@@ -169,7 +183,7 @@ public final class SmtpStage implements AutoCloseable {
     public CompletionStage<ProbeResult> probe(ProbeRequest request) {
         Instant startedAt = clock.instant();
         // an address literal only (Netty's parser never looks a name up): a probe makes no DNS query
-        InetAddress address = io.netty.util.NetUtil.createInetAddressFromIpAddressString(request.ip());
+        InetAddress address = NetUtil.createInetAddressFromIpAddressString(request.ip());
         if (address == null) {
             return CompletableFuture.completedFuture(skipped(request, startedAt, "invalid-address"));
         }
@@ -196,13 +210,13 @@ public final class SmtpStage implements AutoCloseable {
      * ones are refused, and each older one is tried with a connection of its own, one at a time,
      * through the same politeness limits.
      */
-    private CompletionStage<java.util.Map<String, String>> versions(ProbeRequest request, InetAddress address,
+    private CompletionStage<Map<String, String>> versions(ProbeRequest request, InetAddress address,
                                                                      ProbeSession.Record first) {
         if (!config.tlsVersions() || first.outcome != ProbeOutcome.TLS_ESTABLISHED
                 || !TlsCoverage.PROTOCOLS.contains(first.protocol)) {
             return CompletableFuture.completedFuture(null);
         }
-        java.util.Map<String, String> found = new java.util.LinkedHashMap<>();
+        Map<String, String> found = new LinkedHashMap<>();
         int negotiated = TlsCoverage.PROTOCOLS.indexOf(first.protocol);
         CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
         for (int i = 0; i < TlsCoverage.PROTOCOLS.size(); i++) {
@@ -222,7 +236,7 @@ public final class SmtpStage implements AutoCloseable {
         return chain.thenApply(x -> found);
     }
 
-    private static javax.net.ssl.SSLEngine onlyVersion(javax.net.ssl.SSLEngine engine, String version) {
+    private static SSLEngine onlyVersion(SSLEngine engine, String version) {
         engine.setEnabledProtocols(new String[] {version});
         return engine;
     }
@@ -259,7 +273,7 @@ public final class SmtpStage implements AutoCloseable {
 
     /** One connection: greeting, EHLO, STARTTLS, the handshake of {@code engines}, QUIT. */
     private CompletableFuture<ProbeSession.Record> session(ProbeRequest request, InetAddress address,
-                                                           java.util.function.Supplier<javax.net.ssl.SSLEngine> engines,
+                                                           Supplier<SSLEngine> engines,
                                                            ConnectionLimiter.Permit permit) {
         CompletableFuture<ProbeSession.Record> decided = new CompletableFuture<>();
         ProbeSession.Record record = new ProbeSession.Record();
@@ -323,13 +337,13 @@ public final class SmtpStage implements AutoCloseable {
     }
 
     private ProbeResult result(ProbeRequest request, Instant startedAt, ProbeSession.Record r, Second second,
-                               java.util.Map<String, String> versions) {
+                               Map<String, String> versions) {
         List<X509Certificate> chain = r.chain;
         long total = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - r.startNanos);
         Timings timings = new Timings(r.connectMs, r.bannerMs, r.ehloMs, r.starttlsMs, r.handshakeMs, total);
         TlsSession session = null;
-        io.mxray.schema.Level level;
-        io.mxray.schema.Level pkix = null;
+        Level level;
+        Level pkix = null;
         CertType certType = null;
         String decidedBy;
         String reason = r.reason;
@@ -369,10 +383,10 @@ public final class SmtpStage implements AutoCloseable {
             dane = DaneJudge.judge(request.tlsa(), null, request.mxHost(), now);
         }
         // what the server said, as much as Bounds keeps (a hostile banner must not make the result unpublishable)
-        io.mxray.schema.Bounds.Kept banner = io.mxray.schema.Bounds.lines(List.copyOf(r.banner),
-                io.mxray.schema.Bounds.BANNER_LINES, io.mxray.schema.Bounds.LINE_CHARS);
-        io.mxray.schema.Bounds.Kept ehlo = io.mxray.schema.Bounds.lines(r.ehlo, io.mxray.schema.Bounds.EHLO_KEYWORDS,
-                io.mxray.schema.Bounds.KEYWORD_CHARS);
+        Bounds.Kept banner = Bounds.lines(List.copyOf(r.banner),
+                Bounds.BANNER_LINES, Bounds.LINE_CHARS);
+        Bounds.Kept ehlo = Bounds.lines(r.ehlo, Bounds.EHLO_KEYWORDS,
+                Bounds.KEYWORD_CHARS);
         List<String> truncated = new ArrayList<>(2);
         if (banner.cut()) {
             truncated.add("banner");

@@ -30,7 +30,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -231,7 +233,7 @@ public final class Advisor {
         List<String> missing = new ArrayList<>();
         List<String> records = new ArrayList<>();
         for (PresentedCertificate c : p.certificates()) {
-            String name = c.keyType().toUpperCase(java.util.Locale.ROOT);
+            String name = c.keyType().toUpperCase(Locale.ROOT);
             if (c.dane() != null && c.dane().status() == DaneStatus.VALID) {
                 matched.add(name);
             } else {
@@ -377,6 +379,6 @@ public final class Advisor {
 
     private static TlsaLookup tlsaOf(DnsResult dns, String mxHost) {
         return dns.mxHosts().stream().filter(h -> h.name().equals(mxHost)).map(MxHost::tlsa)
-                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+                .filter(Objects::nonNull).findFirst().orElse(null);
     }
 }

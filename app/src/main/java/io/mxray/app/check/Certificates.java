@@ -1,9 +1,13 @@
 package io.mxray.app.check;
 
 import io.mxray.schema.CertificateFacts;
+import io.mxray.schema.PresentedCertificate;
+import io.mxray.smtp.CertificateJudge;
 import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
@@ -36,7 +40,7 @@ final class Certificates {
     }
 
     /** The facts of a presented chain's leaf, or null when it does not parse. */
-    static CertificateFacts leafFacts(io.mxray.schema.PresentedCertificate presented) {
+    static CertificateFacts leafFacts(PresentedCertificate presented) {
         List<X509Certificate> chain = parse(presented.chainDer());
         return chain.isEmpty() ? null : facts(chain.get(0));
     }
@@ -58,7 +62,7 @@ final class Certificates {
         }
         return new CertificateFacts(c.getSubjectX500Principal().getName(), c.getIssuerX500Principal().getName(),
                 c.getNotBefore().toInstant(), c.getNotAfter().toInstant(), type, bits, curve, dnsNames(c),
-                sha256(key.getEncoded()), sha256(encoded(c)), io.mxray.smtp.CertificateJudge.isSelfSigned(c), c.getBasicConstraints() >= 0);
+                sha256(key.getEncoded()), sha256(encoded(c)), CertificateJudge.isSelfSigned(c), c.getBasicConstraints() >= 0);
     }
 
     /** The usual names of the NIST curves by their order's size (what TLS servers use). */
@@ -91,7 +95,7 @@ final class Certificates {
     static byte[] encoded(X509Certificate c) {
         try {
             return c.getEncoded();
-        } catch (java.security.cert.CertificateEncodingException e) {
+        } catch (CertificateEncodingException e) {
             throw new IllegalStateException("a parsed certificate cannot be encoded", e);
         }
     }
@@ -99,7 +103,7 @@ final class Certificates {
     static String sha256(byte[] data) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 missing from the JDK", e);
         }
     }

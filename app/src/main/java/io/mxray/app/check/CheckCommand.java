@@ -2,6 +2,8 @@ package io.mxray.app.check;
 
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.mxray.dns.DnsConfig;
+import io.mxray.dns.FastSignatures;
+import io.mxray.dns.ResolverHealth;
 import io.mxray.dns.ResolverOptions;
 import io.mxray.schema.CheckResult;
 import io.mxray.schema.CheckStatus;
@@ -12,16 +14,19 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import picocli.CommandLine;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code mxray check}: one domain (or a few), now, explained. */
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false, exitCodeOnInvalidInput = 3,
@@ -84,19 +89,19 @@ public final class CheckCommand implements Callable<Integer> {
      * The command filled in from {@code args} (what follows {@code check}) without picocli's
      * model, or empty when picocli must read them: help, a mistake, anything unusual.
      */
-    public static java.util.Optional<CheckCommand> quick(List<String> args, java.util.function.UnaryOperator<String> env) {
+    public static Optional<CheckCommand> quick(List<String> args, UnaryOperator<String> env) {
         CheckCommand c = new CheckCommand();
-        return QuickArgs.fill(c, args, env) && c.concurrency >= 1 ? java.util.Optional.of(c)
-                : java.util.Optional.empty();
+        return QuickArgs.fill(c, args, env) && c.concurrency >= 1 ? Optional.of(c)
+                : Optional.empty();
     }
 
     /** Checks the domains, printing to {@code out}; the exit status. */
     public int run(PrintWriter out) throws IOException {
-        if (smtp.caFile != null && !java.nio.file.Files.isReadable(smtp.caFile)) {
+        if (smtp.caFile != null && !Files.isReadable(smtp.caFile)) {
             throw new IllegalArgumentException("cannot read the CA file " + smtp.caFile); // before any lookup
         }
         List<String> inputs = inputs();
-        io.mxray.dns.FastSignatures.preferStartupTime();
+        FastSignatures.preferStartupTime();
         List<CheckStatus> statuses = new ArrayList<>();
         try (Checker checker = new Checker(dnsConfig(), smtp.config(tlsVersions), () -> smtp.judge(Clock.systemUTC()),
                 Clock.systemUTC())) {
@@ -112,7 +117,7 @@ public final class CheckCommand implements Callable<Integer> {
      */
     private void print(Checker checker, List<String> inputs, PrintWriter out, List<CheckStatus> statuses)
             throws IOException {
-        CompletableFuture<io.mxray.dns.ResolverHealth.Report> resolver = checker.resolverHealth().check();
+        CompletableFuture<ResolverHealth.Report> resolver = checker.resolverHealth().check();
         List<CompletableFuture<CheckResult>> running = new ArrayList<>();
         // Jackson's first look at the result types costs a tenth of a second: only when it prints JSON
         ObjectWriter writer = json ? Json.mapper().writerFor(CheckResult.class) : null;

@@ -4,8 +4,10 @@ import io.mxray.schema.CertificateFacts;
 import io.mxray.schema.CheckAdvice;
 import io.mxray.schema.CheckResult;
 import io.mxray.schema.CheckedAddress;
+import io.mxray.schema.DaneStatus;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DnssecStatus;
+import io.mxray.schema.LookupOutcome;
 import io.mxray.schema.MtaStsTxt;
 import io.mxray.schema.MxHost;
 import io.mxray.schema.PresentedCertificate;
@@ -88,10 +90,10 @@ public final class CheckText {
             if (!tlsa.lookedUp()) {
                 row(2, "TLSA", "not looked up (" + tlsa.decision() + ")");
             } else {
-                String found = tlsa.outcome() == io.mxray.schema.LookupOutcome.OK
+                String found = tlsa.outcome() == LookupOutcome.OK
                         ? tlsa.records().size() + (tlsa.records().size() == 1 ? " record" : " records")
-                        : tlsa.outcome() == io.mxray.schema.LookupOutcome.NXDOMAIN
-                        || tlsa.outcome() == io.mxray.schema.LookupOutcome.NODATA
+                        : tlsa.outcome() == LookupOutcome.NXDOMAIN
+                        || tlsa.outcome() == LookupOutcome.NODATA
                         ? "none (" + tlsa.outcome().key() + ")" : tlsa.outcome().key();
                 row(2, "TLSA", base + ": " + found + (tlsa.reason() == null ? "" : " (" + tlsa.reason() + ")")
                         + dnssec(tlsa.dnssec(), null));
@@ -150,7 +152,7 @@ public final class CheckText {
             row(4, "other key", c.keyType().toUpperCase(Locale.ROOT) + " certificate (second handshake, "
                     + c.protocol() + "): " + leaf[0]);
             row(4, "", "SPKI SHA-256 " + leaf[1] + "; web PKI " + (c.pkix() == null ? "-" : c.pkix().key())
-                    + (c.dane() == null || c.dane().status() == io.mxray.schema.DaneStatus.NONE ? ""
+                    + (c.dane() == null || c.dane().status() == DaneStatus.NONE ? ""
                     : "; DANE " + c.dane().status().key() + (c.dane().reason() == null ? "" : " (" + c.dane().reason()
                     + ")")));
         }
@@ -167,7 +169,7 @@ public final class CheckText {
         if (p.dane() != null && p.dane().matched() != null) {
             level.append(" (TLSA ").append(shortRecord(p.dane().matched())).append(")");
         }
-        if (p.dane() != null && p.dane().status() != io.mxray.schema.DaneStatus.NONE) {
+        if (p.dane() != null && p.dane().status() != DaneStatus.NONE) {
             level.append("; DANE ").append(p.dane().status().key());
             if (p.dane().reason() != null) {
                 level.append(" (").append(p.dane().reason()).append(")");

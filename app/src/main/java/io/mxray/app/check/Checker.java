@@ -5,6 +5,7 @@ import io.mxray.aggregator.ProbeVerdict;
 import io.mxray.dns.DnsConfig;
 import io.mxray.dns.DnsResolution;
 import io.mxray.dns.DnsStage;
+import io.mxray.dns.ResolverHealth;
 import io.mxray.dns.Resolvers;
 import io.mxray.runtime.OptOut;
 import io.mxray.scheduler.DomainName;
@@ -38,9 +39,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TLSARecord;
+import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
@@ -70,7 +75,7 @@ public final class Checker implements AutoCloseable {
      * @param judge made on another thread, with the TLS client context: reading a CA bundle and
      *              building the context take a few hundred milliseconds, the DNS lookups need neither
      */
-    public Checker(DnsConfig dnsConfig, SmtpConfig smtpConfig, java.util.function.Supplier<CertificateJudge> judge,
+    public Checker(DnsConfig dnsConfig, SmtpConfig smtpConfig, Supplier<CertificateJudge> judge,
                    Clock clock) {
         this.clock = Objects.requireNonNull(clock);
         this.optOut = smtpConfig.optOut();
@@ -195,7 +200,7 @@ public final class Checker implements AutoCloseable {
         Name name;
         try {
             name = Name.fromString("_25._tcp." + mxHost + ".");
-        } catch (org.xbill.DNS.TextParseException e) {
+        } catch (TextParseException e) {
             return CompletableFuture.completedFuture(List.of());
         }
         return resolvers.secure().resolve(name, Type.TLSA).toCompletableFuture()
@@ -208,7 +213,7 @@ public final class Checker implements AutoCloseable {
     }
 
     /** The resolver's check (run before results are believed: see {@link io.mxray.dns.ResolverHealth}). */
-    public io.mxray.dns.ResolverHealth resolverHealth() {
+    public ResolverHealth resolverHealth() {
         return resolvers.health();
     }
 
@@ -226,8 +231,8 @@ public final class Checker implements AutoCloseable {
 
     private static String rootMessage(Throwable e) {
         Throwable t = e;
-        while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
-                || t instanceof java.util.concurrent.ExecutionException)) {
+        while (t.getCause() != null && (t instanceof CompletionException
+                || t instanceof ExecutionException)) {
             t = t.getCause();
         }
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
@@ -237,7 +242,7 @@ public final class Checker implements AutoCloseable {
     public void close() {
         try {
             smtp.join().stage().close();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             // it never started: nothing to close
         }
         resolvers.close();

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.DSRecord;
@@ -34,7 +35,7 @@ final class Crypto {
     enum Check { VALID, EXPIRED, NOT_YET_VALID, BAD_SIGNATURE, UNUSABLE_KEY }
 
     private final Map<ByteBuffer, byte[]> memo = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.LongAdder verifications = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder verifications = new LongAdder();
     private final ThreadLocal<Signature[]> signatures = ThreadLocal.withInitial(() -> new Signature[17]);
     private final ThreadLocal<MessageDigest> sha256 = ThreadLocal.withInitial(() -> digest("SHA-256"));
 

@@ -1,5 +1,7 @@
 package io.mxray.dns.dnssec;
 
+import io.mxray.schema.DnssecStatus;
+import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -296,7 +298,7 @@ final class Denial {
             return owners.computeIfAbsent(r, x -> {
                 try {
                     byte[] h = HEX.fromString(new String(x.getName().getLabel(0), 1, x.getName().getLabel(0).length - 1,
-                            java.nio.charset.StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT));
+                            StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT));
                     return h == null ? new byte[0] : h;
                 } catch (RuntimeException e) {
                     return new byte[0];
@@ -409,7 +411,7 @@ final class Denial {
                 return Verdict.SECURE;
             }
             Encloser e = closestEncloser(qname);
-            if (e.verdict().status() == io.mxray.schema.DnssecStatus.INSECURE && qtype != Type.DS) {
+            if (e.verdict().status() == DnssecStatus.INSECURE && qtype != Type.DS) {
                 return Verdict.INSECURE;
             }
             if (!e.verdict().secure()) {
@@ -453,7 +455,7 @@ final class Denial {
                 return m.hasType(Type.NS) ? Cut.INSECURE_DELEGATION : Cut.NOT_A_CUT;
             }
             Encloser e = closestEncloser(child);
-            if (e.verdict().status() == io.mxray.schema.DnssecStatus.INSECURE) {
+            if (e.verdict().status() == DnssecStatus.INSECURE) {
                 return Cut.INSECURE_DELEGATION; // below an insecure delegation
             }
             if (!e.verdict().secure()) {

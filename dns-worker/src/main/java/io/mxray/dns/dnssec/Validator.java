@@ -11,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -102,10 +104,10 @@ public final class Validator implements SecureResolver {
 
     /** What is left of one response's verifications. */
     private static final class Work {
-        private final java.util.concurrent.atomic.AtomicInteger left;
+        private final AtomicInteger left;
 
         Work(Limits limits) {
-            left = new java.util.concurrent.atomic.AtomicInteger(limits.verificationsPerAnswer());
+            left = new AtomicInteger(limits.verificationsPerAnswer());
         }
 
         boolean take() {
@@ -138,7 +140,7 @@ public final class Validator implements SecureResolver {
         this.upstream = upstream;
         this.anchors = Map.copyOf(anchors);
         this.clock = clock;
-        this.limits = java.util.Objects.requireNonNull(limits);
+        this.limits = Objects.requireNonNull(limits);
     }
 
     /** DS and DNSKEY records of a zone-file (other records are ignored), by owner name. */

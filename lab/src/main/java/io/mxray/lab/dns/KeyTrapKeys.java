@@ -2,6 +2,7 @@ package io.mxray.lab.dns;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.RRSIGRecord;
@@ -31,7 +32,7 @@ final class KeyTrapKeys {
             k[modulusStart] |= (byte) 0x80; // a modulus of the full length
             k[k.length - 1] |= 1;
             DNSKEYRecord candidate = withTag(genuine, k, genuine.getFootprint());
-            if (candidate != null && !java.util.Arrays.equals(candidate.getKey(), key)) {
+            if (candidate != null && !Arrays.equals(candidate.getKey(), key)) {
                 out.add(candidate);
             }
         }

@@ -1,6 +1,9 @@
 package io.mxray.lab.dns;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -8,12 +11,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.DSRecord;
+import org.xbill.DNS.Master;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -60,14 +65,14 @@ public final class LabDnsBuilder {
 
     /** One zone-file line with an absolute owner name. */
     private static Record parse(String line) {
-        try (org.xbill.DNS.Master m = new org.xbill.DNS.Master(
-                new java.io.ByteArrayInputStream(line.getBytes(java.nio.charset.StandardCharsets.UTF_8)), Name.root, TTL)) {
+        try (Master m = new Master(
+                new ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8)), Name.root, TTL)) {
             Record r = m.nextRecord();
             if (r == null || m.nextRecord() != null) {
                 throw new IllegalArgumentException("not one record: " + line);
             }
             return r;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("bad zone-file line: " + line, e);
         }
     }
@@ -108,7 +113,7 @@ public final class LabDnsBuilder {
             }
             records.computeIfAbsent(z, k -> new ArrayList<>()).add(r);
         }
-        Map<Name, List<ZoneKey>> keys = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Name, List<ZoneKey>> keys = new ConcurrentHashMap<>();
         specs.values().parallelStream().forEach(s -> {
             if (s.security().signed()) {
                 int alg = s.security() == ZoneSpec.Security.RSA_NSEC3 || s.security() == ZoneSpec.Security.KEYTRAP

@@ -1,11 +1,13 @@
 package io.mxray.lab.dns;
 
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
@@ -20,7 +22,9 @@ import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.NSEC3PARAMRecord;
 import org.xbill.DNS.NSEC3Record;
 import org.xbill.DNS.NSECRecord;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.NameTooLongException;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Record;
@@ -230,15 +234,15 @@ public final class LabZone {
     private byte[] hash(Name n) {
         try {
             return nsec3param.hashName(n);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is not available", e);
         }
     }
 
     private Name hashedOwner(String base32hex) {
         try {
-            return Name.concatenate(Name.fromString(base32hex.toLowerCase(java.util.Locale.ROOT)), origin);
-        } catch (TextParseException | org.xbill.DNS.NameTooLongException e) {
+            return Name.concatenate(Name.fromString(base32hex.toLowerCase(Locale.ROOT)), origin);
+        } catch (TextParseException | NameTooLongException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -254,7 +258,7 @@ public final class LabZone {
             authority.add(data.get(cut).get(Type.NS));
             addDsOrDenial(cut, authority);
             for (Record ns : data.get(cut).get(Type.NS).rrs(false)) {
-                Map<Integer, RRset> glue = data.get(((org.xbill.DNS.NSRecord) ns).getTarget());
+                Map<Integer, RRset> glue = data.get(((NSRecord) ns).getTarget());
                 if (glue != null) {
                     for (int t : new int[] {Type.A, Type.AAAA}) {
                         if (glue.containsKey(t)) {
@@ -293,7 +297,7 @@ public final class LabZone {
             Name target;
             try {
                 target = qname.fromDNAME((DNAMERecord) dname.first());
-            } catch (org.xbill.DNS.NameTooLongException e) {
+            } catch (NameTooLongException e) {
                 return new ZoneAnswer(ZoneAnswer.Kind.NXDOMAIN, answer, authority, additional, null); // YXDOMAIN, really
             }
             answer.add(dname);
@@ -458,7 +462,7 @@ public final class LabZone {
     private static Name wildcard(Name n) {
         try {
             return Name.concatenate(Name.fromString("*"), n);
-        } catch (TextParseException | org.xbill.DNS.NameTooLongException e) {
+        } catch (TextParseException | NameTooLongException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -59,7 +59,7 @@ public record ZoneKey(DNSKEYRecord dnskey, PrivateKey privateKey) {
             DNSKEYRecord rec = new DNSKEYRecord(zone, DClass.IN, TTL, flags, DNSKEYRecord.Protocol.DNSSEC, algorithm,
                     kp.getPublic());
             return new ZoneKey(rec, kp.getPrivate());
-        } catch (GeneralSecurityException | org.xbill.DNS.DNSSEC.DNSSECException e) {
+        } catch (GeneralSecurityException | DNSSEC.DNSSECException e) {
             throw new IllegalStateException("cannot generate a DNSSEC key for " + zone, e);
         }
     }

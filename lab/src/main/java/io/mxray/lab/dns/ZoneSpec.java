@@ -1,9 +1,12 @@
 package io.mxray.lab.dns;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Objects;
+import java.util.Set;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
@@ -67,21 +70,21 @@ public record ZoneSpec(Name origin, Security security, Map<RRsetKey, Fault> faul
     }
 
     public ZoneSpec withFault(String owner, int type, Fault fault) {
-        var f = new java.util.HashMap<>(faults);
+        var f = new HashMap<>(faults);
         f.put(new RRsetKey(name(owner), type), fault);
         return new ZoneSpec(origin, security, f, records, tampers);
     }
 
     /** With further records, each a zone-file line with an absolute owner name. */
     public ZoneSpec withRecords(String... lines) {
-        List<String> r = new java.util.ArrayList<>(records);
+        List<String> r = new ArrayList<>(records);
         r.addAll(List.of(lines));
         return new ZoneSpec(origin, security, faults, r, tampers);
     }
 
     /** Every response about a name of this zone tampered with as {@code tamper} says. */
     public ZoneSpec tampered(Tamper tamper) {
-        var t = new java.util.HashSet<>(tampers);
+        var t = new HashSet<>(tampers);
         t.add(tamper);
         return new ZoneSpec(origin, security, faults, records, t);
     }
