@@ -73,11 +73,11 @@ public final class Aggregator implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) commitInterval.toMillis());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        // no waiting to line a task's input partitions up by timestamp: both joins take their
-        // inputs in any order (a verdict before its subscriber, a probe before its domain's DNS
-        // result), so time order across partitions buys nothing. With idling on (the default 0),
-        // Kafka Streams 4.4 also builds a text per partition on every loop to say why a task is
-        // ready: 8% of the aggregator's CPU in a steady scan (JFR).
+        // no waiting to line a task's input partitions up by timestamp: a domain is assembled from
+        // its DNS result and the global store of probe verdicts in whatever order they arrive, so
+        // time order across partitions buys nothing; with idling on (the default 0), Kafka Streams
+        // also builds a text per partition on every loop to say why a task is ready, a cost seen
+        // in profiles of a steady scan.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         // one produce request in flight per broker. With transactions v2 (KIP-890) the broker verifies
         // each partition's first write of a transaction before appending it; a second batch for that

@@ -28,9 +28,9 @@ public final class Main implements Callable<Integer> {
 
     /**
      * Domains in hand by default. A domain waits on several answers in turn (MX, then addresses and
-     * policies, then TLSA), so at 50 ms per answer it is in hand for 250-450 ms: 500 in hand capped
-     * a worker near 1,500 domains/s with cores to spare; 1,000 gave 1,623 and 1,767 against 1,507 and
-     * 1,493 ({@code bench e2e}, interleaved). Lookups in flight stay bounded by {@code --dns-in-flight}.
+     * policies, then TLSA), so it stays in hand for several round trips: the batch must cover the
+     * rate times that time, or the worker idles with cores to spare (docs/benchmarks.md has the
+     * measurements behind the value). Lookups in flight stay bounded by {@code --dns-in-flight}.
      */
     public static final int DEFAULT_BATCH = 1000;
 

@@ -15,11 +15,11 @@ import org.slf4j.LoggerFactory;
  * X25519.
  *
  * <ul>
- *   <li>EC key pairs, ECDH and ECDSA from Conscrypt (BoringSSL): in a steady scan 40% of the SMTP
- *       worker's CPU went into making the P-256 share (0.8 ms a handshake with JDK 17's provider).</li>
- *   <li>X25519 and X448 key pairs and agreement (XDH) from BouncyCastle (pure Java): with the
- *       P-256 share fast, the X25519 share and agreement were the next 38% of the worker's CPU
- *       (JFR of a steady scan); BouncyCastle does the pair in about half the JDK's time.</li>
+ *   <li>EC key pairs, ECDH and ECDSA from Conscrypt (BoringSSL): making the P-256 share with the
+ *       JDK's own provider was the largest cost of the SMTP worker in a steady scan.</li>
+ *   <li>X25519 and X448 key pairs and agreement (XDH) from BouncyCastle (pure Java), which makes
+ *       the pair faster than the JDK: with the P-256 share fast, these were the next largest cost.
+ *       The profiles and figures are in docs/benchmarks.md.</li>
  * </ul>
  *
  * <p>This installs, first in the JDK's provider list, a provider with nothing but these services;
