@@ -51,9 +51,17 @@ public record DnsConfig(InetSocketAddress resolver, Path trustAnchor, Duration t
         }
     }
 
+    /** The defaults, written once: {@link #defaults} and the options' {@code defaultValue} read them. */
+    public static final String TIMEOUT = "PT3S";
+    public static final String ATTEMPTS = "3";
+    public static final String SMTP_PORT = "25";
+    public static final String IN_FLIGHT = "2000";
+    public static final String VALIDATOR = "MXRAY";
+
     public static DnsConfig defaults(InetSocketAddress resolver) {
-        return new DnsConfig(resolver, null, Duration.ofSeconds(3), 3, Duration.ofMillis(200), 25, 16, 8, 2000, 100,
-                1_000_000, 4, ValidatorKind.MXRAY);
+        return new DnsConfig(resolver, null, Duration.parse(TIMEOUT), Integer.parseInt(ATTEMPTS), Duration.ofMillis(200),
+                Integer.parseInt(SMTP_PORT), 16, 8, Integer.parseInt(IN_FLIGHT), 100, 1_000_000, 4,
+                ValidatorKind.valueOf(VALIDATOR));
     }
 
     public DnsConfig withSmtpPort(int port) {

@@ -8,16 +8,16 @@ public final class DnsOptions {
     @Mixin
     public ResolverOptions resolver = new ResolverOptions();
 
-    @Option(names = "--smtp-port", paramLabel = "PORT", defaultValue = "${env:MXRAY_SMTP_PORT:-25}",
+    @Option(names = "--smtp-port", paramLabel = "PORT", defaultValue = "${env:MXRAY_SMTP_PORT:-" + DnsConfig.SMTP_PORT + "}",
             description = "Port the SMTP probes connect to (env MXRAY_SMTP_PORT, default ${DEFAULT-VALUE}; "
                     + "only a lab uses another).")
     public int smtpPort;
 
-    @Option(names = "--dns-in-flight", paramLabel = "N", defaultValue = "${env:MXRAY_DNS_IN_FLIGHT:-2000}",
+    @Option(names = "--dns-in-flight", paramLabel = "N", defaultValue = "${env:MXRAY_DNS_IN_FLIGHT:-" + DnsConfig.IN_FLIGHT + "}",
             description = "Lookups waiting for answers at once (env MXRAY_DNS_IN_FLIGHT, default ${DEFAULT-VALUE}).")
     public int inFlight;
 
-    @Option(names = "--validator", paramLabel = "MXRAY|DNSJAVA", defaultValue = "${env:MXRAY_VALIDATOR:-MXRAY}",
+    @Option(names = "--validator", paramLabel = "MXRAY|DNSJAVA", defaultValue = "${env:MXRAY_VALIDATOR:-" + DnsConfig.VALIDATOR + "}",
             description = "Whose DNSSEC validation judges the answers: mxray's own (default) or dnsjava's "
                     + "ValidatingResolver, slower, for cross-checks (env MXRAY_VALIDATOR).")
     public DnsConfig.ValidatorKind validator = DnsConfig.ValidatorKind.MXRAY;

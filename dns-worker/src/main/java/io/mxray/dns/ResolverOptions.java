@@ -16,11 +16,11 @@ public final class ResolverOptions {
                     + "default: the IANA root anchors shipped with mxray).")
     public Path trustAnchor;
 
-    @Option(names = "--dns-timeout", paramLabel = "DURATION", defaultValue = "${env:MXRAY_DNS_TIMEOUT:-PT3S}",
+    @Option(names = "--dns-timeout", paramLabel = "DURATION", defaultValue = "${env:MXRAY_DNS_TIMEOUT:-" + DnsConfig.TIMEOUT + "}",
             description = "Timeout of one DNS query attempt, ISO-8601 (env MXRAY_DNS_TIMEOUT, default ${DEFAULT-VALUE}).")
     public Duration timeout;
 
-    @Option(names = "--dns-attempts", paramLabel = "N", defaultValue = "${env:MXRAY_DNS_ATTEMPTS:-3}",
+    @Option(names = "--dns-attempts", paramLabel = "N", defaultValue = "${env:MXRAY_DNS_ATTEMPTS:-" + DnsConfig.ATTEMPTS + "}",
             description = "Attempts per query on timeout or SERVFAIL (env MXRAY_DNS_ATTEMPTS, default ${DEFAULT-VALUE}).")
     public int attempts;
 

@@ -68,10 +68,21 @@ public record SmtpConfig(String ehloName, Duration connectTimeout, Duration step
         return probeDeadline.multipliedBy(connectionsPerProbe() + 1L);
     }
 
+    /** The defaults, written once: {@link #defaults()} and the options' {@code defaultValue} read them. */
+    public static final String EHLO_NAME = "mxray-tls-survey.invalid";
+    public static final String CONNECT_TIMEOUT = "PT10S";
+    public static final String STEP_TIMEOUT = "PT30S";
+    public static final String PROBE_DEADLINE = "PT90S";
+    public static final String PER_IP_CONNECTIONS = "2";
+    public static final String PER_IP_INTERVAL = "PT1S";
+    public static final String ALL_CERTIFICATES = "true";
+
     public static SmtpConfig defaults() {
-        return new SmtpConfig("mxray-tls-survey.invalid", Duration.ofSeconds(10), Duration.ofSeconds(30),
-                Duration.ofSeconds(90), SmtpReplyDecoder.DEFAULT_MAX_LINE_LENGTH, SmtpReplyDecoder.DEFAULT_MAX_LINES,
-                256 * 1024, 2, Duration.ofSeconds(1), 1000, false, 10, OptOut.NONE, true, false);
+        return new SmtpConfig(EHLO_NAME, Duration.parse(CONNECT_TIMEOUT), Duration.parse(STEP_TIMEOUT),
+                Duration.parse(PROBE_DEADLINE), SmtpReplyDecoder.DEFAULT_MAX_LINE_LENGTH,
+                SmtpReplyDecoder.DEFAULT_MAX_LINES, 256 * 1024, Integer.parseInt(PER_IP_CONNECTIONS),
+                Duration.parse(PER_IP_INTERVAL), 1000, false, 10, OptOut.NONE, Boolean.parseBoolean(ALL_CERTIFICATES),
+                false);
     }
 
     public SmtpConfig allowingNonPublic(boolean allow) {

@@ -13,27 +13,27 @@ public final class SmtpOptions {
             description = "CA bundle (PEM) for the PKIX judgement (env MXRAY_CA_FILE; default: the JDK's CAs).")
     public Path caFile;
 
-    @Option(names = "--ehlo-name", paramLabel = "NAME", defaultValue = "${env:MXRAY_EHLO_NAME:-mxray-tls-survey.invalid}",
+    @Option(names = "--ehlo-name", paramLabel = "NAME", defaultValue = "${env:MXRAY_EHLO_NAME:-" + SmtpConfig.EHLO_NAME + "}",
             description = "Name mxray gives in EHLO (env MXRAY_EHLO_NAME, default ${DEFAULT-VALUE}).")
     public String ehloName;
 
-    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "${env:MXRAY_CONNECT_TIMEOUT:-PT10S}",
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "${env:MXRAY_CONNECT_TIMEOUT:-" + SmtpConfig.CONNECT_TIMEOUT + "}",
             description = "TCP connect timeout, ISO-8601 (env MXRAY_CONNECT_TIMEOUT, default ${DEFAULT-VALUE}).")
     public Duration connectTimeout;
 
-    @Option(names = "--step-timeout", paramLabel = "DURATION", defaultValue = "${env:MXRAY_STEP_TIMEOUT:-PT30S}",
+    @Option(names = "--step-timeout", paramLabel = "DURATION", defaultValue = "${env:MXRAY_STEP_TIMEOUT:-" + SmtpConfig.STEP_TIMEOUT + "}",
             description = "Wait for each SMTP reply and for the TLS handshake (env MXRAY_STEP_TIMEOUT, default ${DEFAULT-VALUE}).")
     public Duration stepTimeout;
 
-    @Option(names = "--probe-deadline", paramLabel = "DURATION", defaultValue = "${env:MXRAY_PROBE_DEADLINE:-PT90S}",
+    @Option(names = "--probe-deadline", paramLabel = "DURATION", defaultValue = "${env:MXRAY_PROBE_DEADLINE:-" + SmtpConfig.PROBE_DEADLINE + "}",
             description = "Most time one probe may take (env MXRAY_PROBE_DEADLINE, default ${DEFAULT-VALUE}).")
     public Duration probeDeadline;
 
-    @Option(names = "--per-ip-connections", paramLabel = "N", defaultValue = "${env:MXRAY_PER_IP_CONNECTIONS:-2}",
+    @Option(names = "--per-ip-connections", paramLabel = "N", defaultValue = "${env:MXRAY_PER_IP_CONNECTIONS:-" + SmtpConfig.PER_IP_CONNECTIONS + "}",
             description = "Concurrent connections to one IP address (env MXRAY_PER_IP_CONNECTIONS, default ${DEFAULT-VALUE}).")
     public int perIp;
 
-    @Option(names = "--per-ip-interval", paramLabel = "DURATION", defaultValue = "${env:MXRAY_PER_IP_INTERVAL:-PT1S}",
+    @Option(names = "--per-ip-interval", paramLabel = "DURATION", defaultValue = "${env:MXRAY_PER_IP_INTERVAL:-" + SmtpConfig.PER_IP_INTERVAL + "}",
             description = "Least time between two connections to one IP address (env MXRAY_PER_IP_INTERVAL, "
                     + "default ${DEFAULT-VALUE}).")
     public Duration perIpInterval;
@@ -47,7 +47,7 @@ public final class SmtpOptions {
             description = "Also contact loopback, private and reserved addresses (a lab only; env MXRAY_ALLOW_NON_PUBLIC).")
     public boolean allowNonPublic;
 
-    @Option(names = "--all-certificates", defaultValue = "${env:MXRAY_ALL_CERTIFICATES:-true}", arity = "1",
+    @Option(names = "--all-certificates", defaultValue = "${env:MXRAY_ALL_CERTIFICATES:-" + SmtpConfig.ALL_CERTIFICATES + "}", arity = "1",
             paramLabel = "true|false",
             description = "After a handshake with an ECDSA (RSA) certificate, a second connection offering only RSA "
                     + "(ECDSA) signatures captures a dual-key server's other certificate, judged like the first; "
