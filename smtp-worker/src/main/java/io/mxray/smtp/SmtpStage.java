@@ -196,8 +196,7 @@ public final class SmtpStage implements AutoCloseable {
         }
         // SNI: the TLSA base domain when DANE applies, else the MX host name (RFC 7672 section 8.1)
         String sni = request.sni();
-        return limiter.acquire(request.ip())
-                .thenCompose(permit -> session(request, address, () -> freshEngine(tls, sni), permit))
+        return connection(request, address, () -> freshEngine(tls, sni))
                 .thenCompose(first -> second(request, address, first)
                         .thenCompose(second -> versions(request, address, first)
                                 .thenApplyAsync(versions -> result(request, startedAt, first, second, versions),
@@ -227,9 +226,8 @@ public final class SmtpStage implements AutoCloseable {
                 found.put(version, TlsVersionResult.ACCEPTED);
             } else {
                 String sni = request.sni();
-                chain = chain.thenCompose(x -> limiter.acquire(request.ip()))
-                        .thenCompose(permit -> session(request, address, () -> onlyVersion(freshEngine(tls, sni),
-                                version), permit))
+                chain = chain.thenCompose(x -> connection(request, address,
+                                () -> onlyVersion(freshEngine(tls, sni), version)))
                         .thenAccept(r -> found.put(version, TlsVersionResult.of(r.outcome, r.reason)));
             }
         }
@@ -265,10 +263,17 @@ public final class SmtpStage implements AutoCloseable {
             return CompletableFuture.completedFuture(new Second(null, null, SecondHandshake.skipped("key-type-" + had)));
         }
         String sni = request.sni();
-        return limiter.acquire(request.ip())
-                .thenCompose(permit -> session(request, address, () -> KeyTypes.offering(freshEngine(tls, sni), offered),
-                        permit))
+        return connection(request, address, () -> KeyTypes.offering(freshEngine(tls, sni), offered))
                 .thenApply(r -> new Second(offered, r, null));
+    }
+
+    /**
+     * One connection to the request's address, once the politeness limits allow it (every
+     * connection of a probe comes through here: the first, the second handshake's, the versions').
+     */
+    private CompletionStage<ProbeSession.Record> connection(ProbeRequest request, InetAddress address,
+                                                            Supplier<SSLEngine> engines) {
+        return limiter.acquire(request.ip()).thenCompose(permit -> session(request, address, engines, permit));
     }
 
     /** One connection: greeting, EHLO, STARTTLS, the handshake of {@code engines}, QUIT. */
