@@ -7,6 +7,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
+import io.mxray.verdict.ProbeVerdict;
 
 /**
  * The aggregator's topology, built by a pure function so that TopologyTestDriver can run it.

@@ -28,6 +28,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.mxray.verdict.DomainVerdicts;
+import io.mxray.verdict.ProbeVerdict;
 
 /**
  * Assembles each domain, partitioned by domain key: takes its DNS result, looks up the verdicts of

@@ -4,6 +4,7 @@ import io.mxray.schema.DnsResult;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.mxray.verdict.ProbeVerdict;
 
 /**
  * A domain being assembled: its DNS result (when it arrived, and the wall-clock time it did) and

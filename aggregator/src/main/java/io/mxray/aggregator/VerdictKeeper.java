@@ -11,6 +11,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import io.mxray.verdict.ProbeVerdict;
 
 /**
  * Keeps the global store of probe verdicts: every instance of the aggregator reads all of

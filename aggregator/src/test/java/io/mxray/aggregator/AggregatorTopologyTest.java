@@ -1,7 +1,7 @@
 package io.mxray.aggregator;
 
-import static io.mxray.aggregator.Fixtures.dns;
-import static io.mxray.aggregator.Fixtures.probe;
+import static io.mxray.verdict.Fixtures.dns;
+import static io.mxray.verdict.Fixtures.probe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +24,8 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.mxray.verdict.ProbeVerdict;
+import io.mxray.verdict.Fixtures;
 
 /** The join of DNS results and probe results, in every order the topics may deliver them. */
 class AggregatorTopologyTest {

@@ -1,9 +1,9 @@
 package io.mxray.aggregator;
 
-import static io.mxray.aggregator.Fixtures.SCAN;
-import static io.mxray.aggregator.Fixtures.T;
-import static io.mxray.aggregator.Fixtures.dns;
-import static io.mxray.aggregator.Fixtures.probe;
+import static io.mxray.verdict.Fixtures.SCAN;
+import static io.mxray.verdict.Fixtures.T;
+import static io.mxray.verdict.Fixtures.dns;
+import static io.mxray.verdict.Fixtures.probe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.mxray.lab.LabCa;
@@ -26,6 +26,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.mxray.verdict.DomainVerdicts;
+import io.mxray.verdict.ProbeVerdict;
 
 /** The rows a batch of messages becomes, in a real PostgreSQL; writing twice changes nothing. */
 class ResultWriterTest {

@@ -1,6 +1,6 @@
 package io.mxray.app;
 
-import io.mxray.app.check.Checker;
+import io.mxray.check.Checker;
 import io.mxray.dns.DnsConfig;
 import io.mxray.lab.ExpectedDomain;
 import io.mxray.lab.Lab;
@@ -8,9 +8,9 @@ import io.mxray.lab.LabConfig;
 import io.mxray.lab.Scenarios;
 import io.mxray.schema.CheckResult;
 import io.mxray.schema.CheckStatus;
-import io.mxray.smtp.CertificateJudge;
+import io.mxray.verdict.CertificateJudge;
 import io.mxray.smtp.SmtpConfig;
-import io.mxray.smtp.TrustStores;
+import io.mxray.verdict.TrustStores;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package io.mxray.app;
 
-import io.mxray.app.check.CheckCommand;
+import io.mxray.check.CheckCommand;
 import io.mxray.runtime.Jvm;
 import io.mxray.scheduler.Main;
 import java.io.OutputStreamWriter;

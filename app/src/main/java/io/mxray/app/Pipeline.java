@@ -15,7 +15,7 @@ import io.mxray.scheduler.Scheduler;
 import io.mxray.schema.DomainTask;
 import io.mxray.schema.ProbeRequest;
 import io.mxray.schema.Topics;
-import io.mxray.smtp.CertificateJudge;
+import io.mxray.verdict.CertificateJudge;
 import io.mxray.smtp.SmtpConfig;
 import io.mxray.smtp.SmtpStage;
 import io.mxray.smtp.SmtpWorker;

@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import io.mxray.verdict.DomainName;
 
 /**
  * Reads a domain list: plain text with one domain per line, or a ranked CSV such as Tranco's

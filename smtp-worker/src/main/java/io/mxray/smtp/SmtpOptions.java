@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import picocli.CommandLine.Option;
+import io.mxray.verdict.CertificateJudge;
+import io.mxray.verdict.TrustStores;
 
 /** The SMTP stage's flags, shared by its process and by the in-JVM pipeline. */
 public final class SmtpOptions {

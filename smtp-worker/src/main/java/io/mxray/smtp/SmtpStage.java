@@ -61,6 +61,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
+import io.mxray.verdict.CertificateJudge;
+import io.mxray.verdict.DaneJudge;
+import io.mxray.verdict.Judgement;
+import io.mxray.verdict.Levels;
 
 /**
  * The SMTP stage: probes one (IP, MX host name), captures what TLS it gets, and judges it.
@@ -383,7 +387,8 @@ public final class SmtpStage implements AutoCloseable {
                 dane = dane.covering(KeyCoverage.of(certificates.size(), matched));
             }
         } else {
-            level = Levels.withoutTls(r.outcome, r.failedAt);
+            level = Levels.withoutTls(r.outcome,
+                    r.failedAt == ProbeSession.Step.STARTTLS || r.failedAt == ProbeSession.Step.HANDSHAKE);
             decidedBy = r.outcome.key();
             dane = DaneJudge.judge(request.tlsa(), null, request.mxHost(), now);
         }

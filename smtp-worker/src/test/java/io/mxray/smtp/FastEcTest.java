@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import javax.crypto.KeyAgreement;
 import org.junit.jupiter.api.Test;
+import io.mxray.verdict.CertificateJudge;
+import io.mxray.verdict.TrustStores;
 
 /**
  * The probes' TLS with Conscrypt's NIST curves and BouncyCastle's X25519 must measure exactly what it measures with the

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.mxray.verdict.CertificateJudge;
 
 /**
  * Servers that misbehave: each costs at most its deadline and ends in a recorded outcome with the

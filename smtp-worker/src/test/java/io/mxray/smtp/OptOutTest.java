@@ -18,6 +18,8 @@ import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import io.mxray.verdict.CertificateJudge;
+import io.mxray.verdict.TrustStores;
 
 /** The opt-out list: its format, its matching, and that the stage never connects to what it names. */
 class OptOutTest {

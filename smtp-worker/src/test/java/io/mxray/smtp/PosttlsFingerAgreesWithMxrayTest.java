@@ -27,6 +27,8 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.mxray.verdict.CertificateJudge;
+import io.mxray.verdict.TrustStores;
 
 /**
  * Postfix's posttls-finger, an MTA's own TLS client, judges the lab's MX hosts next to mxray.

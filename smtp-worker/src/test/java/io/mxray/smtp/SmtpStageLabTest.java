@@ -31,6 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import io.mxray.verdict.CertificateJudge;
+import io.mxray.verdict.TrustStores;
 
 /**
  * The SMTP stage against every lab MX host, judged by the lab's declared verdicts. The probe requests come

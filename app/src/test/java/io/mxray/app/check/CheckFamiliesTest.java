@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import io.mxray.check.CheckText;
 
 /**
  * {@code mxray check} on every scenario of the lab's catalogue, one test per family: the level of
