@@ -13,6 +13,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.mxray.store.Database;
 
 /** The running aggregator: the Streams topology (exactly once) and the PostgreSQL sink. */
 public final class Aggregator implements AutoCloseable {

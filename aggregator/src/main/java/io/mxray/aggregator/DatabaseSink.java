@@ -36,6 +36,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.mxray.store.Database;
+import io.mxray.store.ResultWriter;
 
 /**
  * Moves results from Kafka into PostgreSQL: scans, rejected lines, probe results and domain

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
+import io.mxray.store.DatabaseOptions;
 
 /** The aggregator as a process: the Streams topology and the PostgreSQL sink until SIGTERM. */
 @Command(name = "aggregator", mixinStandardHelpOptions = true,

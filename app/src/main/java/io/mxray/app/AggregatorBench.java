@@ -1,6 +1,6 @@
 package io.mxray.app;
 
-import io.mxray.aggregator.Database;
+import io.mxray.store.Database;
 import io.mxray.lab.Generator;
 import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
@@ -31,6 +31,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import io.mxray.store.Scans;
 
 /**
  * The aggregator alone, as a process of its own against the broker process and PostgreSQL: one
@@ -201,7 +202,7 @@ final class AggregatorBench implements Callable<Integer> {
     private static void awaitFinal(Database db, String scanId, long n, Duration timeout, Runnable alive)
             throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (WaitCommand.Poller poller = new WaitCommand.Poller(db, scanId)) {
+        try (Scans.Poller poller = new Scans.Poller(db, scanId)) {
             while (poller.state().finalized() < n) {
                 alive.run();
                 if (System.nanoTime() > deadline) {

@@ -1,7 +1,7 @@
 package io.mxray.app;
 
 import com.sun.management.OperatingSystemMXBean;
-import io.mxray.aggregator.Database;
+import io.mxray.store.Database;
 import io.mxray.dns.DnsConfig;
 import io.mxray.lab.Generator;
 import io.mxray.lab.Lab;
@@ -29,6 +29,8 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import io.mxray.store.Scans;
+import io.mxray.store.ScanResults;
 
 /**
  * The whole pipeline as separate processes, as deployed: a Kafka broker process, DNS and SMTP
@@ -252,7 +254,7 @@ final class E2eBench implements Callable<Integer> {
         }
         String scanId = cluster.schedule(list, name);
         long deadline = start + Duration.ofMinutes(30).toNanos();
-        try (WaitCommand.Poller poller = new WaitCommand.Poller(db, scanId)) {
+        try (Scans.Poller poller = new Scans.Poller(db, scanId)) {
             long finalized;
             while ((finalized = poller.state().finalized()) < n) {
                 cluster.checkAlive();

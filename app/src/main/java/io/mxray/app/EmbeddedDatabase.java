@@ -1,6 +1,6 @@
 package io.mxray.app;
 
-import io.mxray.aggregator.Database;
+import io.mxray.store.Database;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import io.mxray.store.ScanResults;
 
 /** Compares a scan's rows with the lab's declared ground truth, domain by domain, every expectation. */
 public final class GroundTruthCheck {

@@ -1,6 +1,6 @@
 package io.mxray.app;
 
-import io.mxray.aggregator.Database;
+import io.mxray.store.Database;
 import io.mxray.lab.ExpectedDomain;
 import io.mxray.lab.Generator;
 import io.mxray.lab.GroundTruth;
@@ -28,6 +28,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import io.mxray.store.Scans;
+import io.mxray.store.ScanResults;
 
 /**
  * The hostile run: the whole pipeline as separate processes (a broker process, DNS and SMTP
@@ -84,7 +86,7 @@ final class HostileBench implements Callable<Integer> {
                 String scan = cluster.schedule(lab.domainsFile(), "hostile");
                 List<ExpectedDomain> truth = GroundTruth.read(lab.groundTruthFile());
                 int exits = 0;
-                try (WaitCommand.Poller poller = new WaitCommand.Poller(db, scan)) {
+                try (Scans.Poller poller = new Scans.Poller(db, scan)) {
                     long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
                     while (poller.state().finalized() < truth.size() && System.nanoTime() < deadline) {
                         exits = (int) cluster.stages().stream().filter(p -> !p.isAlive()).count();

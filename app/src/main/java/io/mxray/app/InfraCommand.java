@@ -1,6 +1,6 @@
 package io.mxray.app;
 
-import io.mxray.aggregator.Database;
+import io.mxray.store.Database;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;

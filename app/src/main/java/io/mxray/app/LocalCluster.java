@@ -1,6 +1,6 @@
 package io.mxray.app;
 
-import io.mxray.aggregator.Database;
+import io.mxray.store.Database;
 import io.mxray.lab.Lab;
 import io.mxray.runtime.TopicSetup;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.mxray.app;
 
-import io.mxray.aggregator.DatabaseOptions;
+import io.mxray.store.DatabaseOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import io.mxray.store.Scans;
 
 /** Writes the self-contained HTML report of a scan. */
 @Command(name = "report", mixinStandardHelpOptions = true,
@@ -31,12 +32,12 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws SQLException, IOException {
         try (Connection c = db.database().connect()) {
-            String id = scanId != null ? scanId : ExportCommand.latestScan(c);
+            String id = scanId != null ? scanId : Scans.latestScan(c);
             if (id == null) {
                 System.err.println("mxray report: no scan in the database");
                 return 1;
             }
-            if (!ExportCommand.exists(c, id)) {
+            if (!Scans.exists(c, id)) {
                 System.err.println("mxray report: no scan " + id);
                 return 1;
             }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import io.mxray.store.ScanResults;
 
 /** The terminal view of a scan: one line per (domain, MX host, address), then the counts. */
 final class ResultTable {

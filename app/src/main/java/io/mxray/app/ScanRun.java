@@ -1,6 +1,6 @@
 package io.mxray.app;
 
-import io.mxray.aggregator.Database;
+import io.mxray.store.Database;
 import io.mxray.scheduler.Main;
 import io.mxray.scheduler.ScanSummary;
 import java.io.IOException;
@@ -9,6 +9,7 @@ import java.io.Reader;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import io.mxray.store.ScanResults;
 
 /** Publishes one list into a running pipeline and follows it until every domain is final. */
 final class ScanRun {

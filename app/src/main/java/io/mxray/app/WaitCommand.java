@@ -1,17 +1,16 @@
 package io.mxray.app;
 
-import io.mxray.aggregator.Database;
-import io.mxray.aggregator.DatabaseOptions;
+import io.mxray.store.Database;
+import io.mxray.store.DatabaseOptions;
 import java.io.PrintStream;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import io.mxray.store.Scans;
 
 /**
  * Follows a scan run by separate processes until every accepted domain has its final row, from
@@ -39,7 +38,7 @@ final class WaitCommand implements Callable<Integer> {
         String id = scanId;
         if (id == null || id.isBlank()) {
             try (Connection c = database.connect()) {
-                id = ExportCommand.latestScan(c);
+                id = Scans.latestScan(c);
             }
             if (id == null) {
                 System.err.println("mxray wait: no scan in the database");
@@ -49,80 +48,15 @@ final class WaitCommand implements Callable<Integer> {
         return follow(database, id, timeout, Progress.forStdout("scan " + id), System.out) ? 0 : 1;
     }
 
-    /** The scan's size as the database knows it: -1 while the list is still being published. */
-    record State(boolean exists, long accepted, long finalized) {
-        boolean complete() {
-            return accepted >= 0 && finalized >= accepted;
-        }
-    }
-
-    static State state(Database db, String scanId) throws SQLException {
-        try (Connection c = db.connect()) {
-            return state(c, scanId);
-        }
-    }
-
-    private static State state(Connection c, String scanId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
-                SELECT CASE WHEN published_at IS NULL THEN -1 ELSE accepted END,
-                       (SELECT count(*) FROM domain_result d WHERE d.scan_id = scan.scan_id)
-                FROM scan WHERE scan_id = ?""")) {
-            s.setString(1, scanId);
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? new State(true, r.getLong(1), r.getLong(2)) : new State(false, -1, 0);
-            }
-        }
-    }
-
-    /**
-     * Asks for a scan's state again and again on one connection (a new connection is a new server
-     * process for PostgreSQL: polling with a fresh one each time costs the server more than the
-     * query); a broken connection is replaced once per poll.
-     */
-    static final class Poller implements AutoCloseable {
-        private final Database db;
-        private final String scanId;
-        private Connection connection;
-
-        Poller(Database db, String scanId) {
-            this.db = db;
-            this.scanId = scanId;
-        }
-
-        State state() throws SQLException {
-            if (connection != null) {
-                try {
-                    return WaitCommand.state(connection, scanId);
-                } catch (SQLException e) {
-                    close(); // the server restarted, or the connection broke: one more try on a new one
-                }
-            }
-            connection = db.connect();
-            return WaitCommand.state(connection, scanId);
-        }
-
-        @Override
-        public void close() {
-            if (connection != null) {
-                try {
-                    connection.close();
-                } catch (SQLException ignored) {
-                    // broken anyway
-                }
-                connection = null;
-            }
-        }
-    }
-
     /** @return true when the scan completed before the timeout */
     static boolean follow(Database db, String scanId, Duration timeout, Progress progress, PrintStream out)
             throws SQLException, InterruptedException {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         boolean announced = false;
-        try (Poller poller = new Poller(db, scanId)) {
+        try (Scans.Poller poller = new Scans.Poller(db, scanId)) {
             while (true) {
-                State s = poller.state();
+                Scans.State s = poller.state();
                 if (!s.exists() && !announced) {
                     out.printf("scan %s: not in the database yet (is the aggregator running?)%n", scanId);
                     announced = true;

@@ -39,6 +39,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.mxray.store.Export;
+import io.mxray.store.ScanResults;
 
 /**
  * The whole pipeline on a real Kafka broker (KRaft) and a real PostgreSQL server, scanning the
@@ -319,12 +321,12 @@ abstract class EndToEndSuite {
 
         try (Connection c = infra.database().connect()) {
             var csv = new java.io.ByteArrayOutputStream();
-            assertEquals(domains, ExportCommand.export(c, ExportCommand.DOMAINS, s.scanId(), ExportCommand.Format.csv, csv));
+            assertEquals(domains, Export.export(c, Export.DOMAINS, s.scanId(), Export.Format.csv, csv));
             List<String> lines = csv.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
             assertEquals(domains + 1, lines.size(), "a header and a line per domain");
             assertTrue(lines.get(0).startsWith("scan_id,domain,rank,dns_outcome"), lines.get(0));
             var jsonl = new java.io.ByteArrayOutputStream();
-            long hosts = ExportCommand.export(c, ExportCommand.HOSTS, s.scanId(), ExportCommand.Format.jsonl, jsonl);
+            long hosts = Export.export(c, Export.HOSTS, s.scanId(), Export.Format.jsonl, jsonl);
             assertEquals(Long.parseLong(query("SELECT count(*) FROM domain_mx WHERE scan_id = ?", s.scanId()).get(0).get(0)),
                     hosts);
             var mapper = new com.fasterxml.jackson.databind.ObjectMapper();

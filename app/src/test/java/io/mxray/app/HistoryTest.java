@@ -20,6 +20,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.mxray.store.ScanResults;
 
 /**
  * Two scans of the same domains, with four lab scenarios switched between them (each variant

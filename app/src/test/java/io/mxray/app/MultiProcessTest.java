@@ -3,7 +3,7 @@ package io.mxray.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mxray.aggregator.Database;
+import io.mxray.store.Database;
 import io.mxray.lab.ExpectedDomain;
 import io.mxray.lab.GroundTruth;
 import io.mxray.lab.Lab;
@@ -20,6 +20,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import io.mxray.store.ScanResults;
 
 /**
  * mxray as separate processes on a real broker process: a Kafka broker (kafka.Kafka, KRaft), a

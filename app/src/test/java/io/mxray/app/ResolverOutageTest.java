@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import io.mxray.store.ScanResults;
 
 /**
  * The resolver dies mid-scan (it answers nothing for 15 s, while the DNS stage is still working

@@ -1,6 +1,6 @@
 package io.mxray.app;
 
-import io.mxray.aggregator.Database;
+import io.mxray.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

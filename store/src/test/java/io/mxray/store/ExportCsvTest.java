@@ -1,9 +1,10 @@
-package io.mxray.app;
+package io.mxray.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import io.mxray.store.Export;
 
 /** CSV fields as a spreadsheet reads them: quoted per RFC 4180, never a formula (CSV injection). */
 class ExportCsvTest {
@@ -21,12 +22,12 @@ class ExportCsvTest {
             "220 mx.example ESMTP|220 mx.example ESMTP",
     })
     void fieldsAreQuotedAndFormulasNeutralised(String value, String field) {
-        assertEquals(field, ExportCommand.csv(value));
+        assertEquals(field, Export.csv(value));
     }
 
     @org.junit.jupiter.api.Test
     void aTabOrCarriageReturnFirstIsNeutralisedToo() {
-        assertEquals("'\tx", ExportCommand.csv("\tx"));
-        assertEquals("\"'\rx\"", ExportCommand.csv("\rx"));
+        assertEquals("'\tx", Export.csv("\tx"));
+        assertEquals("\"'\rx\"", Export.csv("\rx"));
     }
 }

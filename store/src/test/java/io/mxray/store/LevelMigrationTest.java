@@ -1,4 +1,4 @@
-package io.mxray.aggregator;
+package io.mxray.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

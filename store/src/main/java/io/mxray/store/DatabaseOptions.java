@@ -1,4 +1,4 @@
-package io.mxray.aggregator;
+package io.mxray.store;
 
 import picocli.CommandLine.Option;
 

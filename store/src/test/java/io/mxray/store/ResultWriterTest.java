@@ -1,4 +1,4 @@
-package io.mxray.aggregator;
+package io.mxray.store;
 
 import static io.mxray.verdict.Fixtures.SCAN;
 import static io.mxray.verdict.Fixtures.T;

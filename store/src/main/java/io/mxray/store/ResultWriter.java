@@ -1,4 +1,4 @@
-package io.mxray.aggregator;
+package io.mxray.store;
 
 import io.mxray.schema.DaneResult;
 import io.mxray.schema.DomainResult;

@@ -1,0 +1,162 @@
+package io.mxray.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the report of one scan shows, read from the database's views (docs/queries.md) so that the
+ * report and SQL always agree. Every value is bound, never part of the SQL text.
+ *
+ * @param scan source, started, accepted, rejected, duplicates
+ * @param previous the scan started before this one, or null
+ */
+public record ReportData(String scanId, List<String> scan, long finalized, long incomplete,
+        List<Share> dnssec, List<Share> starttls, List<Share> certificates, List<Share> dane, List<Share> daneDelivery,
+        History history, Rows hallOfFame, Rows undeliverable, Rows partialKeys, Rows expiring, String previous,
+        Rows changes) {
+    /** Rows kept of a list before "and N more". */
+    public static final int LIST_LIMIT = 500;
+
+    /** One bar: a value and how many counted it. */
+    public record Share(String label, long count) {
+    }
+
+    /** The first {@link #LIST_LIMIT} rows of a list and how many there were. */
+    public record Rows(List<List<String>> rows, int total) {
+    }
+
+    /** The main shares over every scan, oldest first: a label (the day) and a percentage per series per scan. */
+    public record History(List<String> labels, Map<String, List<Double>> series) {
+    }
+
+    /** @throws IllegalArgumentException when there is no such scan */
+    public static ReportData load(Connection c, String scanId) throws SQLException {
+        List<String> scan = row(c, "SELECT source, started_at, accepted, rejected, duplicates FROM scan WHERE scan_id = ?",
+                scanId);
+        if (scan == null) {
+            throw new IllegalArgumentException("no scan " + scanId);
+        }
+        long finalized = count(c, "SELECT count(*) FROM domain_result WHERE scan_id = ?", scanId);
+        long incomplete = count(c, "SELECT count(*) FROM domain_result WHERE scan_id = ? AND missing_probes IS NOT NULL",
+                scanId);
+        List<Share> dnssec = shares(c, "SELECT mx_dnssec, domains FROM mx_dnssec_share WHERE scan_id = ? "
+                + "ORDER BY domains DESC", scanId);
+        List<Share> starttls = shares(c, "SELECT starttls, domains FROM starttls_support WHERE scan_id = ? "
+                + "ORDER BY domains DESC", scanId);
+        List<Share> certificates = shares(c, "SELECT cert_type, addresses FROM certificate_types WHERE scan_id = ? "
+                + "ORDER BY addresses DESC", scanId);
+        List<Share> dane = shares(c, "SELECT dane, domains FROM dane_coverage WHERE scan_id = ? ORDER BY domains DESC",
+                scanId);
+        List<Share> daneDelivery = shares(c, "SELECT dane_delivery, count(*) FROM domain_result WHERE scan_id = ? "
+                + "AND dane_delivery IS NOT NULL GROUP BY 1 ORDER BY 2 DESC", scanId);
+        History history = history(c);
+        Rows hallOfFame = rows(c, "SELECT domain, mx_hosts FROM dane_hall_of_fame WHERE scan_id = ? "
+                + "ORDER BY rank NULLS LAST, domain", List.of(scanId));
+        Rows undeliverable = rows(c, "SELECT domain, reason, coalesce(mx_dnssec_reason, '') FROM dane_undeliverable "
+                + "WHERE scan_id = ? ORDER BY domain", List.of(scanId));
+        Rows partialKeys = rows(c, "SELECT mx_host, ip, matched, not_matched, domains FROM dane_partial_keys "
+                + "WHERE scan_id = ? ORDER BY domains DESC, mx_host, ip", List.of(scanId));
+        Rows expiring = rows(c, "SELECT mx_host, ip, not_after, domains FROM certificates_expiring WHERE scan_id = ? "
+                + "ORDER BY not_after", List.of(scanId));
+        List<String> before = row(c, "SELECT scan_id FROM scan WHERE started_at < (SELECT started_at FROM scan "
+                + "WHERE scan_id = ?) ORDER BY started_at DESC LIMIT 1", scanId);
+        String previous = before == null ? null : before.get(0);
+        Rows changes = previous == null ? null
+                : rows(c, "SELECT domain, property, CASE WHEN after THEN 'gained' ELSE 'lost' END "
+                        + "FROM scan_diff(?, ?) ORDER BY domain, property", List.of(previous, scanId));
+        return new ReportData(scanId, scan, finalized, incomplete, dnssec, starttls, certificates, dane, daneDelivery,
+                history, hallOfFame, undeliverable, partialKeys, expiring, previous, changes);
+    }
+
+    private static History history(Connection c) throws SQLException {
+        List<String> labels = new ArrayList<>();
+        Map<String, List<Double>> series = new LinkedHashMap<>();
+        List<Double> dnssec = new ArrayList<>();
+        List<Double> starttls = new ArrayList<>();
+        List<Double> dane = new ArrayList<>();
+        series.put("MX DNSSEC secure", dnssec);
+        series.put("STARTTLS on all MX", starttls);
+        series.put("DANE on all MX", dane);
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT s.scan_id, s.started_at,
+                       100.0 * count(*) FILTER (WHERE d.mx_dnssec = 'secure') / greatest(count(d.domain), 1),
+                       100.0 * count(*) FILTER (WHERE d.starttls = 'all') / greatest(count(d.domain), 1),
+                       100.0 * count(*) FILTER (WHERE d.dane = 'all') / greatest(count(d.domain), 1)
+                FROM scan s JOIN mail_domain d ON d.scan_id = s.scan_id
+                GROUP BY s.scan_id, s.started_at ORDER BY s.started_at, s.scan_id""");
+             ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                labels.add(r.getTimestamp(2).toInstant().toString().substring(0, 10));
+                dnssec.add(r.getDouble(3));
+                starttls.add(r.getDouble(4));
+                dane.add(r.getDouble(5));
+            }
+        }
+        return new History(labels, series);
+    }
+
+    private static List<Share> shares(Connection c, String sql, String scanId) throws SQLException {
+        List<Share> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, scanId);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Share(r.getString(1), r.getLong(2)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A query's rows, every column as text; {@code args} are bound in order. */
+    private static Rows rows(Connection c, String sql, List<String> args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) {
+                s.setString(i + 1, args.get(i));
+            }
+            try (ResultSet r = s.executeQuery()) {
+                int columns = r.getMetaData().getColumnCount();
+                int n = 0;
+                List<List<String>> rows = new ArrayList<>();
+                while (r.next()) {
+                    n++;
+                    if (n > LIST_LIMIT) {
+                        continue;
+                    }
+                    List<String> row = new ArrayList<>(columns);
+                    for (int i = 1; i <= columns; i++) {
+                        row.add(r.getString(i));
+                    }
+                    rows.add(row);
+                }
+                return new Rows(rows, n);
+            }
+        }
+    }
+
+    private static List<String> row(Connection c, String sql, String arg) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, arg);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return null;
+                }
+                List<String> out = new ArrayList<>();
+                for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
+                    out.add(r.getString(i));
+                }
+                return out;
+            }
+        }
+    }
+
+    private static long count(Connection c, String sql, String arg) throws SQLException {
+        return Long.parseLong(row(c, sql, arg).get(0));
+    }
+}

@@ -1,0 +1,130 @@
+package io.mxray.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the commands ask the database about scans: which exist, how far one is, its running statistics. */
+public final class Scans {
+    private Scans() {
+    }
+
+    public static boolean exists(Connection c, String id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM scan WHERE scan_id = ?")) {
+            s.setString(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    public static String latestScan(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT scan_id FROM scan ORDER BY started_at DESC, scan_id DESC LIMIT 1");
+             ResultSet r = s.executeQuery()) {
+            return r.next() ? r.getString(1) : null;
+        }
+    }
+
+    /** The scan's size as the database knows it: -1 while the list is still being published. */
+    public record State(boolean exists, long accepted, long finalized) {
+        public boolean complete() {
+            return accepted >= 0 && finalized >= accepted;
+        }
+    }
+
+    public static State state(Database db, String scanId) throws SQLException {
+        try (Connection c = db.connect()) {
+            return state(c, scanId);
+        }
+    }
+
+    private static State state(Connection c, String scanId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT CASE WHEN published_at IS NULL THEN -1 ELSE accepted END,
+                       (SELECT count(*) FROM domain_result d WHERE d.scan_id = scan.scan_id)
+                FROM scan WHERE scan_id = ?""")) {
+            s.setString(1, scanId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? new State(true, r.getLong(1), r.getLong(2)) : new State(false, -1, 0);
+            }
+        }
+    }
+
+    /**
+     * Asks for a scan's state again and again on one connection (a new connection is a new server
+     * process for PostgreSQL: polling with a fresh one each time costs the server more than the
+     * query); a broken connection is replaced once per poll.
+     */
+    public static final class Poller implements AutoCloseable {
+        private final Database db;
+        private final String scanId;
+        private Connection connection;
+
+        public Poller(Database db, String scanId) {
+            this.db = db;
+            this.scanId = scanId;
+        }
+
+        public State state() throws SQLException {
+            if (connection != null) {
+                try {
+                    return Scans.state(connection, scanId);
+                } catch (SQLException e) {
+                    close(); // the server restarted, or the connection broke: one more try on a new one
+                }
+            }
+            connection = db.connect();
+            return Scans.state(connection, scanId);
+        }
+
+        @Override
+        public void close() {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // broken anyway
+                }
+                connection = null;
+            }
+        }
+    }
+
+    /** A scan's row: the list it read and how many domains it accepted. */
+    public record Header(String source, long accepted) {
+    }
+
+    /** One line of the running statistics ({@code category} "finalized" is the count of final domains). */
+    public record Stat(String category, String value, long domains, Instant updatedAt) {
+    }
+
+    /** @return null when there is no such scan */
+    public static Header header(Connection c, String id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT accepted, source FROM scan WHERE scan_id = ?")) {
+            s.setString(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? new Header(r.getString(2), r.getLong(1)) : null;
+            }
+        }
+    }
+
+    /** The scan's statistics, "finalized" first, then per category by count. */
+    public static List<Stat> stats(Connection c, String id) throws SQLException {
+        List<Stat> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT category, value, domains, updated_at FROM scan_stats WHERE scan_id = ?
+                ORDER BY category = 'finalized' DESC, category, domains DESC, value""")) {
+            s.setString(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Stat(r.getString(1), r.getString(2), r.getLong(3), r.getTimestamp(4).toInstant()));
+                }
+            }
+        }
+        return out;
+    }
+}
