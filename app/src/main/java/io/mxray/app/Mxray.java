@@ -19,9 +19,7 @@ import picocli.CommandLine;
         description = "Measures how e-mail is protected in transit: MX and DNSSEC, STARTTLS, every certificate, "
                 + "web PKI and DANE as a sending MTA judges them, MTA-STS and TLS-RPT records, for lists of domains, "
                 + "through a Kafka pipeline into PostgreSQL; and one domain now (check).",
-        subcommands = {DemoCommand.class, ScanCommand.class, CheckCommand.class, WaitCommand.class, StatsCommand.class, ExportCommand.class, ReportCommand.class,
-                LabCommand.class,
-                InfraCommand.class, BenchCommand.class})
+        subcommands = {})
 public final class Mxray implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -34,6 +32,22 @@ public final class Mxray implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Mxray());
         cl.setExecutionExceptionHandler(Mxray::failed);
+        // in the order the help lists them; the ones named by class come with the lab (modules demo
+        // and bench): an installation without it, as the container image, has the others
+        List<Object> commands = List.of("io.mxray.demo.DemoCommand", ScanCommand.class, CheckCommand.class,
+                WaitCommand.class, StatsCommand.class, ExportCommand.class, ReportCommand.class,
+                "io.mxray.demo.LabCommand", InfraCommand.class, "io.mxray.bench.BenchCommand");
+        for (Object command : commands) {
+            if (command instanceof String className) {
+                try {
+                    cl.addSubcommand(Class.forName(className));
+                } catch (ClassNotFoundException absent) {
+                    // an installation without the lab
+                }
+            } else {
+                cl.addSubcommand(command);
+            }
+        }
         cl.addSubcommand("scheduler", new Main());
         cl.addSubcommand("dns-worker", new io.mxray.dns.Main());
         cl.addSubcommand("smtp-worker", new io.mxray.smtp.Main());

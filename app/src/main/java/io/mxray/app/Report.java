@@ -11,15 +11,15 @@ import java.util.List;
  * script, nothing fetched, so it can be mailed, archived and opened anywhere. What it shows is
  * {@link ReportData}, read from the database's views.
  */
-final class Report {
+public final class Report {
     private Report() {
     }
 
-    static String html(Connection c, String scanId) throws SQLException {
+    public static String html(Connection c, String scanId) throws SQLException {
         return html(ReportData.load(c, scanId));
     }
 
-    static String html(ReportData d) {
+    public static String html(ReportData d) {
         List<String> scan = d.scan();
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("""

@@ -9,14 +9,14 @@ import java.util.TreeMap;
 import io.mxray.store.ScanResults;
 
 /** The terminal view of a scan: one line per (domain, MX host, address), then the counts. */
-final class ResultTable {
+public final class ResultTable {
     private ResultTable() {
     }
 
     /**
      * @param marks per domain, a mark to print at the end of its lines (for example "ok"), or null
      */
-    static void print(PrintStream out, List<ScanResults.HostRow> rows, Map<String, String> marks) {
+    public static void print(PrintStream out, List<ScanResults.HostRow> rows, Map<String, String> marks) {
         String fmt = "%-25s %-17s %-28s %-15s %-11s %-16s %-13s %-17s%s%n";
         out.printf(fmt, "DOMAIN", "DNSSEC MX/HOST", "MX HOST", "IP", "LEVEL", "CERT TYPE", "DANE", "OUTCOME",
                 marks == null ? "" : " CHECK");
@@ -36,7 +36,7 @@ final class ResultTable {
         }
     }
 
-    static void printLevels(PrintStream out, List<ScanResults.HostRow> rows) {
+    public static void printLevels(PrintStream out, List<ScanResults.HostRow> rows) {
         Map<String, Integer> levels = new TreeMap<>();
         Set<String> domains = new HashSet<>();
         for (ScanResults.HostRow r : rows) {

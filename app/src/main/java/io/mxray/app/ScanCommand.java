@@ -3,7 +3,6 @@ package io.mxray.app;
 import io.mxray.dns.DnsConfig;
 import io.mxray.dns.DnsOptions;
 import io.mxray.dns.ResolverHealth;
-import io.mxray.scheduler.Main;
 import io.mxray.smtp.SmtpOptions;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -14,6 +13,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import io.mxray.local.InfraOptions;
+import io.mxray.local.Infrastructure;
+import io.mxray.local.Pipeline;
+import io.mxray.scheduler.DomainListReader;
 
 /** Scans a domain list through the whole pipeline in this JVM and prints the results. */
 @Command(name = "scan", mixinStandardHelpOptions = true,
@@ -62,7 +65,7 @@ final class ScanCommand implements Callable<Integer> {
         try (Infrastructure infrastructure = infra.start();
              Pipeline pipeline = new Pipeline(infrastructure, dnsConfig, smtp.config(tlsVersions), smtp.judge(clock),
                      clock);
-             Reader in = Main.open(list)) {
+             Reader in = DomainListReader.open(list)) {
             ScanRun.Outcome result = ScanRun.run(pipeline, infrastructure.database(), in, list, timeout, out);
             if (table && result.summary().counts().accepted() <= 200) {
                 out.println();

@@ -1,7 +1,6 @@
 package io.mxray.app;
 
 import io.mxray.store.Database;
-import io.mxray.scheduler.Main;
 import io.mxray.scheduler.ScanSummary;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,16 +9,17 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import io.mxray.store.ScanResults;
+import io.mxray.local.Pipeline;
 
 /** Publishes one list into a running pipeline and follows it until every domain is final. */
-final class ScanRun {
+public final class ScanRun {
     /** What happened, as measured. */
-    record Outcome(ScanSummary summary, long finalized, Duration elapsed, List<ScanResults.HostRow> rows) {
-        boolean complete() {
+    public record Outcome(ScanSummary summary, long finalized, Duration elapsed, List<ScanResults.HostRow> rows) {
+        public boolean complete() {
             return finalized >= summary.counts().accepted();
         }
 
-        double domainsPerSecond() {
+        public double domainsPerSecond() {
             double s = Math.max(elapsed.toMillis(), 1) / 1000.0;
             return finalized / s;
         }
@@ -28,11 +28,11 @@ final class ScanRun {
     private ScanRun() {
     }
 
-    static Outcome run(Pipeline pipeline, Database db, Reader list, String source, Duration timeout, PrintStream out)
+    public static Outcome run(Pipeline pipeline, Database db, Reader list, String source, Duration timeout, PrintStream out)
             throws IOException, SQLException, InterruptedException {
         long start = System.nanoTime();
         ScanSummary summary = pipeline.schedule(list, source);
-        Main.print(summary, out);
+        summary.print(out);
         long accepted = summary.counts().accepted();
         Progress progress = new Progress(out, out == System.out && System.console() != null, Duration.ofSeconds(2),
                 "  scan");

@@ -15,7 +15,7 @@ import io.mxray.store.Scans;
 @Command(name = "stats", mixinStandardHelpOptions = true,
         description = "Print the running statistics of a scan (the latest by default): domains final so far and "
                 + "counts per category.")
-final class StatsCommand implements Callable<Integer> {
+public final class StatsCommand implements Callable<Integer> {
     @Mixin
     DatabaseOptions db;
 
@@ -37,7 +37,7 @@ final class StatsCommand implements Callable<Integer> {
     }
 
     /** @return false when the scan does not exist */
-    static boolean print(Connection c, String id, PrintStream out) throws SQLException {
+    public static boolean print(Connection c, String id, PrintStream out) throws SQLException {
         Scans.Header scan = Scans.header(c, id);
         if (scan == null) {
             System.err.println("mxray stats: no scan " + id);

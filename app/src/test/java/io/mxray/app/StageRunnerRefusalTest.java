@@ -30,6 +30,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.mxray.local.EmbeddedKafka;
 
 /**
  * A stage result larger than a broker takes (a hostile server's, say): the runner dead-letters

@@ -52,6 +52,22 @@ public record DnsConfig(InetSocketAddress resolver, Path trustAnchor, Duration t
     }
 
     /** The defaults, written once: {@link #defaults} and the options' {@code defaultValue} read them. */
+    /**
+     * Domains in hand by default. A domain waits on several answers in turn (MX, then addresses and
+     * policies, then TLSA), so it stays in hand for several round trips: the batch must cover the
+     * rate times that time, or the worker idles with cores to spare (docs/benchmarks.md has the
+     * measurements behind the value). Lookups in flight stay bounded by {@code --dns-in-flight}.
+     */
+    public static final int BATCH = 1000;
+
+    /**
+     * How long one domain may take before its worker counts as stuck: every lookup of a chain
+     * (MX, addresses and policies, TLSA) may use all its attempts.
+     */
+    public Duration itemTime() {
+        return timeout.multipliedBy(attempts * 4L);
+    }
+
     public static final String TIMEOUT = "PT3S";
     public static final String ATTEMPTS = "3";
     public static final String SMTP_PORT = "25";

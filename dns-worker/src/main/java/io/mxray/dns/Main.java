@@ -6,11 +6,9 @@ import io.mxray.runtime.StageProcess;
 import io.mxray.runtime.StageRunner;
 import io.mxray.schema.DomainTask;
 import io.mxray.schema.Topics;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.xbill.DNS.ResolverConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,15 +24,7 @@ public final class Main implements Callable<Integer> {
     @Mixin
     public DnsOptions dns;
 
-    /**
-     * Domains in hand by default. A domain waits on several answers in turn (MX, then addresses and
-     * policies, then TLSA), so it stays in hand for several round trips: the batch must cover the
-     * rate times that time, or the worker idles with cores to spare (docs/benchmarks.md has the
-     * measurements behind the value). Lookups in flight stay bounded by {@code --dns-in-flight}.
-     */
-    public static final int DEFAULT_BATCH = 1000;
-
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "${env:MXRAY_DNS_BATCH:-" + DEFAULT_BATCH + "}",
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "${env:MXRAY_DNS_BATCH:-" + DnsConfig.BATCH + "}",
             description = "Domains worked on at once; beyond that the worker stops fetching (env MXRAY_DNS_BATCH, default ${DEFAULT-VALUE}).")
     int batch;
 
@@ -50,13 +40,8 @@ public final class Main implements Callable<Integer> {
         resolvers.health().verify().join();
         DnsWorker worker = new DnsWorker(stage, resolvers.health(), Clock.systemUTC());
         StageRunner<DomainTask> runner = StageRunner.create("dns-worker", Topics.DOMAINS, worker, kafka.bootstrap,
-                "mxray-dns-worker", batch, config.timeout().multipliedBy(config.attempts() * 4L), kafka.sessionTimeout);
+                "mxray-dns-worker", batch, config.itemTime(), kafka.sessionTimeout);
         return StageProcess.run(runner, resolvers, kafka.serveMetrics());
-    }
-
-    /** The first name server of the system configuration (/etc/resolv.conf). */
-    public static InetSocketAddress systemResolver() {
-        return ResolverConfig.getCurrentConfig().server();
     }
 
     public static void main(String[] args) {

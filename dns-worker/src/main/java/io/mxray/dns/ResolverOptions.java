@@ -1,6 +1,7 @@
 package io.mxray.dns;
 
 import java.net.InetSocketAddress;
+import org.xbill.DNS.ResolverConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -26,7 +27,7 @@ public final class ResolverOptions {
 
     /** The defaults of {@link DnsConfig} with these settings. */
     public DnsConfig config() {
-        InetSocketAddress address = resolver == null || resolver.isBlank() ? Main.systemResolver() : parse(resolver);
+        InetSocketAddress address = resolver == null || resolver.isBlank() ? systemResolver() : parse(resolver);
         DnsConfig d = DnsConfig.defaults(address);
         return new DnsConfig(address, trustAnchor, timeout, attempts, d.retryBackoff(), d.smtpPort(), d.maxMxHosts(),
                 d.maxAddresses(), d.maxInFlight(), d.maxLookupsPerDomain(), d.hostCacheSize(), d.ioThreads(),
@@ -49,5 +50,10 @@ public final class ResolverOptions {
             port = Integer.parseInt(hostPort.substring(colon + 1));
         }
         return new InetSocketAddress(host, port);
+    }
+
+    /** The first name server of the system configuration (/etc/resolv.conf). */
+    static InetSocketAddress systemResolver() {
+        return ResolverConfig.getCurrentConfig().server();
     }
 }

@@ -6,6 +6,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import io.mxray.verdict.DomainName;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Reads a domain list: plain text with one domain per line, or a ranked CSV such as Tranco's
@@ -19,6 +24,13 @@ import io.mxray.verdict.DomainName;
 public final class DomainListReader {
     /** Longer than any domain (253) plus a rank and some slack. */
     public static final int MAX_LINE_CHARS = 1024;
+
+    /** A list file ({@code -}: standard input) as text. */
+    public static Reader open(String list) throws IOException {
+        InputStream in = "-".equals(list) ? System.in : Files.newInputStream(Path.of(list));
+        // malformed UTF-8 becomes U+FFFD, which the name check then rejects with a reason
+        return new InputStreamReader(in, StandardCharsets.UTF_8);
+    }
 
     private final Map<String, Long> firstSeen = new HashMap<>();
 

@@ -23,14 +23,11 @@ public final class Main implements Callable<Integer> {
     @Mixin
     SmtpOptions smtp;
 
-    @picocli.CommandLine.Option(names = "--tls-versions", arity = "1", paramLabel = "true|false",
+    @Option(names = "--tls-versions", arity = "1", paramLabel = "true|false",
             defaultValue = "${env:MXRAY_TLS_VERSIONS:-false}", description = SmtpOptions.TLS_VERSIONS_HELP)
     boolean tlsVersions;
 
-    /** Probes in hand by default (the in-process pipeline takes the same). */
-    public static final int DEFAULT_BATCH = 500;
-
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "${env:MXRAY_SMTP_BATCH:-" + DEFAULT_BATCH + "}",
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "${env:MXRAY_SMTP_BATCH:-" + SmtpConfig.BATCH + "}",
             description = "Probes worked on at once; beyond that the worker stops fetching (env MXRAY_SMTP_BATCH, default ${DEFAULT-VALUE}).")
     int batch;
 

@@ -69,6 +69,9 @@ public record SmtpConfig(String ehloName, Duration connectTimeout, Duration step
     }
 
     /** The defaults, written once: {@link #defaults()} and the options' {@code defaultValue} read them. */
+    /** Probes in hand by default (a worker process and the in-process pipeline alike). */
+    public static final int BATCH = 500;
+
     public static final String EHLO_NAME = "mxray-tls-survey.invalid";
     public static final String CONNECT_TIMEOUT = "PT10S";
     public static final String STEP_TIMEOUT = "PT30S";

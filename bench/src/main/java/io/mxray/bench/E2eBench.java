@@ -1,0 +1,524 @@
+package io.mxray.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.mxray.store.Database;
+import io.mxray.dns.DnsConfig;
+import io.mxray.lab.Generator;
+import io.mxray.lab.Lab;
+import io.mxray.lab.LabConfig;
+import io.mxray.lab.Scenario;
+import io.mxray.verdict.CertificateJudge;
+import io.mxray.smtp.FastEc;
+import io.mxray.smtp.SmtpConfig;
+import io.mxray.verdict.TrustStores;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import io.mxray.store.Scans;
+import io.mxray.store.ScanResults;
+import io.mxray.local.BrokerProcess;
+import io.mxray.local.EmbeddedDatabase;
+import io.mxray.local.LocalCluster;
+import io.mxray.local.MxrayProcess;
+import io.mxray.demo.LabInternet;
+import io.mxray.local.Pipeline;
+import io.mxray.local.Infrastructure;
+
+/**
+ * The whole pipeline as separate processes, as deployed: a Kafka broker process, DNS and SMTP
+ * workers and the aggregator each in a JVM of their own, PostgreSQL, and the lab (in this JVM)
+ * answering DNS and SMTP with injected latency. Scans generated domains end to end (scheduler to
+ * final rows in PostgreSQL) and reports domains per second, CPU and peak memory per process;
+ * then the same stages in this one JVM as the baseline.
+ */
+@Command(name = "e2e", mixinStandardHelpOptions = true,
+        description = "End-to-end throughput of the pipeline as separate processes over a generated lab with latency; "
+                + "CPU and peak memory per stage; the same stages in one JVM as the baseline.")
+final class E2eBench implements Callable<Integer> {
+    @Option(names = "--domains", defaultValue = "20000", description = "Domains per measured scan (default ${DEFAULT-VALUE}).")
+    int domains;
+
+    @Option(names = "--runs", defaultValue = "3",
+            description = "Measured scans, each of other domains (default ${DEFAULT-VALUE}); medians are reported.")
+    int runs;
+
+    @Option(names = "--warmup-domains", defaultValue = "10000",
+            description = "Domains of each warm-up scan that lets the JVMs compile (default ${DEFAULT-VALUE}); at least a "
+                    + "tenth of all domains, so that it covers the generator's hosts that serve one domain each and the "
+                    + "measured lists are alike.")
+    int warmup;
+
+    @Option(names = "--warmup-rounds", defaultValue = "6",
+            description = "Most warm-up scans, each of other domains (default ${DEFAULT-VALUE}): they stop once every "
+                    + "process's JIT compiler threads used less than --warmup-jit of its CPU in a scan.")
+    int warmupRounds;
+
+    @Option(names = "--warmup-jit", defaultValue = "5",
+            description = "Percent of a process's CPU in JIT compiler threads under which it counts as warm "
+                    + "(default ${DEFAULT-VALUE}).")
+    double warmupJit;
+
+    @Option(names = "--delay", defaultValue = "PT0.05S",
+            description = "Latency of every lab DNS answer and SMTP reply (default ${DEFAULT-VALUE}).")
+    Duration delay;
+
+    @Option(names = "--dns-workers", defaultValue = "1", description = "DNS worker processes (default ${DEFAULT-VALUE}).")
+    int dnsWorkers;
+
+    @Option(names = "--smtp-workers", defaultValue = "1", description = "SMTP worker processes (default ${DEFAULT-VALUE}).")
+    int smtpWorkers;
+
+    @Option(names = "--dns-in-flight", defaultValue = "2000",
+            description = "Lookups in flight per DNS worker (default ${DEFAULT-VALUE}, the worker's own default).")
+    int dnsInFlight;
+
+    @Option(names = "--worker-heap", defaultValue = "1g", description = "-Xmx of each stage process (default ${DEFAULT-VALUE}).")
+    String heap;
+
+    @Option(names = "--stage-jvm-option", paramLabel = "OPTION",
+            description = "A further JVM option of every stage process and of the scheduler (repeatable), e.g. "
+                    + "-XX:+UseParallelGC.")
+    List<String> stageJvmOptions = new ArrayList<>();
+
+    @Option(names = "--baseline", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also run the stages in this JVM on the first list, as the baseline (default ${DEFAULT-VALUE}).")
+    boolean baseline;
+
+    @Option(names = "--jfr", paramLabel = "DIR",
+            description = "Record every stage process with Java Flight Recorder (profile settings) into DIR.")
+    Path jfr;
+
+    @Option(names = "--timeline", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Every SECONDS of a measured scan, print each stage's intake per second, consumer lag and items "
+                    + "in flight, scraped from the processes' metrics, and the final rows so far: where the queue "
+                    + "grows is the stage that holds the pipeline back (default 0: off).")
+    int timeline;
+
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+
+    private record Run(double seconds, Map<String, Double> cpuSeconds, Map<String, Double> jitSeconds,
+                       Map<String, Long> rssMb, long dnsTimeouts, long probeTimeouts,
+                       Map<String, List<Map.Entry<String, Double>>> busiestThreads, String dnsQueries,
+                       double[] machine) {
+        /** The machine's busy CPU in the scan, in cores (of {@code cores}). */
+        double busyCores() {
+            return machine[0] / seconds;
+        }
+        /** The largest share of a process's CPU its JIT compiler threads used, in percent. */
+        double maxJitPercent() {
+            return jitSeconds.keySet().stream().mapToDouble(this::jitPercent).max().orElse(0);
+        }
+
+        double jitPercent(String p) {
+            double cpu = cpuSeconds.getOrDefault(p, 0.0);
+            return cpu > 0 ? 100 * jitSeconds.get(p) / cpu : 0;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf("end-to-end benchmark: %d runs of %,d domains after a warm-up of %,d; %s per DNS answer and "
+                        + "per SMTP reply; %d DNS, %d SMTP worker processes, 1 aggregator, 1 broker; %d cores%n",
+                runs, domains, warmup, delay, dnsWorkers, smtpWorkers, cores);
+        Path dir = Files.createTempDirectory("mxray-e2e-bench");
+        int warmupTotal = warmup * Math.max(1, warmupRounds);
+        List<Scenario> all = Generator.generate(warmupTotal + runs * domains, seed);
+        // the lab is the simulated internet, not what is measured, and shares the cores with the
+        // pipeline: its TLS servers make their key shares and signatures with the same faster curves
+        // as the SMTP worker (what goes over the wire does not change)
+        FastEc.install(); // logs what it installed
+        long t0 = System.nanoTime();
+        try (Lab lab = Lab.start(LabConfig.defaults(dir.resolve("lab")).withScenarios(all).withLatency(delay, delay));
+             EmbeddedDatabase postgres = EmbeddedDatabase.start(dir.resolve("postgres")).stopOnExit();
+             BrokerProcess broker = BrokerProcess.start(dir.resolve("kafka"))) {
+            System.out.printf("lab of %,d domains, PostgreSQL and the broker process up in %.1f s%n", all.size(),
+                    (System.nanoTime() - t0) / 1e9);
+            Database db = postgres.database();
+            db.migrate();
+            List<String> names = all.stream().map(Scenario::domain).toList();
+            List<Path> warmLists = new ArrayList<>();
+            for (int i = 0; i < warmupRounds; i++) {
+                warmLists.add(write(dir.resolve("warm-up-" + i + ".txt"), names.subList(i * warmup, (i + 1) * warmup)));
+            }
+            List<Path> lists = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                lists.add(write(dir.resolve("run-" + i + ".txt"),
+                        names.subList(warmupTotal + i * domains, warmupTotal + (i + 1) * domains)));
+            }
+            List<Run> measured = new ArrayList<>();
+            List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
+            jvm.addAll(stageJvmOptions);
+            if (jfr != null) {
+                Files.createDirectories(jfr);
+                jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr.toAbsolutePath());
+            }
+            LocalCluster.Settings settings = new LocalCluster.Settings(dnsWorkers, smtpWorkers, 6,
+                    Duration.ofSeconds(10), jvm, List.of("--dns-in-flight", String.valueOf(dnsInFlight)),
+                    List.of());
+            try (LocalCluster cluster = new LocalCluster(broker, postgres.database(), LabInternet.of(lab), dir.resolve("processes"),
+                    settings)) {
+                for (int i = 0; warmup > 0 && i < warmupRounds; i++) {
+                    Run r = scan(cluster, postgres, db, warmLists.get(i), warmup, "warm-up-" + i, 0);
+                    System.out.printf("warm-up %d: %,d domains in %.1f s (%,.0f domains/s); JIT share of CPU: %s%n",
+                            i + 1, warmup, r.seconds(), warmup / r.seconds(), jitShares(r));
+                    if (r.maxJitPercent() < warmupJit) {
+                        break;
+                    }
+                }
+                for (int i = 0; i < runs; i++) {
+                    Run r = scan(cluster, postgres, db, lists.get(i), domains, "run-" + i, timeline);
+                    measured.add(r);
+                    System.out.printf("run %d: %,d domains in %.1f s: %,.0f domains/s end to end; %,d domains with a DNS "
+                                    + "timeout, %,d probes timed out (a starved machine shows here first)%n", i + 1,
+                            domains, r.seconds(), domains / r.seconds(), r.dnsTimeouts(), r.probeTimeouts());
+                    System.out.println("  " + r.dnsQueries());
+                    double counted = r.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
+                    System.out.printf(Locale.ROOT, "  the machine: %.2f of %d cores busy on average (%.0f%%), %.2f idle, "
+                                    + "%.2f taken by the hypervisor (steal); the processes below %.2f cores, the rest "
+                                    + "(kernel work not charged to them, other processes) %.2f%n",
+                            r.busyCores(), cores, 100 * r.busyCores() / cores, r.machine()[1] / r.seconds(),
+                            r.machine()[2] / r.seconds(), counted / r.seconds(), r.busyCores() - counted / r.seconds());
+                    for (String p : r.cpuSeconds().keySet()) {
+                        Long rss = r.rssMb().get(p);
+                        System.out.printf("  %-14s CPU %6.1f s (%.3f ms per domain%s)%s%n", p,
+                                r.cpuSeconds().get(p), 1000 * r.cpuSeconds().get(p) / domains,
+                                r.jitSeconds().containsKey(p) ? String.format(", JIT %.0f%%", r.jitPercent(p)) : "",
+                                rss != null ? String.format(", peak RSS %,d MB", rss) : "");
+                        List<Map.Entry<String, Double>> busy = r.busiestThreads().getOrDefault(p, List.of());
+                        if (!busy.isEmpty()) {
+                            System.out.printf("  %-14s busiest threads (share of the scan's time): %s%n", "",
+                                    String.join(", ", busy.stream().map(e -> String.format(Locale.ROOT, "%s %.0f%%",
+                                            e.getKey(), 100 * e.getValue() / r.seconds())).toList()));
+                        }
+                    }
+                }
+            }
+            Run m = measured.stream().sorted(Comparator.comparingDouble(Run::seconds)).toList()
+                    .get(measured.size() / 2);
+            StringBuilder result = new StringBuilder(String.format(Locale.ROOT,
+                    "RESULT e2e domains=%d runs=%d domains_per_s=%.0f delay_ms=%d dns_workers=%d smtp_workers=%d "
+                            + "dns_timeouts=%d probe_timeouts=%d",
+                    domains, measured.size(), domains / m.seconds(), delay.toMillis(), dnsWorkers, smtpWorkers,
+                    m.dnsTimeouts(), m.probeTimeouts()));
+            double total = m.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
+            result.append(String.format(Locale.ROOT, " cpu_ms_per_domain=%.3f", 1000 * total / domains));
+            for (String p : m.cpuSeconds().keySet()) {
+                String key = p.replace('-', '_');
+                result.append(String.format(Locale.ROOT, " %s_cpu_ms_per_domain=%.3f", key,
+                        1000 * m.cpuSeconds().get(p) / domains));
+                if (m.rssMb().containsKey(p)) {
+                    result.append(String.format(Locale.ROOT, " %s_rss_mb=%d", key, m.rssMb().get(p)));
+                }
+            }
+            result.append(String.format(Locale.ROOT, " max_jit_percent=%.1f", m.maxJitPercent()));
+            if (baseline) {
+                double b = inOneJvm(lab, db, broker, dir, lists.get(0), warmLists.isEmpty() ? null : warmLists.get(0));
+                System.out.printf("baseline, the same stages in this one JVM (lab included): %,d domains at %,.0f "
+                        + "domains/s; separate processes x%.2f%n", domains, b, domains / m.seconds() / b);
+                result.append(String.format(Locale.ROOT, " baseline_one_jvm_per_s=%.0f ratio=%.2f", b,
+                        domains / m.seconds() / b));
+            }
+            System.out.println(result);
+        } finally {
+            BenchSupport.deleteTree(dir);
+        }
+        return 0;
+    }
+
+    private static Path write(Path file, List<String> domains) throws IOException {
+        return Files.write(file, domains);
+    }
+
+    /** One scan through the processes, timed from the scheduler's start to the last final row. */
+    private static Run scan(LocalCluster cluster, EmbeddedDatabase postgres, Database db, Path list, int n, String name,
+                            int timelineSeconds) throws Exception {
+        Map<String, Double> cpuBefore = cpu(cluster, postgres);
+        Map<String, Double> jitBefore = jit(cluster);
+        Map<String, Map<String, Double>> threadsBefore = threads(cluster);
+        TreeMap<Double, Double> queryTimesBefore = queryTimes(cluster);
+        double[] machineBefore = ProcCpu.machine();
+        Timeline timeline = timelineSeconds > 0 ? new Timeline(cluster, timelineSeconds) : null;
+        long start = System.nanoTime();
+        if (timeline != null) {
+            timeline.sample(start, 0);
+        }
+        String scanId = cluster.schedule(list, name);
+        long deadline = start + Duration.ofMinutes(30).toNanos();
+        try (Scans.Poller poller = new Scans.Poller(db, scanId)) {
+            long finalized;
+            while ((finalized = poller.state().finalized()) < n) {
+                cluster.checkAlive();
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + ": not complete after 30 minutes");
+                }
+                if (timeline != null) {
+                    timeline.sample(start, finalized);
+                }
+                Thread.sleep(100);
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double[] machine = ProcCpu.machine();
+        for (int i = 0; i < machine.length; i++) {
+            machine[i] -= machineBefore[i];
+        }
+        Map<String, Double> cpuAfter = cpu(cluster, postgres);
+        Map<String, Double> jitAfter = jit(cluster);
+        Map<String, List<Map.Entry<String, Double>>> busiest = new LinkedHashMap<>();
+        threads(cluster).forEach((p, after) -> busiest.put(p,
+                ProcCpu.busiest(threadsBefore.getOrDefault(p, Map.of()), after, 3)));
+        Map<String, Double> used = new LinkedHashMap<>();
+        Map<String, Double> jitUsed = new LinkedHashMap<>();
+        Map<String, Long> rss = new LinkedHashMap<>();
+        cpuAfter.forEach((p, s) -> used.put(p, s - cpuBefore.getOrDefault(p, 0.0)));
+        jitAfter.forEach((p, s) -> jitUsed.put(p, Math.max(0, s - jitBefore.getOrDefault(p, 0.0))));
+        for (MxrayProcess p : cluster.stages()) {
+            rss.put(p.name(), p.peakRssKb() >> 10);
+        }
+        rss.put("broker", cluster.broker().process().peakRssKb() >> 10);
+        rss.put("lab", MxrayProcess.peakRssKb("self") >> 10); // this JVM: the lab, the bench and the PostgreSQL client
+        long dnsTimeouts = count(db, "SELECT count(*) FROM domain_result WHERE scan_id = ? AND dns_outcome = 'timeout'",
+                scanId);
+        long probeTimeouts = count(db, "SELECT count(*) FROM mx_host_result WHERE scan_id = ? AND outcome IN "
+                + "('timeout', 'connect-timeout', 'banner-timeout')", scanId);
+        return new Run(seconds, used, jitUsed, rss, dnsTimeouts, probeTimeouts, busiest,
+                describeQueryTimes(queryTimesBefore, queryTimes(cluster), n), machine);
+    }
+
+    /**
+     * Per-stage figures over a scan, scraped from the stage processes' metrics: how many items each
+     * stage took per second, its consumer lag (the queue in front of it) and what it had in hand.
+     */
+    private static final class Timeline {
+        private static final String[][] COLUMNS = {
+                {"dns-worker", "dns"}, {"smtp-worker", "smtp"}, {"aggregator", "agg"}, {"db-sink", "sink"}};
+        private final LocalCluster cluster;
+        private final long everyNanos;
+        private long next;
+        private long lastAt;
+        private long lastFinal;
+        private final Map<String, Double> lastIn = new LinkedHashMap<>();
+        private final Map<String, Double> lastSum = new LinkedHashMap<>();
+        private final Map<String, Double> lastCount = new LinkedHashMap<>();
+        private double[] lastDns = new double[7];
+
+        Timeline(LocalCluster cluster, int seconds) {
+            this.cluster = cluster;
+            this.everyNanos = seconds * 1_000_000_000L;
+        }
+
+        void sample(long start, long finalized) {
+            long now = System.nanoTime();
+            if (now < next) {
+                return;
+            }
+            next = now + everyNanos;
+            Map<String, Double> in = new LinkedHashMap<>();
+            Map<String, Double> lag = new LinkedHashMap<>();
+            Map<String, Double> inFlight = new LinkedHashMap<>();
+            Map<String, Double> sum = new LinkedHashMap<>();
+            Map<String, Double> count = new LinkedHashMap<>();
+            // lookups in flight, waiting for a permit, queries unanswered, queries sent, answers' time, answers
+            double[] dns = new double[7];
+            for (MxrayProcess p : cluster.stages()) {
+                String text;
+                try {
+                    text = cluster.scrape(p.name());
+                } catch (Exception e) {
+                    continue; // a figure missing from one line is no reason to stop the benchmark
+                }
+                dns[0] += orZero(LocalCluster.sample(text, "mxray_dns_lookups{state=\"in-flight\"}"));
+                dns[1] += orZero(LocalCluster.sample(text, "mxray_dns_lookups{state=\"waiting\"}"));
+                dns[2] += orZero(LocalCluster.sample(text, "mxray_dns_queries_outstanding"));
+                dns[3] += orZero(LocalCluster.sample(text, "mxray_dns_queries_total"));
+                dns[4] += orZero(LocalCluster.sample(text, "mxray_dns_query_duration_seconds_sum"));
+                dns[5] += orZero(LocalCluster.sample(text, "mxray_dns_query_duration_seconds_count"));
+                dns[6] += orZero(LocalCluster.sample(text, "mxray_dns_query_timeouts_total"));
+                for (String[] c : COLUMNS) {
+                    String label = "{stage=\"" + c[0] + "\"}";
+                    in.merge(c[0], orZero(LocalCluster.sample(text, "mxray_items_in_total" + label)), Double::sum);
+                    lag.merge(c[0], orZero(LocalCluster.sample(text, "mxray_consumer_lag" + label)), Double::sum);
+                    inFlight.merge(c[0], orZero(LocalCluster.sample(text, "mxray_in_flight" + label)), Double::sum);
+                    sum.merge(c[0], orZero(LocalCluster.sample(text, "mxray_item_duration_seconds_sum" + label)),
+                            Double::sum);
+                    count.merge(c[0], orZero(LocalCluster.sample(text, "mxray_item_duration_seconds_count" + label)),
+                            Double::sum);
+                }
+            }
+            double dt = (now - lastAt) / 1e9;
+            if (lastAt == 0) {
+                System.out.printf("  %6s %8s %8s | %s | %s%n", "s", "final", "final/s",
+                        String.join(" | ", Arrays.stream(COLUMNS)
+                                .map(c -> String.format("%-4s in/s   lag  hand    ms", c[1])).toList()),
+                        "lookups  wait queries   q/s q ms t/o");
+            } else {
+                StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "  %6.1f %,8d %8.0f", (now - start) / 1e9,
+                        finalized, (finalized - lastFinal) / dt));
+                for (String[] c : COLUMNS) {
+                    double items = count.get(c[0]) - lastCount.getOrDefault(c[0], 0.0);
+                    double ms = items > 0 ? 1000 * (sum.get(c[0]) - lastSum.getOrDefault(c[0], 0.0)) / items : 0;
+                    b.append(String.format(Locale.ROOT, " | %9.0f %5.0f %5.0f %5.0f",
+                            (in.get(c[0]) - lastIn.getOrDefault(c[0], 0.0)) / dt, lag.get(c[0]), inFlight.get(c[0]), ms));
+                }
+                double answers = dns[5] - lastDns[5];
+                b.append(String.format(Locale.ROOT, " | %7.0f %5.0f %7.0f %5.0f %4.0f %3.0f", dns[0], dns[1], dns[2],
+                        (dns[3] - lastDns[3]) / dt, answers > 0 ? 1000 * (dns[4] - lastDns[4]) / answers : 0,
+                        dns[6] - lastDns[6]));
+                System.out.println(b);
+            }
+            lastAt = now;
+            lastFinal = finalized;
+            lastIn.putAll(in);
+            lastSum.putAll(sum);
+            lastCount.putAll(count);
+            lastDns = dns;
+        }
+
+        private static double orZero(double v) {
+            return Double.isNaN(v) ? 0 : v;
+        }
+    }
+
+    static long count(Database db, String sql, String scanId) throws SQLException {
+        try (var c = db.connect(); var s = c.prepareStatement(sql)) {
+            s.setString(1, scanId);
+            try (var r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    static Map<String, Double> cpu(LocalCluster cluster, EmbeddedDatabase postgres) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (MxrayProcess p : cluster.stages()) {
+            out.put(p.name(), p.cpu().toNanos() / 1e9);
+        }
+        out.put("broker", cluster.broker().process().cpu().toNanos() / 1e9);
+        var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        out.put("lab", os.getProcessCpuTime() / 1e9);
+        long self = ProcessHandle.current().pid();
+        // the scheduler processes this JVM started and waited for (the stages and the broker live on)
+        out.put("scheduler", ProcCpu.process(self, true) - ProcCpu.process(self, false));
+        long pg = postgres.serverPid();
+        if (pg > 0) {
+            out.put("postgres", ProcCpu.tree(pg)); // the server and its backends
+        }
+        return out;
+    }
+
+    /** CPU seconds of each JVM's JIT compiler threads so far. */
+    private static Map<String, Double> jit(LocalCluster cluster) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (MxrayProcess p : cluster.stages()) {
+            out.put(p.name(), ProcCpu.jit(p.pid()));
+        }
+        out.put("broker", ProcCpu.jit(cluster.broker().process().pid()));
+        out.put("lab", ProcCpu.jit(ProcessHandle.current().pid()));
+        return out;
+    }
+
+    /**
+     * The DNS workers' answers so far by time to answer: cumulative counts per upper bound in
+     * seconds (the histogram's buckets, +Inf as infinity), summed over the workers.
+     */
+    private static TreeMap<Double, Double> queryTimes(LocalCluster cluster) {
+        TreeMap<Double, Double> out = new TreeMap<>();
+        String prefix = "mxray_dns_query_duration_seconds_bucket{le=\"";
+        for (MxrayProcess p : cluster.dnsWorkers()) {
+            try {
+                for (String line : cluster.scrape(p.name()).split("\n")) {
+                    if (line.startsWith(prefix)) {
+                        int end = line.indexOf('"', prefix.length());
+                        String le = line.substring(prefix.length(), end);
+                        double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+                        out.merge(bound, Double.parseDouble(line.substring(line.indexOf("} ") + 2).trim().split(" ")[0]),
+                                Double::sum);
+                    }
+                }
+            } catch (Exception e) {
+                // a worker that does not answer: its queries are missing from the line, which says how many it counted
+            }
+        }
+        return out;
+    }
+
+    /** "DNS queries: 101,234 (5.1 per domain); answered within 50 ms 10%, 75 ms 80%, ...". */
+    private static String describeQueryTimes(TreeMap<Double, Double> before, TreeMap<Double, Double> after, int domains) {
+        double total = after.getOrDefault(Double.POSITIVE_INFINITY, 0.0)
+                - before.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
+        if (total <= 0) {
+            return "DNS queries: no figures from the workers";
+        }
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                "DNS queries answered over UDP: %,.0f (%.1f per domain); share answered within", total, total / domains));
+        after.forEach((bound, count) -> {
+            if (!bound.isInfinite()) {
+                double share = (count - before.getOrDefault(bound, 0.0)) / total;
+                b.append(String.format(Locale.ROOT, " %.0f ms %.1f%%,", bound * 1000, 100 * share));
+            }
+        });
+        b.setLength(b.length() - 1);
+        return b.toString();
+    }
+
+    /** CPU seconds per thread of each JVM so far. */
+    private static Map<String, Map<String, Double>> threads(LocalCluster cluster) {
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        for (MxrayProcess p : cluster.stages()) {
+            out.put(p.name(), ProcCpu.threads(p.pid()));
+        }
+        out.put("broker", ProcCpu.threads(cluster.broker().process().pid()));
+        out.put("lab", ProcCpu.threads(ProcessHandle.current().pid()));
+        return out;
+    }
+
+    private static String jitShares(Run r) {
+        StringBuilder b = new StringBuilder();
+        for (String p : r.jitSeconds().keySet()) {
+            b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.0f%%", p, r.jitPercent(p)));
+        }
+        return b.toString();
+    }
+
+    /** The baseline: the same stages as threads of this JVM (the lab's too), on the same broker and database. */
+    private static double inOneJvm(Lab lab, Database db, BrokerProcess broker, Path dir, Path list, Path warmList)
+            throws Exception {
+        Clock clock = Clock.systemUTC();
+        DnsConfig dns = DnsConfig.defaults(lab.resolver()).withSmtpPort(lab.smtpPort()).withTrustAnchor(lab.trustAnchorFile());
+        SmtpConfig smtp = SmtpConfig.defaults().allowingNonPublic(true);
+        CertificateJudge judge = new CertificateJudge(TrustStores.fromPem(lab.caFile()), clock);
+        try (Infrastructure infra = Infrastructure.start(broker.bootstrap(), db, dir.resolve("one-jvm"), 6);
+             Pipeline pipeline = new Pipeline(infra, dns, smtp, judge, clock)) {
+            if (warmList != null) {
+                timed(pipeline, db, warmList);
+            }
+            return Files.readAllLines(list).size() / timed(pipeline, db, list);
+        }
+    }
+
+    private static double timed(Pipeline pipeline, Database db, Path list) throws Exception {
+        long start = System.nanoTime();
+        var summary = pipeline.schedule(Files.newBufferedReader(list), "one-jvm");
+        long n = summary.counts().accepted();
+        ScanResults.await(db, summary.scanId(), n, Duration.ofMinutes(30), x -> { }, pipeline::checkHealthy);
+        return (System.nanoTime() - start) / 1e9;
+    }
+}
