@@ -1,10 +1,13 @@
 package io.mxray.aggregator;
 
 import io.mxray.runtime.Metrics;
+import io.mxray.runtime.Service;
+import io.mxray.store.Database;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -13,20 +16,26 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.mxray.store.Database;
 
-/** The running aggregator: the Streams topology (exactly once) and the PostgreSQL sink. */
-public final class Aggregator implements AutoCloseable {
+/**
+ * The running aggregator: the Streams topology (exactly once) and the PostgreSQL sink. As a
+ * {@link Service} it runs as long as its sink does: a sink that fails stops the process, whose
+ * uncommitted results the next instance writes.
+ */
+public final class Aggregator implements Service, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Aggregator.class);
 
     private final KafkaStreams streams;
     private final DatabaseSink sink;
     private final Thread sinkThread;
+    private final AtomicReference<Throwable> sinkFailure;
 
-    private Aggregator(KafkaStreams streams, DatabaseSink sink, Thread sinkThread) {
+    private Aggregator(KafkaStreams streams, DatabaseSink sink, Thread sinkThread,
+                       AtomicReference<Throwable> sinkFailure) {
         this.streams = streams;
         this.sink = sink;
         this.sinkThread = sinkThread;
+        this.sinkFailure = sinkFailure;
     }
 
     /**
@@ -62,8 +71,10 @@ public final class Aggregator implements AutoCloseable {
         Metrics.lag("aggregator", () -> streamsLag(streams));
         DatabaseSink sink = new DatabaseSink(database, bootstrap, "mxray-db-sink");
         Thread t = new Thread(sink, "mxray-db-sink");
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        t.setUncaughtExceptionHandler((thread, e) -> failure.set(e)); // the sink has logged it
         t.start();
-        return new Aggregator(streams, sink, t);
+        return new Aggregator(streams, sink, t, failure);
     }
 
     static Properties streamsConfig(String bootstrap, Path stateDir, Duration commitInterval) {
@@ -119,6 +130,35 @@ public final class Aggregator implements AutoCloseable {
 
     public DatabaseSink sink() {
         return sink;
+    }
+
+    @Override
+    public String name() {
+        return "aggregator";
+    }
+
+    /** Blocks until the database sink has stopped; throws when it failed. */
+    @Override
+    public void run() {
+        try {
+            sinkThread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable failed = sinkFailure.get();
+        if (failed != null) {
+            throw new IllegalStateException("the database sink failed", failed);
+        }
+    }
+
+    @Override
+    public void stopAsync() {
+        sink.stopAsync();
+    }
+
+    @Override
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return sink.awaitStopped(timeout);
     }
 
     @Override

@@ -2,12 +2,12 @@ package io.mxray.aggregator;
 
 import io.mxray.schema.JsonSerde;
 import io.mxray.schema.Topics;
+import io.mxray.verdict.ProbeVerdict;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
-import io.mxray.verdict.ProbeVerdict;
 
 /**
  * The aggregator's topology, built by a pure function so that TopologyTestDriver can run it.

@@ -1,7 +1,7 @@
 package io.mxray.aggregator;
 
+import io.mxray.runtime.ConsumerLoop;
 import io.mxray.runtime.Consumers;
-import io.mxray.runtime.DeadLetter;
 import io.mxray.runtime.KafkaSettings;
 import io.mxray.runtime.Metrics;
 import io.mxray.schema.DomainResult;
@@ -10,6 +10,8 @@ import io.mxray.schema.RejectedLine;
 import io.mxray.schema.ScanEvent;
 import io.mxray.schema.Topic;
 import io.mxray.schema.Topics;
+import io.mxray.store.Database;
+import io.mxray.store.ResultWriter;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -21,10 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -36,8 +36,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.mxray.store.Database;
-import io.mxray.store.ResultWriter;
 
 /**
  * Moves results from Kafka into PostgreSQL: scans, rejected lines, probe results and domain
@@ -51,21 +49,17 @@ import io.mxray.store.ResultWriter;
  * database's reason; the rest is written. Any other failure (the database away, a permission or
  * a migration missing) is retried every {@link #RETRY} until it is fixed: it is no row's fault.
  */
-public final class DatabaseSink implements Runnable, AutoCloseable {
+public final class DatabaseSink extends ConsumerLoop {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseSink.class);
     private static final Duration RETRY = Duration.ofSeconds(2);
     /** Attempts at a batch the database refuses for its content, before it is written message by message. */
     static final int ATTEMPTS = 3;
     static final String STAGE = "db-sink";
+    private static final Duration POLL = Duration.ofMillis(500);
     /** Running statistics are rewritten at most this often (more rarely when that is slow). */
     private static final Duration STATS_MIN = Duration.ofSeconds(2);
 
     private final Database database;
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final KafkaProducer<byte[], byte[]> deadLetters;
-    private final AtomicLong deadLettered = new AtomicLong();
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong unreadable = new AtomicLong();
     private Connection connection;
@@ -75,53 +69,46 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
     private long statsEveryNanos = STATS_MIN.toNanos();
 
     public DatabaseSink(Database database, String bootstrap, String groupId) {
+        super(STAGE, new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, groupId, "mxray-db-sink", 2000, 300_000)),
+                new KafkaProducer<>(KafkaSettings.producer(bootstrap, "mxray-db-sink-dead-letters")));
         this.database = database;
-        this.consumer = new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, groupId, "mxray-db-sink", 2000,
-                300_000));
-        this.deadLetters = new KafkaProducer<>(
-                KafkaSettings.producer(bootstrap, "mxray-db-sink-dead-letters"));
     }
 
     @Override
-    public void run() {
-        Metrics.lag("db-sink", lag::get);
-        try {
-            consumer.subscribe(List.of(Topics.SCANS.name(), Topics.REJECTED.name(), Topics.SMTP_RESULTS.name(),
-                    Topics.DOMAIN_RESULTS.name()));
-            while (running.get()) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
-                if (records.isEmpty()) {
-                    refreshStats(true);
-                    continue;
-                }
-                Metrics.ITEMS_IN.labelValues("db-sink").inc(records.count());
-                long start = System.nanoTime();
-                writeWithRetry(records);
-                Metrics.ITEM_SECONDS.labelValues("db-sink").observe((System.nanoTime() - start) / 1e9);
-                var offsets = new HashMap<TopicPartition, OffsetAndMetadata>();
-                for (TopicPartition tp : records.partitions()) {
-                    var list = records.records(tp);
-                    offsets.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
-                }
-                Consumers.commit(consumer, offsets, "db-sink");
-                lag.set(Consumers.lag(consumer));
-                refreshStats(false);
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("db-sink: stopped by an unexpected error; its uncommitted results are written on restart", e);
-            throw e;
-        } finally {
-            refreshStats(true); // what was written last must show in the statistics too
-            closeConnection();
-            consumer.close();
-            deadLetters.close(Duration.ofSeconds(10));
-            stopped.countDown();
-        }
+    protected void subscribe() {
+        consumer.subscribe(List.of(Topics.SCANS.name(), Topics.REJECTED.name(), Topics.SMTP_RESULTS.name(),
+                Topics.DOMAIN_RESULTS.name()));
     }
 
-    private final AtomicLong lag = new AtomicLong(-1);
+    @Override
+    protected Duration pollTimeout() {
+        return POLL;
+    }
+
+    @Override
+    protected void handle(ConsumerRecords<byte[], byte[]> records) {
+        if (records.isEmpty()) {
+            refreshStats(true);
+            return;
+        }
+        Metrics.ITEMS_IN.labelValues(STAGE).inc(records.count());
+        long start = System.nanoTime();
+        writeWithRetry(records);
+        Metrics.ITEM_SECONDS.labelValues(STAGE).observe((System.nanoTime() - start) / 1e9);
+        var offsets = new HashMap<TopicPartition, OffsetAndMetadata>();
+        for (TopicPartition tp : records.partitions()) {
+            var list = records.records(tp);
+            offsets.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
+        }
+        Consumers.commit(consumer, offsets, STAGE);
+        refreshStats(false);
+    }
+
+    @Override
+    protected void beforeClose() {
+        refreshStats(true); // what was written last must show in the statistics too
+        closeConnection();
+    }
 
     /**
      * The database may be briefly away: keep the batch and retry until it is written or we stop.
@@ -151,7 +138,7 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
                             e.getMessage(), RETRY);
                 }
                 closeConnection();
-                if (!running.get()) {
+                if (!running()) {
                     throw new WakeupException();
                 }
                 if (!(content && refusals >= ATTEMPTS)) {
@@ -196,7 +183,7 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
                 }
                 closeConnection();
                 SQLException cause = e.getNextException() != null ? e.getNextException() : e;
-                deadLetter(r, new SQLException("PostgreSQL refused it: " + cause.getMessage(), cause.getSQLState()));
+                sendToDeadLetters(r, new SQLException("PostgreSQL refused it: " + cause.getMessage(), cause.getSQLState()));
             }
         }
     }
@@ -204,12 +191,10 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
     private final List<ProducerRecord<byte[], byte[]>> pendingDeadLetters =
             new ArrayList<>();
 
-    private void deadLetter(ConsumerRecord<byte[], byte[]> r, Exception e) {
-        deadLettered.incrementAndGet();
-        Metrics.DEAD_LETTERS.labelValues(STAGE).inc();
+    private void sendToDeadLetters(ConsumerRecord<byte[], byte[]> r, Exception e) {
         LOG.error("{}-{}@{} not written, sent to {}: {}", r.topic(), r.partition(), r.offset(),
                 Topics.DEAD_LETTERS.name(), e.getMessage());
-        pendingDeadLetters.add(DeadLetter.of(STAGE, r, e));
+        pendingDeadLetters.add(deadLetter(r, e));
     }
 
     /** Publishes the batch's dead letters before its offsets are committed: none is lost in a crash. */
@@ -219,9 +204,9 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
         }
         List<Future<?>> sent = new ArrayList<>();
         for (var d : pendingDeadLetters) {
-            sent.add(deadLetters.send(d));
+            sent.add(producer.send(d));
         }
-        deadLetters.flush();
+        producer.flush();
         for (var f : sent) {
             try {
                 f.get();
@@ -264,7 +249,7 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
             c.commit();
             unreadableHere.forEach((r, e) -> {
                 unreadable.incrementAndGet();
-                deadLetter(r, e);
+                sendToDeadLetters(r, e);
             });
             domains.forEach(d -> staleStats.add(d.scanId()));
             written.addAndGet(records.size() - unreadableHere.size());
@@ -316,11 +301,7 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
     private static <V> void add(List<V> into, Topic<String, V> topic, ConsumerRecord<byte[], byte[]> r,
                                 Map<ConsumerRecord<byte[], byte[]>, RuntimeException> unreadable) {
         try {
-            V v = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
-            if (v == null) {
-                throw new IllegalArgumentException("empty message");
-            }
-            into.add(v);
+            into.add(read(topic, r));
         } catch (RuntimeException e) {
             unreadable.put(r, e);
         }
@@ -351,21 +332,5 @@ public final class DatabaseSink implements Runnable, AutoCloseable {
 
     public long unreadable() {
         return unreadable.get();
-    }
-
-    /** Messages sent to the dead letters (unreadable, or refused by the database). */
-    public long deadLettered() {
-        return deadLettered.get();
-    }
-
-    @Override
-    public void close() {
-        running.set(false);
-        consumer.wakeup();
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -5,6 +5,8 @@ import io.mxray.schema.DnsResult;
 import io.mxray.schema.DomainResult;
 import io.mxray.schema.JsonSerde;
 import io.mxray.schema.Keys;
+import io.mxray.verdict.DomainVerdicts;
+import io.mxray.verdict.ProbeVerdict;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +30,6 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.mxray.verdict.DomainVerdicts;
-import io.mxray.verdict.ProbeVerdict;
 
 /**
  * Assembles each domain, partitioned by domain key: takes its DNS result, looks up the verdicts of

@@ -1,10 +1,10 @@
 package io.mxray.aggregator;
 
 import io.mxray.schema.DnsResult;
+import io.mxray.verdict.ProbeVerdict;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.mxray.verdict.ProbeVerdict;
 
 /**
  * A domain being assembled: its DNS result (when it arrived, and the wall-clock time it did) and

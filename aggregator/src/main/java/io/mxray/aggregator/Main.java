@@ -2,17 +2,17 @@ package io.mxray.aggregator;
 
 import io.mxray.runtime.Jvm;
 import io.mxray.runtime.KafkaOptions;
+import io.mxray.runtime.StageProcess;
+import io.mxray.store.DatabaseOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
-import io.mxray.store.DatabaseOptions;
 
 /** The aggregator as a process: the Streams topology and the PostgreSQL sink until SIGTERM. */
 @Command(name = "aggregator", mixinStandardHelpOptions = true,
@@ -40,25 +40,14 @@ public final class Main implements Callable<Integer> {
     Duration commitInterval;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         kafka.ensureTopics();
         AutoCloseable metrics = kafka.serveMetrics();
         Aggregator aggregator = Aggregator.start(kafka.bootstrap, db.database(), new AggregatorConfig(
                 Clock.systemUTC(), probeWait, Duration.ofSeconds(10)), stateDir, commitInterval);
-        LoggerFactory.getLogger(Main.class).info("aggregator: running (state in {})", stateDir);
-        CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LoggerFactory.getLogger(Main.class).info("aggregator: stopping");
-            aggregator.close();
-            try {
-                metrics.close();
-            } catch (Exception e) {
-                // exiting
-            }
-            done.countDown();
-        }, "aggregator-shutdown"));
-        done.await();
-        return 0;
+        LoggerFactory.getLogger(Main.class).info("aggregator: state in {}", stateDir);
+        // on SIGTERM: the sink finishes its batch and commits, then the topology leaves its group
+        return StageProcess.run(aggregator, aggregator, metrics);
     }
 
     public static void main(String[] args) {

@@ -1,6 +1,7 @@
 package io.mxray.aggregator;
 
 import io.mxray.schema.Keys;
+import io.mxray.verdict.ProbeVerdict;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +12,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import io.mxray.verdict.ProbeVerdict;
 
 /**
  * Keeps the global store of probe verdicts: every instance of the aggregator reads all of

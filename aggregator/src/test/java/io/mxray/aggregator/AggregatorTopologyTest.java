@@ -11,6 +11,8 @@ import io.mxray.schema.DomainResult;
 import io.mxray.schema.Level;
 import io.mxray.schema.ProbeResult;
 import io.mxray.schema.Topics;
+import io.mxray.verdict.Fixtures;
+import io.mxray.verdict.ProbeVerdict;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -24,8 +26,6 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import io.mxray.verdict.ProbeVerdict;
-import io.mxray.verdict.Fixtures;
 
 /** The join of DNS results and probe results, in every order the topics may deliver them. */
 class AggregatorTopologyTest {

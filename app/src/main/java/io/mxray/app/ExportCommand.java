@@ -1,6 +1,8 @@
 package io.mxray.app;
 
 import io.mxray.store.DatabaseOptions;
+import io.mxray.store.Export;
+import io.mxray.store.Scans;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -11,8 +13,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import io.mxray.store.Export;
-import io.mxray.store.Scans;
 
 /**
  * Streams a scan's results out of PostgreSQL, one row per domain or per (domain, MX host,

@@ -1,12 +1,12 @@
 package io.mxray.app;
 
+import io.mxray.local.InfraOptions;
+import io.mxray.local.Infrastructure;
 import io.mxray.store.Database;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import io.mxray.local.InfraOptions;
-import io.mxray.local.Infrastructure;
 
 /** Runs the embedded Kafka broker and PostgreSQL server alone, for stages run as processes. */
 @Command(name = "infra", mixinStandardHelpOptions = true,

@@ -1,6 +1,7 @@
 package io.mxray.app;
 
 import io.mxray.store.DatabaseOptions;
+import io.mxray.store.Scans;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import io.mxray.store.Scans;
 
 /** Writes the self-contained HTML report of a scan. */
 @Command(name = "report", mixinStandardHelpOptions = true,

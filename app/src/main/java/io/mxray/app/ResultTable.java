@@ -1,12 +1,12 @@
 package io.mxray.app;
 
+import io.mxray.store.ScanResults;
 import java.io.PrintStream;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import io.mxray.store.ScanResults;
 
 /** The terminal view of a scan: one line per (domain, MX host, address), then the counts. */
 public final class ResultTable {

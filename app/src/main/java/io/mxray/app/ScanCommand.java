@@ -3,6 +3,10 @@ package io.mxray.app;
 import io.mxray.dns.DnsConfig;
 import io.mxray.dns.DnsOptions;
 import io.mxray.dns.ResolverHealth;
+import io.mxray.local.InfraOptions;
+import io.mxray.local.Infrastructure;
+import io.mxray.local.Pipeline;
+import io.mxray.scheduler.DomainListReader;
 import io.mxray.smtp.SmtpOptions;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -13,10 +17,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import io.mxray.local.InfraOptions;
-import io.mxray.local.Infrastructure;
-import io.mxray.local.Pipeline;
-import io.mxray.scheduler.DomainListReader;
 
 /** Scans a domain list through the whole pipeline in this JVM and prints the results. */
 @Command(name = "scan", mixinStandardHelpOptions = true,

@@ -1,15 +1,15 @@
 package io.mxray.app;
 
-import io.mxray.store.Database;
+import io.mxray.local.Pipeline;
 import io.mxray.scheduler.ScanSummary;
+import io.mxray.store.Database;
+import io.mxray.store.ScanResults;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import io.mxray.store.ScanResults;
-import io.mxray.local.Pipeline;
 
 /** Publishes one list into a running pipeline and follows it until every domain is final. */
 public final class ScanRun {

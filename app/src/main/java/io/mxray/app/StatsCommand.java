@@ -2,6 +2,7 @@ package io.mxray.app;
 
 import io.mxray.store.Database;
 import io.mxray.store.DatabaseOptions;
+import io.mxray.store.Scans;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -9,7 +10,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import io.mxray.store.Scans;
 
 /** The running statistics of a scan, from the table the aggregator rewrites while it runs. */
 @Command(name = "stats", mixinStandardHelpOptions = true,

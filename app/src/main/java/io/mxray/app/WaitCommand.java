@@ -2,6 +2,7 @@ package io.mxray.app;
 
 import io.mxray.store.Database;
 import io.mxray.store.DatabaseOptions;
+import io.mxray.store.Scans;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -10,7 +11,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import io.mxray.store.Scans;
 
 /**
  * Follows a scan run by separate processes until every accepted domain has its final row, from

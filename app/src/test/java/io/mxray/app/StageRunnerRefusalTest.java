@@ -3,11 +3,12 @@ package io.mxray.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mxray.local.EmbeddedKafka;
 import io.mxray.runtime.KafkaSettings;
 import io.mxray.runtime.Output;
-import io.mxray.runtime.Stage;
 import io.mxray.runtime.StageRunner;
 import io.mxray.runtime.TopicSetup;
+import io.mxray.runtime.Worker;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DomainTask;
@@ -30,7 +31,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import io.mxray.local.EmbeddedKafka;
 
 /**
  * A stage result larger than a broker takes (a hostile server's, say): the runner dead-letters
@@ -54,7 +54,7 @@ class StageRunnerRefusalTest {
     }
 
     /** Answers every domain with a small DNS result, except "huge.test", whose result is 3 MB. */
-    static final class Inflating implements Stage<DomainTask> {
+    static final class Inflating implements Worker<DomainTask> {
         @Override
         public CompletionStage<List<Output<?, ?>>> handle(DomainTask task) {
             String reason = task.domain().equals("huge.test") ? "x".repeat(3 << 20) : null;
@@ -66,7 +66,7 @@ class StageRunnerRefusalTest {
         @Override
         public List<Output<?, ?>> onFailure(DomainTask task, Throwable error) {
             DnsResult r = new DnsResult(task.scanId(), task.domain(), task.rank(), DnsOutcome.ERROR,
-                    Stage.failureReason(error), List.of(), List.of(), Instant.now(), 0);
+                    Worker.failureReason(error), List.of(), List.of(), Instant.now(), 0);
             return List.of(Output.of(Topics.DNS_RESULTS, r.key(), r));
         }
     }

@@ -1,12 +1,19 @@
 package io.mxray.bench;
 
-import io.mxray.store.Database;
+import io.mxray.demo.LabInternet;
 import io.mxray.lab.Generator;
 import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
 import io.mxray.lab.Scenario;
+import io.mxray.local.BrokerProcess;
+import io.mxray.local.EmbeddedDatabase;
+import io.mxray.local.EmbeddedKafka;
+import io.mxray.local.LocalCluster;
+import io.mxray.local.MxrayProcess;
 import io.mxray.schema.Topics;
 import io.mxray.smtp.FastEc;
+import io.mxray.store.Database;
+import io.mxray.store.Scans;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,13 +38,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import io.mxray.store.Scans;
-import io.mxray.local.BrokerProcess;
-import io.mxray.local.EmbeddedDatabase;
-import io.mxray.local.EmbeddedKafka;
-import io.mxray.local.LocalCluster;
-import io.mxray.local.MxrayProcess;
-import io.mxray.demo.LabInternet;
 
 /**
  * The aggregator alone, as a process of its own against the broker process and PostgreSQL: one

@@ -1,5 +1,6 @@
 package io.mxray.bench;
 
+import io.mxray.app.Mxray;
 import io.mxray.check.Checker;
 import io.mxray.dns.DnsConfig;
 import io.mxray.lab.ExpectedDomain;
@@ -8,8 +9,8 @@ import io.mxray.lab.LabConfig;
 import io.mxray.lab.Scenarios;
 import io.mxray.schema.CheckResult;
 import io.mxray.schema.CheckStatus;
-import io.mxray.verdict.CertificateJudge;
 import io.mxray.smtp.SmtpConfig;
+import io.mxray.verdict.CertificateJudge;
 import io.mxray.verdict.TrustStores;
 import java.io.File;
 import java.io.IOException;
@@ -26,7 +27,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import io.mxray.app.Mxray;
 
 /**
  * How soon {@code mxray check} prints its first result for a healthy lab domain: as a user runs it

@@ -1,15 +1,24 @@
 package io.mxray.bench;
 
 import com.sun.management.OperatingSystemMXBean;
-import io.mxray.store.Database;
+import io.mxray.demo.LabInternet;
 import io.mxray.dns.DnsConfig;
 import io.mxray.lab.Generator;
 import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
 import io.mxray.lab.Scenario;
-import io.mxray.verdict.CertificateJudge;
+import io.mxray.local.BrokerProcess;
+import io.mxray.local.EmbeddedDatabase;
+import io.mxray.local.Infrastructure;
+import io.mxray.local.LocalCluster;
+import io.mxray.local.MxrayProcess;
+import io.mxray.local.Pipeline;
 import io.mxray.smtp.FastEc;
 import io.mxray.smtp.SmtpConfig;
+import io.mxray.store.Database;
+import io.mxray.store.ScanResults;
+import io.mxray.store.Scans;
+import io.mxray.verdict.CertificateJudge;
 import io.mxray.verdict.TrustStores;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -29,15 +38,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import io.mxray.store.Scans;
-import io.mxray.store.ScanResults;
-import io.mxray.local.BrokerProcess;
-import io.mxray.local.EmbeddedDatabase;
-import io.mxray.local.LocalCluster;
-import io.mxray.local.MxrayProcess;
-import io.mxray.demo.LabInternet;
-import io.mxray.local.Pipeline;
-import io.mxray.local.Infrastructure;
 
 /**
  * The whole pipeline as separate processes, as deployed: a Kafka broker process, DNS and SMTP

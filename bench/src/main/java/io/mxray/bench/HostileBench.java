@@ -1,6 +1,7 @@
 package io.mxray.bench;
 
-import io.mxray.store.Database;
+import io.mxray.demo.GroundTruthCheck;
+import io.mxray.demo.LabInternet;
 import io.mxray.lab.ExpectedDomain;
 import io.mxray.lab.Generator;
 import io.mxray.lab.GroundTruth;
@@ -9,8 +10,15 @@ import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
 import io.mxray.lab.Scenario;
 import io.mxray.lab.Scenarios;
+import io.mxray.local.BrokerProcess;
+import io.mxray.local.EmbeddedDatabase;
+import io.mxray.local.LocalCluster;
+import io.mxray.local.MxrayProcess;
 import io.mxray.runtime.KafkaSettings;
 import io.mxray.schema.Topics;
+import io.mxray.store.Database;
+import io.mxray.store.ScanResults;
+import io.mxray.store.Scans;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,14 +36,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import io.mxray.store.Scans;
-import io.mxray.store.ScanResults;
-import io.mxray.local.BrokerProcess;
-import io.mxray.local.EmbeddedDatabase;
-import io.mxray.local.LocalCluster;
-import io.mxray.local.MxrayProcess;
-import io.mxray.demo.GroundTruthCheck;
-import io.mxray.demo.LabInternet;
 
 /**
  * The hostile run: the whole pipeline as separate processes (a broker process, DNS and SMTP

@@ -88,7 +88,7 @@ public final class CheckText {
         if (tlsa != null) {
             String base = "_25._tcp." + (tlsa.base() == null ? h.name() : tlsa.base());
             if (!tlsa.lookedUp()) {
-                row(2, "TLSA", "not looked up (" + tlsa.decision() + ")");
+                row(2, "TLSA", "not looked up (" + tlsa.decision().key() + ")");
             } else {
                 String found = tlsa.outcome() == LookupOutcome.OK
                         ? tlsa.records().size() + (tlsa.records().size() == 1 ? " record" : " records")

@@ -3,8 +3,6 @@ package io.mxray.check;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mxray.verdict.DomainVerdicts;
-import io.mxray.verdict.ProbeVerdict;
 import io.mxray.schema.CertType;
 import io.mxray.schema.CertificateFacts;
 import io.mxray.schema.CheckAdvice;
@@ -26,10 +24,13 @@ import io.mxray.schema.ProbeResult;
 import io.mxray.schema.Timings;
 import io.mxray.schema.TlsRptTxt;
 import io.mxray.schema.TlsSession;
+import io.mxray.schema.TlsaDecision;
 import io.mxray.schema.TlsaLookup;
 import io.mxray.schema.TlsaMatch;
 import io.mxray.schema.TlsaRecord;
 import io.mxray.schema.TxtStatus;
+import io.mxray.verdict.DomainVerdicts;
+import io.mxray.verdict.ProbeVerdict;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,12 +53,12 @@ class CheckTextGoldenTest {
     private static final String CA_SPKI = "5b1e3c0f4ad2e6b0c2a9d84f1e7a3b6c9d0e2f41a7b8c9d0e1f2a3b4c5d6e7f8";
 
     static CheckResult example() {
-        TlsaLookup tlsa = new TlsaLookup("looked-up", "mx1.example.org", LookupOutcome.OK, DnssecStatus.SECURE, null,
+        TlsaLookup tlsa = new TlsaLookup(TlsaDecision.LOOKED_UP, "mx1.example.org", LookupOutcome.OK, DnssecStatus.SECURE, null,
                 List.of(TlsaRecord.of(3, 1, 1, SPKI)));
         MxHost mx1 = new MxHost("mx1.example.org", 10, List.of("192.0.2.25"), LookupOutcome.OK, null, List.of(),
                 DnssecStatus.SECURE, null, tlsa);
         MxHost mx2 = new MxHost("mx2.example.org", 20, List.of("192.0.2.26"), LookupOutcome.OK, null, List.of(),
-                DnssecStatus.SECURE, null, new TlsaLookup("looked-up", "mx2.example.org", LookupOutcome.NXDOMAIN,
+                DnssecStatus.SECURE, null, new TlsaLookup(TlsaDecision.LOOKED_UP, "mx2.example.org", LookupOutcome.NXDOMAIN,
                 DnssecStatus.SECURE, null, List.of()));
         String k1 = "check|192.0.2.25|25|mx1.example.org|tlsa";
         String k2 = "check|192.0.2.26|25|mx2.example.org|tlsa";
@@ -155,7 +156,7 @@ class CheckTextGoldenTest {
         CheckedAddress a = r.addresses().get(0);
         String certRecord = "3 0 1 " + a.chain().get(0).certSha256();
         String caRecord = "2 1 1 " + CA_SPKI;
-        TlsaLookup tlsa = new TlsaLookup("looked-up", "mx1.example.org", LookupOutcome.OK, DnssecStatus.SECURE, null,
+        TlsaLookup tlsa = new TlsaLookup(TlsaDecision.LOOKED_UP, "mx1.example.org", LookupOutcome.OK, DnssecStatus.SECURE, null,
                 List.of(TlsaRecord.of(3, 0, 1, a.chain().get(0).certSha256()), TlsaRecord.of(2, 1, 1, CA_SPKI)));
         DnsResult dns = new DnsResult(r.dns().scanId(), r.dns().domain(), null, r.dns().outcome(), null,
                 List.of(new MxHost("mx1.example.org", 10, List.of("192.0.2.25"), LookupOutcome.OK, null, List.of(),

@@ -1,12 +1,17 @@
 package io.mxray.demo;
 
+import io.mxray.app.ResultTable;
+import io.mxray.app.ScanRun;
 import io.mxray.dns.DnsConfig;
 import io.mxray.lab.ExpectedDomain;
 import io.mxray.lab.GroundTruth;
 import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
-import io.mxray.verdict.CertificateJudge;
+import io.mxray.local.InfraOptions;
+import io.mxray.local.Infrastructure;
+import io.mxray.local.Pipeline;
 import io.mxray.smtp.SmtpConfig;
+import io.mxray.verdict.CertificateJudge;
 import io.mxray.verdict.TrustStores;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -20,11 +25,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import io.mxray.local.InfraOptions;
-import io.mxray.local.Infrastructure;
-import io.mxray.local.Pipeline;
-import io.mxray.app.ResultTable;
-import io.mxray.app.ScanRun;
 
 /** The lab, the embedded infrastructure, a full scan through Kafka, the table and the check. */
 @Command(name = "demo", mixinStandardHelpOptions = true,

@@ -3,12 +3,12 @@ package io.mxray.demo;
 import io.mxray.lab.ExpectedDomain;
 import io.mxray.lab.ExpectedHost;
 import io.mxray.schema.Keyed;
+import io.mxray.store.ScanResults;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import io.mxray.store.ScanResults;
 
 /** Compares a scan's rows with the lab's declared ground truth, domain by domain, every expectation. */
 public final class GroundTruthCheck {

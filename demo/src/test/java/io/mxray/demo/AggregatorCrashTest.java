@@ -6,9 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mxray.dns.DnsConfig;
 import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
+import io.mxray.local.EmbeddedKafka;
+import io.mxray.local.Infrastructure;
+import io.mxray.local.LocalCluster;
+import io.mxray.local.MxrayProcess;
+import io.mxray.local.Pipeline;
 import io.mxray.scheduler.ScanSummary;
-import io.mxray.verdict.CertificateJudge;
 import io.mxray.smtp.SmtpConfig;
+import io.mxray.verdict.CertificateJudge;
 import io.mxray.verdict.TrustStores;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -21,11 +26,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import io.mxray.local.EmbeddedKafka;
-import io.mxray.local.Infrastructure;
-import io.mxray.local.LocalCluster;
-import io.mxray.local.MxrayProcess;
-import io.mxray.local.Pipeline;
 
 /**
  * The aggregator as a process of its own, killed with SIGKILL in the middle of a scan (nothing

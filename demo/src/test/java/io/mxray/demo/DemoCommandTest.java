@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mxray.lab.ExpectedDomain;
 import io.mxray.lab.Scenarios;
+import io.mxray.local.EmbeddedDatabase;
+import io.mxray.local.MxrayProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import io.mxray.local.EmbeddedDatabase;
-import io.mxray.local.MxrayProcess;
 
 /**
  * {@code mxray demo} as a user runs it, in a process of its own on a fresh data folder: exit 0,

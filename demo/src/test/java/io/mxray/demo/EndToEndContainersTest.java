@@ -1,12 +1,12 @@
 package io.mxray.demo;
 
+import io.mxray.local.Infrastructure;
 import io.mxray.store.Database;
 import java.nio.file.Path;
 import org.testcontainers.containers.PostgreSQLContainer;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
-import io.mxray.local.Infrastructure;
 
 /**
  * The end-to-end suite on Testcontainers' Kafka (the official apache/kafka image, KRaft) and

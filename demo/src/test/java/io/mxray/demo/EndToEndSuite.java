@@ -3,21 +3,27 @@ package io.mxray.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mxray.app.Report;
+import io.mxray.app.StatsCommand;
 import io.mxray.dns.DnsConfig;
 import io.mxray.lab.ExpectedDomain;
 import io.mxray.lab.ExpectedHost;
-import io.mxray.schema.Level;
-import io.mxray.schema.DnssecStatus;
-import io.mxray.schema.DaneStatus;
-import io.mxray.schema.DnsOutcome;
 import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
+import io.mxray.local.Infrastructure;
+import io.mxray.local.Pipeline;
 import io.mxray.runtime.KafkaSettings;
 import io.mxray.scheduler.ScanSummary;
+import io.mxray.schema.DaneStatus;
+import io.mxray.schema.DnsOutcome;
+import io.mxray.schema.DnssecStatus;
+import io.mxray.schema.Level;
 import io.mxray.schema.ScanCounts;
 import io.mxray.schema.Topics;
-import io.mxray.verdict.CertificateJudge;
 import io.mxray.smtp.SmtpConfig;
+import io.mxray.store.Export;
+import io.mxray.store.ScanResults;
+import io.mxray.verdict.CertificateJudge;
 import io.mxray.verdict.TrustStores;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -39,12 +45,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import io.mxray.store.Export;
-import io.mxray.store.ScanResults;
-import io.mxray.local.Infrastructure;
-import io.mxray.local.Pipeline;
-import io.mxray.app.Report;
-import io.mxray.app.StatsCommand;
 
 /**
  * The whole pipeline on a real Kafka broker (KRaft) and a real PostgreSQL server, scanning the

@@ -1,7 +1,7 @@
 package io.mxray.demo;
 
-import java.nio.file.Path;
 import io.mxray.local.Infrastructure;
+import java.nio.file.Path;
 
 /** The end-to-end suite on a KRaft broker and a PostgreSQL server started by this JVM. */
 class EndToEndTest extends EndToEndSuite {

@@ -6,9 +6,12 @@ import io.mxray.dns.DnsConfig;
 import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
 import io.mxray.lab.Scenarios;
+import io.mxray.local.Infrastructure;
+import io.mxray.local.Pipeline;
 import io.mxray.scheduler.ScanSummary;
-import io.mxray.verdict.CertificateJudge;
 import io.mxray.smtp.SmtpConfig;
+import io.mxray.store.ScanResults;
+import io.mxray.verdict.CertificateJudge;
 import io.mxray.verdict.TrustStores;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -20,9 +23,6 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import io.mxray.store.ScanResults;
-import io.mxray.local.Infrastructure;
-import io.mxray.local.Pipeline;
 
 /**
  * Two scans of the same domains, with four lab scenarios switched between them (each variant

@@ -3,12 +3,17 @@ package io.mxray.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mxray.store.Database;
 import io.mxray.lab.ExpectedDomain;
 import io.mxray.lab.GroundTruth;
 import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
 import io.mxray.lab.Scenario;
+import io.mxray.local.BrokerProcess;
+import io.mxray.local.EmbeddedDatabase;
+import io.mxray.local.LocalCluster;
+import io.mxray.local.MxrayProcess;
+import io.mxray.store.Database;
+import io.mxray.store.ScanResults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,11 +25,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import io.mxray.store.ScanResults;
-import io.mxray.local.BrokerProcess;
-import io.mxray.local.EmbeddedDatabase;
-import io.mxray.local.LocalCluster;
-import io.mxray.local.MxrayProcess;
 
 /**
  * mxray as separate processes on a real broker process: a Kafka broker (kafka.Kafka, KRaft), a

@@ -7,15 +7,15 @@ import io.mxray.lab.HostileScenarios;
 import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
 import io.mxray.lab.LabSmtpServer;
+import io.mxray.local.BrokerProcess;
+import io.mxray.local.EmbeddedDatabase;
+import io.mxray.local.LocalCluster;
+import io.mxray.local.MxrayProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import io.mxray.local.BrokerProcess;
-import io.mxray.local.EmbeddedDatabase;
-import io.mxray.local.LocalCluster;
-import io.mxray.local.MxrayProcess;
 
 /**
  * Politeness is per address across every instance, not per instance: twelve MX names, all

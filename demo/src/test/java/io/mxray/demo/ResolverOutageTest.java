@@ -8,9 +8,12 @@ import io.mxray.lab.ExpectedDomain;
 import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
 import io.mxray.lab.ResolverMode;
+import io.mxray.local.Infrastructure;
+import io.mxray.local.Pipeline;
 import io.mxray.scheduler.ScanSummary;
-import io.mxray.verdict.CertificateJudge;
 import io.mxray.smtp.SmtpConfig;
+import io.mxray.store.ScanResults;
+import io.mxray.verdict.CertificateJudge;
 import io.mxray.verdict.TrustStores;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -20,9 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import io.mxray.store.ScanResults;
-import io.mxray.local.Infrastructure;
-import io.mxray.local.Pipeline;
 
 /**
  * The resolver dies mid-scan (it answers nothing for 15 s, while the DNS stage is still working

@@ -13,6 +13,7 @@ import io.mxray.schema.MtaStsTxt;
 import io.mxray.schema.MxHost;
 import io.mxray.schema.ProbeRequest;
 import io.mxray.schema.TlsRptTxt;
+import io.mxray.schema.TlsaDecision;
 import io.mxray.schema.TlsaLookup;
 import io.mxray.schema.TlsaRecord;
 import io.mxray.schema.TxtStatus;
@@ -276,10 +277,7 @@ public final class DnsStage {
      */
     private CompletionStage<TlsaLookup> tlsa(String host, HostFacts f, Lookups.Budget budget) {
         if (f.dnssec() != DnssecStatus.SECURE) {
-            String decision = f.dnssec() == DnssecStatus.INSECURE ? TlsaLookup.SKIPPED_ADDRESS_INSECURE
-                    : f.dnssec() == DnssecStatus.BOGUS ? TlsaLookup.SKIPPED_ADDRESS_BOGUS
-                    : TlsaLookup.SKIPPED_ADDRESS_UNVALIDATED;
-            return CompletableFuture.completedFuture(TlsaLookup.skipped(decision));
+            return CompletableFuture.completedFuture(TlsaLookup.skipped(TlsaDecision.skipped(f.dnssec())));
         }
         List<String> bases = new ArrayList<>();
         if (!f.cnameChain().isEmpty() && f.chainSecure()) {
@@ -295,7 +293,7 @@ public final class DnsStage {
         try {
             name = Name.fromString("_25._tcp." + base + ".");
         } catch (TextParseException e) {
-            return CompletableFuture.completedFuture(new TlsaLookup(TlsaLookup.LOOKED_UP, base, LookupOutcome.ERROR, null,
+            return CompletableFuture.completedFuture(new TlsaLookup(TlsaDecision.LOOKED_UP, base, LookupOutcome.ERROR, null,
                     "unparsable-name", List.of()));
         }
         return lookups.lookup(name, Type.TLSA, budget).thenCompose(a -> {
@@ -312,7 +310,7 @@ public final class DnsStage {
                 records.add(TlsaRecord.of(t.getCertificateUsage(), t.getSelector(), t.getMatchingType(),
                         HexFormat.of().formatHex(t.getCertificateAssociationData())));
             }
-            return CompletableFuture.completedFuture(TlsaLookup.bounded(TlsaLookup.LOOKED_UP, base, a.outcome(),
+            return CompletableFuture.completedFuture(TlsaLookup.bounded(TlsaDecision.LOOKED_UP, base, a.outcome(),
                     a.dnssec(), a.dnssecReason() != null ? a.dnssecReason() : a.reason(), records));
         });
     }
@@ -321,7 +319,7 @@ public final class DnsStage {
         TlsaLookup t = f.tlsa();
         if (t != null && t.lookedUp() && mxDnssec != DnssecStatus.SECURE) {
             // RFC 7672 2.2: the host's records may be used although the MX RRset is not secure; say so
-            t = new TlsaLookup(TlsaLookup.LOOKED_UP_MX_INSECURE, t.base(), t.outcome(), t.dnssec(), t.reason(), t.records(),
+            t = new TlsaLookup(TlsaDecision.LOOKED_UP_MX_INSECURE, t.base(), t.outcome(), t.dnssec(), t.reason(), t.records(),
                     t.dropped());
         }
         return new MxHost(name, preference, f.addresses(), f.outcome(), f.reason(), f.cnameChain(), f.dnssec(),

@@ -2,7 +2,7 @@ package io.mxray.dns;
 
 import io.mxray.runtime.Output;
 import io.mxray.runtime.SeenPerScan;
-import io.mxray.runtime.Stage;
+import io.mxray.runtime.Worker;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DomainTask;
@@ -20,7 +20,7 @@ import java.util.concurrent.CompletionStage;
  * first time this instance sees it in a scan (domains sharing a provider share its probes; the
  * SMTP stage de-duplicates again across instances, and the aggregator joins by probe key).
  */
-public final class DnsWorker implements Stage<DomainTask> {
+public final class DnsWorker implements Worker<DomainTask> {
     private final DnsStage stage;
     private final ResolverHealth health;
     private final Clock clock;
@@ -74,7 +74,7 @@ public final class DnsWorker implements Stage<DomainTask> {
 
     @Override
     public List<Output<?, ?>> onFailure(DomainTask task, Throwable error) {
-        DnsResult r = new DnsResult(task.scanId(), task.domain(), task.rank(), DnsOutcome.ERROR, Stage.failureReason(error),
+        DnsResult r = new DnsResult(task.scanId(), task.domain(), task.rank(), DnsOutcome.ERROR, Worker.failureReason(error),
                 List.of(), List.of(), clock.instant(), 0);
         return List.of(Output.of(Topics.DNS_RESULTS, r.key(), r));
     }

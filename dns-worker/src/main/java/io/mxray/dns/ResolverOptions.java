@@ -1,9 +1,9 @@
 package io.mxray.dns;
 
 import java.net.InetSocketAddress;
-import org.xbill.DNS.ResolverConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.xbill.DNS.ResolverConfig;
 import picocli.CommandLine.Option;
 
 /** Which resolver to ask and how: the flags every command that resolves shares. */

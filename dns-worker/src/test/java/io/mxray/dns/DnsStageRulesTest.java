@@ -1,27 +1,28 @@
 package io.mxray.dns;
 
 import static io.mxray.dns.Answers.a;
-import static io.mxray.dns.Answers.bogus;
-import static io.mxray.dns.Answers.secure;
-import static io.mxray.dns.Answers.tlsa;
-import static io.mxray.dns.Answers.txt;
 import static io.mxray.dns.Answers.aaaa;
+import static io.mxray.dns.Answers.bogus;
 import static io.mxray.dns.Answers.cname;
 import static io.mxray.dns.Answers.mx;
 import static io.mxray.dns.Answers.nodata;
 import static io.mxray.dns.Answers.rcode;
 import static io.mxray.dns.Answers.records;
+import static io.mxray.dns.Answers.secure;
 import static io.mxray.dns.Answers.timeout;
+import static io.mxray.dns.Answers.tlsa;
+import static io.mxray.dns.Answers.txt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnsResult;
+import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.DomainTask;
 import io.mxray.schema.LookupOutcome;
 import io.mxray.schema.MxHost;
-import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.ProbeRequest;
+import io.mxray.schema.TlsaDecision;
 import io.mxray.schema.TlsaLookup;
 import io.mxray.schema.TxtStatus;
 import java.net.InetSocketAddress;
@@ -252,11 +253,11 @@ class DnsStageRulesTest {
                 .on("open.example.org.", Type.AAAA, nodata());
         DnsResolution r = resolve("example.org");
         TlsaLookup safe = r.result().mxHosts().get(0).tlsa();
-        assertEquals("looked-up", safe.decision());
+        assertEquals("looked-up", safe.decision().key());
         assertEquals("safe.example.org", safe.base());
         assertEquals(DnssecStatus.SECURE, safe.dnssec());
         assertTrue(safe.hasUsableSecureRecords());
-        assertEquals("skipped-address-insecure", r.result().mxHosts().get(1).tlsa().decision());
+        assertEquals("skipped-address-insecure", r.result().mxHosts().get(1).tlsa().decision().key());
         assertEquals(null, r.result().mxHosts().get(1).tlsa().outcome());
         // the probe of the DANE host carries its TLSA set; the other none
         assertEquals(safe, r.probes().get(0).tlsa());
@@ -270,7 +271,7 @@ class DnsStageRulesTest {
                 .on("mx.provider.example.", Type.AAAA, secure(nodata()))
                 .on("_25._tcp.mx.provider.example.", Type.TLSA, secure(rcode(Rcode.NXDOMAIN)));
         MxHost h = resolve("example.org").result().mxHosts().get(0);
-        assertEquals("looked-up-mx-insecure", h.tlsa().decision());
+        assertEquals("looked-up-mx-insecure", h.tlsa().decision().key());
         assertEquals(LookupOutcome.NXDOMAIN, h.tlsa().outcome());
     }
 
@@ -350,7 +351,7 @@ class DnsStageRulesTest {
                 .on("mx.example.org.", Type.AAAA, secure(nodata()));
         DnsResolution r = resolve("example.org");
         TlsaLookup t = r.result().mxHosts().get(0).tlsa();
-        assertEquals(TlsaLookup.SKIPPED_ADDRESS_BOGUS, t.decision());
+        assertEquals(TlsaDecision.SKIPPED_ADDRESS_BOGUS, t.decision());
         assertTrue(t.addressFailed());
         assertEquals(t, r.probes().get(0).tlsa(), "the probe judges DANE bogus from it");
     }

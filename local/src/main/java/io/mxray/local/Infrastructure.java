@@ -1,7 +1,7 @@
 package io.mxray.local;
 
-import io.mxray.store.Database;
 import io.mxray.runtime.TopicSetup;
+import io.mxray.store.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;

@@ -1,10 +1,10 @@
 package io.mxray.local;
 
-import io.mxray.store.Database;
 import io.mxray.runtime.TopicSetup;
+import io.mxray.store.Database;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -3,7 +3,7 @@ package io.mxray.runtime;
 /**
  * A stage's result that cannot be published as it is, with a stable reason key: the runner
  * dead-letters the input and publishes the stage's failure result for it instead
- * ({@link Stage#onFailure}), whose reason is this key.
+ * ({@link Worker#onFailure}), whose reason is this key.
  */
 public final class ResultRejected extends RuntimeException {
     /** Larger than a message may be ({@link io.mxray.schema.Bounds#MESSAGE_BYTES}). */

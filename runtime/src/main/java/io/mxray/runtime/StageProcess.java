@@ -6,8 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one worker as a process: the runner on the calling thread and a clean stop on SIGTERM
- * (finish the batch in hand, commit, leave the group, close).
+ * Runs one service as a process (a stage's runner, the aggregator): the service on the calling
+ * thread and a clean stop on SIGTERM (finish the work in hand, commit, leave the group, close),
+ * then its resources closed in order.
  *
  * <p>The shutdown hook waits for the runner itself, never for the main thread: the main thread
  * ends in {@code System.exit}, which waits for the hooks, so waiting for it would deadlock.
@@ -20,7 +21,7 @@ public final class StageProcess {
     }
 
     /** Blocks until the runner stops; returns the process exit status. */
-    public static int run(StageRunner<?> runner, AutoCloseable... resources) {
+    public static int run(Service runner, AutoCloseable... resources) {
         AtomicBoolean closed = new AtomicBoolean();
         Runnable closeResources = () -> {
             if (closed.compareAndSet(false, true)) {

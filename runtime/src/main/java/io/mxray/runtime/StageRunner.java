@@ -14,9 +14,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -31,7 +28,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,29 +50,22 @@ import org.slf4j.LoggerFactory;
  * producer cannot deliver even after its retries (the broker gone for minutes) stops the runner:
  * the process exits, and its uncommitted records go to the next instance.
  */
-public final class StageRunner<V> implements Runnable, AutoCloseable {
+public final class StageRunner<V> extends ConsumerLoop {
     private static final Logger LOG = LoggerFactory.getLogger(StageRunner.class);
     private static final long COMMIT_EVERY_NANOS = 500_000_000L;
     private static final Duration STOP_WAIT = Duration.ofSeconds(50);
     /** Room left in a message for the record's own framing and headers. */
     private static final int MESSAGE_OVERHEAD = 4096;
 
-    private final String name;
     private final Topic<String, V> input;
-    private final Stage<V> stage;
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final Worker<V> worker;
     private final Duration pollTimeout;
     private final int maxInFlight;
     private final Duration maxItemTime;
     private volatile Exception fatal;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong consumed = new AtomicLong();
     private final AtomicLong produced = new AtomicLong();
-    private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong stageFailures = new AtomicLong();
-    private final AtomicLong lag = new AtomicLong(-1);
     /** Completions and acknowledgements from other threads, run on the consumer's thread. */
     private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
     /** Per partition, the records taken and not yet committed, in offset order (consumer thread only). */
@@ -115,14 +104,12 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
         }
     }
 
-    public StageRunner(String name, Topic<String, V> input, Stage<V> stage,
+    public StageRunner(String name, Topic<String, V> input, Worker<V> worker,
                        KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer,
                        Duration pollTimeout, int maxInFlight, Duration maxItemTime) {
-        this.name = Objects.requireNonNull(name);
+        super(Objects.requireNonNull(name), Objects.requireNonNull(consumer), Objects.requireNonNull(producer));
         this.input = Objects.requireNonNull(input);
-        this.stage = Objects.requireNonNull(stage);
-        this.consumer = Objects.requireNonNull(consumer);
-        this.producer = Objects.requireNonNull(producer);
+        this.worker = Objects.requireNonNull(worker);
         this.pollTimeout = Objects.requireNonNull(pollTimeout);
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be positive");
@@ -132,9 +119,9 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
     }
 
     /** Builds the clients from settings; the runner owns and closes them. */
-    public static <V> StageRunner<V> create(String name, Topic<String, V> input, Stage<V> stage, String bootstrap,
+    public static <V> StageRunner<V> create(String name, Topic<String, V> input, Worker<V> worker, String bootstrap,
                                             String groupId, int maxInFlight, Duration maxItemTime) {
-        return create(name, input, stage, bootstrap, groupId, maxInFlight, maxItemTime,
+        return create(name, input, worker, bootstrap, groupId, maxInFlight, maxItemTime,
                 KafkaOptions.DEFAULT_SESSION_TIMEOUT);
     }
 
@@ -143,7 +130,7 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
      * @param sessionTimeout how long the group waits for a silent (crashed) member before its
      *                       partitions go to the others
      */
-    public static <V> StageRunner<V> create(String name, Topic<String, V> input, Stage<V> stage, String bootstrap,
+    public static <V> StageRunner<V> create(String name, Topic<String, V> input, Worker<V> worker, String bootstrap,
                                             String groupId, int maxInFlight, Duration maxItemTime,
                                             Duration sessionTimeout) {
         String clientId = name + "-" + ProcessHandle.current().pid();
@@ -155,47 +142,35 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
                 (int) Math.max(500, sessionTimeout.toMillis() / 5));
         var consumer = new KafkaConsumer<byte[], byte[]>(settings);
         var producer = new KafkaProducer<byte[], byte[]>(KafkaSettings.producer(bootstrap, clientId));
-        return new StageRunner<>(name, input, stage, consumer, producer, Duration.ofMillis(500), maxInFlight,
+        return new StageRunner<>(name, input, worker, consumer, producer, Duration.ofMillis(500), maxInFlight,
                 maxItemTime);
     }
 
     @Override
-    public void run() {
-        Metrics.lag(name, lag::get);
-        try {
-            consumer.subscribe(List.of(input.name()), new Rebalance());
-            while (running.get()) {
-                ConsumerRecords<byte[], byte[]> records;
-                try {
-                    records = consumer.poll(inFlight > 0 ? Duration.ofMillis(20) : pollTimeout);
-                } catch (WakeupException e) {
-                    break;
-                }
-                lag.set(Consumers.lag(consumer));
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    accept(record);
-                }
-                drainEvents();
-                checkFatal();
-                commitIfDue(false);
-                flowControl();
-            }
-            finishInFlight();
-            checkFatal();
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("{}: stopping after an unrecoverable error; uncommitted work will be redelivered", name, e);
-            throw e;
-        } finally {
-            lag.set(-1);
-            try {
-                consumer.close();
-            } finally {
-                producer.close(Duration.ofSeconds(10));
-                stopped.countDown();
-            }
+    protected void subscribe() {
+        consumer.subscribe(List.of(input.name()), new Rebalance());
+    }
+
+    @Override
+    protected Duration pollTimeout() {
+        return inFlight > 0 ? Duration.ofMillis(20) : pollTimeout;
+    }
+
+    @Override
+    protected void handle(ConsumerRecords<byte[], byte[]> records) {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            accept(record);
         }
+        drainEvents();
+        checkFatal();
+        commitIfDue(false);
+        flowControl();
+    }
+
+    @Override
+    protected void finish() {
+        finishInFlight();
+        checkFatal();
     }
 
     /** On a stop: answer what is in hand (bounded), publish it and commit, then leave. */
@@ -232,8 +207,7 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
                 // a result that cannot even be serialized: keep the input, with why, in the dead letters
                 LOG.error("{}: the result of {}-{}@{} cannot be published", name, record.topic(), record.partition(),
                         record.offset(), error);
-                publish(item, List.of(deadLetter(record, error instanceof Exception ex ? ex
-                        : new IllegalStateException(error))));
+                publish(item, List.of(deadLetter(record, error)));
             } else {
                 publish(item, outputs);
             }
@@ -279,8 +253,6 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
      */
     private void replace(Item item, Exception error) {
         item.replaced = true;
-        deadLettered.incrementAndGet();
-        Metrics.DEAD_LETTERS.labelValues(name).inc();
         LOG.warn("{}: the result of {}-{}@{} cannot be published ({}); its input goes to {} and a failure result "
                 + "answers it", name, item.record.topic(), item.record.partition(), item.record.offset(),
                 error.getMessage(), Topics.DEAD_LETTERS.name());
@@ -288,7 +260,7 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
         outs.add(deadLetter(item.record, error));
         if (item.value != null) {
             try {
-                for (Output<?, ?> o : stage.onFailure(item.value, error)) {
+                for (Output<?, ?> o : worker.onFailure(item.value, error)) {
                     outs.add(o.toRecord());
                 }
             } catch (RuntimeException e) {
@@ -449,13 +421,8 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
         ConsumerRecord<byte[], byte[]> record = item.record;
         V value;
         try {
-            value = input.valueSerde().deserializer().deserialize(record.topic(), record.value());
-            if (value == null) {
-                throw new IllegalArgumentException("empty message");
-            }
+            value = read(input, record);
         } catch (RuntimeException e) {
-            deadLettered.incrementAndGet();
-            Metrics.DEAD_LETTERS.labelValues(name).inc();
             LOG.warn("{}: unreadable message at {}-{}@{} sent to {}: {}", name, record.topic(), record.partition(),
                     record.offset(), Topics.DEAD_LETTERS.name(), e.getMessage());
             return CompletableFuture.completedFuture(List.of(deadLetter(record, e)));
@@ -465,7 +432,7 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
         long start = System.nanoTime();
         Metrics.IN_FLIGHT.labelValues(name).inc();
         try {
-            result = stage.handle(value).toCompletableFuture();
+            result = worker.handle(value).toCompletableFuture();
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
@@ -474,11 +441,11 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
             stageFailures.incrementAndGet();
             Metrics.STAGE_FAILURES.labelValues(name).inc();
             LOG.error("{}: stage failed on {}; answering with its failure result", name, v, error);
-            return stage.onFailure(v, error);
+            return worker.onFailure(v, error);
         }).thenApply(outputs -> {
             Metrics.IN_FLIGHT.labelValues(name).dec();
             Metrics.ITEM_SECONDS.labelValues(name).observe((System.nanoTime() - start) / 1e9);
-            Metrics.RESULTS.labelValues(name, stage.outcome(outputs)).inc();
+            Metrics.RESULTS.labelValues(name, worker.outcome(outputs)).inc();
             List<ProducerRecord<byte[], byte[]>> list = new ArrayList<>(outputs.size());
             for (Output<?, ?> o : outputs) {
                 ProducerRecord<byte[], byte[]> r = o.toRecord();
@@ -494,47 +461,12 @@ public final class StageRunner<V> implements Runnable, AutoCloseable {
         });
     }
 
-    /** The message as received, with where it came from and why it could not be read or answered. */
-    private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record, Exception error) {
-        return DeadLetter.of(name, record, error);
-    }
-
-    /** Stops polling after the current batch; returns once the clients are closed. */
-    @Override
-    public void close() {
-        running.set(false);
-        consumer.wakeup();
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Waits until {@link #run} has returned and the clients are closed; false on timeout. */
-    public boolean awaitStopped(Duration timeout) throws InterruptedException {
-        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    public void stopAsync() {
-        running.set(false);
-        consumer.wakeup();
-    }
-
-    public String name() {
-        return name;
-    }
-
     public long consumed() {
         return consumed.get();
     }
 
     public long produced() {
         return produced.get();
-    }
-
-    public long deadLettered() {
-        return deadLettered.get();
     }
 
     public long stageFailures() {

@@ -1,16 +1,16 @@
 package io.mxray.scheduler;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.function.Consumer;
 import io.mxray.verdict.DomainName;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Reads a domain list: plain text with one domain per line, or a ranked CSV such as Tranco's

@@ -8,10 +8,7 @@ import java.util.Objects;
 /**
  * The TLSA RRset of one MX host (RFC 7672 section 2.2), or why it was not looked up.
  *
- * @param decision   why the lookup was or was not made: {@code looked-up}, {@code looked-up-mx-insecure}
- *                   (the MX RRset is insecure, the host's addresses are secure),
- *                   {@code skipped-address-insecure}, {@code skipped-address-bogus},
- *                   {@code skipped-address-failed}
+ * @param decision   whether the lookup was made, and if not why
  * @param base       the TLSA base domain actually used (the CNAME-expanded name, or the MX host name)
  * @param outcome    how the lookup ended (null when skipped)
  * @param dnssec     DNSSEC status of the TLSA answer (null when skipped)
@@ -20,17 +17,10 @@ import java.util.Objects;
  *                   {@link Bounds#TLSA_RECORDS} and {@link Bounds#TLSA_DATA_HEX} of data
  * @param dropped    records of the RRset beyond those bounds, not kept; null when none was
  */
-public record TlsaLookup(String decision, String base, LookupOutcome outcome, DnssecStatus dnssec, String reason,
+public record TlsaLookup(TlsaDecision decision, String base, LookupOutcome outcome, DnssecStatus dnssec, String reason,
                          List<TlsaRecord> records, Integer dropped) {
-    /** The decisions (RFC 7672 section 2.2). */
-    public static final String LOOKED_UP = "looked-up";
-    public static final String LOOKED_UP_MX_INSECURE = "looked-up-mx-insecure";
-    public static final String SKIPPED_ADDRESS_INSECURE = "skipped-address-insecure";
-    public static final String SKIPPED_ADDRESS_BOGUS = "skipped-address-bogus";
-    public static final String SKIPPED_ADDRESS_UNVALIDATED = "skipped-address-unvalidated";
-
     /** Not looked up because the host's address records are as {@code decision} says. */
-    public static TlsaLookup skipped(String decision) {
+    public static TlsaLookup skipped(TlsaDecision decision) {
         return new TlsaLookup(decision, null, null, null, null, List.of());
     }
 
@@ -41,7 +31,7 @@ public record TlsaLookup(String decision, String base, LookupOutcome outcome, Dn
     }
 
     /** Every record of the RRset kept. */
-    public TlsaLookup(String decision, String base, LookupOutcome outcome, DnssecStatus dnssec, String reason,
+    public TlsaLookup(TlsaDecision decision, String base, LookupOutcome outcome, DnssecStatus dnssec, String reason,
                       List<TlsaRecord> records) {
         this(decision, base, outcome, dnssec, reason, records, null);
     }
@@ -51,7 +41,7 @@ public record TlsaLookup(String decision, String base, LookupOutcome outcome, Dn
      * The smallest records are kept first (digests before full certificates or keys): in a
      * legitimate RRset that large, the digests are what senders match.
      */
-    public static TlsaLookup bounded(String decision, String base, LookupOutcome outcome, DnssecStatus dnssec,
+    public static TlsaLookup bounded(TlsaDecision decision, String base, LookupOutcome outcome, DnssecStatus dnssec,
                                      String reason, List<TlsaRecord> all) {
         List<TlsaRecord> kept = new ArrayList<>(Math.min(all.size(), Bounds.TLSA_RECORDS));
         List<TlsaRecord> bySize = all;
@@ -90,7 +80,7 @@ public record TlsaLookup(String decision, String base, LookupOutcome outcome, Dn
      * when no other host is left (RFC 7672 sections 2.1.1 and 2.2), never as "no DANE".
      */
     public boolean addressFailed() {
-        return SKIPPED_ADDRESS_BOGUS.equals(decision) || SKIPPED_ADDRESS_UNVALIDATED.equals(decision);
+        return decision == TlsaDecision.SKIPPED_ADDRESS_BOGUS || decision == TlsaDecision.SKIPPED_ADDRESS_UNVALIDATED;
     }
 
     /** Secure records a DANE client would use. */

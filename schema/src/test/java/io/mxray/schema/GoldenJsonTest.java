@@ -10,9 +10,9 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The wire format is the contract between stages that may run different versions: each message
@@ -23,7 +23,7 @@ class GoldenJsonTest {
     private static final ObjectMapper MAPPER = Json.mapper();
     private static final String SCAN = "20261129T032500Z-7f3a";
     private static final String KEY = SCAN + "|192.0.2.25|25|mx1.example.org";
-    private static final TlsaLookup TLSA = new TlsaLookup("looked-up", "mx1.example.org", LookupOutcome.OK,
+    private static final TlsaLookup TLSA = new TlsaLookup(TlsaDecision.LOOKED_UP, "mx1.example.org", LookupOutcome.OK,
             DnssecStatus.SECURE, null, List.of(TlsaRecord.of(3, 1, 1,
             "8CB0FC6C527506A053F4F14C8464BEBBD6DEDE2738D11468DD953D7D6A3021F1")));
 
@@ -68,7 +68,7 @@ class GoldenJsonTest {
                         DnsOutcome.MX, null, List.of(
                         new MxHostVerdict("mx1.example.org", 10, "192.0.2.25", Level.TRUSTED,
                                 CertType.CA_NAME_MISMATCH, "tls-established", "name-mismatch", DnssecStatus.SECURE,
-                                new TlsaLookup("looked-up", "mx1.example.org", LookupOutcome.NXDOMAIN,
+                                new TlsaLookup(TlsaDecision.LOOKED_UP, "mx1.example.org", LookupOutcome.NXDOMAIN,
                                         DnssecStatus.SECURE, null, List.of()), DaneResult.none("no-tlsa")),
                         new MxHostVerdict("mx2.example.org", 20, null, Level.UNREACHABLE, null, "no-address",
                                 "nxdomain", DnssecStatus.INSECURE, null, null)),

@@ -1,13 +1,13 @@
 package io.mxray.smtp;
 
 import io.mxray.runtime.OptOut;
+import io.mxray.verdict.CertificateJudge;
+import io.mxray.verdict.TrustStores;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import picocli.CommandLine.Option;
-import io.mxray.verdict.CertificateJudge;
-import io.mxray.verdict.TrustStores;
 
 /** The SMTP stage's flags, shared by its process and by the in-JVM pipeline. */
 public final class SmtpOptions {

@@ -15,6 +15,10 @@ import io.mxray.schema.Timings;
 import io.mxray.schema.TlsCoverage;
 import io.mxray.schema.TlsSession;
 import io.mxray.schema.TlsVersionResult;
+import io.mxray.verdict.CertificateJudge;
+import io.mxray.verdict.DaneJudge;
+import io.mxray.verdict.Judgement;
+import io.mxray.verdict.Levels;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -33,10 +37,13 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
+import java.net.ProtocolException;
+import java.net.SocketException;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -61,10 +68,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
-import io.mxray.verdict.CertificateJudge;
-import io.mxray.verdict.DaneJudge;
-import io.mxray.verdict.Judgement;
-import io.mxray.verdict.Levels;
 
 /**
  * The SMTP stage: probes one (IP, MX host name), captures what TLS it gets, and judges it.
@@ -326,11 +329,14 @@ public final class SmtpStage implements AutoCloseable {
                 } else if (cause instanceof NoRouteToHostException) {
                     record.outcome = ProbeOutcome.NETWORK_ERROR;
                     record.reason = "no-route-to-host";
-                } else if (cause instanceof ConnectException && String.valueOf(cause.getMessage()).contains("refused")) {
+                } else if (cause instanceof ConnectException) {
+                    // the JDK's NIO connect throws ConnectException for ECONNREFUSED, ETIMEDOUT and
+                    // ENOTCONN only (sun.nio.ch.Net); the kernel's ETIMEDOUT (SYN retries, minutes)
+                    // comes long after the connect timeout above: a ConnectException is a refusal (RST)
                     record.outcome = ProbeOutcome.CONNECTION_REFUSED;
                 } else {
                     record.outcome = ProbeOutcome.NETWORK_ERROR;
-                    record.reason = "connect-" + cause.getClass().getSimpleName();
+                    record.reason = connectFailure(cause);
                 }
                 release.run();
                 decided.complete(record);
@@ -413,6 +419,24 @@ public final class SmtpStage implements AutoCloseable {
         return new ProbeResult(request.scanId(), request.probeKey(), request.ip(), request.port(), request.mxHost(),
                 r.outcome, reason, level, certType, pkix, decidedBy, dane, banner.lines(), ehlo.lines(), session,
                 timings, startedAt, truncated, certificates, secondHandshake, versions);
+    }
+
+    /**
+     * The reason key of a connection that failed otherwise: a closed set, one per exception type
+     * the JDK's NIO connect throws (sun.nio.ch.Net: EADDRINUSE, EADDRNOTAVAIL and EACCES a
+     * BindException, EPROTO a ProtocolException, ENETUNREACH and the rest a SocketException).
+     */
+    static String connectFailure(Throwable cause) {
+        if (cause instanceof BindException) {
+            return "connect-BindException";
+        }
+        if (cause instanceof ProtocolException) {
+            return "connect-ProtocolException";
+        }
+        if (cause instanceof SocketException) {
+            return "connect-SocketException";
+        }
+        return "connect-failed";
     }
 
     private ProbeResult skipped(ProbeRequest request, Instant at, String reason) {

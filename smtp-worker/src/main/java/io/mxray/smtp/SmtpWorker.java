@@ -2,7 +2,7 @@ package io.mxray.smtp;
 
 import io.mxray.runtime.Output;
 import io.mxray.runtime.SeenPerScan;
-import io.mxray.runtime.Stage;
+import io.mxray.runtime.Worker;
 import io.mxray.schema.ProbeOutcome;
 import io.mxray.schema.ProbeRequest;
 import io.mxray.schema.ProbeResult;
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * request of a (scan, IP, port, name) and answers repeats with nothing (the first result is on the
  * results topic and the aggregator joins by probe key), counting them.
  */
-public final class SmtpWorker implements Stage<ProbeRequest> {
+public final class SmtpWorker implements Worker<ProbeRequest> {
     private final SmtpStage stage;
     private final Clock clock;
     private final AtomicLong repeats = new AtomicLong();
@@ -44,7 +44,7 @@ public final class SmtpWorker implements Stage<ProbeRequest> {
     @Override
     public List<Output<?, ?>> onFailure(ProbeRequest request, Throwable error) {
         ProbeResult r = new ProbeResult(request.scanId(), request.probeKey(), request.ip(), request.port(),
-                request.mxHost(), ProbeOutcome.NETWORK_ERROR, Stage.failureReason(error), null, null, "internal-error",
+                request.mxHost(), ProbeOutcome.NETWORK_ERROR, Worker.failureReason(error), null, null, "internal-error",
                 null, List.of(), List.of(), null, new Timings(null, null, null, null, null, 0), clock.instant());
         return List.of(Output.of(Topics.SMTP_RESULTS, r.probeKey(), r));
     }

@@ -11,6 +11,8 @@ import io.mxray.lab.Scenarios;
 import io.mxray.schema.DomainTask;
 import io.mxray.schema.ProbeRequest;
 import io.mxray.schema.ProbeResult;
+import io.mxray.verdict.CertificateJudge;
+import io.mxray.verdict.TrustStores;
 import java.nio.file.Files;
 import java.security.KeyPairGenerator;
 import java.security.Security;
@@ -23,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import javax.crypto.KeyAgreement;
 import org.junit.jupiter.api.Test;
-import io.mxray.verdict.CertificateJudge;
-import io.mxray.verdict.TrustStores;
 
 /**
  * The probes' TLS with Conscrypt's NIST curves and BouncyCastle's X25519 must measure exactly what it measures with the

@@ -8,6 +8,7 @@ import io.mxray.schema.Level;
 import io.mxray.schema.ProbeOutcome;
 import io.mxray.schema.ProbeRequest;
 import io.mxray.schema.ProbeResult;
+import io.mxray.verdict.CertificateJudge;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -25,7 +26,6 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import io.mxray.verdict.CertificateJudge;
 
 /**
  * Servers that misbehave: each costs at most its deadline and ends in a recorded outcome with the

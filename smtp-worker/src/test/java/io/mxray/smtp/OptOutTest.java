@@ -1,15 +1,17 @@
 package io.mxray.smtp;
 
-import io.mxray.runtime.OptOut;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mxray.runtime.OptOut;
 import io.mxray.schema.ProbeOutcome;
 import io.mxray.schema.ProbeRequest;
 import io.mxray.schema.ProbeResult;
+import io.mxray.verdict.CertificateJudge;
+import io.mxray.verdict.TrustStores;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,8 +20,6 @@ import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import io.mxray.verdict.CertificateJudge;
-import io.mxray.verdict.TrustStores;
 
 /** The opt-out list: its format, its matching, and that the stage never connects to what it names. */
 class OptOutTest {

@@ -16,6 +16,8 @@ import io.mxray.schema.Level;
 import io.mxray.schema.ProbeOutcome;
 import io.mxray.schema.ProbeRequest;
 import io.mxray.schema.ProbeResult;
+import io.mxray.verdict.CertificateJudge;
+import io.mxray.verdict.TrustStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,8 +29,6 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import io.mxray.verdict.CertificateJudge;
-import io.mxray.verdict.TrustStores;
 
 /**
  * Postfix's posttls-finger, an MTA's own TLS client, judges the lab's MX hosts next to mxray.

@@ -18,6 +18,8 @@ import io.mxray.schema.DomainTask;
 import io.mxray.schema.ProbeOutcome;
 import io.mxray.schema.ProbeRequest;
 import io.mxray.schema.ProbeResult;
+import io.mxray.verdict.CertificateJudge;
+import io.mxray.verdict.TrustStores;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,8 +33,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import io.mxray.verdict.CertificateJudge;
-import io.mxray.verdict.TrustStores;
 
 /**
  * The SMTP stage against every lab MX host, judged by the lab's declared verdicts. The probe requests come

@@ -355,7 +355,7 @@ public final class ResultWriter {
                     mx.setString(j++, h.outcome());
                     mx.setString(j++, h.reason());
                     mx.setString(j++, key(h.addressDnssec()));
-                    mx.setString(j++, t == null ? null : t.decision());
+                    mx.setString(j++, t == null ? null : t.decision().key());
                     mx.setString(j++, t == null ? null : t.base());
                     mx.setString(j++, t == null ? null : key(t.outcome()));
                     mx.setString(j++, t == null ? null : key(t.dnssec()));

@@ -2,9 +2,9 @@ package io.mxray.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.mxray.store.Export;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import io.mxray.store.Export;
 
 /** CSV fields as a spreadsheet reads them: quoted per RFC 4180, never a formula (CSV injection). */
 class ExportCsvTest {

@@ -15,6 +15,9 @@ import io.mxray.schema.RejectedLine;
 import io.mxray.schema.ScanCounts;
 import io.mxray.schema.ScanEvent;
 import io.mxray.schema.TlsSession;
+import io.mxray.schema.TlsaDecision;
+import io.mxray.verdict.DomainVerdicts;
+import io.mxray.verdict.ProbeVerdict;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -26,8 +29,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import io.mxray.verdict.DomainVerdicts;
-import io.mxray.verdict.ProbeVerdict;
 
 /** The rows a batch of messages becomes, in a real PostgreSQL; writing twice changes nothing. */
 class ResultWriterTest {
@@ -107,7 +108,7 @@ class ResultWriterTest {
     @Test
     void aTlsaRecordWithAWholeCertificateIsStoredOnce() throws Exception {
         String whole = "ab".repeat(3000); // 3,000 bytes: over PostgreSQL's 2,704-byte index entry
-        io.mxray.schema.TlsaLookup t = new io.mxray.schema.TlsaLookup("looked-up", "mx.big.example",
+        io.mxray.schema.TlsaLookup t = new io.mxray.schema.TlsaLookup(TlsaDecision.LOOKED_UP, "mx.big.example",
                 io.mxray.schema.LookupOutcome.OK, io.mxray.schema.DnssecStatus.SECURE, null,
                 List.of(io.mxray.schema.TlsaRecord.of(3, 0, 0, whole), io.mxray.schema.TlsaRecord.of(3, 1, 1,
                         "cd".repeat(32))));

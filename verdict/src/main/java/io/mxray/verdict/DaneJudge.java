@@ -3,6 +3,7 @@ package io.mxray.verdict;
 import io.mxray.schema.DaneResult;
 import io.mxray.schema.DaneStatus;
 import io.mxray.schema.DnssecStatus;
+import io.mxray.schema.TlsaDecision;
 import io.mxray.schema.TlsaLookup;
 import io.mxray.schema.TlsaRecord;
 import java.security.GeneralSecurityException;
@@ -57,7 +58,7 @@ public final class DaneJudge {
 
     /** {@code address-bogus} or {@code address-indeterminate}: why a DANE sender skips the host. */
     public static String addressReason(TlsaLookup tlsa) {
-        return TlsaLookup.SKIPPED_ADDRESS_BOGUS.equals(tlsa.decision()) ? "address-bogus" : "address-indeterminate";
+        return tlsa.decision() == TlsaDecision.SKIPPED_ADDRESS_BOGUS ? "address-bogus" : "address-indeterminate";
     }
 
     /**
@@ -72,7 +73,7 @@ public final class DaneJudge {
             return new DaneResult(DaneStatus.BOGUS, null, null, addressReason(tlsa));
         }
         if (tlsa == null || !tlsa.lookedUp()) {
-            return DaneResult.none(tlsa == null ? "no-tlsa-lookup" : tlsa.decision());
+            return DaneResult.none(tlsa == null ? "no-tlsa-lookup" : tlsa.decision().key());
         }
         if (tlsa.failed()) {
             String why = tlsa.reason() != null ? tlsa.reason() : tlsa.outcome().key();

@@ -9,6 +9,7 @@ import io.mxray.schema.DaneResult;
 import io.mxray.schema.DaneStatus;
 import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.LookupOutcome;
+import io.mxray.schema.TlsaDecision;
 import io.mxray.schema.TlsaLookup;
 import io.mxray.schema.TlsaRecord;
 import java.security.MessageDigest;
@@ -32,7 +33,7 @@ class DaneJudgeTest {
     private static final String HOST = "mx.example.test";
 
     private static TlsaLookup secure(TlsaRecord... records) {
-        return new TlsaLookup("looked-up", HOST, LookupOutcome.OK, DnssecStatus.SECURE, null, List.of(records));
+        return new TlsaLookup(TlsaDecision.LOOKED_UP, HOST, LookupOutcome.OK, DnssecStatus.SECURE, null, List.of(records));
     }
 
     private static String hex(byte[] b) {
@@ -158,7 +159,7 @@ class DaneJudgeTest {
         // RFC 7672 section 3.2.3: the TLSA base domain (after a secure CNAME) and the MX host name
         X509Certificate leaf = CA.issue(LabCa.Issuer.PRIVATE, List.of("real.provider.test"),
                 NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(30)), false).leaf();
-        TlsaLookup viaCname = new TlsaLookup("looked-up", "real.provider.test", LookupOutcome.OK, DnssecStatus.SECURE,
+        TlsaLookup viaCname = new TlsaLookup(TlsaDecision.LOOKED_UP, "real.provider.test", LookupOutcome.OK, DnssecStatus.SECURE,
                 null, List.of(record(2, 0, 1, CA.privateCa())));
         assertEquals(DaneStatus.VALID, DaneJudge.judge(viaCname, chain(leaf, CA.privateCa()), HOST, NOW).status());
         X509Certificate wildcard = CA.issue(LabCa.Issuer.PRIVATE, List.of("*.example.test"),
@@ -219,12 +220,12 @@ class DaneJudgeTest {
     void aBogusOrFailedTlsaLookupMakesADaneSenderDefer() throws Exception {
         X509Certificate leaf = CA.selfSigned(List.of(HOST)).leaf();
         List<TlsaLookup> failures = new ArrayList<>();
-        failures.add(new TlsaLookup("looked-up", HOST, LookupOutcome.OK, DnssecStatus.BOGUS, "signature-expired",
+        failures.add(new TlsaLookup(TlsaDecision.LOOKED_UP, HOST, LookupOutcome.OK, DnssecStatus.BOGUS, "signature-expired",
                 List.of(record(3, 1, 1, leaf))));
-        failures.add(new TlsaLookup("looked-up", HOST, LookupOutcome.SERVFAIL, DnssecStatus.INDETERMINATE, null,
+        failures.add(new TlsaLookup(TlsaDecision.LOOKED_UP, HOST, LookupOutcome.SERVFAIL, DnssecStatus.INDETERMINATE, null,
                 List.of()));
-        failures.add(new TlsaLookup("looked-up", HOST, LookupOutcome.TIMEOUT, null, null, List.of()));
-        failures.add(new TlsaLookup("looked-up", HOST, LookupOutcome.NXDOMAIN, DnssecStatus.INDETERMINATE,
+        failures.add(new TlsaLookup(TlsaDecision.LOOKED_UP, HOST, LookupOutcome.TIMEOUT, null, null, List.of()));
+        failures.add(new TlsaLookup(TlsaDecision.LOOKED_UP, HOST, LookupOutcome.NXDOMAIN, DnssecStatus.INDETERMINATE,
                 "dnskey-lookup-failed", List.of()));
         for (TlsaLookup t : failures) {
             DaneResult r = judge(t, chain(leaf));
@@ -237,11 +238,11 @@ class DaneJudgeTest {
     void daneDoesNotApplyWithoutASecureRrset() throws Exception {
         X509Certificate leaf = CA.selfSigned(List.of(HOST)).leaf();
         assertEquals(DaneStatus.NONE, judge(null, chain(leaf)).status());
-        assertEquals(DaneStatus.NONE, judge(new TlsaLookup("skipped-address-insecure", HOST, null, null, null,
+        assertEquals(DaneStatus.NONE, judge(new TlsaLookup(TlsaDecision.SKIPPED_ADDRESS_INSECURE, HOST, null, null, null,
                 List.of()), chain(leaf)).status());
-        assertEquals(DaneStatus.NONE, judge(new TlsaLookup("looked-up", HOST, LookupOutcome.OK, DnssecStatus.INSECURE,
+        assertEquals(DaneStatus.NONE, judge(new TlsaLookup(TlsaDecision.LOOKED_UP, HOST, LookupOutcome.OK, DnssecStatus.INSECURE,
                 null, List.of(record(3, 1, 1, leaf))), chain(leaf)).status(), "records in an unsigned zone");
-        assertEquals(DaneStatus.NONE, judge(new TlsaLookup("looked-up", HOST, LookupOutcome.NXDOMAIN,
+        assertEquals(DaneStatus.NONE, judge(new TlsaLookup(TlsaDecision.LOOKED_UP, HOST, LookupOutcome.NXDOMAIN,
                 DnssecStatus.SECURE, null, List.of()), chain(leaf)).status(), "proven absent");
     }
 
@@ -264,13 +265,13 @@ class DaneJudgeTest {
     @Test
     void bogusAddressesMakeDaneBogusNeverNone() {
         assertEquals(new DaneResult(DaneStatus.BOGUS, null, null, "address-bogus"), DaneJudge.judge(
-                io.mxray.schema.TlsaLookup.skipped(io.mxray.schema.TlsaLookup.SKIPPED_ADDRESS_BOGUS), null, "mx.example",
+                io.mxray.schema.TlsaLookup.skipped(io.mxray.schema.TlsaDecision.SKIPPED_ADDRESS_BOGUS), null, "mx.example",
                 java.time.Instant.now()));
         assertEquals(new DaneResult(DaneStatus.BOGUS, null, null, "address-indeterminate"), DaneJudge.judge(
-                io.mxray.schema.TlsaLookup.skipped(io.mxray.schema.TlsaLookup.SKIPPED_ADDRESS_UNVALIDATED), null,
+                io.mxray.schema.TlsaLookup.skipped(io.mxray.schema.TlsaDecision.SKIPPED_ADDRESS_UNVALIDATED), null,
                 "mx.example", java.time.Instant.now()));
         assertEquals(DaneStatus.NONE, DaneJudge.judge(io.mxray.schema.TlsaLookup.skipped(
-                io.mxray.schema.TlsaLookup.SKIPPED_ADDRESS_INSECURE), null, "mx.example", java.time.Instant.now()).status());
+                io.mxray.schema.TlsaDecision.SKIPPED_ADDRESS_INSECURE), null, "mx.example", java.time.Instant.now()).status());
     }
 
     // --- DANE-TA paths: what each issuer must be (RFC 5280 constraints) and the work one judgement may cost

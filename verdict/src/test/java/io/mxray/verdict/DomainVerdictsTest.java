@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mxray.schema.CertType;
+import io.mxray.schema.Coverage;
 import io.mxray.schema.DaneResult;
 import io.mxray.schema.DaneStatus;
 import io.mxray.schema.Delivery;
@@ -15,13 +16,12 @@ import io.mxray.schema.DomainResult;
 import io.mxray.schema.Level;
 import io.mxray.schema.MxHostVerdict;
 import io.mxray.schema.ProbeResult;
-import io.mxray.schema.Coverage;
+import io.mxray.verdict.DomainVerdicts;
+import io.mxray.verdict.ProbeVerdict;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import io.mxray.verdict.DomainVerdicts;
-import io.mxray.verdict.ProbeVerdict;
 
 class DomainVerdictsTest {
     private static Map<String, ProbeVerdict> verdicts(ProbeResult... rs) {
@@ -141,8 +141,7 @@ class DomainVerdictsTest {
 
     /** The DNS result of a domain whose one MX host has the given address status (and a TLSA record published). */
     private static io.mxray.schema.DnsResult withAddressStatus(DnssecStatus status, String... addresses) {
-        String decision = status == DnssecStatus.BOGUS ? io.mxray.schema.TlsaLookup.SKIPPED_ADDRESS_BOGUS
-                : io.mxray.schema.TlsaLookup.SKIPPED_ADDRESS_UNVALIDATED;
+        io.mxray.schema.TlsaDecision decision = io.mxray.schema.TlsaDecision.skipped(status);
         var host = new io.mxray.schema.MxHost("mx.x.example", 10, List.of(addresses),
                 addresses.length == 0 ? io.mxray.schema.LookupOutcome.SERVFAIL : io.mxray.schema.LookupOutcome.OK,
                 null, List.of(), status, "dnssec-bogus", io.mxray.schema.TlsaLookup.skipped(decision));

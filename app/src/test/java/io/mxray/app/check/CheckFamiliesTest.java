@@ -3,6 +3,7 @@ package io.mxray.app.check;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mxray.check.CheckText;
 import io.mxray.lab.ExpectedDomain;
 import io.mxray.lab.ExpectedHost;
 import io.mxray.lab.Lab;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import io.mxray.check.CheckText;
 
 /**
  * {@code mxray check} on every scenario of the lab's catalogue, one test per family: the level of

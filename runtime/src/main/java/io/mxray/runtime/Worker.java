@@ -7,12 +7,12 @@ import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 
 /**
- * The pure entry point of a worker stage, as the Kafka adapter sees it: one input value in,
+ * A stage as the Kafka adapter ({@link StageRunner}) sees it: one input value in,
  * the messages it yields out. Every input yields its results, failures included (a stage turns
  * its own failures into result messages); {@link #onFailure} is the last resort for a bug that
  * escaped the stage, so that even then the item is answered.
  */
-public interface Stage<V> {
+public interface Worker<V> {
 
     CompletionStage<List<Output<?, ?>>> handle(V value);
 
