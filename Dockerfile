@@ -8,7 +8,7 @@ RUN ./mvnw -B -q -DskipTests install
 
 FROM eclipse-temurin:17-jre
 WORKDIR /opt/mxray
-COPY --from=build /src/app/target/mxray.jar ./mxray.jar
+COPY --from=build /src/app/target/mxray-image.jar ./mxray.jar
 COPY --from=build /src/app/target/lib ./lib
 # the aggregator's Streams state (a named volume takes this owner on first mount)
 RUN mkdir -p /var/lib/mxray/streams && chown 10001 /var/lib/mxray/streams

@@ -48,14 +48,14 @@ public final class Aggregator implements Service, AutoCloseable {
     }
 
     public static Aggregator start(String bootstrap, Database database, AggregatorConfig config, Path stateDir) {
-        return start(bootstrap, database, config, stateDir, DEFAULT_COMMIT_INTERVAL);
+        return start(bootstrap, database, config, stateDir, Duration.parse(COMMIT_INTERVAL));
     }
 
     /**
      * How often the topology commits its transaction: results become visible downstream at this
      * pace, and each commit costs the broker a transaction (markers on every partition written).
      */
-    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
+    public static final String COMMIT_INTERVAL = "PT1S";
 
     public static Aggregator start(String bootstrap, Database database, AggregatorConfig config, Path stateDir,
                                    Duration commitInterval) {

@@ -13,10 +13,16 @@ import java.util.Objects;
  * @param sweepEvery how often waiting domains are checked against {@code probeWait}
  */
 public record AggregatorConfig(Clock clock, Duration probeWait, Duration sweepEvery) {
-    public static final Duration DEFAULT_PROBE_WAIT = Duration.ofHours(1);
+    /** The defaults, as the options' default values read them. */
+    public static final String PROBE_WAIT = "PT1H";
+    public static final Duration SWEEP_EVERY = Duration.ofSeconds(10);
 
     public AggregatorConfig(Clock clock) {
-        this(clock, DEFAULT_PROBE_WAIT, Duration.ofSeconds(10));
+        this(clock, Duration.parse(PROBE_WAIT), SWEEP_EVERY);
+    }
+
+    public AggregatorConfig(Clock clock, Duration probeWait) {
+        this(clock, probeWait, SWEEP_EVERY);
     }
 
     public AggregatorConfig {

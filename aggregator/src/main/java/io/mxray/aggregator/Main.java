@@ -1,6 +1,5 @@
 package io.mxray.aggregator;
 
-import io.mxray.runtime.Jvm;
 import io.mxray.runtime.KafkaOptions;
 import io.mxray.runtime.StageProcess;
 import io.mxray.store.DatabaseOptions;
@@ -12,7 +11,6 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** The aggregator as a process: the Streams topology and the PostgreSQL sink until SIGTERM. */
 @Command(name = "aggregator", mixinStandardHelpOptions = true,
@@ -28,12 +26,12 @@ public final class Main implements Callable<Integer> {
             description = "Local state of the Streams topology (env MXRAY_STATE_DIR, default ${DEFAULT-VALUE}).")
     Path stateDir;
 
-    @Option(names = "--probe-wait", paramLabel = "DURATION", defaultValue = "${env:MXRAY_PROBE_WAIT:-PT1H}",
+    @Option(names = "--probe-wait", paramLabel = "DURATION", defaultValue = "${env:MXRAY_PROBE_WAIT:-" + AggregatorConfig.PROBE_WAIT + "}",
             description = "How long a domain waits for its probe results after its DNS result; then it is finalized "
                     + "as incomplete, naming the missing probes (env MXRAY_PROBE_WAIT, default ${DEFAULT-VALUE}).")
     Duration probeWait;
 
-    @Option(names = "--commit-interval", paramLabel = "DURATION", defaultValue = "${env:MXRAY_COMMIT_INTERVAL:-PT1S}",
+    @Option(names = "--commit-interval", paramLabel = "DURATION", defaultValue = "${env:MXRAY_COMMIT_INTERVAL:-" + Aggregator.COMMIT_INTERVAL + "}",
             description = "How often the topology commits its exactly-once transaction: results reach the database at "
                     + "this pace, and each commit costs the broker a transaction "
                     + "(env MXRAY_COMMIT_INTERVAL, default ${DEFAULT-VALUE}).")
@@ -44,14 +42,9 @@ public final class Main implements Callable<Integer> {
         kafka.ensureTopics();
         AutoCloseable metrics = kafka.serveMetrics();
         Aggregator aggregator = Aggregator.start(kafka.bootstrap, db.database(), new AggregatorConfig(
-                Clock.systemUTC(), probeWait, Duration.ofSeconds(10)), stateDir, commitInterval);
+                Clock.systemUTC(), probeWait), stateDir, commitInterval);
         LoggerFactory.getLogger(Main.class).info("aggregator: state in {}", stateDir);
         // on SIGTERM: the sink finishes its batch and commits, then the topology leaves its group
         return StageProcess.run(aggregator, aggregator, metrics);
-    }
-
-    public static void main(String[] args) {
-        Jvm.prepare();
-        System.exit(new CommandLine(new Main()).execute(args));
     }
 }

@@ -37,6 +37,7 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,25 +57,11 @@ final class AggregatorBench implements Callable<Integer> {
     @Option(names = "--domains", defaultValue = "20000", description = "Domains of the recorded scan (default ${DEFAULT-VALUE}).")
     int domains;
 
-    @Option(names = "--runs", defaultValue = "5", description = "Measured replays; medians are reported (default ${DEFAULT-VALUE}).")
-    int runs;
+    @Mixin
+    WarmUp warmUp = new WarmUp(5, 8, 3);
 
-    @Option(names = "--warmup-rounds", defaultValue = "8",
-            description = "Most untimed replays before the measured ones; they stop once the aggregator's JIT compiler "
-                    + "threads used less than --warmup-jit of its CPU in one (default ${DEFAULT-VALUE}).")
-    int warmupRounds;
-
-    @Option(names = "--warmup-jit", defaultValue = "3",
-            description = "Percent of the aggregator's CPU in JIT compiler threads under which it counts as warm "
-                    + "(default ${DEFAULT-VALUE}).")
-    double warmupJit;
-
-    @Option(names = "--worker-heap", defaultValue = "1g", description = "-Xmx of the stage processes (default ${DEFAULT-VALUE}).")
-    String heap;
-
-    @Option(names = "--stage-jvm-option", paramLabel = "OPTION",
-            description = "A further JVM option of the stage processes (repeatable).")
-    List<String> stageJvmOptions = new ArrayList<>();
+    @Mixin
+    StageJvms stageJvms = new StageJvms("1g");
 
     @Option(names = "--jfr", paramLabel = "DIR",
             description = "Record the aggregator process with Java Flight Recorder (profile settings) into DIR.")
@@ -97,7 +84,7 @@ final class AggregatorBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         System.out.printf("aggregator benchmark: a recorded scan of %,d lab domains replayed %d times after at most %d "
-                + "warm-up replays; the aggregator, the broker and PostgreSQL measured%n", domains, runs, warmupRounds);
+                + "warm-up replays; the aggregator, the broker and PostgreSQL measured%n", domains, warmUp.runs, warmUp.rounds);
         Path dir = Files.createTempDirectory("mxray-aggregator-bench");
         List<Scenario> all = Generator.generate(domains, seed);
         FastEc.install(); // the lab's TLS servers, as in bench e2e
@@ -107,9 +94,8 @@ final class AggregatorBench implements Callable<Integer> {
             Database db = postgres.database();
             db.migrate();
             Path list = Files.write(dir.resolve("list.txt"), all.stream().map(Scenario::domain).toList());
-            List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
-            jvm.addAll(stageJvmOptions);
-            LocalCluster.Settings settings = new LocalCluster.Settings(1, 1, 6, Duration.ofSeconds(10), jvm,
+            LocalCluster.Settings settings = new LocalCluster.Settings(1, 1, 6, Duration.ofSeconds(10),
+                    stageJvms.jvmOptions(),
                     List.of(), List.of());
             List<Recorded> recorded;
             String recordedId;
@@ -123,7 +109,7 @@ final class AggregatorBench implements Callable<Integer> {
                         (System.nanoTime() - t0) / 1e9, describe(recorded));
             }
             // the workers are gone; the aggregator alone from here, in a process of its own
-            List<String> aggJvm = new ArrayList<>(jvm);
+            List<String> aggJvm = stageJvms.jvmOptions();
             if (jfr != null) {
                 Files.createDirectories(jfr);
                 aggJvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
@@ -136,17 +122,17 @@ final class AggregatorBench implements Callable<Integer> {
                     "--state-dir", dir.resolve("aggregator-state").toString()),
                     Map.of("MXRAY_DB_PASSWORD", postgres.password()));
                  KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrap())) {
-                for (int i = 0; i < warmupRounds; i++) {
+                for (int i = 0; i < warmUp.rounds; i++) {
                     Run r = replay(producer, recorded, recordedId, i + 1, db, aggregator, broker, postgres);
                     System.out.printf(Locale.ROOT, "warm-up %d: %,d domains in %.2f s (%,.0f domains/s); aggregator "
                                     + "%.3f ms CPU per domain, JIT %.0f%% of it%n", i + 1, domains, r.seconds(),
                             domains / r.seconds(), 1000 * r.cpuSeconds().get("aggregator") / domains, r.jitPercent());
-                    if (r.jitPercent() < warmupJit) {
+                    if (warmUp.warm(r.jitPercent())) {
                         break;
                     }
                 }
                 List<Run> measured = new ArrayList<>();
-                for (int i = 0; i < runs; i++) {
+                for (int i = 0; i < warmUp.runs; i++) {
                     Run r = replay(producer, recorded, recordedId, 1000 + i, db, aggregator, broker, postgres);
                     measured.add(r);
                     System.out.printf(Locale.ROOT, "run %d: %,d domains in %.2f s: %,.0f domains/s (written to the "

@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -53,25 +54,14 @@ final class E2eBench implements Callable<Integer> {
     @Option(names = "--domains", defaultValue = "20000", description = "Domains per measured scan (default ${DEFAULT-VALUE}).")
     int domains;
 
-    @Option(names = "--runs", defaultValue = "3",
-            description = "Measured scans, each of other domains (default ${DEFAULT-VALUE}); medians are reported.")
-    int runs;
+    @Mixin
+    WarmUp warmUp = new WarmUp(3, 6, 5);
 
     @Option(names = "--warmup-domains", defaultValue = "10000",
             description = "Domains of each warm-up scan that lets the JVMs compile (default ${DEFAULT-VALUE}); at least a "
                     + "tenth of all domains, so that it covers the generator's hosts that serve one domain each and the "
                     + "measured lists are alike.")
     int warmup;
-
-    @Option(names = "--warmup-rounds", defaultValue = "6",
-            description = "Most warm-up scans, each of other domains (default ${DEFAULT-VALUE}): they stop once every "
-                    + "process's JIT compiler threads used less than --warmup-jit of its CPU in a scan.")
-    int warmupRounds;
-
-    @Option(names = "--warmup-jit", defaultValue = "5",
-            description = "Percent of a process's CPU in JIT compiler threads under which it counts as warm "
-                    + "(default ${DEFAULT-VALUE}).")
-    double warmupJit;
 
     @Option(names = "--delay", defaultValue = "PT0.05S",
             description = "Latency of every lab DNS answer and SMTP reply (default ${DEFAULT-VALUE}).")
@@ -87,13 +77,8 @@ final class E2eBench implements Callable<Integer> {
             description = "Lookups in flight per DNS worker (default ${DEFAULT-VALUE}, the worker's own default).")
     int dnsInFlight;
 
-    @Option(names = "--worker-heap", defaultValue = "1g", description = "-Xmx of each stage process (default ${DEFAULT-VALUE}).")
-    String heap;
-
-    @Option(names = "--stage-jvm-option", paramLabel = "OPTION",
-            description = "A further JVM option of every stage process and of the scheduler (repeatable), e.g. "
-                    + "-XX:+UseParallelGC.")
-    List<String> stageJvmOptions = new ArrayList<>();
+    @Mixin
+    StageJvms stageJvms = new StageJvms("1g");
 
     @Option(names = "--baseline", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Also run the stages in this JVM on the first list, as the baseline (default ${DEFAULT-VALUE}).")
@@ -136,10 +121,10 @@ final class E2eBench implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         System.out.printf("end-to-end benchmark: %d runs of %,d domains after a warm-up of %,d; %s per DNS answer and "
                         + "per SMTP reply; %d DNS, %d SMTP worker processes, 1 aggregator, 1 broker; %d cores%n",
-                runs, domains, warmup, delay, dnsWorkers, smtpWorkers, cores);
+                warmUp.runs, domains, warmup, delay, dnsWorkers, smtpWorkers, cores);
         Path dir = Files.createTempDirectory("mxray-e2e-bench");
-        int warmupTotal = warmup * Math.max(1, warmupRounds);
-        List<Scenario> all = Generator.generate(warmupTotal + runs * domains, seed);
+        int warmupTotal = warmup * Math.max(1, warmUp.rounds);
+        List<Scenario> all = Generator.generate(warmupTotal + warmUp.runs * domains, seed);
         // the lab is the simulated internet, not what is measured, and shares the cores with the
         // pipeline: its TLS servers make their key shares and signatures with the same faster curves
         // as the SMTP worker (what goes over the wire does not change)
@@ -154,17 +139,16 @@ final class E2eBench implements Callable<Integer> {
             db.migrate();
             List<String> names = all.stream().map(Scenario::domain).toList();
             List<Path> warmLists = new ArrayList<>();
-            for (int i = 0; i < warmupRounds; i++) {
+            for (int i = 0; i < warmUp.rounds; i++) {
                 warmLists.add(write(dir.resolve("warm-up-" + i + ".txt"), names.subList(i * warmup, (i + 1) * warmup)));
             }
             List<Path> lists = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
+            for (int i = 0; i < warmUp.runs; i++) {
                 lists.add(write(dir.resolve("run-" + i + ".txt"),
                         names.subList(warmupTotal + i * domains, warmupTotal + (i + 1) * domains)));
             }
             List<Run> measured = new ArrayList<>();
-            List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
-            jvm.addAll(stageJvmOptions);
+            List<String> jvm = stageJvms.jvmOptions();
             if (jfr != null) {
                 Files.createDirectories(jfr);
                 jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr.toAbsolutePath());
@@ -174,15 +158,15 @@ final class E2eBench implements Callable<Integer> {
                     List.of());
             try (LocalCluster cluster = new LocalCluster(broker, postgres.database(), LabInternet.of(lab), dir.resolve("processes"),
                     settings)) {
-                for (int i = 0; warmup > 0 && i < warmupRounds; i++) {
+                for (int i = 0; warmup > 0 && i < warmUp.rounds; i++) {
                     Run r = scan(cluster, postgres, db, warmLists.get(i), warmup, "warm-up-" + i, 0);
                     System.out.printf("warm-up %d: %,d domains in %.1f s (%,.0f domains/s); JIT share of CPU: %s%n",
                             i + 1, warmup, r.seconds(), warmup / r.seconds(), jitShares(r));
-                    if (r.maxJitPercent() < warmupJit) {
+                    if (warmUp.warm(r.maxJitPercent())) {
                         break;
                     }
                 }
-                for (int i = 0; i < runs; i++) {
+                for (int i = 0; i < warmUp.runs; i++) {
                     Run r = scan(cluster, postgres, db, lists.get(i), domains, "run-" + i, timeline);
                     measured.add(r);
                     System.out.printf("run %d: %,d domains in %.1f s: %,.0f domains/s end to end; %,d domains with a DNS "

@@ -35,6 +35,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -61,8 +62,8 @@ final class HostileBench implements Callable<Integer> {
     @Option(names = "--smtp-workers", defaultValue = "2", description = "SMTP worker processes (default ${DEFAULT-VALUE}).")
     int smtpWorkers;
 
-    @Option(names = "--worker-heap", defaultValue = "768m", description = "-Xmx of each stage process (default ${DEFAULT-VALUE}).")
-    String heap;
+    @Mixin
+    StageJvms stageJvms = new StageJvms("768m");
 
     @Option(names = "--seed", defaultValue = "20")
     long seed;
@@ -83,7 +84,7 @@ final class HostileBench implements Callable<Integer> {
             db.migrate();
             // a server greets after 10 s and one never does: the settings of the multi-process test
             LocalCluster.Settings settings = new LocalCluster.Settings(dnsWorkers, smtpWorkers, 6, Duration.ofSeconds(10),
-                    List.of("-Xmx" + heap), List.of("--dns-in-flight", "200", "--dns-timeout", "PT6S"),
+                    stageJvms.jvmOptions(), List.of("--dns-in-flight", "200", "--dns-timeout", "PT6S"),
                     List.of("--connect-timeout", "PT5S", "--step-timeout", "PT20S", "--probe-deadline", "PT40S"));
             try (LocalCluster cluster = new LocalCluster(broker, db, LabInternet.of(lab), dir.resolve("processes"), settings)) {
                 Map<String, String> poison = poison(broker.bootstrap());

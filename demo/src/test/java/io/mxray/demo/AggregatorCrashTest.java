@@ -99,7 +99,7 @@ class AggregatorCrashTest {
     /** `mxray aggregator` in a JVM of its own, on the test's classpath. */
     private static MxrayProcess aggregator(String name) throws Exception {
         metricsPort = EmbeddedKafka.freePort();
-        MxrayProcess p = MxrayProcess.start(name, dir, List.of(), "io.mxray.aggregator.Main", List.of(
+        MxrayProcess p = MxrayProcess.mxray(name, dir, List.of(), List.of("aggregator",
                 "--kafka", infra.bootstrap(), "--db", infra.database().url(), "--partitions", "3",
                 "--state-dir", dir.resolve("aggregator-state").toString(),
                 // commits every 0.1 s: rows appear as the scan goes, so that the kill lands mid-scan

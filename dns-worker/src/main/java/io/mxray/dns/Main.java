@@ -1,18 +1,15 @@
 package io.mxray.dns;
 
-import io.mxray.runtime.Jvm;
 import io.mxray.runtime.KafkaOptions;
 import io.mxray.runtime.StageProcess;
 import io.mxray.runtime.StageRunner;
 import io.mxray.schema.DomainTask;
 import io.mxray.schema.Topics;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** The DNS stage as a process: consume domains, publish DNS results and probes. */
 @Command(name = "dns-worker", mixinStandardHelpOptions = true,
@@ -43,10 +40,4 @@ public final class Main implements Callable<Integer> {
                 "mxray-dns-worker", batch, config.itemTime(), kafka.sessionTimeout);
         return StageProcess.run(runner, resolvers, kafka.serveMetrics());
     }
-
-    public static void main(String[] args) {
-        Jvm.prepare();
-        System.exit(new CommandLine(new Main()).execute(args));
-    }
-
 }

@@ -1,6 +1,5 @@
 package io.mxray.scheduler;
 
-import io.mxray.runtime.Jvm;
 import io.mxray.runtime.KafkaOptions;
 import io.mxray.runtime.KafkaPublisher;
 import io.mxray.runtime.OptOut;
@@ -12,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /** The scheduler as a process: read a list, publish a scan, print its id and counts. */
 @Command(name = "scheduler", mixinStandardHelpOptions = true,
@@ -47,10 +45,5 @@ public final class Main implements Callable<Integer> {
         }
         summary.print(System.out);
         return 0;
-    }
-
-    public static void main(String[] args) {
-        Jvm.prepare();
-        System.exit(new CommandLine(new Main()).execute(args));
     }
 }

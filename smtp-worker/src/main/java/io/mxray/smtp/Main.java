@@ -1,6 +1,5 @@
 package io.mxray.smtp;
 
-import io.mxray.runtime.Jvm;
 import io.mxray.runtime.KafkaOptions;
 import io.mxray.runtime.StageProcess;
 import io.mxray.runtime.StageRunner;
@@ -11,7 +10,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** The SMTP stage as a process: consume probes, publish probe results. */
 @Command(name = "smtp-worker", mixinStandardHelpOptions = true,
@@ -41,10 +39,5 @@ public final class Main implements Callable<Integer> {
                 new SmtpWorker(stage, Clock.systemUTC()), kafka.bootstrap, "mxray-smtp-worker", batch,
                 config.itemTime(), kafka.sessionTimeout);
         return StageProcess.run(runner, stage, kafka.serveMetrics());
-    }
-
-    public static void main(String[] args) {
-        Jvm.prepare();
-        System.exit(new CommandLine(new Main()).execute(args));
     }
 }
