@@ -1,0 +1,30 @@
+package io.mxray.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The installation the ./mxray launcher runs (target/mxray.jar names every jar of
+ * target/runtime.classpath, written by the build): every command's module, and one logging
+ * provider, without which every log line, errors included, is silently dropped.
+ */
+class DistClasspathTest {
+    @Test
+    void everyCommandAndOneLoggingProvider() throws Exception {
+        List<String> jars = Arrays.stream(Files.readString(Path.of("target/runtime.classpath")).trim()
+                        .split(File.pathSeparator))
+                .map(p -> Path.of(p).getFileName().toString()).toList();
+        for (String module : List.of("mxray-app", "mxray-demo", "mxray-bench", "mxray-lab", "mxray-check")) {
+            assertTrue(jars.stream().anyMatch(j -> j.startsWith(module + "-")), module + " in " + jars);
+        }
+        assertEquals(List.of("slf4j-simple"), jars.stream().filter(j -> j.startsWith("slf4j-") && !j.startsWith("slf4j-api"))
+                .map(j -> j.substring(0, j.lastIndexOf('-'))).toList());
+    }
+}
