@@ -4,7 +4,7 @@ package io.mxray.schema;
  * The verdict for one MX host address of a domain, as the aggregator assembles it.
  *
  * @param ip            the address probed, or null when the host had no usable address
- * @param outcome       the probe outcome key, or the address lookup failure (for example {@code no-address})
+ * @param outcome       a {@link ProbeOutcome} key, or {@link #NO_ADDRESS} or {@link #MISSING}
  * @param addressDnssec DNSSEC status of the host's address records
  * @param tlsa          the host's TLSA lookup (what DANE would use), on the host's first row only (a
  *                      host's RRset is carried once, however many addresses it has); null on the others
@@ -15,6 +15,10 @@ package io.mxray.schema;
 public record MxHostVerdict(String mxHost, int preference, String ip, Level level, CertType certType,
                             String outcome, String reason, DnssecStatus addressDnssec, TlsaLookup tlsa, DaneResult dane,
                             Level pkix) {
+    /** The host has no address to probe (its address lookup failed or found none). */
+    public static final String NO_ADDRESS = "no-address";
+    /** The probe's result never arrived (the domain was finalized incomplete). */
+    public static final String MISSING = "missing";
 
     /** Without a separate web PKI judgement. */
     public MxHostVerdict(String mxHost, int preference, String ip, Level level, CertType certType, String outcome,

@@ -66,7 +66,7 @@ public final class DomainVerdicts {
                 return t;
             };
             if (h.addresses().isEmpty()) {
-                hosts.add(new MxHostVerdict(h.name(), h.preference(), null, Level.UNREACHABLE, null, "no-address",
+                hosts.add(new MxHostVerdict(h.name(), h.preference(), null, Level.UNREACHABLE, null, MxHostVerdict.NO_ADDRESS,
                         h.addressOutcome().key() + (h.reason() == null ? "" : ":" + h.reason()), h.addressDnssec(),
                         once.get(), addressFailure != null ? addressFailure : DaneResult.none("no-address")));
                 continue;
@@ -74,14 +74,14 @@ public final class DomainVerdicts {
             for (String ip : h.addresses()) {
                 ProbeVerdict v = byTarget.get(ip + "|" + h.name());
                 if (v == null && allowMissing) {
-                    hosts.add(new MxHostVerdict(h.name(), h.preference(), ip, null, null, "missing",
+                    hosts.add(new MxHostVerdict(h.name(), h.preference(), ip, null, null, MxHostVerdict.MISSING,
                             "no-probe-result", h.addressDnssec(), once.get(), null));
                     continue;
                 }
                 if (v == null) {
                     throw new IllegalArgumentException("no probe for " + h.name() + " at " + ip);
                 }
-                hosts.add(new MxHostVerdict(h.name(), h.preference(), ip, v.level(), v.certType(), v.outcome(),
+                hosts.add(new MxHostVerdict(h.name(), h.preference(), ip, v.level(), v.certType(), v.outcome().key(),
                         v.reason(), h.addressDnssec(), once.get(), addressFailure != null ? addressFailure : v.dane(),
                         v.pkix()));
             }

@@ -3,6 +3,7 @@ package io.mxray.verdict;
 import io.mxray.schema.CertType;
 import io.mxray.schema.DaneResult;
 import io.mxray.schema.Level;
+import io.mxray.schema.ProbeOutcome;
 import io.mxray.schema.ProbeResult;
 
 /**
@@ -11,10 +12,11 @@ import io.mxray.schema.ProbeResult;
  * name and JSON form of the {@link ProbeResult} field it comes from (AggregatorTopologyTest
  * compares both ways of getting it).
  */
-public record ProbeVerdict(String probeKey, String ip, String mxHost, Level level, CertType certType, String outcome,
+public record ProbeVerdict(String probeKey, String ip, String mxHost, Level level, CertType certType,
+                           ProbeOutcome outcome,
                            String reason, DaneResult dane, Level pkix) {
     public static ProbeVerdict of(ProbeResult r) {
-        return new ProbeVerdict(r.probeKey(), r.ip(), r.mxHost(), r.level(), r.certType(), r.outcome().key(),
+        return new ProbeVerdict(r.probeKey(), r.ip(), r.mxHost(), r.level(), r.certType(), r.outcome(),
                 r.reason(), r.dane(), r.pkix());
     }
 }

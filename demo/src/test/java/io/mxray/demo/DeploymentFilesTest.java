@@ -1,4 +1,4 @@
-package io.mxray.app;
+package io.mxray.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
