@@ -1,7 +1,7 @@
 package io.mxray.aggregator;
 
-import io.mxray.schema.JsonSerde;
-import io.mxray.schema.Topics;
+import io.mxray.runtime.JsonSerde;
+import io.mxray.runtime.Topics;
 import io.mxray.verdict.ProbeVerdict;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;

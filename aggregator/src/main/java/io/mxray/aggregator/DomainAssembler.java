@@ -1,9 +1,9 @@
 package io.mxray.aggregator;
 
+import io.mxray.runtime.JsonSerde;
 import io.mxray.runtime.Metrics;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DomainResult;
-import io.mxray.schema.JsonSerde;
 import io.mxray.schema.Keys;
 import io.mxray.verdict.DomainVerdicts;
 import io.mxray.verdict.ProbeVerdict;

@@ -5,12 +5,12 @@ import static io.mxray.verdict.Fixtures.probe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mxray.runtime.Topics;
 import io.mxray.schema.CertType;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DomainResult;
 import io.mxray.schema.Level;
 import io.mxray.schema.ProbeResult;
-import io.mxray.schema.Topics;
 import io.mxray.verdict.Fixtures;
 import io.mxray.verdict.ProbeVerdict;
 import java.nio.file.Files;
@@ -86,7 +86,7 @@ class AggregatorTopologyTest {
     /** The verdict store reads smtp-results as verdicts directly: the same as taking them from the result. */
     @Test
     void aVerdictReadFromAProbeResultsJsonIsTheVerdictOfTheResult() {
-        var serde = new io.mxray.schema.JsonSerde<>(ProbeVerdict.class);
+        var serde = new io.mxray.runtime.JsonSerde<>(ProbeVerdict.class);
         for (ProbeResult p : List.of(probe("192.0.2.1", "mx.a.example", Level.VERIFIED, CertType.CA_VALID),
                 probe("192.0.2.2", "mx.b.example", Level.PLAINTEXT, null),
                 probe("192.0.2.3", "mx.c.example", Level.UNREACHABLE, null))) {

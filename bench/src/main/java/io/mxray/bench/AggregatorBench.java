@@ -10,7 +10,7 @@ import io.mxray.local.EmbeddedDatabase;
 import io.mxray.local.EmbeddedKafka;
 import io.mxray.local.LocalCluster;
 import io.mxray.local.MxrayProcess;
-import io.mxray.schema.Topics;
+import io.mxray.runtime.Topics;
 import io.mxray.smtp.FastEc;
 import io.mxray.store.Database;
 import io.mxray.store.Scans;

@@ -15,7 +15,7 @@ import io.mxray.local.EmbeddedDatabase;
 import io.mxray.local.LocalCluster;
 import io.mxray.local.MxrayProcess;
 import io.mxray.runtime.KafkaSettings;
-import io.mxray.schema.Topics;
+import io.mxray.runtime.Topics;
 import io.mxray.store.Database;
 import io.mxray.store.ScanResults;
 import io.mxray.store.Scans;

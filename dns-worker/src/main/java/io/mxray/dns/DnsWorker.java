@@ -2,13 +2,13 @@ package io.mxray.dns;
 
 import io.mxray.runtime.Output;
 import io.mxray.runtime.SeenPerScan;
+import io.mxray.runtime.Topics;
 import io.mxray.runtime.Worker;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DomainTask;
 import io.mxray.schema.Keys;
 import io.mxray.schema.ProbeRequest;
-import io.mxray.schema.Topics;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

@@ -224,7 +224,7 @@ class DnsStageLabTest {
     @Test
     void aDomainOfOversizedRRsetsStaysWithinAMessageAndNamesWhatWasCut() {
         DnsResolution r = stage.resolve(new DomainTask("scan", "many-mx.test", null, 1)).toCompletableFuture().join();
-        byte[] json = io.mxray.schema.Topics.DNS_RESULTS.valueSerde().serializer().serialize("t", r.result());
+        byte[] json = io.mxray.runtime.Topics.DNS_RESULTS.valueSerde().serializer().serialize("t", r.result());
         assertTrue(json.length < io.mxray.schema.Bounds.MESSAGE_BYTES / 2, "DNS result of " + json.length + " bytes");
         List<String> cut = r.result().truncated();
         assertEquals(18, cut.size(), String.valueOf(cut));

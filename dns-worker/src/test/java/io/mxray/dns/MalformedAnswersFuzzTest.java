@@ -1,6 +1,5 @@
 package io.mxray.dns;
 
-import io.mxray.lab.InProcessResolver;
 import static io.mxray.dns.Answers.a;
 import static io.mxray.dns.Answers.aaaa;
 import static io.mxray.dns.Answers.cname;
@@ -13,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mxray.lab.InProcessResolver;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DomainTask;
 import io.mxray.schema.MxHost;
@@ -206,7 +206,7 @@ class MalformedAnswersFuzzTest {
             }
         }
         // and the result survives the wire format
-        var serde = io.mxray.schema.Topics.DNS_RESULTS.valueSerde();
+        var serde = io.mxray.runtime.Topics.DNS_RESULTS.valueSerde();
         assertEquals(d, serde.deserializer().deserialize("t", serde.serializer().serialize("t", d)), where);
     }
 

@@ -1,6 +1,6 @@
 package io.mxray.runtime;
 
-import io.mxray.schema.Topic;
+import io.mxray.runtime.Topic;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

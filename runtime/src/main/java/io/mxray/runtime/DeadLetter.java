@@ -1,7 +1,7 @@
 package io.mxray.runtime;
 
+import io.mxray.runtime.Topics;
 import io.mxray.schema.Bounds;
-import io.mxray.schema.Topics;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;

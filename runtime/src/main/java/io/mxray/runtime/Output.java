@@ -1,6 +1,6 @@
 package io.mxray.runtime;
 
-import io.mxray.schema.Topic;
+import io.mxray.runtime.Topic;
 import java.util.Objects;
 import org.apache.kafka.clients.producer.ProducerRecord;
 

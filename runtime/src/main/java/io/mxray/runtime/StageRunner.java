@@ -1,8 +1,8 @@
 package io.mxray.runtime;
 
+import io.mxray.runtime.Topic;
+import io.mxray.runtime.Topics;
 import io.mxray.schema.Bounds;
-import io.mxray.schema.Topic;
-import io.mxray.schema.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,7 +1,7 @@
 package io.mxray.runtime;
 
-import io.mxray.schema.Topic;
-import io.mxray.schema.Topics;
+import io.mxray.runtime.Topic;
+import io.mxray.runtime.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mxray.runtime.Output;
 import io.mxray.runtime.Publisher;
+import io.mxray.runtime.Topics;
 import io.mxray.schema.DomainTask;
 import io.mxray.schema.RejectedLine;
 import io.mxray.schema.ScanCounts;
 import io.mxray.schema.ScanEvent;
-import io.mxray.schema.Topics;
 import java.io.IOException;
 import java.io.StringReader;
 import java.time.Clock;

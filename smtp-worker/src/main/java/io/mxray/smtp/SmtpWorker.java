@@ -2,12 +2,12 @@ package io.mxray.smtp;
 
 import io.mxray.runtime.Output;
 import io.mxray.runtime.SeenPerScan;
+import io.mxray.runtime.Topics;
 import io.mxray.runtime.Worker;
 import io.mxray.schema.ProbeOutcome;
 import io.mxray.schema.ProbeRequest;
 import io.mxray.schema.ProbeResult;
 import io.mxray.schema.Timings;
-import io.mxray.schema.Topics;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

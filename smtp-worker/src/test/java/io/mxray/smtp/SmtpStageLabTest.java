@@ -128,7 +128,7 @@ class SmtpStageLabTest {
         assertTrue(r.banner().stream().allMatch(l -> l.length() <= io.mxray.schema.Bounds.LINE_CHARS
                 && l.chars().noneMatch(ch -> ch < 0x20 && ch != '\t')), "no control characters kept");
         assertTrue(r.ehlo().contains("STARTTLS"), String.valueOf(r.ehlo()));
-        byte[] json = io.mxray.schema.Topics.SMTP_RESULTS.valueSerde().serializer().serialize("t", r);
+        byte[] json = io.mxray.runtime.Topics.SMTP_RESULTS.valueSerde().serializer().serialize("t", r);
         assertTrue(json.length < 64 * 1024, "probe result of " + json.length + " bytes");
     }
 

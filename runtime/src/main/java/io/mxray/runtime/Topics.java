@@ -1,5 +1,12 @@
-package io.mxray.schema;
+package io.mxray.runtime;
 
+import io.mxray.schema.DnsResult;
+import io.mxray.schema.DomainResult;
+import io.mxray.schema.DomainTask;
+import io.mxray.schema.ProbeRequest;
+import io.mxray.schema.ProbeResult;
+import io.mxray.schema.RejectedLine;
+import io.mxray.schema.ScanEvent;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 

@@ -1,4 +1,4 @@
-package io.mxray.schema;
+package io.mxray.runtime;
 
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Serde;
