@@ -18,11 +18,14 @@ import org.junit.jupiter.api.Test;
 class DistClasspathTest {
     @Test
     void everyCommandAndOneLoggingProvider() throws Exception {
-        List<String> jars = Arrays.stream(Files.readString(Path.of("target/runtime.classpath")).trim()
-                        .split(File.pathSeparator))
-                .map(p -> Path.of(p).getFileName().toString()).toList();
-        for (String module : List.of("mxray-app", "mxray-demo", "mxray-bench", "mxray-lab", "mxray-check")) {
-            assertTrue(jars.stream().anyMatch(j -> j.startsWith(module + "-")), module + " in " + jars);
+        List<Path> paths = Arrays.stream(Files.readString(Path.of("target/runtime.classpath")).trim()
+                .split(File.pathSeparator)).map(Path::of).toList();
+        List<String> jars = paths.stream().map(p -> p.getFileName().toString()).toList();
+        for (String module : List.of("app", "demo", "bench", "lab", "check")) {
+            // installed: mxray-<module>-<version>.jar; in a reactor build: the module's target/ (app's jar
+            // is target/mxray.jar)
+            assertTrue(paths.stream().anyMatch(p -> p.getFileName().toString().startsWith("mxray-" + module + "-")
+                    || p.endsWith(Path.of(module, "target", p.getFileName().toString()))), module + " in " + paths);
         }
         assertEquals(List.of("slf4j-simple"), jars.stream().filter(j -> j.startsWith("slf4j-") && !j.startsWith("slf4j-api"))
                 .map(j -> j.substring(0, j.lastIndexOf('-'))).toList());
