@@ -96,7 +96,8 @@ class AggregatorTopologyTest {
         ProbeResult withDane = probe("192.0.2.4", "mx.d.example", Level.VERIFIED, CertType.CA_VALID);
         withDane = new ProbeResult(withDane.scanId(), withDane.probeKey(), withDane.ip(), withDane.port(),
                 withDane.mxHost(), withDane.outcome(), "some-reason", withDane.level(), withDane.certType(), "dane-ee",
-                new io.mxray.schema.DaneResult(io.mxray.schema.DaneStatus.VALID, "dane-ee", "3 1 1", null), withDane.banner(),
+                new io.mxray.schema.DaneResult(io.mxray.schema.DaneStatus.VALID,
+                        io.mxray.schema.DaneCheck.DANE_EE, "3 1 1", null), withDane.banner(),
                 withDane.ehlo(), withDane.tls(), withDane.timings(), withDane.probedAt());
         assertEquals(ProbeVerdict.of(withDane), serde.deserialize("t",
                 Topics.SMTP_RESULTS.valueSerde().serializer().serialize("t", withDane)));
@@ -255,7 +256,7 @@ class AggregatorTopologyTest {
         assertEquals(List.of(Fixtures.key("192.0.2.2", "mx2.slow.example")), r.missingProbes());
         assertEquals(Level.VERIFIED, r.bestLevel(), "what did arrive is kept");
         var missing = r.mxHosts().stream().filter(h -> h.mxHost().equals("mx2.slow.example")).findFirst().orElseThrow();
-        assertEquals("missing", missing.outcome());
+        assertEquals(io.mxray.schema.HostOutcome.MISSING, missing.outcome());
         assertEquals(null, missing.level());
         // the late result changes nothing: the domain is final
         send(probe("192.0.2.2", "mx2.slow.example", Level.VERIFIED, CertType.CA_VALID));

@@ -4,6 +4,7 @@ import io.mxray.schema.CertificateFacts;
 import io.mxray.schema.CheckAdvice;
 import io.mxray.schema.CheckStatus;
 import io.mxray.schema.CheckedAddress;
+import io.mxray.schema.DaneReason;
 import io.mxray.schema.DaneResult;
 import io.mxray.schema.DaneStatus;
 import io.mxray.schema.Delivery;
@@ -187,11 +188,11 @@ public final class Advisor {
                 }
             }
             case MISMATCH -> {
-                if ("no-tls".equals(dane.reason())) {
+                if (dane.because(DaneReason.Key.NO_TLS)) {
                     out.add(new CheckAdvice(severity, "dane-no-tls", where, "TLSA records are published at " + at
                             + ", but " + where + " offers no TLS: DANE senders will not deliver to it."));
                 } else {
-                    String ta = "dane-ta-not-sent".equals(dane.reason()) ? " A 2 x x record names a CA that "
+                    String ta = dane.because(DaneReason.Key.DANE_TA_NOT_SENT) ? " A 2 x x record names a CA that "
                             + "the server must send in its chain (RFC 7672 section 3.1.2); it sends only its own "
                             + "certificate." : "";
                     out.add(new CheckAdvice(severity, "tlsa-mismatch", where, "No TLSA record at " + at
@@ -233,7 +234,7 @@ public final class Advisor {
         List<String> missing = new ArrayList<>();
         List<String> records = new ArrayList<>();
         for (PresentedCertificate c : p.certificates()) {
-            String name = c.keyType().toUpperCase(Locale.ROOT);
+            String name = c.keyType().key().toUpperCase(Locale.ROOT);
             if (c.dane() != null && c.dane().status() == DaneStatus.VALID) {
                 matched.add(name);
             } else {

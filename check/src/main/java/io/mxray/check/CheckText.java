@@ -149,7 +149,7 @@ public final class CheckText {
         for (int i = 1; i < p.certificates().size(); i++) {
             PresentedCertificate c = p.certificates().get(i);
             String[] leaf = leafFacts(c);
-            row(4, "other key", c.keyType().toUpperCase(Locale.ROOT) + " certificate (second handshake, "
+            row(4, "other key", c.keyType().key().toUpperCase(Locale.ROOT) + " certificate (second handshake, "
                     + c.protocol() + "): " + leaf[0]);
             row(4, "", "SPKI SHA-256 " + leaf[1] + "; web PKI " + (c.pkix() == null ? "-" : c.pkix().key())
                     + (c.dane() == null || c.dane().status() == DaneStatus.NONE ? ""
@@ -159,7 +159,7 @@ public final class CheckText {
         SecondHandshake second = p.secondHandshake();
         if (second != null && !second.presented()) {
             row(4, "other key", second.offered() == null ? "not asked for (" + second.reason() + ")"
-                    : "none: offering only " + second.offered().toUpperCase(Locale.ROOT) + " signatures got "
+                    : "none: offering only " + second.offered().key().toUpperCase(Locale.ROOT) + " signatures got "
                     + second.outcome().key() + (second.reason() == null ? "" : " (" + second.reason() + ")"));
         }
         StringBuilder level = new StringBuilder(p.level() == null ? "not judged" : p.level().key());

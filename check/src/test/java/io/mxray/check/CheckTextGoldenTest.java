@@ -9,6 +9,8 @@ import io.mxray.schema.CheckAdvice;
 import io.mxray.schema.CheckResult;
 import io.mxray.schema.CheckStatus;
 import io.mxray.schema.CheckedAddress;
+import io.mxray.schema.DaneCheck;
+import io.mxray.schema.DaneReason;
 import io.mxray.schema.DaneResult;
 import io.mxray.schema.DaneStatus;
 import io.mxray.schema.DnsOutcome;
@@ -69,12 +71,12 @@ class CheckTextGoldenTest {
                         List.of("v=TLSRPTv1; rua=mailto:tlsrpt@example.org")), 9);
         ProbeResult p1 = new ProbeResult("check", k1, "192.0.2.25", 25, "mx1.example.org",
                 ProbeOutcome.TLS_ESTABLISHED, null, Level.VERIFIED, CertType.CA_VALID, "dane-ee",
-                new DaneResult(DaneStatus.VALID, "dane-ee", "3 1 1 " + SPKI, null),
+                new DaneResult(DaneStatus.VALID, DaneCheck.DANE_EE, "3 1 1 " + SPKI, null),
                 List.of("220 mx1.example.org ESMTP ready"), List.of("PIPELINING", "STARTTLS"),
                 new TlsSession("TLSv1.3", "TLS_AES_256_GCM_SHA384", "x25519", "mx1.example.org", List.of()),
                 new Timings(1L, 3L, 2L, 1L, 9L, 16), NOW);
         ProbeResult p2 = new ProbeResult("check", k2, "192.0.2.26", 25, "mx2.example.org", ProbeOutcome.NO_STARTTLS,
-                null, Level.PLAINTEXT, null, "starttls", DaneResult.none("no-tlsa"),
+                null, Level.PLAINTEXT, null, "starttls", DaneResult.none(DaneReason.Key.NO_TLSA),
                 List.of("220 mx2.example.org ESMTP"), List.of("PIPELINING"), null, new Timings(1L, 2L, 1L, null, null, 4),
                 NOW);
         CertificateFacts leaf = new CertificateFacts("CN=mx1.example.org", "CN=Example Issuing CA 2026,O=Example "

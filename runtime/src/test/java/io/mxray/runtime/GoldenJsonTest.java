@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mxray.schema.CertType;
 import io.mxray.schema.Coverage;
+import io.mxray.schema.DaneReason;
 import io.mxray.schema.DaneResult;
 import io.mxray.schema.DaneStatus;
 import io.mxray.schema.Delivery;
@@ -17,6 +18,7 @@ import io.mxray.schema.DomainResult;
 import io.mxray.schema.DomainTask;
 import io.mxray.schema.Json;
 import io.mxray.schema.Keys;
+import io.mxray.schema.HostOutcome;
 import io.mxray.schema.Level;
 import io.mxray.schema.LookupOutcome;
 import io.mxray.schema.MtaStsTxt;
@@ -89,7 +91,7 @@ class GoldenJsonTest {
                 new Case("probe-result.json", ProbeResult.class, new ProbeResult(SCAN, KEY, "192.0.2.25", 25,
                         "mx1.example.org", ProbeOutcome.TLS_ESTABLISHED, "name-mismatch", Level.TRUSTED,
                         CertType.CA_NAME_MISMATCH, "pkix+name",
-                        new DaneResult(DaneStatus.MISMATCH, null, null, "no-record-matched"),
+                        new DaneResult(DaneStatus.MISMATCH, null, null, DaneReason.parse("no-record-matched")),
                         List.of("220 mx1.example.org ESMTP"), List.of("PIPELINING", "STARTTLS", "8BITMIME"),
                         new TlsSession("TLSv1.3", "TLS_AES_128_GCM_SHA256", "x25519", "mx1.example.org",
                                 List.of("MIIBdGVzdA==")),
@@ -97,10 +99,10 @@ class GoldenJsonTest {
                 new Case("domain-result.json", DomainResult.class, new DomainResult(SCAN, "example.org", 17L,
                         DnsOutcome.MX, null, List.of(
                         new MxHostVerdict("mx1.example.org", 10, "192.0.2.25", Level.TRUSTED,
-                                CertType.CA_NAME_MISMATCH, "tls-established", "name-mismatch", DnssecStatus.SECURE,
+                                CertType.CA_NAME_MISMATCH, HostOutcome.TLS_ESTABLISHED, "name-mismatch", DnssecStatus.SECURE,
                                 new TlsaLookup(TlsaDecision.LOOKED_UP, "mx1.example.org", LookupOutcome.NXDOMAIN,
-                                        DnssecStatus.SECURE, null, List.of()), DaneResult.none("no-tlsa")),
-                        new MxHostVerdict("mx2.example.org", 20, null, Level.UNREACHABLE, null, "no-address",
+                                        DnssecStatus.SECURE, null, List.of()), DaneResult.none(DaneReason.Key.NO_TLSA)),
+                        new MxHostVerdict("mx2.example.org", 20, null, Level.UNREACHABLE, null, HostOutcome.NO_ADDRESS,
                                 "nxdomain", DnssecStatus.INSECURE, null, null)),
                         Level.UNREACHABLE, Level.TRUSTED, Coverage.ALL, Instant.parse("2026-11-29T03:25:03Z"),
                         DnssecStatus.SECURE, null, new MtaStsTxt(TxtStatus.NONE, null, null, DnssecStatus.SECURE, List.of()),

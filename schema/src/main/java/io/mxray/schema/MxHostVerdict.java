@@ -4,7 +4,7 @@ package io.mxray.schema;
  * The verdict for one MX host address of a domain, as the aggregator assembles it.
  *
  * @param ip            the address probed, or null when the host had no usable address
- * @param outcome       a {@link ProbeOutcome} key, or {@link #NO_ADDRESS} or {@link #MISSING}
+ * @param outcome       how the probe ended, or that there was none
  * @param addressDnssec DNSSEC status of the host's address records
  * @param tlsa          the host's TLSA lookup (what DANE would use), on the host's first row only (a
  *                      host's RRset is carried once, however many addresses it has); null on the others
@@ -13,21 +13,16 @@ package io.mxray.schema;
  *                      DANE's where DANE applies; this keeps the web PKI's beside it)
  */
 public record MxHostVerdict(String mxHost, int preference, String ip, Level level, CertType certType,
-                            String outcome, String reason, DnssecStatus addressDnssec, TlsaLookup tlsa, DaneResult dane,
+                            HostOutcome outcome, String reason, DnssecStatus addressDnssec, TlsaLookup tlsa, DaneResult dane,
                             Level pkix) {
-    /** The host has no address to probe (its address lookup failed or found none). */
-    public static final String NO_ADDRESS = "no-address";
-    /** The probe's result never arrived (the domain was finalized incomplete). */
-    public static final String MISSING = "missing";
-
     /** Without a separate web PKI judgement. */
-    public MxHostVerdict(String mxHost, int preference, String ip, Level level, CertType certType, String outcome,
+    public MxHostVerdict(String mxHost, int preference, String ip, Level level, CertType certType, HostOutcome outcome,
                          String reason, DnssecStatus addressDnssec, TlsaLookup tlsa, DaneResult dane) {
         this(mxHost, preference, ip, level, certType, outcome, reason, addressDnssec, tlsa, dane, null);
     }
 
     /** Without DNS facts (tests). */
-    public MxHostVerdict(String mxHost, int preference, String ip, Level level, CertType certType, String outcome,
+    public MxHostVerdict(String mxHost, int preference, String ip, Level level, CertType certType, HostOutcome outcome,
                          String reason) {
         this(mxHost, preference, ip, level, certType, outcome, reason, null, null, null);
     }

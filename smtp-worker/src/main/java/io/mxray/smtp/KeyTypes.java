@@ -1,5 +1,7 @@
 package io.mxray.smtp;
 
+import io.mxray.schema.KeyType;
+
 import java.security.AlgorithmConstraints;
 import java.security.AlgorithmParameters;
 import java.security.CryptoPrimitive;
@@ -21,35 +23,23 @@ import javax.net.ssl.SSLParameters;
  * server without one.
  */
 final class KeyTypes {
-    static final String ECDSA = "ecdsa";
-    static final String RSA = "rsa";
-
     private KeyTypes() {
     }
 
-    /** {@code ecdsa}, {@code rsa}, {@code eddsa}, {@code dsa} or {@code other}: the leaf's key type. */
-    static String of(X509Certificate leaf) {
+    /** The leaf's key type, by the JCA name of its public key's algorithm. */
+    static KeyType of(X509Certificate leaf) {
         String a = leaf.getPublicKey().getAlgorithm().toUpperCase(Locale.ROOT);
         return switch (a) {
-            case "EC" -> ECDSA;
-            case "RSA", "RSASSA-PSS" -> RSA;
-            case "EDDSA", "ED25519", "ED448" -> "eddsa";
-            case "DSA" -> "dsa";
-            default -> "other";
-        };
-    }
-
-    /** The key type a second handshake asks for after {@code had}, or null when there is none to ask for. */
-    static String other(String had) {
-        return switch (had) {
-            case ECDSA -> RSA;
-            case RSA -> ECDSA;
-            default -> null;
+            case "EC" -> KeyType.ECDSA;
+            case "RSA", "RSASSA-PSS" -> KeyType.RSA;
+            case "EDDSA", "ED25519", "ED448" -> KeyType.EDDSA;
+            case "DSA" -> KeyType.DSA;
+            default -> KeyType.OTHER;
         };
     }
 
     /** The engine, offering only {@code keyType}'s signature schemes and (TLS 1.2 and older) cipher suites. */
-    static SSLEngine offering(SSLEngine engine, String keyType) {
+    static SSLEngine offering(SSLEngine engine, KeyType keyType) {
         SSLParameters p = engine.getSSLParameters();
         p.setAlgorithmConstraints(new OnlySignaturesOf(keyType));
         List<String> suites = new ArrayList<>();
@@ -58,7 +48,7 @@ final class KeyTypes {
             boolean tls13 = !suite.contains("_WITH_");
             boolean ecdsa = suite.contains("_ECDSA_");
             boolean rsa = suite.contains("_RSA_") || suite.startsWith("TLS_RSA_") || suite.startsWith("SSL_RSA_");
-            if (tls13 || (keyType.equals(ECDSA) ? ecdsa : rsa && !ecdsa)) {
+            if (tls13 || (keyType == KeyType.ECDSA ? ecdsa : rsa && !ecdsa)) {
                 suites.add(suite);
             }
         }
@@ -74,9 +64,9 @@ final class KeyTypes {
      * {@code X509ExtendedTrustManager}, which the JDK does not wrap with these constraints.
      */
     static final class OnlySignaturesOf implements AlgorithmConstraints {
-        private final String keyType;
+        private final KeyType keyType;
 
-        OnlySignaturesOf(String keyType) {
+        OnlySignaturesOf(KeyType keyType) {
             this.keyType = keyType;
         }
 
@@ -87,7 +77,7 @@ final class KeyTypes {
             String a = algorithm.toUpperCase(Locale.ROOT);
             boolean ec = a.contains("ECDSA") || a.equals("EC") || a.startsWith("ED") || a.contains("EDDSA");
             boolean rsa = a.contains("RSA");
-            return keyType.equals(ECDSA) ? rsa || !ec && a.contains("DSA") : ec;
+            return keyType == KeyType.ECDSA ? rsa || !ec && a.contains("DSA") : ec;
         }
 
         @Override

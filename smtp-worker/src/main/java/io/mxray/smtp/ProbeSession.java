@@ -278,7 +278,7 @@ final class ProbeSession extends ChannelDuplexHandler {
 
     private static String protocolReason(Throwable cause) {
         if (cause instanceof TooLongFrameException) {
-            return String.valueOf(cause.getMessage()).contains("lines") ? "too-many-reply-lines" : "line-too-long";
+            return cause instanceof SmtpReplyDecoder.TooManyLinesException ? "too-many-reply-lines" : "line-too-long";
         }
         if (cause instanceof ByteBudget.ExceededException) {
             return "too-many-bytes";
@@ -292,7 +292,11 @@ final class ProbeSession extends ChannelDuplexHandler {
         return reason.equals("handshake-error") && sniffer.alert() != null ? "alert-" + sniffer.alert() : reason;
     }
 
-    /** A stable key from a TLS failure: the alert when there is one. */
+    /**
+     * A stable key from a TLS failure: the alert when there is one. The JDK's engine exposes no
+     * alert code or failure type beyond {@link SSLException} (an alert inside an encrypted TLS 1.3
+     * handshake never reaches the sniffer), so its message is the only place that says which.
+     */
     static String tlsReason(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof SslHandshakeTimeoutException) {

@@ -88,7 +88,7 @@ public final class SmtpReplyDecoder extends ByteToMessageDecoder {
         pendingCode = code;
         pending.add(line.length() > 4 ? line.substring(4) : "");
         if (pending.size() > maxLines) {
-            throw new TooLongFrameException("reply of more than " + maxLines + " lines");
+            throw new TooManyLinesException("reply of more than " + maxLines + " lines");
         }
         if (!last) {
             return null;
@@ -110,5 +110,12 @@ public final class SmtpReplyDecoder extends ByteToMessageDecoder {
             b.append(c >= 0x20 && c < 0x7f ? c : '?');
         }
         return b.toString();
+    }
+
+    /** A reply of more lines than allowed: its own type, so a probe can say which limit was hit. */
+    static final class TooManyLinesException extends TooLongFrameException {
+        TooManyLinesException(String message) {
+            super(message);
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.mxray.schema.CertType;
 import io.mxray.schema.DaneResult;
 import io.mxray.schema.DaneStatus;
 import io.mxray.schema.KeyCoverage;
+import io.mxray.schema.KeyType;
 import io.mxray.schema.Level;
 import io.mxray.schema.PresentedCertificate;
 import io.mxray.schema.ProbeOutcome;
@@ -247,7 +248,7 @@ public final class SmtpStage implements AutoCloseable {
     }
 
     /** What the second handshake got, or null when TLS was never attempted. */
-    private record Second(String offered, ProbeSession.Record record, SecondHandshake skipped) {
+    private record Second(KeyType offered, ProbeSession.Record record, SecondHandshake skipped) {
     }
 
     /**
@@ -259,15 +260,19 @@ public final class SmtpStage implements AutoCloseable {
             boolean attempted = first.outcome == ProbeOutcome.HANDSHAKE_FAILED
                     || first.failedAt == ProbeSession.Step.HANDSHAKE || first.failedAt == ProbeSession.Step.STARTTLS;
             return CompletableFuture.completedFuture(attempted && config.allCertificates()
-                    ? new Second(null, null, SecondHandshake.skipped("first-handshake-failed")) : null);
+                    ? new Second(null, null, SecondHandshake.skipped(SecondHandshake.Skip.FIRST_HANDSHAKE_FAILED)) : null);
         }
         if (!config.allCertificates()) {
-            return CompletableFuture.completedFuture(new Second(null, null, SecondHandshake.skipped("disabled")));
+            return CompletableFuture.completedFuture(new Second(null, null, SecondHandshake.skipped(SecondHandshake.Skip.DISABLED)));
         }
-        String had = first.chain.isEmpty() ? "none" : KeyTypes.of(first.chain.get(0));
-        String offered = KeyTypes.other(had);
+        if (first.chain.isEmpty()) {
+            return CompletableFuture.completedFuture(new Second(null, null,
+                    SecondHandshake.skipped(SecondHandshake.Skip.NO_CERTIFICATE)));
+        }
+        KeyType had = KeyTypes.of(first.chain.get(0));
+        KeyType offered = had.other();
         if (offered == null) {
-            return CompletableFuture.completedFuture(new Second(null, null, SecondHandshake.skipped("key-type-" + had)));
+            return CompletableFuture.completedFuture(new Second(null, null, SecondHandshake.skipped(had)));
         }
         String sni = request.sni();
         return connection(request, address, () -> KeyTypes.offering(freshEngine(tls, sni), offered))

@@ -11,6 +11,7 @@ import io.mxray.lab.LabConfig;
 import io.mxray.lab.PosttlsFinger;
 import io.mxray.lab.Scenarios;
 import io.mxray.schema.DaneStatus;
+import io.mxray.schema.KeyType;
 import io.mxray.schema.DomainTask;
 import io.mxray.schema.Level;
 import io.mxray.schema.ProbeOutcome;
@@ -195,7 +196,7 @@ class PosttlsFingerAgreesWithMxrayTest {
                     ProbeResult r = all.probe(p).toCompletableFuture().join();
                     assertEquals(2, r.certificates().size(), domain + ": both certificates " + r.secondHandshake());
                     for (io.mxray.schema.PresentedCertificate c : r.certificates()) {
-                        String auth = c.keyType().equals("rsa") ? "aRSA" : "aECDSA";
+                        String auth = c.keyType() == KeyType.RSA ? "aRSA" : "aECDSA";
                         String output = finger.runWith(p.mxHost(), "dane", List.of("-p", "!TLSv1.3", "-g", "high",
                                 "-o", "tls_high_cipherlist=" + auth));
                         String theirs = PosttlsFinger.word(output);

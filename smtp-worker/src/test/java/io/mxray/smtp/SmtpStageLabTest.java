@@ -206,7 +206,7 @@ class SmtpStageLabTest {
             assertEquals(h.dane(), r.dane().status(), at + "DANE status (" + r.dane() + ")");
             assertEquals(h.pkix(), r.pkix(), at + "web PKI level");
             if (h.keyTypes() != null) {
-                assertEquals(h.keyTypes(), r.certificates().stream().map(io.mxray.schema.PresentedCertificate::keyType).toList(),
+                assertEquals(h.keyTypes(), r.certificates().stream().map(p -> p.keyType().key()).toList(),
                         at + "key types of the certificates presented (second handshake " + r.secondHandshake() + ")");
                 if (h.keyTypes().size() == 1) {
                     // a server with one key refuses the handshake that asks for the other: cleanly, level unchanged

@@ -2,6 +2,7 @@ package io.mxray.store;
 
 import io.mxray.schema.DaneResult;
 import io.mxray.schema.DomainResult;
+import io.mxray.schema.KeyType;
 import io.mxray.schema.Keyed;
 import io.mxray.schema.MxHostVerdict;
 import io.mxray.schema.PresentedCertificate;
@@ -196,12 +197,12 @@ public final class ResultWriter {
                 host.setString(i++, r.dane() == null ? null : key(r.dane().allCertificates()));
                 SecondHandshake second = r.secondHandshake();
                 host.setString(i++, second == null ? null : second.outcome().key());
-                host.setString(i++, second == null ? null : second.offered());
+                host.setString(i++, second == null ? null : key(second.offered()));
                 host.setString(i++, second == null ? null : second.reason());
                 host.setArray(i++, versions(r, TlsVersionResult.ACCEPTED));
                 host.setArray(i, versions(r, TlsVersionResult.REFUSED));
                 host.addBatch();
-                Set<String> keyTypes = new HashSet<>();
+                Set<KeyType> keyTypes = new HashSet<>();
                 for (PresentedCertificate p : r.certificates()) {
                     if (!keyTypes.add(p.keyType())) {
                         continue; // the table's key: one chain per key type
@@ -215,7 +216,7 @@ public final class ResultWriter {
                     presented.setString(j++, r.ip());
                     presented.setInt(j++, r.port());
                     presented.setString(j++, r.mxHost());
-                    presented.setString(j++, p.keyType());
+                    presented.setString(j++, p.keyType().key());
                     presented.setString(j++, p.protocol());
                     presented.setArray(j++, c.createArrayOf("text", shas));
                     presented.setString(j++, key(p.pkix()));
@@ -352,7 +353,7 @@ public final class ResultWriter {
                     mx.setString(j++, h.ip() == null ? "" : h.ip());
                     mx.setString(j++, key(h.level()));
                     mx.setString(j++, key(h.certType()));
-                    mx.setString(j++, h.outcome());
+                    mx.setString(j++, h.outcome().key());
                     mx.setString(j++, h.reason());
                     mx.setString(j++, key(h.addressDnssec()));
                     mx.setString(j++, t == null ? null : t.decision().key());
@@ -454,9 +455,9 @@ public final class ResultWriter {
     /** Sets the four DANE columns from {@code i}; returns the next index. */
     private static int dane(PreparedStatement s, int i, DaneResult d) throws SQLException {
         s.setString(i++, d == null ? null : d.status().key());
-        s.setString(i++, d == null ? null : d.check());
+        s.setString(i++, d == null || d.check() == null ? null : d.check().key());
         s.setString(i++, d == null ? null : noNul(d.matched()));
-        s.setString(i++, d == null ? null : d.reason());
+        s.setString(i++, d == null || d.reason() == null ? null : d.reason().text());
         return i;
     }
 

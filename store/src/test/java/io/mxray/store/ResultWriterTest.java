@@ -193,19 +193,20 @@ class ResultWriterTest {
                 java.time.Instant.now().minusSeconds(60), java.time.Instant.now().plusSeconds(86_400), true).leaf()
                 .getEncoded());
         ProbeResult p = probe("192.0.2.77", "mx.dual.example", Level.VERIFIED, CertType.CA_VALID);
-        io.mxray.schema.DaneResult valid = new io.mxray.schema.DaneResult(io.mxray.schema.DaneStatus.VALID, "dane-ee",
+        io.mxray.schema.DaneResult valid = new io.mxray.schema.DaneResult(io.mxray.schema.DaneStatus.VALID,
+                io.mxray.schema.DaneCheck.DANE_EE,
                 "3 1 1 ab", null);
         io.mxray.schema.DaneResult mismatch = new io.mxray.schema.DaneResult(io.mxray.schema.DaneStatus.MISMATCH, null,
-                null, "no-record-matched");
+                null, io.mxray.schema.DaneReason.parse("no-record-matched"));
         p = new ProbeResult(p.scanId(), p.probeKey(), p.ip(), p.port(), p.mxHost(), p.outcome(), p.reason(), p.level(),
                 p.certType(), Level.VERIFIED, "dane-ee", valid.covering(io.mxray.schema.KeyCoverage.PARTIAL),
                 p.banner(), p.ehlo(), new TlsSession("TLSv1.3", "TLS_AES_128_GCM_SHA256", "x25519", "mx.dual.example",
                 List.of(ecdsa)), p.timings(), p.probedAt(), null, List.of(
-                new io.mxray.schema.PresentedCertificate("ecdsa", "TLSv1.3", List.of(ecdsa), Level.VERIFIED,
+                new io.mxray.schema.PresentedCertificate(io.mxray.schema.KeyType.ECDSA, "TLSv1.3", List.of(ecdsa), Level.VERIFIED,
                         CertType.CA_VALID, valid),
-                new io.mxray.schema.PresentedCertificate("rsa", "TLSv1.3", List.of(rsa), Level.VERIFIED,
+                new io.mxray.schema.PresentedCertificate(io.mxray.schema.KeyType.RSA, "TLSv1.3", List.of(rsa), Level.VERIFIED,
                         CertType.CA_VALID, mismatch)),
-                new io.mxray.schema.SecondHandshake("rsa", io.mxray.schema.ProbeOutcome.TLS_ESTABLISHED, null),
+                new io.mxray.schema.SecondHandshake(io.mxray.schema.KeyType.RSA, io.mxray.schema.ProbeOutcome.TLS_ESTABLISHED, null),
                 new java.util.LinkedHashMap<>(Map.of("TLSv1.3", "accepted", "TLSv1.2", "accepted", "TLSv1.1", "refused",
                         "TLSv1", "unknown:timeout:handshake-timeout")));
         writeAll(List.of(), List.of(), List.of(p, p), List.of());

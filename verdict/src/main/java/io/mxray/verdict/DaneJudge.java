@@ -1,5 +1,8 @@
 package io.mxray.verdict;
 
+import io.mxray.schema.DaneCheck;
+import io.mxray.schema.DaneReason;
+import io.mxray.schema.DaneReason.Key;
 import io.mxray.schema.DaneResult;
 import io.mxray.schema.DaneStatus;
 import io.mxray.schema.DnssecStatus;
@@ -57,8 +60,8 @@ public final class DaneJudge {
     }
 
     /** {@code address-bogus} or {@code address-indeterminate}: why a DANE sender skips the host. */
-    public static String addressReason(TlsaLookup tlsa) {
-        return tlsa.decision() == TlsaDecision.SKIPPED_ADDRESS_BOGUS ? "address-bogus" : "address-indeterminate";
+    public static DaneReason.Key addressReason(TlsaLookup tlsa) {
+        return tlsa.decision() == TlsaDecision.SKIPPED_ADDRESS_BOGUS ? Key.ADDRESS_BOGUS : Key.ADDRESS_INDETERMINATE;
     }
 
     /**
@@ -70,35 +73,34 @@ public final class DaneJudge {
      */
     public static DaneResult judge(TlsaLookup tlsa, List<X509Certificate> chain, String mxHost, Instant now) {
         if (tlsa != null && tlsa.addressFailed()) {
-            return new DaneResult(DaneStatus.BOGUS, null, null, addressReason(tlsa));
+            return DaneResult.of(DaneStatus.BOGUS, addressReason(tlsa));
         }
         if (tlsa == null || !tlsa.lookedUp()) {
-            return DaneResult.none(tlsa == null ? "no-tlsa-lookup" : tlsa.decision().key());
+            return DaneResult.none(tlsa == null ? Key.NO_TLSA_LOOKUP : Key.skipped(tlsa.decision()));
         }
         if (tlsa.failed()) {
             String why = tlsa.reason() != null ? tlsa.reason() : tlsa.outcome().key();
-            String status = tlsa.dnssec() == null ? "unvalidated" : tlsa.dnssec().key();
-            return new DaneResult(DaneStatus.BOGUS, null, null, "tlsa-" + status + ":" + why);
+            return new DaneResult(DaneStatus.BOGUS, null, null, new DaneReason(Key.tlsa(tlsa.dnssec()), why));
         }
         if (tlsa.records().isEmpty()) {
-            return DaneResult.none("no-tlsa");
+            return DaneResult.none(Key.NO_TLSA);
         }
         if (tlsa.dnssec() != DnssecStatus.SECURE) {
-            return DaneResult.none("tlsa-" + (tlsa.dnssec() == null ? "unvalidated" : tlsa.dnssec().key()));
+            return DaneResult.none(Key.tlsa(tlsa.dnssec()));
         }
         List<TlsaRecord> usable = tlsa.records().stream().filter(TlsaRecord::usable).toList();
         if (usable.isEmpty()) {
-            return new DaneResult(DaneStatus.UNUSABLE_ONLY, null, null, "only-unusable-records");
+            return DaneResult.of(DaneStatus.UNUSABLE_ONLY, Key.ONLY_UNUSABLE_RECORDS);
         }
         if (chain == null || chain.isEmpty()) {
-            return new DaneResult(DaneStatus.MISMATCH, null, null, "no-tls");
+            return DaneResult.of(DaneStatus.MISMATCH, Key.NO_TLS);
         }
-        String why = null;
+        Key why = null;
         int[] budget = {MAX_VERIFICATIONS};
         // DANE-EE first: it needs nothing but the leaf
         for (TlsaRecord r : usable) {
             if (r.usage() == 3 && matches(r, chain.get(0))) {
-                return new DaneResult(DaneStatus.VALID, "dane-ee", r.presentation(), null);
+                return new DaneResult(DaneStatus.VALID, DaneCheck.DANE_EE, r.presentation(), null);
             }
         }
         for (TlsaRecord r : usable) {
@@ -109,29 +111,29 @@ public final class DaneJudge {
                 if (!matches(r, chain.get(i))) {
                     continue;
                 }
-                String failure = taPath(chain, chain.get(i), tlsa.base(), mxHost, now, budget);
+                Key failure = taPath(chain, chain.get(i), tlsa.base(), mxHost, now, budget);
                 if (failure == null) {
-                    return new DaneResult(DaneStatus.VALID, "dane-ta", r.presentation(), null);
+                    return new DaneResult(DaneStatus.VALID, DaneCheck.DANE_TA, r.presentation(), null);
                 }
                 why = failure;
             }
         }
         if (why == null) {
             boolean anyTa = usable.stream().anyMatch(r -> r.usage() == 2);
-            why = anyTa && chain.size() == 1 ? "dane-ta-not-sent" : "no-record-matched";
+            why = anyTa && chain.size() == 1 ? Key.DANE_TA_NOT_SENT : Key.NO_RECORD_MATCHED;
         }
         if (tlsa.dropped() != null) {
             // the RRset was larger than mxray keeps (Bounds): one of the records not kept might match
-            why = "tlsa-truncated";
+            why = Key.TLSA_TRUNCATED;
         }
-        return new DaneResult(DaneStatus.MISMATCH, null, null, why);
+        return DaneResult.of(DaneStatus.MISMATCH, why);
     }
 
     /**
      * Null when the leaf chains up to {@code anchor} through the certificates the server sent and
      * passes the DANE-TA checks, else a reason key.
      */
-    static String taPath(List<X509Certificate> sent, X509Certificate anchor, String base, String mxHost, Instant now) {
+    static Key taPath(List<X509Certificate> sent, X509Certificate anchor, String base, String mxHost, Instant now) {
         return taPath(sent, anchor, base, mxHost, now, new int[] {MAX_VERIFICATIONS});
     }
 
@@ -142,27 +144,27 @@ public final class DaneJudge {
      * 4.2.1.3 and 4.2.1.9) with room in its pathLenConstraint for the CAs below it, and must not
      * sign with MD2 or MD5.
      */
-    static String taPath(List<X509Certificate> sent, X509Certificate anchor, String base, String mxHost, Instant now,
-                         int[] budget) {
+    static Key taPath(List<X509Certificate> sent, X509Certificate anchor, String base, String mxHost, Instant now,
+                      int[] budget) {
         X509Certificate leaf = sent.get(0);
         List<X509Certificate> path = new ArrayList<>();
         path.add(leaf);
         Set<X509Certificate> used = new LinkedHashSet<>(path);
         X509Certificate current = leaf;
-        String refused = null;
+        Key refused = null;
         while (!current.equals(anchor)) {
             X509Certificate issuer = null;
             for (X509Certificate c : sent) {
                 if (used.contains(c) || !c.getSubjectX500Principal().equals(current.getIssuerX500Principal())) {
                     continue;
                 }
-                String why = issuerRefusal(c, current, path.size() - 1);
+                Key why = issuerRefusal(c, current, path.size() - 1);
                 if (why != null) {
                     refused = why;
                     continue;
                 }
                 if (budget[0]-- <= 0) {
-                    return "dane-ta-work-limit";
+                    return Key.DANE_TA_WORK_LIMIT;
                 }
                 if (signs(c, current)) {
                     issuer = c;
@@ -170,7 +172,7 @@ public final class DaneJudge {
                 }
             }
             if (issuer == null || path.size() >= MAX_PATH) {
-                return refused != null ? refused : "dane-ta-no-path";
+                return refused != null ? refused : Key.DANE_TA_NO_PATH;
             }
             path.add(issuer);
             used.add(issuer);
@@ -179,37 +181,37 @@ public final class DaneJudge {
         Date at = Date.from(now);
         for (X509Certificate c : path.subList(0, path.size() - 1)) { // the trust anchor's own dates do not count
             if (at.before(c.getNotBefore()) || at.after(c.getNotAfter())) {
-                return c == leaf ? "dane-ta-leaf-out-of-validity" : "dane-ta-intermediate-out-of-validity";
+                return c == leaf ? Key.DANE_TA_LEAF_OUT_OF_VALIDITY : Key.DANE_TA_INTERMEDIATE_OUT_OF_VALIDITY;
             }
         }
         boolean named = (base != null && HostnameMatcher.matches(leaf, base)) || HostnameMatcher.matches(leaf, mxHost);
-        return named ? null : "dane-ta-name-mismatch";
+        return named ? null : Key.DANE_TA_NAME_MISMATCH;
     }
 
     /**
      * Why {@code issuer} may not sign {@code subject} as the issuer of a path with
      * {@code casBelow} CA certificates under it, or null when it may.
      */
-    static String issuerRefusal(X509Certificate issuer, X509Certificate subject, int casBelow) {
+    static Key issuerRefusal(X509Certificate issuer, X509Certificate subject, int casBelow) {
         int pathLen = issuer.getBasicConstraints();
         if (pathLen < 0) {
-            return "dane-ta-issuer-not-ca";
+            return Key.DANE_TA_ISSUER_NOT_CA;
         }
         if (casBelow > pathLen) {
-            return "dane-ta-path-length";
+            return Key.DANE_TA_PATH_LENGTH;
         }
         boolean[] usage = issuer.getKeyUsage();
         if (usage != null && (usage.length <= 5 || !usage[5])) {
-            return "dane-ta-issuer-key-usage";
+            return Key.DANE_TA_ISSUER_KEY_USAGE;
         }
         String alg = subject.getSigAlgName().toUpperCase(Locale.ROOT);
         if (alg.contains("MD2") || alg.contains("MD5")) {
-            return "dane-ta-weak-signature";
+            return Key.DANE_TA_WEAK_SIGNATURE;
         }
         if (issuer.getPublicKey() instanceof RSAPublicKey rsa
                 && (rsa.getModulus().bitLength() > MAX_RSA_BITS
                 || rsa.getPublicExponent().bitLength() > MAX_RSA_EXPONENT_BITS)) {
-            return "dane-ta-issuer-key-too-large";
+            return Key.DANE_TA_ISSUER_KEY_TOO_LARGE;
         }
         return null;
     }

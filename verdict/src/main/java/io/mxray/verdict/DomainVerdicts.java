@@ -1,12 +1,14 @@
 package io.mxray.verdict;
 
 import io.mxray.schema.Coverage;
+import io.mxray.schema.DaneReason;
 import io.mxray.schema.DaneResult;
 import io.mxray.schema.DaneStatus;
 import io.mxray.schema.Delivery;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.DomainResult;
+import io.mxray.schema.HostOutcome;
 import io.mxray.schema.Level;
 import io.mxray.schema.MxHost;
 import io.mxray.schema.MxHostVerdict;
@@ -66,22 +68,22 @@ public final class DomainVerdicts {
                 return t;
             };
             if (h.addresses().isEmpty()) {
-                hosts.add(new MxHostVerdict(h.name(), h.preference(), null, Level.UNREACHABLE, null, MxHostVerdict.NO_ADDRESS,
+                hosts.add(new MxHostVerdict(h.name(), h.preference(), null, Level.UNREACHABLE, null, HostOutcome.NO_ADDRESS,
                         h.addressOutcome().key() + (h.reason() == null ? "" : ":" + h.reason()), h.addressDnssec(),
-                        once.get(), addressFailure != null ? addressFailure : DaneResult.none("no-address")));
+                        once.get(), addressFailure != null ? addressFailure : DaneResult.none(DaneReason.Key.NO_ADDRESS)));
                 continue;
             }
             for (String ip : h.addresses()) {
                 ProbeVerdict v = byTarget.get(ip + "|" + h.name());
                 if (v == null && allowMissing) {
-                    hosts.add(new MxHostVerdict(h.name(), h.preference(), ip, null, null, MxHostVerdict.MISSING,
+                    hosts.add(new MxHostVerdict(h.name(), h.preference(), ip, null, null, HostOutcome.MISSING,
                             "no-probe-result", h.addressDnssec(), once.get(), null));
                     continue;
                 }
                 if (v == null) {
                     throw new IllegalArgumentException("no probe for " + h.name() + " at " + ip);
                 }
-                hosts.add(new MxHostVerdict(h.name(), h.preference(), ip, v.level(), v.certType(), v.outcome().key(),
+                hosts.add(new MxHostVerdict(h.name(), h.preference(), ip, v.level(), v.certType(), HostOutcome.of(v.outcome()),
                         v.reason(), h.addressDnssec(), once.get(), addressFailure != null ? addressFailure : v.dane(),
                         v.pkix()));
             }
@@ -108,7 +110,8 @@ public final class DomainVerdicts {
     private static DaneResult addressFailure(MxHost h) {
         DnssecStatus s = h.addressDnssec();
         if (s == DnssecStatus.BOGUS || s == DnssecStatus.INDETERMINATE) {
-            return new DaneResult(DaneStatus.BOGUS, null, null, "address-" + s.key());
+            return DaneResult.of(DaneStatus.BOGUS,
+                    s == DnssecStatus.BOGUS ? DaneReason.Key.ADDRESS_BOGUS : DaneReason.Key.ADDRESS_INDETERMINATE);
         }
         return null;
     }
@@ -164,7 +167,8 @@ public final class DomainVerdicts {
         boolean anyJudged = false;
         for (MxHostVerdict h : hosts) {
             if (h.ip() == null) {
-                reasons.add(h.dane() != null && h.dane().status() == DaneStatus.BOGUS ? h.dane().reason() : "no-address");
+                reasons.add(h.dane() != null && h.dane().status() == DaneStatus.BOGUS ? h.dane().reason().text()
+                        : "no-address");
                 anyJudged = true;
                 continue;
             }
@@ -186,8 +190,8 @@ public final class DomainVerdicts {
         DaneStatus dane = h.dane() == null ? DaneStatus.NONE : h.dane().status();
         if (dane == DaneStatus.BOGUS) {
             // the sender does not even connect
-            String why = h.dane().reason();
-            return why != null && why.startsWith("address-") ? why : "tlsa-bogus";
+            return h.dane().because(DaneReason.Key.ADDRESS_BOGUS) || h.dane().because(DaneReason.Key.ADDRESS_INDETERMINATE)
+                    ? h.dane().reason().text() : "tlsa-bogus";
         }
         if (h.level() == Level.UNREACHABLE) {
             return "unreachable";

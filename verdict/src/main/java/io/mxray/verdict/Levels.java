@@ -27,8 +27,9 @@ public final class Levels {
         DaneStatus status = dane == null ? DaneStatus.NONE : dane.status();
         return switch (status) {
             case VALID -> new Judgement(Level.VERIFIED,
-                    pkix.level() == Level.VERIFIED ? pkix.certType() : CertType.DANE_ONLY, dane.check(), null);
-            case MISMATCH -> new Judgement(Level.UNTRUSTED, pkix.certType(), DANE_MISMATCH, dane.reason());
+                    pkix.level() == Level.VERIFIED ? pkix.certType() : CertType.DANE_ONLY, dane.check().key(), null);
+            case MISMATCH -> new Judgement(Level.UNTRUSTED, pkix.certType(), DANE_MISMATCH,
+                    dane.reason() == null ? null : dane.reason().text());
             case NONE, UNUSABLE_ONLY, BOGUS -> pkix;
         };
     }

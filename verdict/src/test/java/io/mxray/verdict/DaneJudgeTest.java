@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mxray.lab.LabCa;
+import io.mxray.schema.DaneReason;
+import io.mxray.schema.DaneCheck;
 import io.mxray.schema.DaneResult;
 import io.mxray.schema.DaneStatus;
 import io.mxray.schema.DnssecStatus;
@@ -70,7 +72,7 @@ class DaneJudgeTest {
             for (int matching = 0; matching <= 2; matching++) {
                 DaneResult r = judge(secure(record(3, selector, matching, leaf)), chain(leaf));
                 assertEquals(DaneStatus.VALID, r.status(), "3 " + selector + " " + matching);
-                assertEquals("dane-ee", r.check());
+                assertEquals(DaneCheck.DANE_EE, r.check());
                 assertTrue(r.matched().startsWith("3 " + selector + " " + matching + " "), r.matched());
             }
         }
@@ -98,7 +100,7 @@ class DaneJudgeTest {
         X509Certificate leaf = CA.selfSigned(List.of(HOST)).leaf();
         X509Certificate other = CA.selfSigned(List.of(HOST)).leaf();
         DaneResult r = judge(secure(record(3, 1, 1, other)), chain(leaf));
-        assertEquals(new DaneResult(DaneStatus.MISMATCH, null, null, "no-record-matched"), r);
+        assertEquals(new DaneResult(DaneStatus.MISMATCH, null, null, DaneReason.parse("no-record-matched")), r);
     }
 
     @Test
@@ -119,7 +121,7 @@ class DaneJudgeTest {
         for (int selector = 0; selector <= 1; selector++) {
             DaneResult r = judge(secure(record(2, selector, 1, CA.privateCa())), chain(leaf, CA.privateCa()));
             assertEquals(DaneStatus.VALID, r.status(), "2 " + selector + " 1");
-            assertEquals("dane-ta", r.check());
+            assertEquals(DaneCheck.DANE_TA, r.check());
         }
     }
 
@@ -143,7 +145,7 @@ class DaneJudgeTest {
         X509Certificate leaf = CA.issue(LabCa.Issuer.PRIVATE, List.of(HOST), NOW.minus(Duration.ofDays(1)),
                 NOW.plus(Duration.ofDays(30)), false).leaf();
         DaneResult r = judge(secure(record(2, 0, 1, CA.privateCa())), chain(leaf));
-        assertEquals(new DaneResult(DaneStatus.MISMATCH, null, null, "dane-ta-not-sent"), r);
+        assertEquals(new DaneResult(DaneStatus.MISMATCH, null, null, DaneReason.parse("dane-ta-not-sent")), r);
     }
 
     @Test
@@ -151,7 +153,7 @@ class DaneJudgeTest {
         X509Certificate leaf = CA.issue(LabCa.Issuer.PRIVATE, List.of("mail.elsewhere.test"),
                 NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(30)), false).leaf();
         DaneResult r = judge(secure(record(2, 0, 1, CA.privateCa())), chain(leaf, CA.privateCa()));
-        assertEquals(new DaneResult(DaneStatus.MISMATCH, null, null, "dane-ta-name-mismatch"), r);
+        assertEquals(new DaneResult(DaneStatus.MISMATCH, null, null, DaneReason.parse("dane-ta-name-mismatch")), r);
     }
 
     @Test
@@ -173,7 +175,7 @@ class DaneJudgeTest {
         X509Certificate expired = CA.issue(LabCa.Issuer.PRIVATE, List.of(HOST), NOW.minus(Duration.ofDays(100)),
                 NOW.minus(Duration.ofDays(1)), false).leaf();
         DaneResult r = judge(secure(record(2, 0, 1, CA.privateCa())), chain(expired, CA.privateCa()));
-        assertEquals(new DaneResult(DaneStatus.MISMATCH, null, null, "dane-ta-leaf-out-of-validity"), r);
+        assertEquals(new DaneResult(DaneStatus.MISMATCH, null, null, DaneReason.parse("dane-ta-leaf-out-of-validity")), r);
     }
 
     @Test
@@ -182,7 +184,7 @@ class DaneJudgeTest {
         X509Certificate leaf = CA.issue(LabCa.Issuer.PRIVATE, List.of(HOST), NOW.minus(Duration.ofDays(1)),
                 NOW.plus(Duration.ofDays(30)), false).leaf();
         DaneResult r = judge(secure(record(2, 0, 1, CA.root())), chain(leaf, CA.root()));
-        assertEquals(new DaneResult(DaneStatus.MISMATCH, null, null, "dane-ta-no-path"), r);
+        assertEquals(new DaneResult(DaneStatus.MISMATCH, null, null, DaneReason.parse("dane-ta-no-path")), r);
     }
 
     @Test
@@ -230,7 +232,7 @@ class DaneJudgeTest {
         for (TlsaLookup t : failures) {
             DaneResult r = judge(t, chain(leaf));
             assertEquals(DaneStatus.BOGUS, r.status(), t.toString());
-            assertTrue(r.reason().startsWith("tlsa-"), r.reason());
+            assertTrue(r.reason().text().startsWith("tlsa-"), r.reason().text());
         }
     }
 
@@ -249,7 +251,7 @@ class DaneJudgeTest {
     @Test
     void usableRecordsWithoutTlsAreAMismatch() throws Exception {
         X509Certificate leaf = CA.selfSigned(List.of(HOST)).leaf();
-        assertEquals(new DaneResult(DaneStatus.MISMATCH, null, null, "no-tls"),
+        assertEquals(new DaneResult(DaneStatus.MISMATCH, null, null, DaneReason.parse("no-tls")),
                 judge(secure(record(3, 1, 1, leaf)), null));
     }
 
@@ -264,10 +266,10 @@ class DaneJudgeTest {
     /** RFC 7672 section 2.2: bogus or unvalidated address records are a failed TLSA lookup, whatever the chain. */
     @Test
     void bogusAddressesMakeDaneBogusNeverNone() {
-        assertEquals(new DaneResult(DaneStatus.BOGUS, null, null, "address-bogus"), DaneJudge.judge(
+        assertEquals(new DaneResult(DaneStatus.BOGUS, null, null, DaneReason.parse("address-bogus")), DaneJudge.judge(
                 io.mxray.schema.TlsaLookup.skipped(io.mxray.schema.TlsaDecision.SKIPPED_ADDRESS_BOGUS), null, "mx.example",
                 java.time.Instant.now()));
-        assertEquals(new DaneResult(DaneStatus.BOGUS, null, null, "address-indeterminate"), DaneJudge.judge(
+        assertEquals(new DaneResult(DaneStatus.BOGUS, null, null, DaneReason.parse("address-indeterminate")), DaneJudge.judge(
                 io.mxray.schema.TlsaLookup.skipped(io.mxray.schema.TlsaDecision.SKIPPED_ADDRESS_UNVALIDATED), null,
                 "mx.example", java.time.Instant.now()));
         assertEquals(DaneStatus.NONE, DaneJudge.judge(io.mxray.schema.TlsaLookup.skipped(
@@ -323,13 +325,13 @@ class DaneJudgeTest {
         // the trust anchor is no CA (no basicConstraints cA=TRUE): it may not sign the leaf
         X509Certificate notCa = cert("CN=TA", taKeys.getPublic(), "CN=TA", taKeys.getPrivate(), false, null, null);
         DaneResult r = judge(secure(record(2, 0, 1, notCa)), chain(leafOfTa, notCa));
-        assertEquals(new DaneResult(DaneStatus.MISMATCH, null, null, "dane-ta-issuer-not-ca"), r);
+        assertEquals(new DaneResult(DaneStatus.MISMATCH, null, null, DaneReason.parse("dane-ta-issuer-not-ca")), r);
 
         // a CA whose key usage leaves out keyCertSign
         X509Certificate noSign = cert("CN=TA", taKeys.getPublic(), "CN=TA", taKeys.getPrivate(), true, null,
                 org.bouncycastle.asn1.x509.KeyUsage.digitalSignature);
         assertEquals("dane-ta-issuer-key-usage", judge(secure(record(2, 0, 1, noSign)), chain(leafOfTa, noSign))
-                .reason());
+                .reason().text());
 
         // pathLen 0 on the anchor: it may sign the leaf, not an intermediate CA that signs the leaf
         X509Certificate ta0 = cert("CN=TA", taKeys.getPublic(), "CN=TA", taKeys.getPrivate(), true, 0, sign);
@@ -337,7 +339,7 @@ class DaneJudgeTest {
         X509Certificate leafOfMid = cert("CN=" + HOST, leafKeys.getPublic(), "CN=Mid", midKeys.getPrivate(), false,
                 null, null);
         assertEquals(DaneStatus.VALID, judge(secure(record(2, 0, 1, ta0)), chain(leafOfTa, ta0)).status());
-        assertEquals("dane-ta-path-length", judge(secure(record(2, 0, 1, ta0)), chain(leafOfMid, mid, ta0)).reason());
+        assertEquals("dane-ta-path-length", judge(secure(record(2, 0, 1, ta0)), chain(leafOfMid, mid, ta0)).reason().text());
         assertEquals(DaneStatus.VALID, judge(secure(record(2, 0, 1, ta)), chain(leafOfMid, mid, ta)).status(),
                 "without the constraint the same path is fine");
     }
@@ -363,6 +365,6 @@ class DaneJudgeTest {
         }
         DaneResult r = judge(secure(records.toArray(TlsaRecord[]::new)), sent);
         assertEquals(DaneStatus.MISMATCH, r.status());
-        assertEquals("dane-ta-work-limit", r.reason(), "9 records x 9 candidate issuers = 81 verifications asked for");
+        assertEquals("dane-ta-work-limit", r.reason().text(), "9 records x 9 candidate issuers = 81 verifications asked for");
     }
 }

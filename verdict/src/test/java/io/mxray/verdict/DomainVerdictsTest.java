@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mxray.schema.CertType;
 import io.mxray.schema.Coverage;
+import io.mxray.schema.DaneReason;
 import io.mxray.schema.DaneResult;
 import io.mxray.schema.DaneStatus;
 import io.mxray.schema.Delivery;
 import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.DomainResult;
+import io.mxray.schema.HostOutcome;
 import io.mxray.schema.Level;
 import io.mxray.schema.MxHostVerdict;
 import io.mxray.schema.ProbeResult;
@@ -42,10 +44,10 @@ class DomainVerdictsTest {
         assertEquals(Level.VERIFIED, r.bestLevel());
         assertEquals(Coverage.SOME, r.starttls());
         assertEquals(List.of(
-                new MxHostVerdict("mx1.two.example", 10, "192.0.2.1", Level.VERIFIED, CertType.CA_VALID, "tls-established", null,
-                        null, null, DaneResult.none("no-tlsa-lookup")),
-                new MxHostVerdict("mx2.two.example", 20, "192.0.2.2", Level.PLAINTEXT, null, "no-starttls", null,
-                        null, null, DaneResult.none("no-tlsa-lookup"))),
+                new MxHostVerdict("mx1.two.example", 10, "192.0.2.1", Level.VERIFIED, CertType.CA_VALID, HostOutcome.TLS_ESTABLISHED, null,
+                        null, null, DaneResult.none(DaneReason.Key.NO_TLSA_LOOKUP)),
+                new MxHostVerdict("mx2.two.example", 20, "192.0.2.2", Level.PLAINTEXT, null, HostOutcome.NO_STARTTLS, null,
+                        null, null, DaneResult.none(DaneReason.Key.NO_TLSA_LOOKUP))),
                 r.mxHosts());
     }
 
@@ -57,8 +59,8 @@ class DomainVerdictsTest {
         assertEquals(Level.UNREACHABLE, r.worstLevel());
         assertEquals(Level.UNTRUSTED, r.bestLevel());
         assertEquals(Coverage.ALL, r.starttls());
-        assertEquals(new MxHostVerdict("gone.x.example", 20, null, Level.UNREACHABLE, null, "no-address", "nxdomain",
-                        null, null, DaneResult.none("no-address")),
+        assertEquals(new MxHostVerdict("gone.x.example", 20, null, Level.UNREACHABLE, null, HostOutcome.NO_ADDRESS, "nxdomain",
+                        null, null, DaneResult.none(DaneReason.Key.NO_ADDRESS)),
                 r.mxHosts().get(1));
     }
 
@@ -93,7 +95,7 @@ class DomainVerdictsTest {
 
     /** A probed MX host address with the given level and DANE status. */
     private static MxHostVerdict host(String ip, Level level, DaneStatus dane) {
-        return new MxHostVerdict("mx." + ip, 10, ip, level, null, "x", null, null, null,
+        return new MxHostVerdict("mx." + ip, 10, ip, level, null, HostOutcome.TLS_ESTABLISHED, null, null, null,
                 new DaneResult(dane, null, null, null));
     }
 
@@ -161,7 +163,7 @@ class DomainVerdictsTest {
         DomainResult r = DomainVerdicts.assemble(d, verdicts(probe("192.0.2.1", "mx.x.example", Level.VERIFIED,
                 CertType.CA_VALID)), T);
         assertEquals(Level.VERIFIED, r.mxHosts().get(0).level());
-        assertEquals(new DaneResult(DaneStatus.BOGUS, null, null, "address-bogus"), r.mxHosts().get(0).dane());
+        assertEquals(new DaneResult(DaneStatus.BOGUS, null, null, DaneReason.parse("address-bogus")), r.mxHosts().get(0).dane());
         assertEquals(Delivery.DEFER, r.daneDelivery());
         assertEquals("address-bogus", r.daneDeliveryReason());
 
@@ -175,7 +177,7 @@ class DomainVerdictsTest {
     @Test
     void aDomainThatTakesNoMailBouncesAndAnUnprobedOneHasNoVerdict() {
         assertEquals(new DomainVerdicts.DaneDelivery(Delivery.BOUNCE, "null-mx"), delivery(dns("null.example")));
-        MxHostVerdict skipped = new MxHostVerdict("mx.a", 10, "192.0.2.1", null, null, "skipped", "opt-out-network",
+        MxHostVerdict skipped = new MxHostVerdict("mx.a", 10, "192.0.2.1", null, null, HostOutcome.SKIPPED, "opt-out-network",
                 null, null, null);
         assertEquals(null, delivery(dns("x.example", "a=192.0.2.1"), skipped));
     }

@@ -1,6 +1,7 @@
 package io.mxray.verdict;
 
 import io.mxray.schema.CertType;
+import io.mxray.schema.DaneReason;
 import io.mxray.schema.DaneResult;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnsResult;
@@ -49,7 +50,7 @@ public final class Fixtures {
                 : level == Level.UNREACHABLE ? ProbeOutcome.CONNECTION_REFUSED : ProbeOutcome.TLS_ESTABLISHED;
         TlsSession tls = level.hasTls() ? new TlsSession("TLSv1.3", "TLS_AES_128_GCM_SHA256", "x25519", host, List.of()) : null;
         return new ProbeResult(SCAN, key(ip, host), ip, 25, host, outcome, null, level, type, "test",
-                DaneResult.none("no-tlsa-lookup"), List.of("220 hi"),
+                DaneResult.none(DaneReason.Key.NO_TLSA_LOOKUP), List.of("220 hi"),
                 List.of("STARTTLS"), tls, new Timings(1L, 1L, 1L, 1L, 1L, 5), T);
     }
 }

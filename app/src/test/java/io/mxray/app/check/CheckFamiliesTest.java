@@ -169,7 +169,7 @@ class CheckFamiliesTest {
                 .replaceAll("(?s).*Publish 3 1 1 ([0-9a-f]{64}) \\(RSA\\).*", "$1");
         io.mxray.schema.PresentedCertificate rsaCert = result(results, "dual-dane-ecdsa.test").addresses().get(0).probe()
                 .certificates().get(1);
-        assertEquals("rsa", rsaCert.keyType());
+        assertEquals(io.mxray.schema.KeyType.RSA, rsaCert.keyType());
         java.security.cert.X509Certificate rsaLeaf = (java.security.cert.X509Certificate) java.security.cert
                 .CertificateFactory.getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(
                         java.util.Base64.getDecoder().decode(rsaCert.chainDer().get(0))));
