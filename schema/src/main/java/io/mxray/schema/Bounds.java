@@ -24,6 +24,12 @@ public final class Bounds {
     /** TLSA records kept per RRset, and hex characters of their data in all (8 KB of data). */
     public static final int TLSA_RECORDS = 32;
     public static final int TLSA_DATA_HEX = 16384;
+    /** Bytes of an MTA-STS policy body read (RFC 8461 section 3.3: senders limit it to 64 KB). */
+    public static final int POLICY_BYTES = 64 * 1024;
+    /** Characters of a policy body kept in its result (real policies are a few hundred). */
+    public static final int POLICY_CHARS = 4096;
+    /** Characters of an HTTP header value kept (the content type). */
+    public static final int HEADER_CHARS = 256;
     /**
      * The largest message a stage publishes: Kafka's default {@code max.request.size} (and the
      * broker's {@code message.max.bytes}, about the same). A result that is larger all the same
@@ -32,6 +38,21 @@ public final class Bounds {
     public static final int MESSAGE_BYTES = 1 << 20;
 
     private Bounds() {
+    }
+
+    /** As {@link #text}, but line ends (CR, LF) are kept: a document of lines, such as a policy body. */
+    public static String multiline(String s, int maxChars) {
+        if (s == null) {
+            return null;
+        }
+        int n = Math.min(s.length(), maxChars);
+        StringBuilder b = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            boolean control = (c < 0x20 && c != '\t' && c != '\r' && c != '\n') || (c >= 0x7f && c <= 0x9f);
+            b.append(control ? '\uFFFD' : c);
+        }
+        return b.toString();
     }
 
     /**

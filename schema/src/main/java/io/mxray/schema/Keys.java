@@ -67,6 +67,11 @@ public final class Keys {
         return base + "|tlsa:" + sha256(set.toString()).substring(0, 16);
     }
 
+    /** One fetch per scan, MTA-STS policy host and policy id (RFC 8461 section 3.3: the id names the version). */
+    public static String policyKey(String scanId, String host, String policyId) {
+        return scanId + "|mta-sts|" + host + "|" + policyId;
+    }
+
     private static String sha256(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")

@@ -1,5 +1,6 @@
 package io.mxray.smtp;
 
+import io.mxray.runtime.TlsFailures;
 import io.mxray.schema.ProbeOutcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
@@ -289,38 +290,17 @@ final class ProbeSession extends ChannelDuplexHandler {
     /** The engine's reason, or the alert the server sent when the engine names none. */
     private String failureReason(Throwable cause) {
         String reason = tlsReason(cause);
-        return reason.equals("handshake-error") && sniffer.alert() != null ? "alert-" + sniffer.alert() : reason;
+        return reason.equals(TlsFailures.UNKNOWN) && sniffer.alert() != null ? "alert-" + sniffer.alert() : reason;
     }
 
-    /**
-     * A stable key from a TLS failure: the alert when there is one. The JDK's engine exposes no
-     * alert code or failure type beyond {@link SSLException} (an alert inside an encrypted TLS 1.3
-     * handshake never reaches the sniffer), so its message is the only place that says which.
-     */
+    /** A stable key from a TLS failure: the handshake's timeout, or what {@link TlsFailures} reads. */
     static String tlsReason(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof SslHandshakeTimeoutException) {
                 return "handshake-timeout";
             }
-            String m = t.getMessage();
-            if (t instanceof SSLException && m != null) {
-                String lower = m.toLowerCase(Locale.ROOT);
-                int alert = lower.indexOf("received fatal alert: ");
-                if (alert >= 0) {
-                    return "alert-" + lower.substring(alert + 22).strip().replace('_', '-');
-                }
-                if (lower.contains("no appropriate protocol")) {
-                    return "no-common-protocol";
-                }
-                if (lower.contains("no negotiable cipher") || lower.contains("no cipher suites in common")) {
-                    return "no-common-cipher";
-                }
-                if (lower.contains("unrecognized ssl message") || lower.contains("plaintext connection")) {
-                    return "not-tls";
-                }
-            }
         }
-        return "handshake-error";
+        return TlsFailures.reason(cause);
     }
 
     private static Long millis(long fromNanos, long toNanos) {

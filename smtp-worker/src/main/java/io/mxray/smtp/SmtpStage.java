@@ -1,5 +1,8 @@
 package io.mxray.smtp;
 
+import io.mxray.runtime.AcceptAllTrustManager;
+import io.mxray.runtime.AddressPolicy;
+import io.mxray.runtime.ConnectionLimiter;
 import io.mxray.schema.Bounds;
 import io.mxray.schema.CertType;
 import io.mxray.schema.DaneResult;

@@ -1,4 +1,4 @@
-package io.mxray.smtp;
+package io.mxray.runtime;
 
 import java.net.Socket;
 import java.security.cert.X509Certificate;
@@ -8,10 +8,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * Lets every handshake complete whatever the certificate: a measurement must see the chain of a
  * server with a bad certificate in order to judge it. Judging happens afterwards, in
- * {@link CertificateJudge}. Being an {@link X509ExtendedTrustManager}, it is not wrapped by the
+ * the verdict module's {@code CertificateJudge}. Being an {@link X509ExtendedTrustManager}, it is not wrapped by the
  * JDK with host name or algorithm checks that would abort the handshake.
  */
-final class AcceptAllTrustManager extends X509ExtendedTrustManager {
+public final class AcceptAllTrustManager extends X509ExtendedTrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
     }

@@ -1,4 +1,4 @@
-package io.mxray.smtp;
+package io.mxray.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package io.mxray.smtp;
+package io.mxray.runtime;
 
 import java.time.Duration;
 import java.util.ArrayList;

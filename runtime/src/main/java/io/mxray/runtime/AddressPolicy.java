@@ -1,4 +1,4 @@
-package io.mxray.smtp;
+package io.mxray.runtime;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

@@ -1,0 +1,69 @@
+package io.mxray.policy;
+
+import io.mxray.runtime.OptOut;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How policies are fetched. Every phase has its own timeout (RFC 8461 section 3.3 asks senders for
+ * a timeout and a size limit; they suggest a minute in all).
+ *
+ * @param connectTimeout   per address tried
+ * @param handshakeTimeout the TLS handshake
+ * @param headerTimeout    from the request sent to the response's status line and headers
+ * @param bodyTimeout      from the headers to the body's end
+ * @param perIpConnections concurrent connections to one address
+ * @param perIpInterval    least time between two connections to one address
+ * @param maxInFlight      connections at once in all
+ * @param allowNonPublic   also contact loopback, private and reserved addresses (a lab only)
+ * @param userAgent        what the request says it is
+ */
+public record PolicyConfig(Duration connectTimeout, Duration handshakeTimeout, Duration headerTimeout,
+                           Duration bodyTimeout, int perIpConnections, Duration perIpInterval, int maxInFlight,
+                           boolean allowNonPublic, OptOut optOut, String userAgent) {
+    public static final String CONNECT_TIMEOUT = "PT10S";
+    public static final String HANDSHAKE_TIMEOUT = "PT15S";
+    public static final String HEADER_TIMEOUT = "PT15S";
+    public static final String BODY_TIMEOUT = "PT15S";
+    public static final String PER_IP_CONNECTIONS = "2";
+    public static final String PER_IP_INTERVAL = "PT1S";
+    public static final String USER_AGENT = "mxray (MTA-STS policy survey; sends no mail)";
+    /** Fetches worked on at once by one worker. */
+    public static final int BATCH = 500;
+    /** Addresses of a policy host tried, at most, when connections fail. */
+    public static final int MAX_ADDRESSES = 4;
+
+    public PolicyConfig {
+        for (Duration d : new Duration[] {connectTimeout, handshakeTimeout, headerTimeout, bodyTimeout}) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("timeouts must be positive");
+            }
+        }
+        if (perIpConnections < 1 || maxInFlight < 1) {
+            throw new IllegalArgumentException("concurrency limits must be positive");
+        }
+        if (perIpInterval == null || perIpInterval.isNegative()) {
+            throw new IllegalArgumentException("the interval between connections to one address must not be negative");
+        }
+        Objects.requireNonNull(optOut, "optOut");
+        Objects.requireNonNull(userAgent, "userAgent");
+    }
+
+    public static PolicyConfig defaults() {
+        return new PolicyConfig(Duration.parse(CONNECT_TIMEOUT), Duration.parse(HANDSHAKE_TIMEOUT),
+                Duration.parse(HEADER_TIMEOUT), Duration.parse(BODY_TIMEOUT), Integer.parseInt(PER_IP_CONNECTIONS),
+                Duration.parse(PER_IP_INTERVAL), 1000, false, OptOut.NONE, USER_AGENT);
+    }
+
+    public PolicyConfig allowingNonPublic() {
+        return new PolicyConfig(connectTimeout, handshakeTimeout, headerTimeout, bodyTimeout, perIpConnections,
+                perIpInterval, maxInFlight, true, optOut, userAgent);
+    }
+
+    /** The longest one fetch may take: every address's connect, then the handshake and the response. */
+    public Duration itemTime() {
+        return connectTimeout.multipliedBy(MAX_ADDRESSES).plus(handshakeTimeout).plus(headerTimeout)
+                .plus(bodyTimeout).plus(perIpInterval.multipliedBy(MAX_ADDRESSES));
+    }
+}
