@@ -2,6 +2,7 @@ package io.mxray.aggregator;
 
 import io.mxray.runtime.JsonSerde;
 import io.mxray.runtime.Topics;
+import io.mxray.schema.PolicyResult;
 import io.mxray.verdict.ProbeVerdict;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -39,7 +40,14 @@ public final class AggregatorTopology {
                 Topics.SMTP_RESULTS.name(),
                 Consumed.with(Serdes.String(), Serdes.serdeFrom(new JsonSerde<>(ProbeVerdict.class),
                         new LenientReader<>(new JsonSerde<>(ProbeVerdict.class)))).withName("smtp-results"),
-                () -> new VerdictKeeper(arrivals, config.clock()));
+                () -> new VerdictKeeper<ProbeVerdict>(VerdictKeeper.STORE, arrivals, config.clock()));
+        var policies = Topics.POLICY_RESULTS;
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VerdictKeeper.POLICY_STORE),
+                        Serdes.String(), policies.valueSerde()).withLoggingDisabled(),
+                policies.name(),
+                Consumed.with(Serdes.String(), Serdes.serdeFrom(policies.valueSerde().serializer(),
+                        new LenientReader<>(policies.valueSerde().deserializer()))).withName("policy-results"),
+                () -> new VerdictKeeper<PolicyResult>(VerdictKeeper.POLICY_STORE, arrivals, config.clock()));
         var dnsTopic = Topics.DNS_RESULTS;
         var out = Topics.DOMAIN_RESULTS;
         builder.stream(dnsTopic.name(), Consumed.with(dnsTopic.keySerde(), dnsTopic.valueSerde()).withName("dns-results"))

@@ -3,6 +3,7 @@ package io.mxray.aggregator;
 import io.mxray.runtime.JsonSerde;
 import io.mxray.runtime.Metrics;
 import io.mxray.schema.DnsResult;
+import io.mxray.schema.PolicyResult;
 import io.mxray.schema.DomainResult;
 import io.mxray.schema.Keys;
 import io.mxray.verdict.DomainVerdicts;
@@ -54,6 +55,7 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
     private KeyValueStore<String, DomainState> states;
     private KeyValueStore<String, String> pending;
     private ReadOnlyKeyValueStore<String, ProbeVerdict> verdicts;
+    private ReadOnlyKeyValueStore<String, PolicyResult> policies;
     private Queue<String> inbox;
     /**
      * The states of domains still waiting, as objects, exactly as last written to {@link #states}
@@ -125,6 +127,7 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
         this.states = context.getStateStore(STATE);
         this.pending = context.getStateStore(PENDING);
         this.verdicts = context.getStateStore(VerdictKeeper.STORE);
+        this.policies = context.getStateStore(VerdictKeeper.POLICY_STORE);
         // the inbox first, then the stores: a verdict written after this point is announced, one
         // written before is found below
         arrivals.unregister(inbox);
@@ -202,7 +205,8 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
                 if (state == null || state.finalized() || state.dns() == null) {
                     continue;
                 }
-                DomainResult result = DomainVerdicts.incomplete(state.dns(), state.verdicts(), clock.instant());
+                DomainResult result = DomainVerdicts.incomplete(state.dns(), state.verdicts(), state.policy(),
+                        clock.instant());
                 LOG.warn("{}: finalized incomplete, no result from {}", kv.value, result.missingProbes());
                 context.forward(new Record<>(kv.value, result, nowMs));
                 put(kv.value, DomainState.done());
@@ -235,9 +239,9 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
         state = (state == null ? DomainState.empty() : state).withDns(dns);
         List<String> missing = new ArrayList<>();
         for (String k : state.missing()) {
-            ProbeVerdict v = verdicts.get(k);
-            if (v != null) {
-                state = state.withVerdict(k, v);
+            DomainState found = arrived(state, k);
+            if (found != null) {
+                state = found;
             } else {
                 missing.add(k);
             }
@@ -258,6 +262,16 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
         }
     }
 
+    /** The state with the result of {@code key} from its store, or null when it has not arrived. */
+    private DomainState arrived(DomainState state, String key) {
+        if (state.isPolicy(key)) {
+            PolicyResult p = policies.get(key);
+            return p == null ? null : state.withPolicy(p);
+        }
+        ProbeVerdict v = verdicts.get(key);
+        return v == null ? null : state.withVerdict(key, v);
+    }
+
     /** Hands every verdict announced since the last call to the domains of this task waiting for it. */
     private void deliverArrivals() {
         if (inbox == null) {
@@ -269,7 +283,8 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
                 continue;
             }
             ProbeVerdict v = verdicts.get(probeKey);
-            if (v == null) {
+            PolicyResult p = v == null ? policies.get(probeKey) : null;
+            if (v == null && p == null) {
                 continue; // announced at init for a check: still missing, still waited for
             }
             waitingFor.remove(probeKey);
@@ -279,7 +294,7 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
                 if (state == null || state.finalized() || state.dns() == null) {
                     continue;
                 }
-                state = state.withVerdict(probeKey, v);
+                state = v != null ? state.withVerdict(probeKey, v) : state.withPolicy(p);
                 if (state.complete()) {
                     emit(domainKey, state, now);
                 } else {
@@ -293,7 +308,7 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
     private void emit(String key, DomainState state, long timestamp) {
         DomainResult result;
         try {
-            result = DomainVerdicts.assemble(state.dns(), state.verdicts(), clock.instant());
+            result = DomainVerdicts.assemble(state.dns(), state.verdicts(), state.policy(), clock.instant());
         } catch (RuntimeException e) {
             // a bug must not stop the aggregator (nor loop on this record): the domain gets a row
             // that says what went wrong

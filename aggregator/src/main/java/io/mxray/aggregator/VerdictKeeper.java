@@ -1,7 +1,6 @@
 package io.mxray.aggregator;
 
 import io.mxray.schema.Keys;
-import io.mxray.verdict.ProbeVerdict;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +13,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Keeps the global store of probe verdicts: every instance of the aggregator reads all of
+ * Keeps a global store of results a domain waits for (probe verdicts; MTA-STS policy fetches): every instance of the aggregator reads all of
  * {@code smtp-results} into it (the verdict part only, never the chain), so that a domain's
  * verdicts are looked up where the domain is, without sending subscriptions and deliveries
  * through two repartition topics. A probe answered again (a worker replaying its input) replaces
@@ -22,30 +21,34 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@link #HORIZON} are dropped (probe keys begin with the scan id, which begins with its start
  * time, so they are one range of keys), about once an hour.
  */
-final class VerdictKeeper implements Processor<String, ProbeVerdict, Void, Void> {
+final class VerdictKeeper<V> implements Processor<String, V, Void, Void> {
     static final String STORE = "probe-verdicts";
+    /** The MTA-STS policy fetches, kept as the probe verdicts are (policy keys begin with the scan id too). */
+    static final String POLICY_STORE = "policy-results";
     /** How long verdicts are kept: the broker's default retention of {@code smtp-results}. */
     static final Duration HORIZON = Duration.ofDays(7);
     private static final long PRUNE_EVERY_NANOS = Duration.ofHours(1).toNanos();
 
     private final ProbeArrivals arrivals;
     private final Clock clock;
-    private KeyValueStore<String, ProbeVerdict> store;
+    private final String storeName;
+    private KeyValueStore<String, V> store;
     private long nextPrune;
 
-    VerdictKeeper(ProbeArrivals arrivals, Clock clock) {
+    VerdictKeeper(String storeName, ProbeArrivals arrivals, Clock clock) {
+        this.storeName = storeName;
         this.arrivals = arrivals;
         this.clock = clock;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
-        store = context.getStateStore(STORE);
+        store = context.getStateStore(storeName);
         nextPrune = System.nanoTime();
     }
 
     @Override
-    public void process(Record<String, ProbeVerdict> record) {
+    public void process(Record<String, V> record) {
         if (record.key() == null || record.value() == null) {
             return;
         }
@@ -61,7 +64,7 @@ final class VerdictKeeper implements Processor<String, ProbeVerdict, Void, Void>
     void prune(Instant before) {
         String to = Keys.scanIdTime(before);
         List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, ProbeVerdict> it = store.range("0", to)) {
+        try (KeyValueIterator<String, V> it = store.range("0", to)) {
             while (it.hasNext()) {
                 old.add(it.next().key);
             }

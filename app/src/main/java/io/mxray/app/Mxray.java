@@ -51,6 +51,7 @@ public final class Mxray implements Runnable {
         cl.addSubcommand("scheduler", new Main());
         cl.addSubcommand("dns-worker", new io.mxray.dns.Main());
         cl.addSubcommand("smtp-worker", new io.mxray.smtp.Main());
+        cl.addSubcommand("policy-worker", new io.mxray.policy.Main());
         cl.addSubcommand("aggregator", new io.mxray.aggregator.Main());
         return cl;
     }

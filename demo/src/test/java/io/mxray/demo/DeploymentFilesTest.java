@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 class DeploymentFilesTest {
     private static final Path ROOT = Path.of("..");
     private static final YAMLMapper YAML = new YAMLMapper();
-    private static final Set<String> STAGES = Set.of("scheduler", "dns-worker", "smtp-worker", "aggregator", "wait");
+    private static final Set<String> STAGES = Set.of("scheduler", "dns-worker", "smtp-worker", "policy-worker", "aggregator",
+            "wait");
 
     private static Set<String> variables() {
         return ConfigurationTest.environment().keySet();
@@ -71,11 +72,11 @@ class DeploymentFilesTest {
         JsonNode services = YAML.readTree(ReferenceTool.run(compose("config"), null, 60)).get("services");
         assertEquals(PASSWORD, services.at("/postgres/environment/POSTGRES_PASSWORD").asText());
         assertEquals(PASSWORD, services.at("/aggregator/environment/MXRAY_DB_PASSWORD").asText());
-        for (String worker : List.of("dns-worker", "smtp-worker", "scheduler")) {
+        for (String worker : List.of("dns-worker", "smtp-worker", "policy-worker", "scheduler")) {
             assertTrue(services.get(worker).at("/environment/MXRAY_DB_PASSWORD").isMissingNode(), worker);
             assertTrue(services.get(worker).at("/environment/MXRAY_DB").isMissingNode(), worker);
         }
-        for (String reader : List.of("smtp-worker", "scheduler")) {
+        for (String reader : List.of("smtp-worker", "policy-worker", "scheduler")) {
             String path = services.get(reader).at("/environment/MXRAY_OPT_OUT").asText();
             assertEquals("/etc/mxray/opt-out.txt", path, reader);
             assertTrue(services.get(reader).path("volumes").toString().contains(path), reader + " mounts it");
@@ -112,7 +113,7 @@ class DeploymentFilesTest {
                 }
             }
         }
-        for (String worker : List.of("dns-worker", "smtp-worker", "aggregator")) {
+        for (String worker : List.of("dns-worker", "smtp-worker", "policy-worker", "aggregator")) {
             assertEquals("kafka:9092", services.get(worker).at("/environment/MXRAY_KAFKA").asText(), worker);
             assertEquals("9400", services.get(worker).at("/environment/MXRAY_METRICS_PORT").asText(), worker);
         }
@@ -209,7 +210,7 @@ class DeploymentFilesTest {
                 boolean secret = c.path("envFrom").toString().contains("secretRef");
                 // only the aggregator writes to the database: the pods that talk to the Internet hold no credentials
                 assertEquals(command.equals("aggregator"), secret, name + " and the database secret");
-                if (command.equals("smtp-worker") || command.equals("scheduler")) {
+                if (command.equals("smtp-worker") || command.equals("policy-worker") || command.equals("scheduler")) {
                     boolean optOut = false;
                     for (JsonNode env : c.path("env")) {
                         optOut |= env.get("name").asText().equals("MXRAY_OPT_OUT");
@@ -226,6 +227,6 @@ class DeploymentFilesTest {
                 }
             }
         }
-        assertEquals(Set.of("scheduler", "dns-worker", "smtp-worker", "aggregator"), deployed);
+        assertEquals(Set.of("scheduler", "dns-worker", "smtp-worker", "policy-worker", "aggregator"), deployed);
     }
 }

@@ -11,6 +11,9 @@ import io.mxray.schema.IpText;
 import io.mxray.schema.LookupOutcome;
 import io.mxray.schema.MtaStsTxt;
 import io.mxray.schema.MxHost;
+import io.mxray.schema.PolicyReason;
+import io.mxray.schema.PolicyRequest;
+import io.mxray.schema.PolicyResult;
 import io.mxray.schema.ProbeRequest;
 import io.mxray.schema.TlsRptTxt;
 import io.mxray.schema.TlsaDecision;
@@ -137,7 +140,7 @@ public final class DnsStage {
         }
         // RFC 7505 section 3: a single MX whose exchange is the root
         if (records.size() == 1 && records.get(0).getTarget().equals(Name.root)) {
-            return withPolicies(domain, budget).thenApply(p -> finish(task, start, DnsOutcome.NULL_MX, null, mx, List.of(),
+            return withPolicies(domain, budget, false).thenApply(p -> finish(task, start, DnsOutcome.NULL_MX, null, mx, List.of(),
                     p, budget));
         }
         String reason = null;
@@ -162,7 +165,7 @@ public final class DnsStage {
         final String why = reason;
         Map<String, CompletableFuture<HostFacts>> facts = new LinkedHashMap<>();
         hosts.keySet().forEach(h -> facts.put(h, host(task.scanId(), h, budget)));
-        CompletableFuture<Policies> policies = withPolicies(domain, budget).toCompletableFuture();
+        CompletableFuture<Policies> policies = withPolicies(domain, budget, true).toCompletableFuture();
         final Map<String, Integer> prefs = hosts;
         return CompletableFuture.allOf(facts.values().toArray(CompletableFuture[]::new)).thenCombine(policies, (x, p) -> {
             List<MxHost> list = new ArrayList<>();
@@ -174,7 +177,7 @@ public final class DnsStage {
     /** RFC 5321 section 5.1: no MX RRset, so the domain itself is the mail host if it has an address. */
     private CompletionStage<DnsResolution> implicitMx(DomainTask task, Instant start, Name domain, Answer mx,
                                                       Lookups.Budget budget) {
-        CompletableFuture<Policies> policies = withPolicies(domain, budget).toCompletableFuture();
+        CompletableFuture<Policies> policies = withPolicies(domain, budget, true).toCompletableFuture();
         return host(task.scanId(), task.domain(), budget).thenCombine(policies, (facts, p) -> {
             if (facts.outcome() == LookupOutcome.OK) {
                 return finish(task, start, DnsOutcome.IMPLICIT_MX, null, mx,
@@ -326,21 +329,66 @@ public final class DnsStage {
                 f.dnssecReason(), t);
     }
 
-    /** The domain's MTA-STS and TLS-RPT records, and what of them was cut. */
-    private record Policies(MtaStsTxt mtaSts, TlsRptTxt tlsRpt, List<String> cut) {
+    /**
+     * The domain's MTA-STS and TLS-RPT records, what of them was cut, and where a valid MTA-STS
+     * record sends the policy fetch.
+     */
+    private record Policies(MtaStsTxt mtaSts, TlsRptTxt tlsRpt, List<String> cut, PolicyHost host) {
         Policies(MtaStsTxt mtaSts, TlsRptTxt tlsRpt) {
-            this(mtaSts, tlsRpt, List.of());
+            this(mtaSts, tlsRpt, List.of(), null);
+        }
+
+        Policies with(PolicyHost h) {
+            return new Policies(mtaSts, tlsRpt, cut, h);
         }
     }
 
-    private CompletionStage<Policies> withPolicies(Name domain, Lookups.Budget budget) {
+    /** The addresses of {@code mta-sts.<domain>}, or why it has none to fetch from. */
+    private record PolicyHost(List<String> addresses, PolicyReason failure) {
+    }
+
+    /** @param mail whether the domain has MX hosts to deliver to (else no policy is looked for: none to enforce) */
+    private CompletionStage<Policies> withPolicies(Name domain, Lookups.Budget budget, boolean mail) {
         CompletableFuture<Answer> sts = txt("_mta-sts", domain, budget);
         CompletableFuture<Answer> rpt = txt("_smtp._tls", domain, budget);
         return sts.thenCombine(rpt, (s, r) -> bounded(new Policies(
                 s.isFailure() ? new MtaStsTxt(TxtStatus.LOOKUP_FAILED, null, failureKey(s), s.dnssec(), List.of())
                         : PolicyRecords.mtaSts(texts(s), s.dnssec()),
                 r.isFailure() ? new TlsRptTxt(TxtStatus.LOOKUP_FAILED, null, failureKey(r), r.dnssec(), List.of())
-                        : PolicyRecords.tlsRpt(texts(r), r.dnssec()))));
+                        : PolicyRecords.tlsRpt(texts(r), r.dnssec()))))
+                .thenCompose(p -> !mail || p.mtaSts().status() != TxtStatus.VALID ? CompletableFuture.completedFuture(p)
+                        : policyHost(domain, budget).thenApply(p::with));
+    }
+
+    /**
+     * RFC 8461 section 3.3: the policy comes from {@code mta-sts.<domain>}, whose addresses are
+     * looked up as an MX host's are (validated, bounded); an answer a validating resolver would
+     * refuse (bogus) is a failed lookup. DNSSEC is not asked for: MTA-STS rests on the web PKI.
+     */
+    private CompletionStage<PolicyHost> policyHost(Name domain, Lookups.Budget budget) {
+        Name name;
+        try {
+            name = Name.concatenate(Name.fromString("mta-sts"), domain);
+        } catch (TextParseException | NameTooLongException e) {
+            return CompletableFuture.completedFuture(new PolicyHost(List.of(),
+                    new PolicyReason(PolicyReason.Key.HOST_LOOKUP_FAILED, "name-too-long")));
+        }
+        CompletableFuture<Answer> a = lookups.lookup(name, Type.A, budget).toCompletableFuture();
+        CompletableFuture<Answer> aaaa = lookups.lookup(name, Type.AAAA, budget).toCompletableFuture();
+        return a.thenCombine(aaaa, (v4, v6) -> {
+            HostFacts f = addresses(v4, v6);
+            if (f.dnssec() == DnssecStatus.BOGUS) {
+                return new PolicyHost(List.of(), new PolicyReason(PolicyReason.Key.HOST_LOOKUP_FAILED, "bogus"));
+            }
+            if (!f.addresses().isEmpty()) {
+                return new PolicyHost(f.addresses(), null);
+            }
+            return new PolicyHost(List.of(), switch (f.outcome()) {
+                case NXDOMAIN -> PolicyReason.of(PolicyReason.Key.HOST_NXDOMAIN);
+                case NODATA -> PolicyReason.of(PolicyReason.Key.HOST_NO_ADDRESS);
+                default -> new PolicyReason(PolicyReason.Key.HOST_LOOKUP_FAILED, f.outcome().key());
+            });
+        });
     }
 
     /** The policy records as kept ({@link Bounds}): parsed in full, stored in part, cuts named. */
@@ -358,7 +406,8 @@ public final class DnsStage {
         MtaStsTxt m = p.mtaSts();
         TlsRptTxt t = p.tlsRpt();
         return new Policies(new MtaStsTxt(m.status(), Bounds.text(m.id(), Bounds.TXT_CHARS), m.reason(), m.dnssec(),
-                sts.lines()), new TlsRptTxt(t.status(), rua.lines(), t.reason(), t.dnssec(), rpt.lines()), cut);
+                sts.lines()), new TlsRptTxt(t.status(), rua.lines(), t.reason(), t.dnssec(), rpt.lines()), cut,
+                p.host());
     }
 
     private static String failureKey(Answer a) {
@@ -415,11 +464,25 @@ public final class DnsStage {
         if (policies != null) {
             truncated.addAll(policies.cut());
         }
+        // a policy is fetched for a domain that takes mail from some MX host: without one, nothing to enforce
+        PolicyRequest fetch = null;
+        PolicyResult decided = null;
+        String policyKey = null;
+        if (policies != null && policies.host() != null && !hosts.isEmpty()) {
+            String id = policies.mtaSts().id();
+            if (policies.host().failure() == null) {
+                fetch = PolicyRequest.of(task.scanId(), task.domain(), id, policies.host().addresses());
+                policyKey = fetch.policyKey();
+            } else {
+                decided = PolicyResult.failed(task.scanId(), task.domain(), id, policies.host().failure(), end);
+                policyKey = decided.policyKey();
+            }
+        }
         DnsResult result = new DnsResult(task.scanId(), task.domain(), task.rank(), outcome, reason, hosts,
                 List.copyOf(keys), end, end.toEpochMilli() - start.toEpochMilli(), mxDnssec, mxReason,
                 policies == null ? null : policies.mtaSts(), policies == null ? null : policies.tlsRpt(), budget.used(),
-                truncated);
-        return new DnsResolution(result, probes);
+                truncated, policyKey);
+        return new DnsResolution(result, probes, fetch, decided);
     }
 
     /** Lower case, without the trailing dot: the form names take in results. */

@@ -8,6 +8,8 @@ import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DomainTask;
 import io.mxray.schema.Keys;
+import io.mxray.schema.PolicyRequest;
+import io.mxray.schema.PolicyResult;
 import io.mxray.schema.ProbeRequest;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -66,6 +68,14 @@ public final class DnsWorker implements Worker<DomainTask> {
             if (emitted.firstTime(p.scanId(), p.probeKey())) {
                 out.add(Output.of(Topics.PROBES, Keys.probeTarget(p.ip()), p));
             }
+        }
+        PolicyRequest policy = resolution.policy();
+        if (policy != null && emitted.firstTime(policy.scanId(), policy.policyKey())) {
+            out.add(Output.of(Topics.POLICIES, Keys.probeTarget(policy.addresses().get(0)), policy));
+        }
+        PolicyResult decided = resolution.policyDecided();
+        if (decided != null) {
+            out.add(Output.of(Topics.POLICY_RESULTS, decided.policyKey(), decided));
         }
         DnsResult r = resolution.result();
         out.add(Output.of(Topics.DNS_RESULTS, r.key(), r));

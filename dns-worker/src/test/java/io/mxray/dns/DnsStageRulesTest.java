@@ -410,6 +410,39 @@ class DnsStageRulesTest {
         assertEquals("rua-missing", r.tlsRpt().reason());
     }
 
+    /** RFC 8461 section 3.3: a valid TXT record sends a policy fetch to mta-sts.<domain>'s addresses. */
+    @Test
+    void aValidMtaStsRecordAsksForThePolicyFromItsHostsAddresses() {
+        dns.on("example.net.", Type.MX, records(mx("example.net", 10, "mx.example.net")))
+                .on("mx.example.net.", Type.A, records(a("mx.example.net", "192.0.2.1")))
+                .on("mx.example.net.", Type.AAAA, nodata())
+                .on("_mta-sts.example.net.", Type.TXT, records(txt("_mta-sts.example.net", "v=STSv1; id=abc1")))
+                .on("_smtp._tls.example.net.", Type.TXT, nodata())
+                .on("mta-sts.example.net.", Type.A, records(a("mta-sts.example.net", "192.0.2.80")))
+                .on("mta-sts.example.net.", Type.AAAA, nodata());
+        DnsResolution r = resolve("example.net");
+        assertEquals(List.of("192.0.2.80"), r.policy().addresses());
+        assertEquals("mta-sts.example.net", r.policy().host());
+        assertEquals("abc1", r.policy().policyId());
+        assertEquals(r.policy().policyKey(), r.result().policyKey(), "the domain waits for that fetch");
+        assertEquals(null, r.policyDecided());
+    }
+
+    @Test
+    void aPolicyHostWithoutAddressIsDecidedWithoutAFetch() {
+        dns.on("example.net.", Type.MX, records(mx("example.net", 10, "mx.example.net")))
+                .on("mx.example.net.", Type.A, records(a("mx.example.net", "192.0.2.1")))
+                .on("mx.example.net.", Type.AAAA, nodata())
+                .on("_mta-sts.example.net.", Type.TXT, records(txt("_mta-sts.example.net", "v=STSv1; id=abc1")))
+                .on("_smtp._tls.example.net.", Type.TXT, nodata())
+                .on("mta-sts.example.net.", Type.A, rcode(Rcode.NXDOMAIN))
+                .on("mta-sts.example.net.", Type.AAAA, rcode(Rcode.NXDOMAIN));
+        DnsResolution r = resolve("example.net");
+        assertEquals(null, r.policy());
+        assertEquals("policy-host-nxdomain", r.policyDecided().reason().text());
+        assertEquals(r.policyDecided().policyKey(), r.result().policyKey());
+    }
+
     @Test
     void aFailedPolicyLookupIsNotNoPolicy() {
         dns.on("example.com.", Type.MX, records(mx("example.com", 0, ".")))

@@ -28,7 +28,11 @@ public final class LocalCluster implements AutoCloseable {
      * Where the stages find the Internet they scan (in benchmarks and tests, a lab): the resolver,
      * its DNSSEC trust anchor, the SMTP port and the CA certificates of the web PKI.
      */
-    public record Internet(InetSocketAddress resolver, Path trustAnchor, int smtpPort, Path caFile) {
+    public record Internet(InetSocketAddress resolver, Path trustAnchor, int smtpPort, Path caFile, int httpsPort) {
+        /** On the Internet's HTTPS port. */
+        public Internet(InetSocketAddress resolver, Path trustAnchor, int smtpPort, Path caFile) {
+            this(resolver, trustAnchor, smtpPort, caFile, 443);
+        }
     }
 
     /** How the stage processes are set up. */
@@ -43,6 +47,7 @@ public final class LocalCluster implements AutoCloseable {
     private final Settings settings;
     private final List<MxrayProcess> dnsWorkers = new ArrayList<>();
     private final List<MxrayProcess> smtpWorkers = new ArrayList<>();
+    private final List<MxrayProcess> policyWorkers = new ArrayList<>();
     private final MxrayProcess aggregator;
     private final Map<String, Integer> metricsPorts = new HashMap<>();
 
@@ -69,6 +74,9 @@ public final class LocalCluster implements AutoCloseable {
                 args.addAll(settings.smtpOptions());
                 smtpWorkers.add(stage("smtp-worker-" + i, "smtp-worker", args));
             }
+            // one policy worker: a policy is fetched per domain publishing MTA-STS, a small part of the probes
+            policyWorkers.add(stage("policy-worker-1", "policy-worker", List.of("--ca-file", internet.caFile().toString(),
+                    "--allow-non-public", "--policy-port", String.valueOf(internet.httpsPort()))));
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -112,6 +120,10 @@ public final class LocalCluster implements AutoCloseable {
         return smtpWorkers;
     }
 
+    public List<MxrayProcess> policyWorkers() {
+        return policyWorkers;
+    }
+
     public MxrayProcess aggregator() {
         return aggregator;
     }
@@ -119,6 +131,7 @@ public final class LocalCluster implements AutoCloseable {
     public List<MxrayProcess> stages() {
         List<MxrayProcess> all = new ArrayList<>(dnsWorkers);
         all.addAll(smtpWorkers);
+        all.addAll(policyWorkers);
         all.add(aggregator);
         return all;
     }

@@ -6,6 +6,9 @@ import io.mxray.dns.DnsStage;
 import io.mxray.dns.DnsWorker;
 import io.mxray.dns.ResolverHealth;
 import io.mxray.dns.Resolvers;
+import io.mxray.policy.PolicyConfig;
+import io.mxray.policy.PolicyFetcher;
+import io.mxray.policy.PolicyWorker;
 import io.mxray.runtime.KafkaPublisher;
 import io.mxray.runtime.OptOut;
 import io.mxray.runtime.StageRunner;
@@ -13,6 +16,7 @@ import io.mxray.runtime.Topics;
 import io.mxray.scheduler.ScanSummary;
 import io.mxray.scheduler.Scheduler;
 import io.mxray.schema.DomainTask;
+import io.mxray.schema.PolicyRequest;
 import io.mxray.schema.ProbeRequest;
 import io.mxray.smtp.SmtpConfig;
 import io.mxray.smtp.SmtpStage;
@@ -28,7 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Every stage of the pipeline inside this JVM, talking through Kafka exactly as separate
- * processes would: the DNS worker, the SMTP worker and the aggregator, each in its own consumer
+ * processes would: the DNS worker, the SMTP worker, the MTA-STS policy worker and the aggregator, each in its own consumer
  * group. The scheduler publishes into it.
  */
 public final class Pipeline implements AutoCloseable {
@@ -38,6 +42,8 @@ public final class Pipeline implements AutoCloseable {
     private final StageRunner<DomainTask> dns;
     private final StageRunner<ProbeRequest> smtp;
     private final SmtpStage smtpStage;
+    private final StageRunner<PolicyRequest> policy;
+    private final PolicyFetcher policyFetcher;
     private final Aggregator aggregator;
     private final OptOut optOut;
     private final Resolvers resolvers;
@@ -55,6 +61,23 @@ public final class Pipeline implements AutoCloseable {
      */
     public Pipeline(Infrastructure infra, DnsConfig dnsConfig, SmtpConfig smtpConfig, CertificateJudge judge,
                     Clock clock, boolean withAggregator) {
+        this(infra, dnsConfig, smtpConfig, policyConfig(smtpConfig, Integer.parseInt(PolicyConfig.PORT)), judge, clock,
+                withAggregator);
+    }
+
+    /** The policy fetches as polite as the probes: the same opt-out list and address policy. */
+    public static PolicyConfig policyConfig(SmtpConfig smtp, int httpsPort) {
+        PolicyConfig d = PolicyConfig.defaults();
+        return new PolicyConfig(d.connectTimeout(), d.handshakeTimeout(), d.headerTimeout(), d.bodyTimeout(),
+                smtp.perIpConnections(), smtp.perIpInterval(), d.maxInFlight(), smtp.allowNonPublic(), smtp.optOut(),
+                d.userAgent(), httpsPort);
+    }
+
+    /**
+     * @param policyConfig how MTA-STS policies are fetched
+     */
+    public Pipeline(Infrastructure infra, DnsConfig dnsConfig, SmtpConfig smtpConfig, PolicyConfig policyConfig,
+                    CertificateJudge judge, Clock clock, boolean withAggregator) {
         this.infra = infra;
         this.clock = clock;
         this.optOut = smtpConfig.optOut(); // one list: the scheduler skips listed domains, the SMTP stage hosts
@@ -67,10 +90,14 @@ public final class Pipeline implements AutoCloseable {
         this.smtpStage = new SmtpStage(smtpConfig, judge, clock);
         this.smtp = StageRunner.create("smtp-worker", Topics.PROBES, new SmtpWorker(smtpStage, clock), bootstrap,
                 "mxray-smtp-worker", SmtpConfig.BATCH, smtpConfig.itemTime());
+        this.policyFetcher = new PolicyFetcher(policyConfig, judge, clock);
+        this.policy = StageRunner.create("policy-worker", Topics.POLICIES, new PolicyWorker(policyFetcher, clock),
+                bootstrap, "mxray-policy-worker", PolicyConfig.BATCH, policyConfig.itemTime());
         this.aggregator = withAggregator ? Aggregator.start(bootstrap, infra.database(),
                 infra.dataDir().resolve("streams"), clock) : null;
         start(dns);
         start(smtp);
+        start(policy);
     }
 
     private void start(StageRunner<?> runner) {
@@ -113,9 +140,12 @@ public final class Pipeline implements AutoCloseable {
     public void close() {
         dns.stopAsync();
         smtp.stopAsync();
+        policy.stopAsync();
         dns.close();
         smtp.close();
+        policy.close();
         smtpStage.close();
+        policyFetcher.close();
         resolvers.close();
         if (aggregator != null) {
             aggregator.close();

@@ -18,16 +18,18 @@ import java.util.Objects;
  * @param maxInFlight      connections at once in all
  * @param allowNonPublic   also contact loopback, private and reserved addresses (a lab only)
  * @param userAgent        what the request says it is
+ * @param port             the HTTPS port (443; only a lab uses another)
  */
 public record PolicyConfig(Duration connectTimeout, Duration handshakeTimeout, Duration headerTimeout,
                            Duration bodyTimeout, int perIpConnections, Duration perIpInterval, int maxInFlight,
-                           boolean allowNonPublic, OptOut optOut, String userAgent) {
+                           boolean allowNonPublic, OptOut optOut, String userAgent, int port) {
     public static final String CONNECT_TIMEOUT = "PT10S";
     public static final String HANDSHAKE_TIMEOUT = "PT15S";
     public static final String HEADER_TIMEOUT = "PT15S";
     public static final String BODY_TIMEOUT = "PT15S";
     public static final String PER_IP_CONNECTIONS = "2";
     public static final String PER_IP_INTERVAL = "PT1S";
+    public static final String PORT = "443";
     public static final String USER_AGENT = "mxray (MTA-STS policy survey; sends no mail)";
     /** Fetches worked on at once by one worker. */
     public static final int BATCH = 500;
@@ -48,17 +50,25 @@ public record PolicyConfig(Duration connectTimeout, Duration handshakeTimeout, D
         }
         Objects.requireNonNull(optOut, "optOut");
         Objects.requireNonNull(userAgent, "userAgent");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
     }
 
     public static PolicyConfig defaults() {
         return new PolicyConfig(Duration.parse(CONNECT_TIMEOUT), Duration.parse(HANDSHAKE_TIMEOUT),
                 Duration.parse(HEADER_TIMEOUT), Duration.parse(BODY_TIMEOUT), Integer.parseInt(PER_IP_CONNECTIONS),
-                Duration.parse(PER_IP_INTERVAL), 1000, false, OptOut.NONE, USER_AGENT);
+                Duration.parse(PER_IP_INTERVAL), 1000, false, OptOut.NONE, USER_AGENT, Integer.parseInt(PORT));
     }
 
     public PolicyConfig allowingNonPublic() {
         return new PolicyConfig(connectTimeout, handshakeTimeout, headerTimeout, bodyTimeout, perIpConnections,
-                perIpInterval, maxInFlight, true, optOut, userAgent);
+                perIpInterval, maxInFlight, true, optOut, userAgent, port);
+    }
+
+    public PolicyConfig withPort(int p) {
+        return new PolicyConfig(connectTimeout, handshakeTimeout, headerTimeout, bodyTimeout, perIpConnections,
+                perIpInterval, maxInFlight, allowNonPublic, optOut, userAgent, p);
     }
 
     /** The longest one fetch may take: every address's connect, then the handshake and the response. */

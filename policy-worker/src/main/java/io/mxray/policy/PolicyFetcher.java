@@ -183,7 +183,7 @@ public final class PolicyFetcher implements AutoCloseable {
         String ip = NetUtil.toAddressString(address);
         return limiter.acquire(ip).thenCompose(permit -> {
             Exchange x = new Exchange(request, ip, at, start);
-            connect(x, address, request.port(), permit);
+            connect(x, address, config.port(), permit);
             return x.done;
         }).thenCompose(r -> unreachable(r) && i + 1 < to.size() ? attempt(request, to, i + 1, at, start)
                 : CompletableFuture.completedFuture(r));
@@ -350,7 +350,7 @@ public final class PolicyFetcher implements AutoCloseable {
             phase = "headers";
             DefaultFullHttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, PATH);
             get.headers().set(HttpHeaderNames.HOST,
-                    request.port() == 443 ? request.host() : request.host() + ":" + request.port());
+                    config.port() == 443 ? request.host() : request.host() + ":" + config.port());
             get.headers().set(HttpHeaderNames.USER_AGENT, config.userAgent());
             get.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             channel.writeAndFlush(get);

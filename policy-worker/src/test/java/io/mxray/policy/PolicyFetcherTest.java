@@ -92,8 +92,8 @@ class PolicyFetcherTest {
         PolicyConfig d = PolicyConfig.defaults();
         PolicyConfig config = new PolicyConfig(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(1),
                 Duration.ofSeconds(2), 2, Duration.ZERO, 100, true,
-                OptOut.parse(List.of("opted-out.test"), "test"), d.userAgent());
-        fetcher = new PolicyFetcher(config, new CertificateJudge(Set.of(new TrustAnchor(ca.root(), null)),
+                OptOut.parse(List.of("opted-out.test"), "test"), d.userAgent(), 443);
+        fetcher = new PolicyFetcher(config.withPort(port), new CertificateJudge(Set.of(new TrustAnchor(ca.root(), null)),
                 Clock.systemUTC()), Clock.systemUTC());
     }
 
@@ -127,7 +127,7 @@ class PolicyFetcherTest {
 
     static PolicyResult fetch(String domain, String... addresses) {
         PolicyRequest r = PolicyRequest.of("20261202T000000Z-test", domain, "id1",
-                addresses.length == 0 ? List.of(ADDRESS) : List.of(addresses), port);
+                addresses.length == 0 ? List.of(ADDRESS) : List.of(addresses));
         return fetcher.fetch(r).toCompletableFuture().join();
     }
 
@@ -185,10 +185,10 @@ class PolicyFetcherTest {
     @Test
     void politenessAndAddresses() throws Exception {
         assertEquals("skipped policy-opt-out:opt-out-domain", reason("opted-out.test"));
-        PolicyConfig strict = PolicyConfig.defaults();
+        PolicyConfig strict = PolicyConfig.defaults().withPort(port);
         try (PolicyFetcher publicOnly = new PolicyFetcher(strict, new CertificateJudge(
                 Set.of(new TrustAnchor(ca.root(), null)), Clock.systemUTC()), Clock.systemUTC())) {
-            PolicyResult r = publicOnly.fetch(PolicyRequest.of("s", "good.test", "id1", List.of(ADDRESS), port))
+            PolicyResult r = publicOnly.fetch(PolicyRequest.of("s", "good.test", "id1", List.of(ADDRESS)))
                     .toCompletableFuture().join();
             assertEquals("skipped policy-host-non-public:non-public-address",
                     r.status().key() + " " + r.reason().text());
@@ -198,12 +198,16 @@ class PolicyFetcherTest {
             closed = s.getLocalPort();
         }
         // nothing listens on the first address: the next one is tried
-        PolicyResult r = fetcher.fetch(PolicyRequest.of("s", "good.test", "id1", List.of("127.0.83.3", ADDRESS), port))
+        PolicyResult r = fetcher.fetch(PolicyRequest.of("s", "good.test", "id1", List.of("127.0.83.3", ADDRESS)))
                 .toCompletableFuture().join();
         assertEquals(PolicyStatus.VALID, r.status(), String.valueOf(r.reason()));
         assertEquals(ADDRESS, r.ip());
-        PolicyResult refused = fetcher.fetch(PolicyRequest.of("s", "good.test", "id1", List.of("127.0.83.3"), closed))
-                .toCompletableFuture().join();
+        PolicyResult refused;
+        try (PolicyFetcher elsewhere = new PolicyFetcher(fetcher.config().withPort(closed), new CertificateJudge(
+                Set.of(new TrustAnchor(ca.root(), null)), Clock.systemUTC()), Clock.systemUTC())) {
+            refused = elsewhere.fetch(PolicyRequest.of("s", "good.test", "id1", List.of("127.0.83.3")))
+                    .toCompletableFuture().join();
+        }
         assertEquals("policy-connect-refused", refused.reason().text());
     }
 }

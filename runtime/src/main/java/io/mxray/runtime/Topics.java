@@ -3,6 +3,8 @@ package io.mxray.runtime;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DomainResult;
 import io.mxray.schema.DomainTask;
+import io.mxray.schema.PolicyRequest;
+import io.mxray.schema.PolicyResult;
 import io.mxray.schema.ProbeRequest;
 import io.mxray.schema.ProbeResult;
 import io.mxray.schema.RejectedLine;
@@ -36,6 +38,15 @@ public final class Topics {
     /** SMTP probes to run, keyed by the address to probe ({@link Keys#probeTarget}): politeness per address. */
     public static final Topic<String, ProbeRequest> PROBES =
             new Topic<>("mxray.probes", Serdes.String(), new JsonSerde<>(ProbeRequest.class));
+    /**
+     * MTA-STS policies to fetch, keyed by the first address of the policy host: politeness per
+     * address, as for {@link #PROBES}.
+     */
+    public static final Topic<String, PolicyRequest> POLICIES =
+            new Topic<>("mxray.policies", Serdes.String(), new JsonSerde<>(PolicyRequest.class));
+    /** One result per policy fetch, keyed by policy key. */
+    public static final Topic<String, PolicyResult> POLICY_RESULTS =
+            new Topic<>("mxray.policy-results", Serdes.String(), new JsonSerde<>(PolicyResult.class));
     /** One DNS result per domain, keyed by domain key. */
     public static final Topic<String, DnsResult> DNS_RESULTS =
             new Topic<>("mxray.dns-results", Serdes.String(), new JsonSerde<>(DnsResult.class));
@@ -53,6 +64,7 @@ public final class Topics {
             new Topic<>("mxray.dead-letters", Serdes.String(), Serdes.ByteArray());
 
     public static List<Topic<?, ?>> all() {
-        return List.of(SCANS, DOMAINS, REJECTED, PROBES, DNS_RESULTS, SMTP_RESULTS, DOMAIN_RESULTS, DEAD_LETTERS);
+        return List.of(SCANS, DOMAINS, REJECTED, PROBES, POLICIES, DNS_RESULTS, SMTP_RESULTS, POLICY_RESULTS,
+                DOMAIN_RESULTS, DEAD_LETTERS);
     }
 }

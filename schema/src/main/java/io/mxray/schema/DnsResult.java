@@ -12,6 +12,7 @@ import java.util.Objects;
  *                  name and TLSA set), in MX preference order
  * @param mxDnssec  DNSSEC status of the MX answer (or of its denial); null if not validated
  * @param mxDnssecReason the validator's reason when bogus
+ * @param policyKey      the MTA-STS policy fetch whose result the domain's verdict waits for, or null
  * @param mtaSts    the MTA-STS TXT record, null when not looked up (no mail hosts)
  * @param tlsRpt    the TLS-RPT TXT record, null when not looked up
  * @param lookups   DNS queries this domain took (validation queries excluded)
@@ -21,7 +22,7 @@ import java.util.Objects;
 public record DnsResult(String scanId, String domain, Long rank, DnsOutcome outcome, String reason,
                         List<MxHost> mxHosts, List<String> probeKeys, Instant resolvedAt, long elapsedMs,
                         DnssecStatus mxDnssec, String mxDnssecReason, MtaStsTxt mtaSts, TlsRptTxt tlsRpt,
-                        int lookups, List<String> truncated) {
+                        int lookups, List<String> truncated, String policyKey) {
     public DnsResult {
         Objects.requireNonNull(scanId, "scanId");
         Objects.requireNonNull(domain, "domain");
@@ -30,6 +31,14 @@ public record DnsResult(String scanId, String domain, Long rank, DnsOutcome outc
         mxHosts = List.copyOf(mxHosts);
         probeKeys = List.copyOf(probeKeys);
         truncated = truncated == null || truncated.isEmpty() ? null : List.copyOf(truncated);
+    }
+
+    /** No MTA-STS policy to wait for. */
+    public DnsResult(String scanId, String domain, Long rank, DnsOutcome outcome, String reason, List<MxHost> mxHosts,
+                     List<String> probeKeys, Instant resolvedAt, long elapsedMs, DnssecStatus mxDnssec,
+                     String mxDnssecReason, MtaStsTxt mtaSts, TlsRptTxt tlsRpt, int lookups, List<String> truncated) {
+        this(scanId, domain, rank, outcome, reason, mxHosts, probeKeys, resolvedAt, elapsedMs, mxDnssec, mxDnssecReason,
+                mtaSts, tlsRpt, lookups, truncated, null);
     }
 
     /** Nothing cut. */

@@ -10,6 +10,11 @@ import java.util.Objects;
  *
  * @param worstLevel the worst level over all MX host addresses, or null when there is none
  * @param bestLevel  the best level over all MX host addresses, or null when there is none
+ * @param mtaStsVerdict  the MTA-STS policy and what a sender enforcing it does; null when the
+ *                       domain has no MX host to judge
+ * @param delivery       what a sender that enforces both DANE and MTA-STS does (RFC 8461 section 2:
+ *                       DANE for the hosts it applies to, MTA-STS for the others)
+ * @param deliveryReason why it does not deliver, or null
  * @param dane       over the MX host addresses that were probed: are all, some or none DANE-valid
  *                   (the domain is DANE-protected only when all are)
  * @param daneDelivery what a DANE-enforcing sender (RFC 7672) would do with mail for the domain,
@@ -24,7 +29,8 @@ public record DomainResult(String scanId, String domain, Long rank, DnsOutcome d
                            Coverage starttls, Instant finalizedAt, DnssecStatus mxDnssec,
                            String mxDnssecReason, MtaStsTxt mtaSts, TlsRptTxt tlsRpt, int dnsLookups,
                            Coverage dane, Delivery daneDelivery, String daneDeliveryReason,
-                           List<String> missingProbes, List<String> truncated) {
+                           List<String> missingProbes, List<String> truncated, StsVerdict mtaStsVerdict,
+                           Delivery delivery, String deliveryReason) {
     public DomainResult {
         Objects.requireNonNull(scanId, "scanId");
         Objects.requireNonNull(domain, "domain");
@@ -33,6 +39,17 @@ public record DomainResult(String scanId, String domain, Long rank, DnsOutcome d
         mxHosts = List.copyOf(mxHosts);
         missingProbes = missingProbes == null ? List.of() : List.copyOf(missingProbes);
         truncated = truncated == null || truncated.isEmpty() ? null : List.copyOf(truncated);
+    }
+
+    /** Without MTA-STS's verdict and the combined one. */
+    public DomainResult(String scanId, String domain, Long rank, DnsOutcome dnsOutcome, String dnsReason,
+                        List<MxHostVerdict> mxHosts, Level worstLevel, Level bestLevel, Coverage starttls,
+                        Instant finalizedAt, DnssecStatus mxDnssec, String mxDnssecReason, MtaStsTxt mtaSts,
+                        TlsRptTxt tlsRpt, int dnsLookups, Coverage dane, Delivery daneDelivery,
+                        String daneDeliveryReason, List<String> missingProbes, List<String> truncated) {
+        this(scanId, domain, rank, dnsOutcome, dnsReason, mxHosts, worstLevel, bestLevel, starttls, finalizedAt, mxDnssec,
+                mxDnssecReason, mtaSts, tlsRpt, dnsLookups, dane, daneDelivery, daneDeliveryReason, missingProbes,
+                truncated, null, null, null);
     }
 
     /** Nothing cut. */

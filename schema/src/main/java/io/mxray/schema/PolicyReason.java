@@ -93,7 +93,9 @@ public record PolicyReason(Key key, String detail) {
         /** The body is not a policy (the detail names what broke: a line, a field, a value). */
         SYNTAX("policy-syntax"),
         /** An {@code enforce} or {@code testing} policy without any {@code mx} pattern. */
-        MX_MISSING("policy-mx-missing");
+        MX_MISSING("policy-mx-missing"),
+        /** mxray could not fetch or publish it (the detail says why); no statement about the domain. */
+        INTERNAL_ERROR("policy-internal-error");
 
         private final String key;
 

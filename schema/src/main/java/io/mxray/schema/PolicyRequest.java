@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param addresses the host's addresses, as the DNS stage found them
  */
 public record PolicyRequest(String scanId, String policyKey, String domain, String host, String policyId,
-                            List<String> addresses, int port) {
+                            List<String> addresses) {
     public PolicyRequest {
         Objects.requireNonNull(scanId, "scanId");
         Objects.requireNonNull(policyKey, "policyKey");
@@ -23,15 +23,11 @@ public record PolicyRequest(String scanId, String policyKey, String domain, Stri
         if (addresses.isEmpty()) {
             throw new IllegalArgumentException("no address to fetch " + host + " from");
         }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port out of range: " + port);
-        }
     }
 
-    public static PolicyRequest of(String scanId, String domain, String policyId, List<String> addresses, int port) {
+    public static PolicyRequest of(String scanId, String domain, String policyId, List<String> addresses) {
         String host = PolicyRequest.hostOf(domain);
-        return new PolicyRequest(scanId, Keys.policyKey(scanId, host, policyId), domain, host, policyId, addresses,
-                port);
+        return new PolicyRequest(scanId, Keys.policyKey(scanId, host, policyId), domain, host, policyId, addresses);
     }
 
     /** RFC 8461 section 3.3: the policy host of a domain. */

@@ -31,10 +31,11 @@ public record PolicyResult(String scanId, String policyKey, String domain, Strin
         }
     }
 
-    /** A fetch that did not happen: the DNS stage or the address policy decided. */
-    public static PolicyResult without(PolicyRequest r, PolicyStatus status, PolicyReason reason, Instant at) {
-        return new PolicyResult(r.scanId(), r.policyKey(), r.domain(), r.host(), r.policyId(), status, reason, null,
-                null, null, null, null, null, null, 0, at, 0);
+    /** A fetch that could not start: the DNS stage found no address for the policy host. */
+    public static PolicyResult failed(String scanId, String domain, String policyId, PolicyReason reason, Instant at) {
+        String host = PolicyRequest.hostOf(domain);
+        return new PolicyResult(scanId, Keys.policyKey(scanId, host, policyId), domain, host, policyId,
+                PolicyStatus.FAILED, reason, null, null, null, null, null, null, null, 0, at, 0);
     }
 
     public boolean valid() {

@@ -10,6 +10,7 @@ import io.mxray.schema.ProbeResult;
 import io.mxray.schema.RejectedLine;
 import io.mxray.schema.ScanEvent;
 import io.mxray.schema.SecondHandshake;
+import io.mxray.schema.StsVerdict;
 import io.mxray.schema.TlsVersionResult;
 import io.mxray.schema.TlsaLookup;
 import io.mxray.schema.TlsaRecord;
@@ -269,8 +270,10 @@ public final class ResultWriter {
                 INSERT INTO domain_result (scan_id, domain, rank, dns_outcome, dns_reason, mx_count, worst_level,
                   best_level, starttls, finalized_at, mx_dnssec, mx_dnssec_reason, mta_sts, mta_sts_id, mta_sts_reason,
                   tls_rpt, tls_rpt_rua, tls_rpt_reason, dns_lookups, dane, dane_delivery, dane_delivery_reason,
-                  missing_probes, truncated, dane_all_certificates)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  missing_probes, truncated, dane_all_certificates, sts_policy_id, sts_policy, sts_policy_reason,
+                  sts_mode, sts_mx, sts_max_age, sts_delivery, sts_delivery_reason, delivery, delivery_reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                        ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (scan_id, domain) DO UPDATE SET rank = EXCLUDED.rank, dns_outcome = EXCLUDED.dns_outcome,
                   dns_reason = EXCLUDED.dns_reason, mx_count = EXCLUDED.mx_count, worst_level = EXCLUDED.worst_level,
                   best_level = EXCLUDED.best_level, starttls = EXCLUDED.starttls,
@@ -281,14 +284,19 @@ public final class ResultWriter {
                   tls_rpt_reason = EXCLUDED.tls_rpt_reason, dns_lookups = EXCLUDED.dns_lookups,
                   dane = EXCLUDED.dane, dane_delivery = EXCLUDED.dane_delivery,
                   dane_delivery_reason = EXCLUDED.dane_delivery_reason, missing_probes = EXCLUDED.missing_probes,
-                  truncated = EXCLUDED.truncated, dane_all_certificates = EXCLUDED.dane_all_certificates""");
+                  truncated = EXCLUDED.truncated, dane_all_certificates = EXCLUDED.dane_all_certificates,
+                  sts_policy_id = EXCLUDED.sts_policy_id, sts_policy = EXCLUDED.sts_policy,
+                  sts_policy_reason = EXCLUDED.sts_policy_reason, sts_mode = EXCLUDED.sts_mode,
+                  sts_mx = EXCLUDED.sts_mx, sts_max_age = EXCLUDED.sts_max_age, sts_delivery = EXCLUDED.sts_delivery,
+                  sts_delivery_reason = EXCLUDED.sts_delivery_reason, delivery = EXCLUDED.delivery,
+                  delivery_reason = EXCLUDED.delivery_reason""");
              PreparedStatement clear = c.prepareStatement(
                      "DELETE FROM domain_mx WHERE scan_id = ? AND domain = ANY (?)");
              PreparedStatement mx = c.prepareStatement("""
                 INSERT INTO domain_mx (scan_id, domain, mx_host, preference, ip, level, cert_type, outcome, reason,
                   address_dnssec, tlsa_decision, tlsa_base, tlsa_outcome, tlsa_dnssec, tlsa_usable, dane, dane_check,
-                  dane_matched, dane_reason, pkix, dane_all_certificates)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  dane_matched, dane_reason, pkix, dane_all_certificates, sts_match, sts_valid)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (scan_id, domain, mx_host, ip) DO UPDATE SET preference = EXCLUDED.preference,
                   level = EXCLUDED.level, cert_type = EXCLUDED.cert_type, outcome = EXCLUDED.outcome,
                   reason = EXCLUDED.reason, address_dnssec = EXCLUDED.address_dnssec,
@@ -296,7 +304,8 @@ public final class ResultWriter {
                   tlsa_outcome = EXCLUDED.tlsa_outcome, tlsa_dnssec = EXCLUDED.tlsa_dnssec,
                   tlsa_usable = EXCLUDED.tlsa_usable, dane = EXCLUDED.dane, dane_check = EXCLUDED.dane_check,
                   dane_matched = EXCLUDED.dane_matched, dane_reason = EXCLUDED.dane_reason, pkix = EXCLUDED.pkix,
-                  dane_all_certificates = EXCLUDED.dane_all_certificates""");
+                  dane_all_certificates = EXCLUDED.dane_all_certificates, sts_match = EXCLUDED.sts_match,
+                  sts_valid = EXCLUDED.sts_valid""");
              PreparedStatement tlsa = c.prepareStatement("""
                 INSERT INTO tlsa_record (scan_id, base, usage, selector, matching, data, usable, unusable_reason, dnssec)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -329,7 +338,19 @@ public final class ResultWriter {
                 domain.setString(i++, r.daneDeliveryReason());
                 domain.setArray(i++, r.incomplete() ? c.createArrayOf("text", r.missingProbes().toArray()) : null);
                 domain.setArray(i++, r.truncated() == null ? null : c.createArrayOf("text", r.truncated().toArray()));
-                domain.setString(i, key(r.daneAllCertificates()));
+                domain.setString(i++, key(r.daneAllCertificates()));
+                StsVerdict sts = r.mtaStsVerdict();
+                domain.setString(i++, sts == null ? null : noNul(sts.policyId()));
+                domain.setString(i++, sts == null ? null : key(sts.status()));
+                domain.setString(i++, sts == null ? null : noNul(sts.reason()));
+                domain.setString(i++, sts == null ? null : key(sts.mode()));
+                domain.setArray(i++, sts == null || sts.mx() == null ? null : c.createArrayOf("text",
+                        sts.mx().stream().map(ResultWriter::noNul).toArray()));
+                setLong(domain, i++, sts == null ? null : sts.maxAge());
+                domain.setString(i++, sts == null ? null : key(sts.delivery()));
+                domain.setString(i++, sts == null ? null : sts.deliveryReason());
+                domain.setString(i++, key(r.delivery()));
+                domain.setString(i, r.deliveryReason());
                 domain.addBatch();
                 // the domain's MX rows are replaced as a whole: a replay cannot leave stale rows
                 cleared.computeIfAbsent(r.scanId(), k -> new ArrayList<>()).add(r.domain());
@@ -367,7 +388,13 @@ public final class ResultWriter {
                     }
                     j = dane(mx, j, h.dane());
                     mx.setString(j++, key(h.pkix()));
-                    mx.setString(j, h.dane() == null ? null : key(h.dane().allCertificates()));
+                    mx.setString(j++, h.dane() == null ? null : key(h.dane().allCertificates()));
+                    mx.setString(j++, key(h.mtaSts()));
+                    if (h.mtaStsValid() == null) {
+                        mx.setNull(j, Types.BOOLEAN);
+                    } else {
+                        mx.setBoolean(j, h.mtaStsValid());
+                    }
                     mx.addBatch();
                     if (t != null && recordsWritten.add(h.mxHost())) {
                         for (TlsaRecord rec : t.records()) {

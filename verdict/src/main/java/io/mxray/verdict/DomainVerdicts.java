@@ -11,7 +11,10 @@ import io.mxray.schema.DomainResult;
 import io.mxray.schema.HostOutcome;
 import io.mxray.schema.Level;
 import io.mxray.schema.MxHost;
+import io.mxray.schema.MtaStsPolicy;
 import io.mxray.schema.MxHostVerdict;
+import io.mxray.schema.PolicyResult;
+import io.mxray.schema.StsVerdict;
 import io.mxray.schema.TlsaLookup;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** A domain's verdict from its DNS result and the verdicts of its probes. Pure. */
@@ -31,7 +35,16 @@ public final class DomainVerdicts {
      * @param verdicts by probe key; must hold every probe key of {@code dns}
      */
     public static DomainResult assemble(DnsResult dns, Map<String, ProbeVerdict> verdicts, Instant at) {
-        return assemble(dns, verdicts, at, false);
+        return assemble(dns, verdicts, null, at, false);
+    }
+
+    /**
+     * @param verdicts by probe key; must hold every probe key of {@code dns}
+     * @param policy   the MTA-STS policy fetch of {@code dns}'s policy key, or null when it has none
+     */
+    public static DomainResult assemble(DnsResult dns, Map<String, ProbeVerdict> verdicts, PolicyResult policy,
+                                        Instant at) {
+        return assemble(dns, verdicts, policy, at, false);
     }
 
     /**
@@ -39,11 +52,17 @@ public final class DomainVerdicts {
      * outcome {@code missing} and no level; the result names the missing probe keys.
      */
     public static DomainResult incomplete(DnsResult dns, Map<String, ProbeVerdict> verdicts, Instant at) {
-        return assemble(dns, verdicts, at, true);
+        return assemble(dns, verdicts, null, at, true);
     }
 
-    private static DomainResult assemble(DnsResult dns, Map<String, ProbeVerdict> verdicts, Instant at,
-                                         boolean allowMissing) {
+    /** As above, with the MTA-STS policy fetch when it arrived (null: missing, named as such). */
+    public static DomainResult incomplete(DnsResult dns, Map<String, ProbeVerdict> verdicts, PolicyResult policy,
+                                          Instant at) {
+        return assemble(dns, verdicts, policy, at, true);
+    }
+
+    private static DomainResult assemble(DnsResult dns, Map<String, ProbeVerdict> verdicts, PolicyResult policy,
+                                         Instant at, boolean allowMissing) {
         Map<String, ProbeVerdict> byTarget = new HashMap<>();
         List<String> missing = new ArrayList<>();
         for (String key : dns.probeKeys()) {
@@ -58,6 +77,7 @@ public final class DomainVerdicts {
             byTarget.put(v.ip() + "|" + v.mxHost(), v);
         }
         List<MxHostVerdict> hosts = new ArrayList<>();
+        List<Boolean> satisfiesMtaSts = new ArrayList<>();
         for (MxHost h : dns.mxHosts()) {
             DaneResult addressFailure = addressFailure(h);
             // a host's TLSA lookup goes with its first row only: once per host, not per address
@@ -71,6 +91,7 @@ public final class DomainVerdicts {
                 hosts.add(new MxHostVerdict(h.name(), h.preference(), null, Level.UNREACHABLE, null, HostOutcome.NO_ADDRESS,
                         h.addressOutcome().key() + (h.reason() == null ? "" : ":" + h.reason()), h.addressDnssec(),
                         once.get(), addressFailure != null ? addressFailure : DaneResult.none(DaneReason.Key.NO_ADDRESS)));
+                satisfiesMtaSts.add(false);
                 continue;
             }
             for (String ip : h.addresses()) {
@@ -78,6 +99,7 @@ public final class DomainVerdicts {
                 if (v == null && allowMissing) {
                     hosts.add(new MxHostVerdict(h.name(), h.preference(), ip, null, null, HostOutcome.MISSING,
                             "no-probe-result", h.addressDnssec(), once.get(), null));
+                    satisfiesMtaSts.add(false);
                     continue;
                 }
                 if (v == null) {
@@ -86,21 +108,35 @@ public final class DomainVerdicts {
                 hosts.add(new MxHostVerdict(h.name(), h.preference(), ip, v.level(), v.certType(), HostOutcome.of(v.outcome()),
                         v.reason(), h.addressDnssec(), once.get(), addressFailure != null ? addressFailure : v.dane(),
                         v.pkix()));
+                satisfiesMtaSts.add(v.satisfiesMtaSts());
             }
+        }
+        MtaStsPolicy enforced = MtaStsSender.enforced(dns, policy);
+        hosts = MtaStsSender.mark(hosts, satisfiesMtaSts, enforced);
+        StsVerdict sts = hosts.isEmpty() ? null : MtaStsSender.verdict(dns, policy, hosts);
+        if (sts != null && policy == null && dns.policyKey() != null) {
+            missing.add(dns.policyKey());
         }
         List<Level> levels = hosts.stream().map(MxHostVerdict::level).filter(l -> l != null).toList();
         Level worst = levels.stream().min(Comparator.comparingInt(Level::rank)).orElse(null);
         Level best = levels.stream().max(Comparator.comparingInt(Level::rank)).orElse(null);
         Delivery delivery = null;
         String why = null;
-        DaneDelivery judged = daneDelivery(dns, hosts);
+        DaneDelivery judged = daneDelivery(dns, hosts, h -> daneRefusal(h));
         if (judged != null) {
             delivery = judged.delivery();
             why = judged.reason();
         }
+        // RFC 8461 section 2: a sender doing both uses DANE for the hosts with TLSA records, MTA-STS for the others
+        DaneDelivery both = daneDelivery(dns, hosts, h -> {
+            boolean dane = h.dane() != null && h.dane().status() != DaneStatus.NONE;
+            String refusal = daneRefusal(h);
+            return dane || refusal != null ? refusal : MtaStsSender.refusal(h, enforced);
+        });
         return new DomainResult(dns.scanId(), dns.domain(), dns.rank(), dns.outcome(), dns.reason(), hosts, worst,
                 best, coverage(levels), at, dns.mxDnssec(), dns.mxDnssecReason(), dns.mtaSts(), dns.tlsRpt(),
-                dns.lookups(), daneCoverage(hosts), delivery, why, missing, dns.truncated());
+                dns.lookups(), daneCoverage(hosts), delivery, why, missing, dns.truncated(), sts,
+                both == null ? null : both.delivery(), both == null ? null : both.reason());
     }
 
     /**
@@ -149,6 +185,11 @@ public final class DomainVerdicts {
     }
 
     static DaneDelivery daneDelivery(DnsResult dns, List<MxHostVerdict> hosts) {
+        return daneDelivery(dns, hosts, h -> daneRefusal(h));
+    }
+
+    /** As a sender whose refusal of one probed address {@code refusal} says (null: it delivers there). */
+    static DaneDelivery daneDelivery(DnsResult dns, List<MxHostVerdict> hosts, Function<MxHostVerdict, String> refusal) {
         DnssecStatus mx = dns.mxDnssec();
         if (mx == DnssecStatus.BOGUS || mx == DnssecStatus.INDETERMINATE) {
             return new DaneDelivery(Delivery.DEFER, "mx-" + mx.key());
@@ -176,11 +217,11 @@ public final class DomainVerdicts {
                 continue; // not contacted (opt-out, non-public address)
             }
             anyJudged = true;
-            String refusal = daneRefusal(h);
-            if (refusal == null) {
+            String refused = refusal.apply(h);
+            if (refused == null) {
                 return new DaneDelivery(Delivery.DELIVER, null);
             }
-            reasons.add(refusal);
+            reasons.add(refused);
         }
         return anyJudged ? new DaneDelivery(Delivery.DEFER, String.join(",", reasons)) : null;
     }
