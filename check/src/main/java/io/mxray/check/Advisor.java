@@ -8,6 +8,11 @@ import io.mxray.schema.DaneReason;
 import io.mxray.schema.DaneResult;
 import io.mxray.schema.DaneStatus;
 import io.mxray.schema.Delivery;
+import io.mxray.schema.MxHostVerdict;
+import io.mxray.schema.StsVerdict;
+import io.mxray.schema.StsMode;
+import io.mxray.schema.StsMatch;
+import io.mxray.schema.PolicyStatus;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.DomainResult;
@@ -30,6 +35,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,6 +68,8 @@ public final class Advisor {
             return out;
         }
         boolean daneDefers = verdict.daneDelivery() == Delivery.DEFER;
+        StsMode stsMode = verdict.mtaStsVerdict() == null ? null : verdict.mtaStsVerdict().mode();
+        boolean stsInForce = stsMode == StsMode.ENFORCE || stsMode == StsMode.TESTING;
         CheckStatus daneSeverity = daneDefers ? CheckStatus.CRITICAL : CheckStatus.WARNING;
         for (MxHost h : dns.mxHosts()) {
             if (h.addresses().isEmpty()) {
@@ -88,7 +96,7 @@ public final class Advisor {
                         + "senders ignore them. Sign the zone (and have the parent publish its DS), or remove them."));
             }
             dane(a, where, tlsa, daneSeverity, tlsaDone, out);
-            certificate(a, where, tlsa, dns.mtaSts(), now, out);
+            certificate(a, where, tlsa, stsInForce, now, out);
             if (TlsVersionResult.acceptsLegacy(p.tlsVersions()) && TlsVersionResult.acceptsModern(p.tlsVersions())) {
                 List<String> old = p.tlsVersions().entrySet().stream()
                         .filter(v -> v.getValue().equals(TlsVersionResult.ACCEPTED)
@@ -108,7 +116,58 @@ public final class Advisor {
             }
         }
         domainSummary(domain, dns, addresses, verdict, out);
+        mtaSts(domain, dns, verdict, out);
         return out;
+    }
+
+    /**
+     * RFC 8461 as its senders apply it: a policy that cannot be had, MX hosts an enforce policy
+     * does not list or whose TLS it does not accept (CRITICAL: those senders do not deliver there),
+     * the same under testing (WARNING), and nowhere for failure reports to go (RFC 8460) while
+     * MTA-STS or DANE is enforced.
+     */
+    private static void mtaSts(String domain, DnsResult dns, DomainResult verdict, List<CheckAdvice> out) {
+        StsVerdict sts = verdict.mtaStsVerdict();
+        if (sts == null) {
+            return;
+        }
+        String host = "mta-sts." + domain;
+        if (sts.status() == PolicyStatus.FAILED || sts.status() == PolicyStatus.SKIPPED) {
+            out.add(new CheckAdvice(CheckStatus.WARNING, "mta-sts-policy-unavailable", host, "The _mta-sts record of "
+                    + domain + " announces a policy, but https://" + host + "/.well-known/mta-sts.txt cannot be had ("
+                    + sts.reason() + "): senders that never fetched it deliver as without MTA-STS, those holding an "
+                    + "older copy keep enforcing that one. Serve the policy (status 200, text/plain, a certificate for "
+                    + host + ") or remove the record."));
+        }
+        if (sts.mode() == StsMode.ENFORCE || sts.mode() == StsMode.TESTING) {
+            boolean enforce = sts.mode() == StsMode.ENFORCE;
+            CheckStatus severity = enforce ? CheckStatus.CRITICAL : CheckStatus.WARNING;
+            String consequence = enforce ? "MTA-STS senders will not deliver to it"
+                    : "MTA-STS senders report it as a failure (testing mode: they deliver all the same)";
+            Set<String> said = new HashSet<>();
+            for (MxHostVerdict h : verdict.mxHosts()) {
+                if (h.mtaSts() == StsMatch.NO_MATCH && said.add("match:" + h.mxHost())) {
+                    out.add(new CheckAdvice(severity, "mta-sts-unlisted", h.mxHost(), "The " + sts.mode().key()
+                            + " policy of " + domain + " does not list " + h.mxHost() + ": " + consequence
+                            + ". Add an mx line for it (mx: " + h.mxHost() + ") and a new id to the TXT record."));
+                } else if (h.mtaSts() == StsMatch.MATCH && Boolean.FALSE.equals(h.mtaStsValid()) && h.ip() != null
+                        && said.add("tls:" + h.mxHost() + "@" + h.ip())) {
+                    out.add(new CheckAdvice(severity, "mta-sts-invalid-tls", h.mxHost() + " at " + h.ip(),
+                            h.mxHost() + " at " + h.ip() + " does not offer TLS 1.2 or later with a certificate the "
+                                    + "web PKI validates for its name, as the " + sts.mode().key() + " policy of "
+                                    + domain + " requires: " + consequence + "."));
+                }
+            }
+        }
+        boolean daneApplies = verdict.mxHosts().stream().anyMatch(h -> h.dane() != null
+                && (h.dane().status() == DaneStatus.VALID || h.dane().status() == DaneStatus.MISMATCH));
+        boolean noReports = dns.tlsRpt() != null && dns.tlsRpt().status() != TxtStatus.VALID; // null: not looked up
+        if (noReports && (sts.mode() == StsMode.ENFORCE || daneApplies)) {
+            out.add(new CheckAdvice(CheckStatus.WARNING, "tls-rpt-missing", "_smtp._tls." + domain, domain
+                    + " enforces " + (sts.mode() == StsMode.ENFORCE ? "MTA-STS" : "DANE") + " but publishes no valid "
+                    + "TLS-RPT record (RFC 8460): senders that fail to deliver have nowhere to report it. Publish "
+                    + "_smtp._tls." + domain + " TXT \"v=TLSRPTv1; rua=mailto:...\"."));
+        }
     }
 
     /** DNS outcomes that end the check early; true when nothing else can be said. */
@@ -264,7 +323,8 @@ public final class Advisor {
         return "3 1 1 " + a.chain().get(0).spkiSha256();
     }
 
-    private static void certificate(CheckedAddress a, String where, TlsaLookup tlsa, MtaStsTxt mtaSts, Instant now,
+    /** @param stsPolicy whether an MTA-STS policy in enforce or testing mode covers the domain */
+    private static void certificate(CheckedAddress a, String where, TlsaLookup tlsa, boolean stsPolicy, Instant now,
                                     List<CheckAdvice> out) {
         if (a.chain().isEmpty()) {
             return;
@@ -283,15 +343,8 @@ public final class Advisor {
         }
         String why = a.pkixLevel() == Level.TRUSTED ? "it does not name " + p.mxHost()
                 : a.pkixReason() == null ? "it does not verify" : a.pkixReason();
-        boolean mtaStsPublished = mtaSts != null && mtaSts.status() == TxtStatus.VALID;
-        if (daneValid && !mtaStsPublished) {
-            return; // DANE authenticates the host; web PKI is not needed
-        }
-        if (mtaStsPublished) {
-            out.add(new CheckAdvice(CheckStatus.WARNING, "mta-sts-pkix", where, "The domain publishes MTA-STS, but the "
-                    + "certificate of " + where + " fails web PKI (" + why + "): if the policy's mode is enforce, "
-                    + "MTA-STS senders will not deliver to it (mxray does not fetch the policy file)."));
-        } else {
+        // with an MTA-STS policy in force its advice says what those senders make of it; DANE needs no web PKI
+        if (!stsPolicy && !daneValid) {
             out.add(new CheckAdvice(CheckStatus.WARNING, "cert-untrusted", where, "The certificate of " + where
                     + " fails web PKI (" + why + "): opportunistic senders deliver anyway, verifying ones do not. "
                     + "Use a certificate from a public CA that names " + p.mxHost() + ", or publish DANE TLSA records."));

@@ -35,6 +35,7 @@ import picocli.CommandLine;
                 + "STARTTLS, TLS and the certificate chain, judged as a sending MTA does, with advice in plain "
                 + "words.",
                 "Exit status as monitoring plugins expect: 0 OK, 1 WARNING, 2 CRITICAL (a DANE sender would not "
+                        + "deliver, an MTA-STS enforce policy excludes or rejects an MX host, or a DANE sender would not "
                         + "deliver, no MX host offers STARTTLS or none is reachable), 3 UNKNOWN (DNS failed, not a "
                         + "domain, a usage or configuration error). Several domains: the worst of them (CRITICAL before "
                         + "UNKNOWN before WARNING)."},
@@ -56,6 +57,11 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Mixin
     SmtpOptions smtp;
+
+    @Option(names = "--policy-port", paramLabel = "PORT", defaultValue = "${env:MXRAY_POLICY_PORT:-443}",
+            description = "Port of the MTA-STS policy hosts (env MXRAY_POLICY_PORT, default ${DEFAULT-VALUE}; only a "
+                    + "lab uses another).")
+    int policyPort;
 
     @picocli.CommandLine.Option(names = "--tls-versions", arity = "1", paramLabel = "true|false",
             defaultValue = "${env:MXRAY_TLS_VERSIONS:-true}", description = SmtpOptions.TLS_VERSIONS_HELP)
@@ -103,8 +109,8 @@ public final class CheckCommand implements Callable<Integer> {
         List<String> inputs = inputs();
         FastSignatures.preferStartupTime();
         List<CheckStatus> statuses = new ArrayList<>();
-        try (Checker checker = new Checker(dnsConfig(), smtp.config(tlsVersions), () -> smtp.judge(Clock.systemUTC()),
-                Clock.systemUTC())) {
+        try (Checker checker = new Checker(dnsConfig(), smtp.config(tlsVersions), policyPort,
+                () -> smtp.judge(Clock.systemUTC()), Clock.systemUTC())) {
             print(checker, inputs, out, statuses);
         }
         return CheckStatus.worst(statuses).exitCode();

@@ -9,6 +9,10 @@ import io.mxray.schema.DnsResult;
 import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.LookupOutcome;
 import io.mxray.schema.MtaStsTxt;
+import io.mxray.schema.PolicyResult;
+import io.mxray.schema.MxHostVerdict;
+import io.mxray.schema.StsMatch;
+import io.mxray.schema.StsVerdict;
 import io.mxray.schema.MxHost;
 import io.mxray.schema.PresentedCertificate;
 import io.mxray.schema.ProbeResult;
@@ -58,8 +62,27 @@ public final class CheckText {
             if (dns.mtaSts() != null) {
                 row(0, "MTA-STS", mtaSts(dns.mtaSts()));
             }
+            StsVerdict sts = r.verdict() == null ? null : r.verdict().mtaStsVerdict();
+            if (sts != null && sts.policyId() != null) {
+                row(0, "policy", policy(sts, r.policy()));
+                for (MxHostVerdict h : r.verdict().mxHosts()) {
+                    if (h.mtaSts() != null) {
+                        row(2, "", h.mxHost() + (h.ip() == null ? "" : " at " + h.ip()) + ": "
+                                + (h.mtaSts() == StsMatch.MATCH ? "listed" : "not listed")
+                                + (h.mtaSts() == StsMatch.MATCH ? Boolean.TRUE.equals(h.mtaStsValid())
+                                ? ", TLS accepted" : ", TLS not accepted" : ""));
+                    }
+                }
+            }
             if (dns.tlsRpt() != null) {
                 row(0, "TLS-RPT", tlsRpt(dns.tlsRpt()));
+            }
+            if (sts != null && r.verdict() != null) {
+                row(0, "senders", "MTA-STS: " + sts.delivery().key()
+                        + (sts.deliveryReason() == null ? "" : " (" + sts.deliveryReason() + ")")
+                        + (r.verdict().daneDelivery() == null ? "" : "; DANE: " + r.verdict().daneDelivery().key())
+                        + (r.verdict().delivery() == null ? "" : "; DANE and MTA-STS: " + r.verdict().delivery().key()
+                        + (r.verdict().deliveryReason() == null ? "" : " (" + r.verdict().deliveryReason() + ")")));
             }
             for (MxHost h : dns.mxHosts()) {
                 host(h, r);
@@ -223,6 +246,21 @@ public final class CheckText {
         return t.status().key() + (t.id() == null ? "" : ", id " + t.id()) + (t.reason() == null ? ""
                 : " (" + t.reason() + ")") + dnssec(t.dnssec(), null)
                 + (t.records().isEmpty() ? "" : ": " + String.join(" | ", t.records()));
+    }
+
+    /** The policy as fetched, or why there is none. */
+    private static String policy(StsVerdict sts, PolicyResult fetched) {
+        String from = fetched == null || fetched.ip() == null ? ""
+                : " (https://" + fetched.host() + " at " + fetched.ip()
+                + (fetched.tlsProtocol() == null ? "" : ", " + fetched.tlsProtocol()) + ")";
+        if (sts.status() == null) {
+            return "not fetched";
+        }
+        if (sts.mode() == null) {
+            return sts.status().key() + ": " + sts.reason() + from;
+        }
+        return "mode " + sts.mode().key() + ", max_age " + sts.maxAge()
+                + (sts.mx() == null ? "" : ", mx " + String.join(" ", sts.mx())) + from;
     }
 
     private static String tlsRpt(TlsRptTxt t) {

@@ -21,6 +21,9 @@ import io.mxray.schema.TlsaLookup;
 import io.mxray.schema.TlsaMatch;
 import io.mxray.schema.TlsaRecord;
 import io.mxray.smtp.SmtpConfig;
+import io.mxray.policy.PolicyConfig;
+import io.mxray.policy.PolicyFetcher;
+import io.mxray.schema.PolicyResult;
 import io.mxray.smtp.SmtpStage;
 import io.mxray.verdict.CertificateJudge;
 import io.mxray.verdict.DaneJudge;
@@ -63,26 +66,32 @@ public final class Checker implements AutoCloseable {
     private final OptOut optOut;
     private final Clock clock;
 
-    /** The SMTP stage and the judge it uses, made together off the calling thread. */
-    private record Probing(CertificateJudge judge, SmtpStage stage) {
+    /** The SMTP stage, the MTA-STS policy fetch and the judge they use, made together off the calling thread. */
+    private record Probing(CertificateJudge judge, SmtpStage stage, PolicyFetcher policies) {
     }
 
     public Checker(DnsConfig dnsConfig, SmtpConfig smtpConfig, CertificateJudge judge, Clock clock) {
         this(dnsConfig, smtpConfig, () -> judge, clock);
     }
 
+    public Checker(DnsConfig dnsConfig, SmtpConfig smtpConfig, Supplier<CertificateJudge> judge, Clock clock) {
+        this(dnsConfig, smtpConfig, Integer.parseInt(PolicyConfig.PORT), judge, clock);
+    }
+
     /**
      * @param judge made on another thread, with the TLS client context: reading a CA bundle and
      *              building the context take a few hundred milliseconds, the DNS lookups need neither
      */
-    public Checker(DnsConfig dnsConfig, SmtpConfig smtpConfig, Supplier<CertificateJudge> judge,
+    public Checker(DnsConfig dnsConfig, SmtpConfig smtpConfig, int httpsPort, Supplier<CertificateJudge> judge,
                    Clock clock) {
         this.clock = Objects.requireNonNull(clock);
         this.optOut = smtpConfig.optOut();
         Objects.requireNonNull(judge);
         this.smtp = CompletableFuture.supplyAsync(() -> {
             CertificateJudge j = Objects.requireNonNull(judge.get(), "judge");
-            return new Probing(j, new SmtpStage(smtpConfig, j, clock));
+            PolicyConfig policy = PolicyConfig.politeAs(smtpConfig.perIpConnections(), smtpConfig.perIpInterval(),
+                    smtpConfig.allowNonPublic(), smtpConfig.optOut(), httpsPort);
+            return new Probing(j, new SmtpStage(smtpConfig, j, clock), new PolicyFetcher(policy, j, clock));
         }, runnable -> {
             Thread t = new Thread(runnable, "mxray-check-tls");
             t.setDaemon(true);
@@ -91,7 +100,10 @@ public final class Checker implements AutoCloseable {
         try {
             this.resolvers = Resolvers.create(dnsConfig, clock);
         } catch (RuntimeException e) { // an unreadable trust anchor, say: the SMTP stage goes too
-            smtp.thenAccept(p -> p.stage().close());
+            smtp.thenAccept(p -> {
+                p.stage().close();
+                p.policies().close();
+            });
             throw e;
         }
         this.dns = resolvers.stage(dnsConfig, clock);
@@ -123,15 +135,19 @@ public final class Checker implements AutoCloseable {
             addresses.add(smtp.thenCompose(p -> p.stage().probe(request).thenApply(r -> Map.entry(p.judge(), r)))
                     .thenCombine(ignored, (probe, extra) -> examine(request, probe.getValue(), extra, probe.getKey())));
         }
-        return CompletableFuture.allOf(addresses.toArray(CompletableFuture[]::new)).thenApply(v -> {
+        CompletableFuture<PolicyResult> policy = res.policy() != null
+                ? smtp.thenCompose(p -> p.policies().fetch(res.policy()))
+                : CompletableFuture.completedFuture(res.policyDecided());
+        return CompletableFuture.allOf(addresses.toArray(CompletableFuture[]::new)).thenCombine(policy, (v, fetched) -> {
             List<CheckedAddress> checked = addresses.stream().map(CompletableFuture::join).toList();
             Map<String, ProbeVerdict> verdicts = new HashMap<>();
             checked.forEach(a -> verdicts.put(a.probe().probeKey(), ProbeVerdict.of(a.probe())));
             Instant now = clock.instant();
-            DomainResult verdict = DomainVerdicts.assemble(res.result(), verdicts, now);
+            DomainResult verdict = DomainVerdicts.assemble(res.result(), verdicts, fetched, now);
             List<CheckAdvice> advice = Advisor.advise(res.result(), checked, verdict, now);
             return new CheckResult(input, domain, CheckStatus.worst(advice.stream().map(CheckAdvice::status).toList()),
-                    null, start, Duration.between(start, now).toMillis(), res.result(), checked, verdict, advice);
+                    null, start, Duration.between(start, now).toMillis(), res.result(), checked, verdict, advice,
+                    fetched);
         });
     }
 
@@ -241,7 +257,9 @@ public final class Checker implements AutoCloseable {
     @Override
     public void close() {
         try {
-            smtp.join().stage().close();
+            Probing p = smtp.join();
+            p.stage().close();
+            p.policies().close();
         } catch (CompletionException e) {
             // it never started: nothing to close
         }

@@ -18,6 +18,11 @@ import io.mxray.schema.DnsResult;
 import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.DomainResult;
 import io.mxray.schema.Level;
+import io.mxray.schema.StsMode;
+import io.mxray.schema.MtaStsPolicy;
+import io.mxray.schema.PolicyStatus;
+import io.mxray.schema.PolicyResult;
+import io.mxray.schema.Keys;
 import io.mxray.schema.LookupOutcome;
 import io.mxray.schema.MtaStsTxt;
 import io.mxray.schema.MxHost;
@@ -97,6 +102,56 @@ class CheckTextGoldenTest {
         List<CheckAdvice> advice = Advisor.advise(dns, addresses, verdict, NOW);
         return new CheckResult("example.org", "example.org", CheckStatus.worst(advice.stream()
                 .map(CheckAdvice::status).toList()), null, NOW, 212, dns, addresses, verdict, advice);
+    }
+
+    private static final Path GOLDEN_STS = Path.of("src/test/resources/golden/check-text-mta-sts.txt");
+
+    /**
+     * The same domain publishing MTA-STS (RFC 8461) in enforce mode, its policy listing mx1 only and
+     * no TLS-RPT record: mx2 is not listed (CRITICAL), and failure reports have nowhere to go.
+     */
+    static CheckResult mtaStsExample() {
+        CheckResult base = example();
+        DnsResult d = base.dns();
+        String id = "20261129";
+        String key = Keys.policyKey("check", "mta-sts.example.org", id);
+        DnsResult dns = new DnsResult(d.scanId(), d.domain(), d.rank(), d.outcome(), d.reason(), d.mxHosts(),
+                d.probeKeys(), d.resolvedAt(), d.elapsedMs(), d.mxDnssec(), d.mxDnssecReason(),
+                new MtaStsTxt(TxtStatus.VALID, id, null, DnssecStatus.SECURE, List.of("v=STSv1; id=" + id)),
+                new TlsRptTxt(TxtStatus.NONE, null, null, DnssecStatus.SECURE, List.of()), d.lookups(), null, key);
+        PolicyResult policy = new PolicyResult("check", key, "example.org", "mta-sts.example.org", id,
+                PolicyStatus.VALID, null, new MtaStsPolicy(StsMode.ENFORCE, List.of("mx1.example.org"), 604800),
+                "192.0.2.80", "TLSv1.3", CertType.CA_VALID, 200, "text/plain",
+                "version: STSv1\nmode: enforce\nmx: mx1.example.org\nmax_age: 604800\n", 61, NOW, 30);
+        Map<String, ProbeVerdict> verdicts = new HashMap<>();
+        for (CheckedAddress a : base.addresses()) {
+            ProbeResult p = a.probe();
+            verdicts.put(p.probeKey(), new ProbeVerdict(p.probeKey(), p.ip(), p.mxHost(), p.level(), p.certType(),
+                    p.outcome(), p.reason(), p.dane(), a.pkixLevel(),
+                    p.tls() == null ? null : new ProbeVerdict.Tls(p.tls().protocol())));
+        }
+        DomainResult verdict = DomainVerdicts.assemble(dns, verdicts, policy, NOW);
+        List<CheckAdvice> advice = Advisor.advise(dns, base.addresses(), verdict, NOW);
+        return new CheckResult("example.org", "example.org", CheckStatus.worst(advice.stream()
+                .map(CheckAdvice::status).toList()), null, NOW, 212, dns, base.addresses(), verdict, advice, policy);
+    }
+
+    @Test
+    void theMtaStsPartKeepsItsFormat() throws Exception {
+        CheckResult r = mtaStsExample();
+        assertEquals(CheckStatus.CRITICAL, r.status(), "an enforce policy that leaves out an MX host");
+        assertEquals(List.of("mta-sts-unlisted", "tls-rpt-missing"), r.advice().stream().map(CheckAdvice::key)
+                .filter(k -> k.startsWith("mta-sts") || k.startsWith("tls-rpt")).toList());
+        String text = CheckText.render(r);
+        for (String line : text.split("\n")) {
+            assertTrue(line.length() <= CheckText.WIDTH, "over 100 columns: " + line);
+        }
+        if (Boolean.getBoolean("mxray.golden.update")) {
+            Files.writeString(GOLDEN_STS, text, StandardCharsets.UTF_8);
+        }
+        assertEquals(Files.readString(GOLDEN_STS, StandardCharsets.UTF_8), text);
+        assertEquals(r, io.mxray.schema.Json.mapper().readValue(io.mxray.schema.Json.mapper().writeValueAsString(r),
+                CheckResult.class), "the JSON form carries the policy");
     }
 
     @Test

@@ -57,7 +57,8 @@ final class DemoCommand implements Callable<Integer> {
             out.println("(two lab servers are slow on purpose: the scan takes about 15 s)");
             CertificateJudge judge = new CertificateJudge(TrustStores.fromPem(lab.caFile()), clock);
             ScanRun.Outcome result;
-            try (Pipeline pipeline = new Pipeline(infrastructure, dns, smtp, judge, clock);
+            try (Pipeline pipeline = new Pipeline(infrastructure, dns, smtp,
+                    Pipeline.policyConfig(smtp, lab.httpsPort()), judge, clock, true);
                  Reader list = Files.newBufferedReader(lab.domainsFile())) {
                 result = ScanRun.run(pipeline, infrastructure.database(), list, "lab demo", timeout, out);
             }

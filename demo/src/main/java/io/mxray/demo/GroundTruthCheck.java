@@ -2,6 +2,7 @@ package io.mxray.demo;
 
 import io.mxray.lab.ExpectedDomain;
 import io.mxray.lab.ExpectedHost;
+import io.mxray.lab.StsExpected;
 import io.mxray.schema.Keyed;
 import io.mxray.store.ScanResults;
 import java.util.ArrayList;
@@ -56,6 +57,22 @@ public final class GroundTruthCheck {
             c.check(e.domain(), "TLS-RPT record", key(e.tlsRpt()), got.get(0).tlsRpt());
             c.check(e.domain(), "worst level", key(e.worstLevel()), got.get(0).worstLevel());
             c.check(e.domain(), "best level", key(e.bestLevel()), got.get(0).bestLevel());
+            StsExpected sts = e.sts();
+            if (sts != null) {
+                ScanResults.HostRow d = got.get(0);
+                c.check(e.domain(), "MTA-STS policy", key(sts.policy()), d.stsPolicy());
+                c.check(e.domain(), "MTA-STS policy reason", sts.policyReason(), d.stsPolicyReason());
+                c.check(e.domain(), "MTA-STS sender", key(sts.delivery()), d.stsDelivery());
+                c.check(e.domain(), "MTA-STS sender's reason", sts.deliveryReason(), d.stsDeliveryReason());
+                c.check(e.domain(), "DANE and MTA-STS sender", key(sts.combined()), d.delivery());
+                for (ScanResults.HostRow r : got) {
+                    if (r.mxHost() != null) {
+                        String match = sts.matched() == null ? null
+                                : sts.matched().contains(r.mxHost()) ? "match" : "no-match";
+                        c.check(e.domain(), "MX host " + r.mxHost() + " in the MTA-STS policy", match, r.stsMatch());
+                    }
+                }
+            }
             List<ScanResults.HostRow> hostRows = got.stream().filter(r -> r.mxHost() != null).toList();
             for (ExpectedHost h : e.mx()) {
                 List<ScanResults.HostRow> forHost = hostRows.stream().filter(r -> r.mxHost().equals(h.host())).toList();

@@ -9,6 +9,7 @@ public final class LabInternet {
     }
 
     public static LocalCluster.Internet of(Lab lab) {
-        return new LocalCluster.Internet(lab.resolver(), lab.trustAnchorFile(), lab.smtpPort(), lab.caFile());
+        return new LocalCluster.Internet(lab.resolver(), lab.trustAnchorFile(), lab.smtpPort(), lab.caFile(),
+                lab.httpsPort());
     }
 }

@@ -73,7 +73,8 @@ abstract class EndToEndSuite {
         SmtpConfig smtp = SmtpConfig.defaults().allowingNonPublic(true)
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(40));
         CertificateJudge judge = new CertificateJudge(TrustStores.fromPem(lab.caFile()), Clock.systemUTC());
-        pipeline = new Pipeline(infra, dns, smtp, judge, Clock.systemUTC());
+        pipeline = new Pipeline(infra, dns, smtp, Pipeline.policyConfig(smtp, lab.httpsPort()), judge,
+                Clock.systemUTC(), true);
     }
 
     /** Kafka and PostgreSQL for the suite, with 3 partitions per topic. */

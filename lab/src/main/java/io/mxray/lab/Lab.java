@@ -42,6 +42,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -85,14 +86,19 @@ public final class Lab implements AutoCloseable {
     private final Map<String, String> hostAddresses;
     private final List<ExpectedDomain> groundTruth;
     private final LabCa ca;
+    private final LabPolicyServer policies;
 
-    /** Where the scanner finds the lab. */
+    /**
+     * Where the scanner finds the lab.
+     *
+     * @param httpsPort the port of the lab's MTA-STS policy hosts (443 when it can be bound)
+     */
     public record Endpoints(String resolverHost, int resolverPort, int smtpPort, String caFile, String trustAnchorFile,
-                            String domainsFile, String groundTruthFile) {
+                            String domainsFile, String groundTruthFile, int httpsPort) {
     }
 
     private Lab(LabConfig config, EventLoopGroup group, LabDnsServer dns, List<LabSmtpServer> smtp, int smtpPort,
-                Map<String, String> hostAddresses, List<ExpectedDomain> groundTruth, LabCa ca) {
+                Map<String, String> hostAddresses, List<ExpectedDomain> groundTruth, LabCa ca, LabPolicyServer policies) {
         this.config = config;
         this.group = group;
         this.dns = dns;
@@ -101,6 +107,7 @@ public final class Lab implements AutoCloseable {
         this.hostAddresses = hostAddresses;
         this.groundTruth = groundTruth;
         this.ca = ca;
+        this.policies = policies;
     }
 
     public static Lab start(LabConfig config) {
@@ -174,7 +181,10 @@ public final class Lab implements AutoCloseable {
         for (Scenario sc : config.scenarios()) {
             sc.zones().forEach(builder::zone);
         }
+        // every mta-sts.<domain> of the lab is served by one HTTPS server, as a hosting provider serves its customers'
+        String policyIp = "127." + octet + ".255.1";
         addRecords(builder, config.scenarios(), servers, ca);
+        addPolicyHosts(builder, config.scenarios(), policyIp);
         LabDnsBuilder.Built built = builder.build();
         // every signature now, on both cores: a scan measured later must not pay for the lab's signing
         int signatures = built.zones().parallelStream().mapToInt(LabZone::signAll).sum();
@@ -220,6 +230,14 @@ public final class Lab implements AutoCloseable {
             dnsServer.close();
             throw e;
         }
+        LabPolicyServer policyServer;
+        try {
+            policyServer = startPolicyServer(config.scenarios(), InetAddress.getByName(policyIp), ca, now, group);
+        } catch (IOException | RuntimeException e) {
+            started.forEach(LabSmtpServer::close);
+            dnsServer.close();
+            throw e;
+        }
 
         List<ExpectedDomain> truth = config.scenarios().stream().map(Scenario::expected).toList();
         Path dir = config.dir();
@@ -227,7 +245,7 @@ public final class Lab implements AutoCloseable {
         TrustAnchor.write(dir, built.rootKsk());
         GroundTruth.write(dir.resolve("ground-truth.jsonl"), truth);
         Files.write(dir.resolve("domains.txt"), truth.stream().map(ExpectedDomain::domain).toList());
-        Lab lab = new Lab(config, group, dnsServer, started, port, addresses, truth, ca);
+        Lab lab = new Lab(config, group, dnsServer, started, port, addresses, truth, ca, policyServer);
         Json.mapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve("lab.json").toFile(), lab.endpoints());
         LOG.info("lab up: DNS {}:{} with {} zones ({} signatures), {} SMTP servers on port {}, {} domains, files in {}",
                 dnsAddress.getAddress().getHostAddress(), dnsAddress.getPort(), built.zones().size(), signatures,
@@ -465,7 +483,71 @@ public final class Lab implements AutoCloseable {
         Path dir = config.dir().toAbsolutePath().normalize();
         return new Endpoints(dns.address().getAddress().getHostAddress(), dns.address().getPort(), smtpPort,
                 dir.resolve("ca.pem").toString(), dir.resolve("root.ds").toString(), dir.resolve("domains.txt").toString(),
-                dir.resolve("ground-truth.jsonl").toString());
+                dir.resolve("ground-truth.jsonl").toString(), httpsPort());
+    }
+
+    /** The port of the lab's MTA-STS policy hosts. */
+    public int httpsPort() {
+        return policies.address().getPort();
+    }
+
+    /** Every request the policy hosts received, as {@code "<SNI> <Host> <path>"}. */
+    public List<String> policyRequests() {
+        return policies.requests();
+    }
+
+    /** The address of every {@code mta-sts.<domain>} in the lab. */
+    public String policyAddress() {
+        return policies.address().getAddress().getHostAddress();
+    }
+
+    /** An A record for each scenario's {@code mta-sts.<domain>} that declares one, all at the policy server. */
+    private static void addPolicyHosts(LabDnsBuilder b, List<Scenario> scenarios, String ip) {
+        InetAddress address = address(ip);
+        for (Scenario sc : scenarios) {
+            if (sc.policies().policyHost() != null) {
+                b.record(new ARecord(name("mta-sts." + sc.domain()), DClass.IN, TTL, address));
+            }
+        }
+    }
+
+    /**
+     * The HTTPS server of every policy host: the certificate by SNI, the answer by Host, as each
+     * scenario's {@link PolicySpec} says; port 443 when it can be bound, else a free one.
+     */
+    private static LabPolicyServer startPolicyServer(List<Scenario> scenarios, InetAddress ip, LabCa ca, Instant now,
+                                                     EventLoopGroup group) throws IOException {
+        Map<String, PolicySpec> specs = new LinkedHashMap<>();
+        for (Scenario sc : scenarios) {
+            if (sc.policies().policyHost() != null) {
+                specs.put("mta-sts." + sc.domain(), sc.policies().policyHost());
+            }
+        }
+        Map<String, SslContext> contexts = new ConcurrentHashMap<>();
+        Function<String, SslContext> tls = sni -> {
+            PolicySpec spec = sni == null ? null : specs.get(sni);
+            return spec == null ? null : contexts.computeIfAbsent(sni, host -> policyContext(ca, host, spec.cert(), now));
+        };
+        int port = bindable(ip, 443) ? 443 : 0;
+        return LabPolicyServer.bind(new InetSocketAddress(ip, port), tls, specs::get, group).join();
+    }
+
+    private static SslContext policyContext(LabCa ca, String host, PolicySpec.Cert cert, Instant now) {
+        Instant from = now.minus(Duration.ofDays(30));
+        Instant until = now.plus(Duration.ofDays(90));
+        LabCa.Issued issued = switch (cert) {
+            case VALID -> ca.issue(LabCa.Issuer.ROOT, List.of(host), from, until, false);
+            case SELF_SIGNED -> ca.issue(LabCa.Issuer.SELF, List.of(host), from, until, false);
+            case WRONG_NAME -> ca.issue(LabCa.Issuer.ROOT, List.of("www.elsewhere." + Scenarios.TLD), from, until, false);
+            case EXPIRED -> ca.issue(LabCa.Issuer.ROOT, List.of(host), now.minus(Duration.ofDays(120)),
+                    now.minus(Duration.ofDays(30)), false);
+        };
+        try {
+            return SslContextBuilder.forServer(issued.key(), issued.chain().toArray(X509Certificate[]::new))
+                    .sslProvider(SslProvider.JDK).build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot make the TLS context of " + host, e);
+        }
     }
 
     public InetSocketAddress resolver() {
@@ -558,6 +640,7 @@ public final class Lab implements AutoCloseable {
     @Override
     public void close() {
         smtp.forEach(LabSmtpServer::close);
+        policies.close();
         dns.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

@@ -26,13 +26,26 @@ public record Scenario(String name, String family, String description, String do
     /**
      * The policy TXT records a domain publishes and their declared reading.
      *
-     * @param mtaStsTxt the TXT records at {@code _mta-sts.<domain>}
-     * @param tlsRptTxt the TXT records at {@code _smtp._tls.<domain>}
+     * @param mtaStsTxt  the TXT records at {@code _mta-sts.<domain>}
+     * @param tlsRptTxt  the TXT records at {@code _smtp._tls.<domain>}
+     * @param policyHost what the lab's HTTPS server answers for {@code mta-sts.<domain>}; null: the name does not exist
+     * @param sts        the declared MTA-STS verdict; null where a scenario declares none
      */
-    public record Policies(List<String> mtaStsTxt, TxtStatus mtaSts, List<String> tlsRptTxt, TxtStatus tlsRpt) {
+    public record Policies(List<String> mtaStsTxt, TxtStatus mtaSts, List<String> tlsRptTxt, TxtStatus tlsRpt,
+                           PolicySpec policyHost, StsExpected sts) {
         public Policies {
             mtaStsTxt = List.copyOf(mtaStsTxt);
             tlsRptTxt = List.copyOf(tlsRptTxt);
+        }
+
+        /** Without an MTA-STS policy host ({@code mta-sts.<domain>} does not exist) nor its declared verdict. */
+        public Policies(List<String> mtaStsTxt, TxtStatus mtaSts, List<String> tlsRptTxt, TxtStatus tlsRpt) {
+            this(mtaStsTxt, mtaSts, tlsRptTxt, tlsRpt, null, null);
+        }
+
+        /** These records, with {@code mta-sts.<domain>} serving as {@code host} says (null: no such host). */
+        public Policies serving(PolicySpec host, StsExpected expected) {
+            return new Policies(mtaStsTxt, mtaSts, tlsRptTxt, tlsRpt, host, expected);
         }
 
         public static final Policies NONE = new Policies(List.of(), TxtStatus.NONE, List.of(), TxtStatus.NONE);
@@ -92,6 +105,6 @@ public record Scenario(String name, String family, String description, String do
         boolean looked = dnsOutcome != DnsOutcome.NXDOMAIN && dnsOutcome != DnsOutcome.SERVFAIL
                 && dnsOutcome != DnsOutcome.TIMEOUT && dnsOutcome != DnsOutcome.ERROR;
         return new ExpectedDomain(domain, name, family, description, dnsOutcome, mxDnssec, hosts, worst, best,
-                looked ? policies.mtaSts() : null, looked ? policies.tlsRpt() : null);
+                looked ? policies.mtaSts() : null, looked ? policies.tlsRpt() : null, policies.sts());
     }
 }

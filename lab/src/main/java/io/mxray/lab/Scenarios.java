@@ -32,10 +32,13 @@ import io.mxray.lab.dns.Fault;
 import io.mxray.lab.dns.ZoneSpec.Security;
 import io.mxray.lab.dns.ZoneSpec;
 import io.mxray.schema.CertType;
+import io.mxray.schema.Delivery;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.KeyCoverage;
 import io.mxray.schema.Level;
+import io.mxray.schema.PolicyStatus;
+import io.mxray.schema.StsDelivery;
 import io.mxray.schema.TxtStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -109,6 +112,7 @@ public final class Scenarios {
         all.addAll(behaviour());
         all.addAll(sharing());
         all.addAll(policies());
+        all.addAll(mtaSts());
         return all;
     }
 
@@ -421,9 +425,11 @@ public final class Scenarios {
 
     static List<Scenario> policies() {
         return List.of(
-                single("mta-sts-valid", "policy", "valid MTA-STS and TLS-RPT records", verified("mx.mta-sts-valid.test"))
+                single("mta-sts-valid", "policy", "valid MTA-STS and TLS-RPT records, no policy host",
+                        verified("mx.mta-sts-valid.test"))
                         .withPolicies(new Scenario.Policies(List.of("v=STSv1; id=20261129T000000;"), TxtStatus.VALID,
-                                List.of("v=TLSRPTv1; rua=mailto:tlsrpt@mta-sts-valid.test"), TxtStatus.VALID)),
+                                List.of("v=TLSRPTv1; rua=mailto:tlsrpt@mta-sts-valid.test"), TxtStatus.VALID)
+                                .serving(null, notApplicable(PolicyStatus.FAILED, "policy-host-nxdomain"))),
                 single("mta-sts-malformed", "policy", "MTA-STS id with a space, TLS-RPT with an ftp: URI",
                         verified("mx.mta-sts-malformed.test"))
                         .withPolicies(new Scenario.Policies(List.of("v=STSv1; id=not valid"), TxtStatus.MALFORMED,
@@ -432,7 +438,97 @@ public final class Scenarios {
                         "mta-sts-multiple.test", List.of(ZoneSpec.of("mta-sts-multiple.test", Security.UNSIGNED)), INSECURE,
                         mx(10, verified("mx.mta-sts-multiple.test").expecting(e -> e.dnssec(INSECURE))))
                         .withPolicies(new Scenario.Policies(List.of("v=STSv1; id=first", "v=STSv1; id=second",
-                                "unrelated=text"), TxtStatus.MULTIPLE, List.of(), TxtStatus.NONE)));
+                                "unrelated=text"), TxtStatus.MULTIPLE, List.of(), TxtStatus.NONE)
+                                .serving(PolicySpec.serving(PolicySpec.policy("enforce", "mail.elsewhere.test")),
+                                        new StsExpected(null, null, StsDelivery.NOT_APPLICABLE, "txt-multiple",
+                                                Delivery.DELIVER, null))));
+    }
+
+    private static final String STS_TXT = "v=STSv1; id=20261202T000000;";
+
+    /**
+     * MTA-STS (RFC 8461), one scenario per way a policy is had or lost: the domain publishes a
+     * valid TXT record, and the lab's HTTPS server answers for {@code mta-sts.<domain>} as
+     * declared (or the name does not exist).
+     */
+    static List<Scenario> mtaSts() {
+        return List.of(
+                sts(single("sts-enforce", "mta-sts", "enforce, the MX host listed and valid",
+                        verified("mx.sts-enforce.test")), "enforce", List.of("mx.sts-enforce.test"),
+                        delivering("mx.sts-enforce.test")),
+                sts(zoned("sts-unlisted", "mta-sts", "enforce, one of two MX hosts not listed", "sts-unlisted.test",
+                                List.of(ZoneSpec.of("sts-unlisted.test", Security.ECDSA_NSEC)), SECURE,
+                                mx(10, verified("mx1.sts-unlisted.test")), mx(20, verified("mx2.sts-unlisted.test"))),
+                        "enforce", List.of("mx1.sts-unlisted.test"), delivering("mx1.sts-unlisted.test")),
+                sts(single("sts-wildcard", "mta-sts", "enforce with a wildcard pattern covering the MX host",
+                        verified("mx.sts-wildcard.test")), "enforce", List.of("*.sts-wildcard.test"),
+                        delivering("mx.sts-wildcard.test")),
+                sts(single("sts-enforce-failing", "mta-sts", "enforce, the listed MX host's certificate is self-signed",
+                                tlsHost("mx.sts-enforce-failing.test", CertSpec.SELF_SIGNED, UNTRUSTED, SELF_SIGNED)),
+                        "enforce", List.of("mx.sts-enforce-failing.test"),
+                        new StsExpected(PolicyStatus.VALID, null, StsDelivery.BOUNCE, "no-valid-tls", Delivery.DEFER,
+                                List.of("mx.sts-enforce-failing.test"))),
+                sts(single("sts-testing-failing", "mta-sts", "testing, the listed MX host's certificate is self-signed",
+                                tlsHost("mx.sts-testing-failing.test", CertSpec.SELF_SIGNED, UNTRUSTED, SELF_SIGNED)),
+                        "testing", List.of("mx.sts-testing-failing.test"),
+                        new StsExpected(PolicyStatus.VALID, null, StsDelivery.TESTING_WOULD_FAIL, "no-valid-tls",
+                                Delivery.DELIVER, List.of("mx.sts-testing-failing.test"))),
+                sts(single("sts-mode-none", "mta-sts", "mode none: the policy is withdrawn",
+                                verified("mx.sts-mode-none.test")), "none", List.of(),
+                        new StsExpected(PolicyStatus.VALID, null, StsDelivery.NOT_APPLICABLE, "mode-none",
+                                Delivery.DELIVER, null)),
+                failing("sts-404", "the policy host answers 404", null,
+                        spec -> spec.withStatus(404, null), "policy-http-404"),
+                failing("sts-redirect", "the policy host redirects (301): not followed", null,
+                        spec -> spec.withStatus(301, "https://mta-sts.elsewhere.test/.well-known/mta-sts.txt"),
+                        "policy-redirect:301"),
+                failing("sts-content-type", "the policy comes as text/html", null,
+                        spec -> spec.withContentType("text/html"), "policy-content-type"),
+                failing("sts-oversized", "a policy of more than 64 KB", "x-pad: " + "a".repeat(70_000) + "\n",
+                        spec -> spec, "policy-too-large"),
+                failing("sts-syntax", "the body is not a policy", null,
+                        spec -> PolicySpec.serving("version: STSv1\nmode: enforce\nmx mail\n"), "policy-syntax:line-3"),
+                failing("sts-self-signed", "the policy host's certificate is self-signed", null,
+                        spec -> spec.withCert(PolicySpec.Cert.SELF_SIGNED), "policy-tls-untrusted:self-signed"),
+                failing("sts-wrong-name", "the policy host's certificate names another host", null,
+                        spec -> spec.withCert(PolicySpec.Cert.WRONG_NAME), "policy-tls-name-mismatch"),
+                single("sts-no-host", "mta-sts", "a valid TXT record, but mta-sts.<domain> does not exist",
+                        verified("mx.sts-no-host.test"))
+                        .withPolicies(new Scenario.Policies(List.of(STS_TXT), TxtStatus.VALID, List.of(), TxtStatus.NONE)
+                                .serving(null, notApplicable(PolicyStatus.FAILED, "policy-host-nxdomain"))),
+                // RFC 8461 section 2: DANE for a host with TLSA records, whatever the policy says of it
+                sts(single("sts-dane-disagree", "mta-sts", "DANE validates the MX host, the MTA-STS policy does not list it",
+                                tlsHost("mx.sts-dane-disagree.test", CertSpec.SELF_SIGNED, VERIFIED, DANE_ONLY)
+                                        .tlsa(TlsaSpec.of(3, 1, 1, LEAF)).expecting(e -> e.dane(VALID).pkix(UNTRUSTED))),
+                        "enforce", List.of("mx.elsewhere.test"),
+                        new StsExpected(PolicyStatus.VALID, null, StsDelivery.BOUNCE, "no-mx-match", Delivery.DELIVER,
+                                List.of())));
+    }
+
+    /** The scenario with a valid TXT record and its policy host serving {@code mode} and {@code mx}. */
+    private static Scenario sts(Scenario sc, String mode, List<String> mx, StsExpected expected) {
+        return sc.withPolicies(new Scenario.Policies(List.of(STS_TXT), TxtStatus.VALID, List.of(), TxtStatus.NONE)
+                .serving(PolicySpec.serving(PolicySpec.policy(mode, mx.toArray(String[]::new))), expected));
+    }
+
+    /** A policy a sender never gets: served as {@code change} says, it fails with {@code reason}. */
+    private static Scenario failing(String name, String description, String extra,
+                                    java.util.function.UnaryOperator<PolicySpec> change, String reason) {
+        String domain = name + "." + TLD;
+        String policy = PolicySpec.policy("enforce", "mx." + domain) + (extra == null ? "" : extra);
+        return single(name, "mta-sts", description, verified("mx." + domain))
+                .withPolicies(new Scenario.Policies(List.of(STS_TXT), TxtStatus.VALID, List.of(), TxtStatus.NONE)
+                        .serving(change.apply(PolicySpec.serving(policy)),
+                                notApplicable(PolicyStatus.FAILED, reason)));
+    }
+
+    /** No policy applies: a sender delivers as without MTA-STS. */
+    private static StsExpected notApplicable(PolicyStatus status, String reason) {
+        return new StsExpected(status, reason, StsDelivery.NOT_APPLICABLE, reason, Delivery.DELIVER, null);
+    }
+
+    private static StsExpected delivering(String... matched) {
+        return new StsExpected(PolicyStatus.VALID, null, StsDelivery.DELIVER, null, Delivery.DELIVER, List.of(matched));
     }
 
     static List<Scenario> sharing() {

@@ -67,10 +67,8 @@ public final class Pipeline implements AutoCloseable {
 
     /** The policy fetches as polite as the probes: the same opt-out list and address policy. */
     public static PolicyConfig policyConfig(SmtpConfig smtp, int httpsPort) {
-        PolicyConfig d = PolicyConfig.defaults();
-        return new PolicyConfig(d.connectTimeout(), d.handshakeTimeout(), d.headerTimeout(), d.bodyTimeout(),
-                smtp.perIpConnections(), smtp.perIpInterval(), d.maxInFlight(), smtp.allowNonPublic(), smtp.optOut(),
-                d.userAgent(), httpsPort);
+        return PolicyConfig.politeAs(smtp.perIpConnections(), smtp.perIpInterval(), smtp.allowNonPublic(),
+                smtp.optOut(), httpsPort);
     }
 
     /**

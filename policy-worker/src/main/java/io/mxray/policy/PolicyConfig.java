@@ -66,6 +66,14 @@ public record PolicyConfig(Duration connectTimeout, Duration handshakeTimeout, D
                 perIpInterval, maxInFlight, true, optOut, userAgent, port);
     }
 
+    /** The defaults, as polite as an SMTP probe with these settings, on {@code httpsPort}. */
+    public static PolicyConfig politeAs(int perIpConnections, Duration perIpInterval, boolean allowNonPublic,
+                                        OptOut optOut, int httpsPort) {
+        PolicyConfig d = defaults();
+        return new PolicyConfig(d.connectTimeout, d.handshakeTimeout, d.headerTimeout, d.bodyTimeout, perIpConnections,
+                perIpInterval, d.maxInFlight, allowNonPublic, optOut, d.userAgent, httpsPort);
+    }
+
     public PolicyConfig withPort(int p) {
         return new PolicyConfig(connectTimeout, handshakeTimeout, headerTimeout, bodyTimeout, perIpConnections,
                 perIpInterval, maxInFlight, allowNonPublic, optOut, userAgent, p);

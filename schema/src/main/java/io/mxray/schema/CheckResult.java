@@ -18,12 +18,19 @@ import java.util.Objects;
  */
 public record CheckResult(String input, String domain, CheckStatus status, String error, Instant checkedAt,
                           long elapsedMs, DnsResult dns, List<CheckedAddress> addresses, DomainResult verdict,
-                          List<CheckAdvice> advice) {
+                          List<CheckAdvice> advice, PolicyResult policy) {
     public CheckResult {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(checkedAt, "checkedAt");
         addresses = addresses == null ? List.of() : List.copyOf(addresses);
         advice = advice == null ? List.of() : List.copyOf(advice);
+    }
+
+    /** Without an MTA-STS policy fetch. */
+    public CheckResult(String input, String domain, CheckStatus status, String error, Instant checkedAt,
+                       long elapsedMs, DnsResult dns, List<CheckedAddress> addresses, DomainResult verdict,
+                       List<CheckAdvice> advice) {
+        this(input, domain, status, error, checkedAt, elapsedMs, dns, addresses, verdict, advice, null);
     }
 }

@@ -19,7 +19,9 @@ public final class ScanResults {
     public record HostRow(String domain, String dnsOutcome, String worstLevel, String bestLevel, String mxHost,
                           Integer preference, String ip, String level, String certType, String outcome,
                           String reason, String mxDnssec, String addressDnssec, String tlsaDecision, String mtaSts,
-                          String tlsRpt, String dane, String pkix, String daneAllCertificates, String keyTypes) {
+                          String tlsRpt, String dane, String pkix, String daneAllCertificates, String keyTypes,
+                          String stsPolicy, String stsPolicyReason, String stsDelivery, String stsDeliveryReason,
+                          String delivery, String stsMatch) {
     }
 
     public record RejectedRow(long lineNo, String line, String reason, String detail) {
@@ -32,7 +34,8 @@ public final class ScanResults {
                        d.tls_rpt, m.dane, m.pkix, m.dane_all_certificates,
                        (SELECT string_agg(c.key_type, ' ' ORDER BY c.key_type)
                         FROM mx_host_certificate c
-                        WHERE c.scan_id = m.scan_id AND c.ip = m.ip AND c.mx_host = m.mx_host)
+                        WHERE c.scan_id = m.scan_id AND c.ip = m.ip AND c.mx_host = m.mx_host),
+                       d.sts_policy, d.sts_policy_reason, d.sts_delivery, d.sts_delivery_reason, d.delivery, m.sts_match
                 FROM domain_result d LEFT JOIN domain_mx m ON m.scan_id = d.scan_id AND m.domain = d.domain
                 WHERE d.scan_id = ?
                 ORDER BY d.domain, m.preference, m.mx_host, m.ip""")) {
@@ -45,7 +48,9 @@ public final class ScanResults {
                     out.add(new HostRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
                             preference, r.getString(7), r.getString(8), r.getString(9), r.getString(10),
                             r.getString(11), r.getString(12), r.getString(13), r.getString(14), r.getString(15),
-                            r.getString(16), r.getString(17), r.getString(18), r.getString(19), r.getString(20)));
+                            r.getString(16), r.getString(17), r.getString(18), r.getString(19), r.getString(20),
+                            r.getString(21), r.getString(22), r.getString(23), r.getString(24), r.getString(25),
+                            r.getString(26)));
                 }
             }
             return out;
