@@ -451,7 +451,7 @@ public final class Scenarios {
      * valid TXT record, and the lab's HTTPS server answers for {@code mta-sts.<domain>} as
      * declared (or the name does not exist).
      */
-    static List<Scenario> mtaSts() {
+    public static List<Scenario> mtaSts() {
         return List.of(
                 sts(single("sts-enforce", "mta-sts", "enforce, the MX host listed and valid",
                         verified("mx.sts-enforce.test")), "enforce", List.of("mx.sts-enforce.test"),
