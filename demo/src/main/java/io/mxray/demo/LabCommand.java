@@ -33,13 +33,18 @@ final class LabCommand implements Callable<Integer> {
         System.out.printf("  trust anchor  %s (also root.key, and trust-anchors.conf for delv -a)%n", e.trustAnchorFile());
         System.out.printf("  CA bundle     %s%n", e.caFile());
         System.out.printf("  SMTP port     %d on every MX host address%n", e.smtpPort());
+        System.out.printf("  HTTPS         %s:%d serves every mta-sts.<domain> (MTA-STS policies)%n", lab.policyAddress(),
+                e.httpsPort());
         System.out.printf("  domains       %s%n  ground truth  %s%n", e.domainsFile(), e.groundTruthFile());
-        System.out.printf("mxray:   --resolver %s --smtp-port %d --ca-file %s --allow-non-public%n", resolver,
-                e.smtpPort(), e.caFile());
+        System.out.printf("mxray:   --resolver %s --smtp-port %d --policy-port %d --ca-file %s --allow-non-public%n",
+                resolver, e.smtpPort(), e.httpsPort(), e.caFile());
         System.out.printf("delv:    delv @%s -p %d -a %s +root=. tls-valid.test MX%n", e.resolverHost(),
                 e.resolverPort(), dir.resolve("trust-anchors.conf").toAbsolutePath().normalize());
         System.out.printf("openssl: openssl s_client -starttls smtp -connect <MX address>:%d -CAfile %s%n", e.smtpPort(),
                 e.caFile());
+        System.out.printf("curl:    curl --cacert %s --resolve mta-sts.sts-enforce.test:%d:%s "
+                + "https://mta-sts.sts-enforce.test:%d/.well-known/mta-sts.txt%n", e.caFile(), e.httpsPort(),
+                lab.policyAddress(), e.httpsPort());
         System.out.println("(Ctrl-C stops the lab)");
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
