@@ -97,8 +97,14 @@ final class E2eBench implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
+    @Option(names = "--mta-sts-share", paramLabel = "SHARE", defaultValue = "0.1",
+            description = "Share of the domains publishing MTA-STS, in tenths: an enforce policy listing their MX "
+                    + "hosts, every policy host served by one lab address as a hosting provider serves them "
+                    + "(default ${DEFAULT-VALUE}).")
+    double mtaStsShare;
+
     private record Run(double seconds, Map<String, Double> cpuSeconds, Map<String, Double> jitSeconds,
-                       Map<String, Long> rssMb, long dnsTimeouts, long probeTimeouts,
+                       Map<String, Long> rssMb, long dnsTimeouts, long probeTimeouts, long policies,
                        Map<String, List<Map.Entry<String, Double>>> busiestThreads, String dnsQueries,
                        double[] machine) {
         /** The machine's busy CPU in the scan, in cores (of {@code cores}). */
@@ -124,7 +130,7 @@ final class E2eBench implements Callable<Integer> {
                 warmUp.runs, domains, warmup, delay, dnsWorkers, smtpWorkers, cores);
         Path dir = Files.createTempDirectory("mxray-e2e-bench");
         int warmupTotal = warmup * Math.max(1, warmUp.rounds);
-        List<Scenario> all = Generator.generate(warmupTotal + warmUp.runs * domains, seed);
+        List<Scenario> all = Generator.generate(warmupTotal + warmUp.runs * domains, seed, mtaStsShare);
         // the lab is the simulated internet, not what is measured, and shares the cores with the
         // pipeline: its TLS servers make their key shares and signatures with the same faster curves
         // as the SMTP worker (what goes over the wire does not change)
@@ -173,6 +179,8 @@ final class E2eBench implements Callable<Integer> {
                                     + "timeout, %,d probes timed out (a starved machine shows here first)%n", i + 1,
                             domains, r.seconds(), domains / r.seconds(), r.dnsTimeouts(), r.probeTimeouts());
                     System.out.println("  " + r.dnsQueries());
+                    System.out.printf(Locale.ROOT, "  MTA-STS policies fetched: %,d (%.0f per second of the scan)%n",
+                            r.policies(), r.policies() / r.seconds());
                     double counted = r.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
                     System.out.printf(Locale.ROOT, "  the machine: %.2f of %d cores busy on average (%.0f%%), %.2f idle, "
                                     + "%.2f taken by the hypervisor (steal); the processes below %.2f cores, the rest "
@@ -198,9 +206,9 @@ final class E2eBench implements Callable<Integer> {
                     .get(measured.size() / 2);
             StringBuilder result = new StringBuilder(String.format(Locale.ROOT,
                     "RESULT e2e domains=%d runs=%d domains_per_s=%.0f delay_ms=%d dns_workers=%d smtp_workers=%d "
-                            + "dns_timeouts=%d probe_timeouts=%d",
+                            + "dns_timeouts=%d probe_timeouts=%d mta_sts_share=%.1f policies_per_s=%.0f",
                     domains, measured.size(), domains / m.seconds(), delay.toMillis(), dnsWorkers, smtpWorkers,
-                    m.dnsTimeouts(), m.probeTimeouts()));
+                    m.dnsTimeouts(), m.probeTimeouts(), mtaStsShare, m.policies() / m.seconds()));
             double total = m.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
             result.append(String.format(Locale.ROOT, " cpu_ms_per_domain=%.3f", 1000 * total / domains));
             for (String p : m.cpuSeconds().keySet()) {
@@ -282,7 +290,9 @@ final class E2eBench implements Callable<Integer> {
                 scanId);
         long probeTimeouts = count(db, "SELECT count(*) FROM mx_host_result WHERE scan_id = ? AND outcome IN "
                 + "('timeout', 'connect-timeout', 'banner-timeout')", scanId);
-        return new Run(seconds, used, jitUsed, rss, dnsTimeouts, probeTimeouts, busiest,
+        long policies = count(db, "SELECT count(*) FROM domain_result WHERE scan_id = ? AND sts_policy = 'valid'",
+                scanId);
+        return new Run(seconds, used, jitUsed, rss, dnsTimeouts, probeTimeouts, policies, busiest,
                 describeQueryTimes(queryTimesBefore, queryTimes(cluster), n), machine);
     }
 

@@ -9,9 +9,12 @@ import io.mxray.lab.dns.ZoneSpec;
 import io.mxray.lab.dns.ZoneSpec.Security;
 import io.mxray.schema.CertType;
 import io.mxray.schema.DaneStatus;
+import io.mxray.schema.Delivery;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnssecStatus;
 import io.mxray.schema.Level;
+import io.mxray.schema.PolicyStatus;
+import io.mxray.schema.StsDelivery;
 import io.mxray.schema.TxtStatus;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,6 +59,26 @@ public final class Generator {
     }
 
     public static List<Scenario> generate(int domains, long seed) {
+        return generate(domains, seed, 0.1);
+    }
+
+    /** The tenths of the domains that publish MTA-STS, in the order a larger share adds them. */
+    private static final int[] STS_SLOTS = {4, 1, 7, 2, 8, 5, 0, 3, 6, 9};
+
+    /**
+     * @param mtaStsShare the share of the domains (in tenths, rounded) that publish MTA-STS and
+     *                    TLS-RPT: an enforce policy listing their MX hosts, served for every one of
+     *                    them by the lab's single policy server, as a hosting provider serves its
+     *                    customers' policies
+     */
+    public static List<Scenario> generate(int domains, long seed, double mtaStsShare) {
+        if (mtaStsShare < 0 || mtaStsShare > 1) {
+            throw new IllegalArgumentException("the MTA-STS share is between 0 and 1: " + mtaStsShare);
+        }
+        boolean[] publishing = new boolean[10];
+        for (int k = 0; k < Math.round(mtaStsShare * 10); k++) {
+            publishing[STS_SLOTS[k]] = true;
+        }
         if (domains < 1) {
             return List.of();
         }
@@ -87,13 +110,36 @@ public final class Generator {
             }
             Scenario s = new Scenario("gen-" + j, "generated", "generated domain " + j + " (seed " + seed + ")", domain,
                     zones, Scenario.Mail.MX, DnsOutcome.MX, signed ? DnssecStatus.SECURE : DnssecStatus.INSECURE, mx);
-            if (j % 10 == 4) { // a tenth publish MTA-STS and TLS-RPT
+            if (publishing[j % 10]) {
+                List<String> names = mx.stream().map(m -> m.host().name()).toList();
                 s = s.withPolicies(new Scenario.Policies(List.of("v=STSv1; id=gen" + j), TxtStatus.VALID,
-                        List.of("v=TLSRPTv1; rua=mailto:tlsrpt@" + domain), TxtStatus.VALID));
+                        List.of("v=TLSRPTv1; rua=mailto:tlsrpt@" + domain), TxtStatus.VALID)
+                        .serving(PolicySpec.serving(PolicySpec.policy("enforce", names.toArray(String[]::new))),
+                                stsExpected(mx)));
             }
             out.add(s);
         }
         return out;
+    }
+
+    /**
+     * An enforce policy listing every MX host of the domain: an MTA-STS sender delivers if one of
+     * them passes the web PKI for its name (TLS 1.3 in the lab); a sender doing DANE too also
+     * takes a host DANE validates.
+     */
+    private static StsExpected stsExpected(List<Scenario.Mx> mx) {
+        boolean web = false;
+        boolean either = false;
+        for (Scenario.Mx m : mx) {
+            HostSpec.Expect e = m.host().expect();
+            boolean pkix = e.pkix() == Level.VERIFIED && e.outcome().equals(TLS);
+            boolean dane = e.dane() != DaneStatus.NONE;
+            web |= pkix;
+            either |= dane ? e.dane() == DaneStatus.VALID : pkix;
+        }
+        return new StsExpected(PolicyStatus.VALID, null, web ? StsDelivery.DELIVER : StsDelivery.BOUNCE,
+                web ? null : "no-valid-tls", either ? Delivery.DELIVER : Delivery.DEFER,
+                mx.stream().map(m -> m.host().name()).toList());
     }
 
     private static boolean hostZoneSigned(int zone) {

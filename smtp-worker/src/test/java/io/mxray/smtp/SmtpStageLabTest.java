@@ -345,7 +345,7 @@ class SmtpStageLabTest {
 
     @Test
     void theScenarioCatalogueHasEveryFamily() {
-        assertEquals(java.util.Set.of("dns", "mx", "tls", "dane", "behaviour", "sharing", "policy"),
+        assertEquals(java.util.Set.of("dns", "mx", "tls", "dane", "behaviour", "sharing", "policy", "mta-sts"),
                 Scenarios.catalogue().stream().map(Scenario::family).collect(java.util.stream.Collectors.toSet()));
     }
 }
