@@ -53,6 +53,7 @@ public final class Report {
         h.append(Svg.bars("chart-certificates", "Certificate types (MX host addresses)", bars(d.certificates())));
         h.append(Svg.bars("chart-dane", "DANE on the MX hosts (domains)", bars(d.dane())));
         h.append(Svg.bars("chart-dane-delivery", "A DANE-enforcing sender would (domains)", bars(d.daneDelivery())));
+        h.append(Svg.bars("chart-mta-sts", "MTA-STS (domains)", bars(d.mtaSts())));
         h.append("</div>");
 
         if (d.history().labels().size() > 1) {
@@ -68,6 +69,11 @@ public final class Report {
         h.append("<h2>Domains that lose mail from a DANE-enforcing sender</h2>"
                 + "<p class=\"muted\">It defers the mail (RFC 7672): the reason names what failed.</p>");
         table(h, d.undeliverable(), List.of("domain", "reason", "DNSSEC reason"));
+
+        h.append("<h2>Domains that lose mail from an MTA-STS-enforcing sender</h2>"
+                + "<p class=\"muted\">An enforce policy that no MX host satisfies (RFC 8461 section 5): the sender holds "
+                + "the mail and returns it when its queue gives up.</p>");
+        table(h, d.stsUndeliverable(), List.of("domain", "reason", "policy's mx patterns"));
 
         h.append("<h2>Dual-key servers whose TLSA covers only some keys</h2>"
                 + "<p class=\"muted\">The server presents the key a sender's signature algorithms ask for: DANE "

@@ -372,12 +372,14 @@ abstract class EndToEndSuite {
                 "--user-data-dir=" + dir.resolve("chromium-profile"));
         String dom = io.mxray.lab.ReferenceTool.run(concat(chrome, "--dump-dom", html.toUri().toString()), null, 120);
         for (String chart : List.of("chart-dnssec", "chart-starttls", "chart-certificates", "chart-dane",
-                "chart-dane-delivery")) {
+                "chart-dane-delivery", "chart-mta-sts")) {
             assertTrue(dom.contains("<svg id=\"" + chart + "\""), chart + " in the rendered DOM");
         }
         for (String label : List.of(">secure<", ">bogus<", ">ca-valid<", ">dane-only<", ">defer<", "DANE hall of fame",
                 "dane-ee-311.test", "dane-mismatch.test", "Dual-key servers whose TLSA covers only some keys",
-                ">mx.dual-dane-ecdsa.test<", ">mx.dual-dane-rsa.test<")) {
+                ">mx.dual-dane-ecdsa.test<", ">mx.dual-dane-rsa.test<", ">enforce<", ">enforce, would bounce<",
+                "Domains that lose mail from an MTA-STS-enforcing sender", ">sts-enforce-failing.test<",
+                ">sts-dane-disagree.test<")) {
             assertTrue(dom.contains(label), label + " in the rendered DOM");
         }
         Path png = dir.resolve("mxray-report.png");

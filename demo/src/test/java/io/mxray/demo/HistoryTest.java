@@ -30,11 +30,12 @@ import org.junit.jupiter.api.Test;
  * and for each exactly the properties the switch changed. Through the real broker and database.
  */
 class HistoryTest {
-    private static final Set<String> SWITCHED = Set.of("tls-valid", "self-signed", "dane-ee-311", "unsigned");
+    private static final Set<String> SWITCHED = Set.of("tls-valid", "self-signed", "dane-ee-311", "unsigned",
+            "sts-enforce");
     /** Switched ones, and unchanged ones of every kind (no deliberately slow server: a quick test). */
     private static final List<String> DOMAINS = List.of("tls-valid.test", "self-signed.test", "dane-ee-311.test",
             "unsigned.test", "signed.test", "two-mx.test", "wrong-name.test", "dane-mismatch.test", "null-mx.test",
-            "nxdomain.test", "bogus-mx.test", "expired.test");
+            "nxdomain.test", "bogus-mx.test", "expired.test", "sts-enforce.test", "sts-404.test", "sts-unlisted.test");
     private static Infrastructure infra;
 
     @BeforeAll
@@ -84,6 +85,7 @@ class HistoryTest {
                 "dane-ee-311.test dane t f",
                 "dane-ee-311.test valid_certificate t f",
                 "self-signed.test valid_certificate f t",
+                "sts-enforce.test mta_sts_enforce t f",
                 "tls-valid.test starttls t f",
                 "tls-valid.test valid_certificate t f",
                 "unsigned.test dnssec f t");
@@ -95,5 +97,8 @@ class HistoryTest {
                 + "AND previous_scan_id = ? ORDER BY domain, property", after, before));
         // and backwards, every change is reversed
         assertEquals(expected.size(), rows("SELECT 1 FROM scan_diff(?, ?)", after, before).size());
+        // a new MTA-STS policy: another id and another mode
+        assertEquals(List.of("sts-enforce.test 20261202T000000 20261203T000000 enforce testing"),
+                rows("SELECT * FROM mta_sts_changes(?, ?)", before, after));
     }
 }

@@ -133,6 +133,12 @@ public final class Scenarios {
         // loses DANE: the TLSA record is withdrawn
         out.put("dane-ee-311", single("dane-ee-311", "dane", "switched: TLSA record withdrawn",
                 tlsHost("mx.dane-ee-311.test", CertSpec.SELF_SIGNED, UNTRUSTED, SELF_SIGNED)));
+        // steps back from enforce to testing, with a new policy id
+        out.put("sts-enforce", single("sts-enforce", "mta-sts", "switched: the policy is in testing mode now",
+                verified("mx.sts-enforce.test"))
+                .withPolicies(new Scenario.Policies(List.of("v=STSv1; id=20261203T000000;"), TxtStatus.VALID, List.of(),
+                        TxtStatus.NONE).serving(PolicySpec.serving(PolicySpec.policy("testing", "mx.sts-enforce.test")),
+                        delivering("mx.sts-enforce.test"))));
         // gains DNSSEC: the zone is signed
         out.put("unsigned", zoned("unsigned", "dns", "switched: the zone is signed now", "unsigned.test",
                 List.of(ZoneSpec.of("unsigned.test", Security.ECDSA_NSEC)), SECURE, mx(10, verified("mx.unsigned.test"))));

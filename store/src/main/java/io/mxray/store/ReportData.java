@@ -19,7 +19,7 @@ import java.util.Map;
 public record ReportData(String scanId, List<String> scan, long finalized, long incomplete,
         List<Share> dnssec, List<Share> starttls, List<Share> certificates, List<Share> dane, List<Share> daneDelivery,
         History history, Rows hallOfFame, Rows undeliverable, Rows partialKeys, Rows expiring, String previous,
-        Rows changes) {
+        Rows changes, List<Share> mtaSts, Rows stsUndeliverable) {
     /** Rows kept of a list before "and N more". */
     public static final int LIST_LIMIT = 500;
 
@@ -55,6 +55,16 @@ public record ReportData(String scanId, List<String> scan, long finalized, long 
                 scanId);
         List<Share> daneDelivery = shares(c, "SELECT dane_delivery, count(*) FROM domain_result WHERE scan_id = ? "
                 + "AND dane_delivery IS NOT NULL GROUP BY 1 ORDER BY 2 DESC", scanId);
+        // MTA-STS per domain: what it publishes, and an enforce policy no MX host satisfies apart
+        List<Share> mtaSts = shares(c, """
+                SELECT CASE WHEN sts_mode = 'enforce' AND sts_delivery = 'bounce' THEN 'enforce, would bounce'
+                            WHEN sts_mode IS NOT NULL THEN sts_mode
+                            WHEN sts_policy IS NOT NULL OR mta_sts IN ('malformed', 'multiple') THEN 'record, no policy'
+                            ELSE 'no MTA-STS' END, count(*)
+                FROM domain_result WHERE scan_id = ? AND sts_delivery IS NOT NULL GROUP BY 1 ORDER BY 2 DESC""",
+                scanId);
+        Rows stsUndeliverable = rows(c, "SELECT domain, reason, coalesce(mx_patterns, '') FROM mta_sts_undeliverable "
+                + "WHERE scan_id = ? ORDER BY domain", List.of(scanId));
         History history = history(c);
         Rows hallOfFame = rows(c, "SELECT domain, mx_hosts FROM dane_hall_of_fame WHERE scan_id = ? "
                 + "ORDER BY rank NULLS LAST, domain", List.of(scanId));
@@ -68,10 +78,15 @@ public record ReportData(String scanId, List<String> scan, long finalized, long 
                 + "WHERE scan_id = ?) ORDER BY started_at DESC LIMIT 1", scanId);
         String previous = before == null ? null : before.get(0);
         Rows changes = previous == null ? null
-                : rows(c, "SELECT domain, property, CASE WHEN after THEN 'gained' ELSE 'lost' END "
-                        + "FROM scan_diff(?, ?) ORDER BY domain, property", List.of(previous, scanId));
+                : rows(c, "SELECT domain, property, change FROM ("
+                        + "SELECT domain, property, CASE WHEN after THEN 'gained' ELSE 'lost' END AS change "
+                        + "FROM scan_diff(?, ?) UNION ALL "
+                        + "SELECT domain, 'mta_sts_policy', concat(coalesce(before_mode, 'no policy'), ' ', "
+                        + "coalesce(before_id, ''), ' -> ', coalesce(after_mode, 'no policy'), ' ', coalesce(after_id, '')) "
+                        + "FROM mta_sts_changes(?, ?)) x ORDER BY domain, property",
+                        List.of(previous, scanId, previous, scanId));
         return new ReportData(scanId, scan, finalized, incomplete, dnssec, starttls, certificates, dane, daneDelivery,
-                history, hallOfFame, undeliverable, partialKeys, expiring, previous, changes);
+                history, hallOfFame, undeliverable, partialKeys, expiring, previous, changes, mtaSts, stsUndeliverable);
     }
 
     private static History history(Connection c) throws SQLException {

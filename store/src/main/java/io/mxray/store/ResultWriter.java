@@ -451,7 +451,8 @@ public final class ResultWriter {
     /** PostgreSQL text cannot hold NUL; hostile input may contain it. */
     /** The categories of {@code scan_stats}: each a column of domain_result. */
     static final List<String> STAT_COLUMNS = List.of("dns_outcome", "mx_dnssec", "starttls", "best_level",
-            "worst_level", "dane", "dane_delivery", "mta_sts", "tls_rpt", "dane_all_certificates");
+            "worst_level", "dane", "dane_delivery", "mta_sts", "tls_rpt", "dane_all_certificates", "sts_mode",
+            "sts_delivery", "delivery");
 
     /**
      * Rewrites the running statistics of these scans from their domain rows: derived, so writing
