@@ -86,7 +86,7 @@ public final class Lab implements AutoCloseable {
     private final Map<String, String> hostAddresses;
     private final List<ExpectedDomain> groundTruth;
     private final LabCa ca;
-    private final LabPolicyServer policies;
+    private final List<LabPolicyServer> policies;
 
     /**
      * Where the scanner finds the lab.
@@ -98,7 +98,8 @@ public final class Lab implements AutoCloseable {
     }
 
     private Lab(LabConfig config, EventLoopGroup group, LabDnsServer dns, List<LabSmtpServer> smtp, int smtpPort,
-                Map<String, String> hostAddresses, List<ExpectedDomain> groundTruth, LabCa ca, LabPolicyServer policies) {
+                Map<String, String> hostAddresses, List<ExpectedDomain> groundTruth, LabCa ca,
+                List<LabPolicyServer> policies) {
         this.config = config;
         this.group = group;
         this.dns = dns;
@@ -181,10 +182,11 @@ public final class Lab implements AutoCloseable {
         for (Scenario sc : config.scenarios()) {
             sc.zones().forEach(builder::zone);
         }
-        // every mta-sts.<domain> of the lab is served by one HTTPS server, as a hosting provider serves its customers'
-        String policyIp = "127." + octet + ".255.1";
+        // the lab's mta-sts.<domain> hosts share a few addresses, as hosting providers serve their customers'
+        // policies: one address per POLICY_HOSTS_PER_ADDRESS hosts, 250 at most
+        List<String> policyIps = policyAddresses(config.scenarios(), octet);
         addRecords(builder, config.scenarios(), servers, ca);
-        addPolicyHosts(builder, config.scenarios(), policyIp);
+        addPolicyHosts(builder, config.scenarios(), policyIps);
         LabDnsBuilder.Built built = builder.build();
         // every signature now, on both cores: a scan measured later must not pay for the lab's signing
         int signatures = built.zones().parallelStream().mapToInt(LabZone::signAll).sum();
@@ -230,9 +232,9 @@ public final class Lab implements AutoCloseable {
             dnsServer.close();
             throw e;
         }
-        LabPolicyServer policyServer;
+        List<LabPolicyServer> policyServers;
         try {
-            policyServer = startPolicyServer(config.scenarios(), InetAddress.getByName(policyIp), ca, now, group);
+            policyServers = startPolicyServers(config.scenarios(), policyIps, ca, now, group);
         } catch (IOException | RuntimeException e) {
             started.forEach(LabSmtpServer::close);
             dnsServer.close();
@@ -245,7 +247,7 @@ public final class Lab implements AutoCloseable {
         TrustAnchor.write(dir, built.rootKsk());
         GroundTruth.write(dir.resolve("ground-truth.jsonl"), truth);
         Files.write(dir.resolve("domains.txt"), truth.stream().map(ExpectedDomain::domain).toList());
-        Lab lab = new Lab(config, group, dnsServer, started, port, addresses, truth, ca, policyServer);
+        Lab lab = new Lab(config, group, dnsServer, started, port, addresses, truth, ca, policyServers);
         Json.mapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve("lab.json").toFile(), lab.endpoints());
         LOG.info("lab up: DNS {}:{} with {} zones ({} signatures), {} SMTP servers on port {}, {} domains, files in {}",
                 dnsAddress.getAddress().getHostAddress(), dnsAddress.getPort(), built.zones().size(), signatures,
@@ -488,25 +490,40 @@ public final class Lab implements AutoCloseable {
 
     /** The port of the lab's MTA-STS policy hosts. */
     public int httpsPort() {
-        return policies.address().getPort();
+        return policies.get(0).address().getPort();
     }
 
     /** Every request the policy hosts received, as {@code "<SNI> <Host> <path>"}. */
     public List<String> policyRequests() {
-        return policies.requests();
+        return policies.stream().flatMap(p -> p.requests().stream()).toList();
     }
 
-    /** The address of every {@code mta-sts.<domain>} in the lab. */
+    /** The first address of the lab's policy servers (every one serves every {@code mta-sts.<domain>}). */
     public String policyAddress() {
-        return policies.address().getAddress().getHostAddress();
+        return policies.get(0).address().getAddress().getHostAddress();
     }
 
-    /** An A record for each scenario's {@code mta-sts.<domain>} that declares one, all at the policy server. */
-    private static void addPolicyHosts(LabDnsBuilder b, List<Scenario> scenarios, String ip) {
-        InetAddress address = address(ip);
+    /** Policy hosts per shared address. */
+    static final int POLICY_HOSTS_PER_ADDRESS = 5;
+
+    private static List<String> policyAddresses(List<Scenario> scenarios, int octet) {
+        long hosts = scenarios.stream().filter(sc -> sc.policies().policyHost() != null).count();
+        int n = (int) Math.max(1, Math.min(250, (hosts + POLICY_HOSTS_PER_ADDRESS - 1) / POLICY_HOSTS_PER_ADDRESS));
+        List<String> out = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+            out.add("127." + octet + ".255." + i);
+        }
+        return out;
+    }
+
+    /** An A record for each scenario's {@code mta-sts.<domain>} that declares one, at one of the shared addresses. */
+    private static void addPolicyHosts(LabDnsBuilder b, List<Scenario> scenarios, List<String> ips) {
+        int i = 0;
         for (Scenario sc : scenarios) {
-            if (sc.policies().policyHost() != null) {
-                b.record(new ARecord(name("mta-sts." + sc.domain()), DClass.IN, TTL, address));
+            PolicySpec spec = sc.policies().policyHost();
+            if (spec != null) {
+                String ip = spec.address() != null ? spec.address() : ips.get(i++ % ips.size());
+                b.record(new ARecord(name("mta-sts." + sc.domain()), DClass.IN, TTL, address(ip)));
             }
         }
     }
@@ -515,8 +532,8 @@ public final class Lab implements AutoCloseable {
      * The HTTPS server of every policy host: the certificate by SNI, the answer by Host, as each
      * scenario's {@link PolicySpec} says; port 443 when it can be bound, else a free one.
      */
-    private static LabPolicyServer startPolicyServer(List<Scenario> scenarios, InetAddress ip, LabCa ca, Instant now,
-                                                     EventLoopGroup group) throws IOException {
+    private static List<LabPolicyServer> startPolicyServers(List<Scenario> scenarios, List<String> ips, LabCa ca,
+                                                            Instant now, EventLoopGroup group) throws IOException {
         Map<String, PolicySpec> specs = new LinkedHashMap<>();
         for (Scenario sc : scenarios) {
             if (sc.policies().policyHost() != null) {
@@ -528,8 +545,21 @@ public final class Lab implements AutoCloseable {
             PolicySpec spec = sni == null ? null : specs.get(sni);
             return spec == null ? null : contexts.computeIfAbsent(sni, host -> policyContext(ca, host, spec.cert(), now));
         };
-        int port = bindable(ip, 443) ? 443 : 0;
-        return LabPolicyServer.bind(new InetSocketAddress(ip, port), tls, specs::get, group).join();
+        List<LabPolicyServer> started = new ArrayList<>();
+        try {
+            InetAddress first = InetAddress.getByName(ips.get(0));
+            started.add(LabPolicyServer.bind(new InetSocketAddress(first, bindable(first, 443) ? 443 : 0), tls,
+                    specs::get, group).join());
+            int port = started.get(0).address().getPort();
+            for (String ip : ips.subList(1, ips.size())) {
+                started.add(LabPolicyServer.bind(new InetSocketAddress(InetAddress.getByName(ip), port), tls,
+                        specs::get, group).join());
+            }
+            return started;
+        } catch (IOException | RuntimeException e) {
+            started.forEach(LabPolicyServer::close);
+            throw e;
+        }
     }
 
     private static SslContext policyContext(LabCa ca, String host, PolicySpec.Cert cert, Instant now) {
@@ -640,7 +670,7 @@ public final class Lab implements AutoCloseable {
     @Override
     public void close() {
         smtp.forEach(LabSmtpServer::close);
-        policies.close();
+        policies.forEach(LabPolicyServer::close);
         dns.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

@@ -12,8 +12,11 @@ import java.util.Objects;
  * @param body        the body, as bytes of this text (UTF-8)
  * @param location    a Location header (for redirects), or null
  * @param delay       waited before the response
+ * @param address     where {@code mta-sts.<domain>} points instead of the lab's policy server (a trap
+ *                    mxray must not contact: nothing listens there), or null
  */
-public record PolicySpec(Cert cert, int status, String contentType, String body, String location, Duration delay) {
+public record PolicySpec(Cert cert, int status, String contentType, String body, String location, Duration delay,
+                         String address) {
     /** The certificate the policy host presents. */
     public enum Cert {
         /** From the lab CA, naming {@code mta-sts.<domain>}. */
@@ -30,6 +33,15 @@ public record PolicySpec(Cert cert, int status, String contentType, String body,
         Objects.requireNonNull(cert, "cert");
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(delay, "delay");
+    }
+
+    public PolicySpec(Cert cert, int status, String contentType, String body, String location, Duration delay) {
+        this(cert, status, contentType, body, location, delay, null);
+    }
+
+    /** The policy host at {@code ip}, a private address in a scenario that must never be contacted. */
+    public PolicySpec at(String ip) {
+        return new PolicySpec(cert, status, contentType, body, location, delay, ip);
     }
 
     /** A policy served as RFC 8461 asks. */

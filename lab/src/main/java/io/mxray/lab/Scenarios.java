@@ -498,6 +498,9 @@ public final class Scenarios {
                         spec -> spec.withCert(PolicySpec.Cert.SELF_SIGNED), "policy-tls-untrusted:self-signed"),
                 failing("sts-wrong-name", "the policy host's certificate names another host", null,
                         spec -> spec.withCert(PolicySpec.Cert.WRONG_NAME), "policy-tls-name-mismatch"),
+                // RFC 6890: a policy host in private space is a trap on the Internet and is never contacted
+                failing("sts-private-address", "mta-sts.<domain> points into private space (10.255.83.1)", null,
+                        spec -> spec.at("10.255.83.1"), PolicyStatus.SKIPPED, "policy-host-non-public:non-public-address"),
                 single("sts-no-host", "mta-sts", "a valid TXT record, but mta-sts.<domain> does not exist",
                         verified("mx.sts-no-host.test"))
                         .withPolicies(new Scenario.Policies(List.of(STS_TXT), TxtStatus.VALID, List.of(), TxtStatus.NONE)
@@ -520,12 +523,17 @@ public final class Scenarios {
     /** A policy a sender never gets: served as {@code change} says, it fails with {@code reason}. */
     private static Scenario failing(String name, String description, String extra,
                                     java.util.function.UnaryOperator<PolicySpec> change, String reason) {
+        return failing(name, description, extra, change, PolicyStatus.FAILED, reason);
+    }
+
+    private static Scenario failing(String name, String description, String extra,
+                                    java.util.function.UnaryOperator<PolicySpec> change, PolicyStatus status,
+                                    String reason) {
         String domain = name + "." + TLD;
         String policy = PolicySpec.policy("enforce", "mx." + domain) + (extra == null ? "" : extra);
         return single(name, "mta-sts", description, verified("mx." + domain))
                 .withPolicies(new Scenario.Policies(List.of(STS_TXT), TxtStatus.VALID, List.of(), TxtStatus.NONE)
-                        .serving(change.apply(PolicySpec.serving(policy)),
-                                notApplicable(PolicyStatus.FAILED, reason)));
+                        .serving(change.apply(PolicySpec.serving(policy)), notApplicable(status, reason)));
     }
 
     /** No policy applies: a sender delivers as without MTA-STS. */

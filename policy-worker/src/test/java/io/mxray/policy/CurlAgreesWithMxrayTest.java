@@ -45,8 +45,8 @@ class CurlAgreesWithMxrayTest {
             List<String> disagreements = new ArrayList<>();
             int compared = 0;
             for (Scenario sc : scenarios) {
-                if (sc.policies().policyHost() == null) {
-                    continue;
+                if (sc.policies().policyHost() == null || sc.policies().policyHost().address() != null) {
+                    continue; // no policy host, or one in private space that nobody may contact
                 }
                 String host = PolicyRequest.hostOf(sc.domain());
                 PolicyResult mxray = fetcher.fetch(PolicyRequest.of("curl", sc.domain(), "1", List.of(lab.policyAddress())))

@@ -7,20 +7,23 @@ import java.net.InetAddress;
 /**
  * Which addresses a probe may contact. On the Internet, MX records that point into loopback,
  * private or reserved space are misconfigurations (or traps): mxray reports them as skipped
- * instead of connecting into its own network. A lab allows them explicitly. The ranges are those
+ * instead of connecting into its own network. A lab on loopback allows loopback explicitly
+ * ({@code --allow-non-public}): never more, so that a lab's private or reserved targets (a
+ * scenario's trap) are refused as on the Internet and no lab traffic leaves the machine. The ranges are those
  * of the IANA special-purpose registries (RFC 6890) that are not globally reachable unicast,
  * plus translation prefixes (NAT64, 6to4) that would reach an IPv4 address mxray does not check.
  */
 public final class AddressPolicy {
-    private final boolean allowNonPublic;
+    private final boolean allowLoopback;
 
-    public AddressPolicy(boolean allowNonPublic) {
-        this.allowNonPublic = allowNonPublic;
+    /** @param allowLoopback also contact loopback addresses (127.0.0.0/8, ::1): a lab */
+    public AddressPolicy(boolean allowLoopback) {
+        this.allowLoopback = allowLoopback;
     }
 
     /** Null when the address may be contacted, else the reason key for skipping it. */
     public String refusal(InetAddress address) {
-        if (allowNonPublic) {
+        if (allowLoopback && address.isLoopbackAddress()) {
             return null;
         }
         return nonPublic(address) ? "non-public-address" : null;

@@ -27,8 +27,11 @@ class AddressPolicyTest {
         assertEquals(nonPublic ? "non-public-address" : null, new AddressPolicy(false).refusal(InetAddress.getByName(ip)));
     }
 
-    @Test
-    void aLabMayAllowThem() throws UnknownHostException {
-        assertEquals(null, new AddressPolicy(true).refusal(InetAddress.getByName("127.0.0.1")));
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({"127.0.0.1, ", "127.44.1.2, ", "::1, ", "::ffff:127.0.0.1, ", "10.1.2.3, non-public-address",
+            "192.168.1.1, non-public-address", "fd00::1, non-public-address", "169.254.1.1, non-public-address",
+            "192.0.2.1, non-public-address", "8.8.8.8, "})
+    void aLabAllowsLoopbackAndNothingElseThatIsNotPublic(String ip, String refusal) throws UnknownHostException {
+        assertEquals(refusal, new AddressPolicy(true).refusal(InetAddress.getByName(ip)));
     }
 }

@@ -46,7 +46,8 @@ public final class SmtpOptions {
     public Path optOut;
 
     @Option(names = "--allow-non-public", defaultValue = "${env:MXRAY_ALLOW_NON_PUBLIC:-false}",
-            description = "Also contact loopback, private and reserved addresses (a lab only; env MXRAY_ALLOW_NON_PUBLIC).")
+            description = "Also contact loopback addresses, 127.0.0.0/8 and ::1 (a lab; private and reserved addresses stay "
+                    + "refused; env MXRAY_ALLOW_NON_PUBLIC).")
     public boolean allowNonPublic;
 
     @Option(names = "--all-certificates", defaultValue = "${env:MXRAY_ALL_CERTIFICATES:-" + SmtpConfig.ALL_CERTIFICATES + "}", arity = "1",

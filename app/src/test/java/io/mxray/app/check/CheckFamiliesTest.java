@@ -202,7 +202,8 @@ class CheckFamiliesTest {
     @Test
     void policy() {
         List<CheckResult> results = family("policy", Map.of(
-                "mta-sts-valid.test", Expect.ok(),
+                // a valid record and no policy host: senders ignore MTA-STS, the owner is told
+                "mta-sts-valid.test", Expect.warning("mta-sts-policy-unavailable"),
                 "mta-sts-malformed.test", Expect.warning("mta-sts-malformed"),
                 "mta-sts-multiple.test", Expect.warning("mta-sts-multiple")), "PT5S");
         assertTrue(advice(results, "mta-sts-multiple.test", "mta-sts-multiple").text().contains("holds 2 MTA-STS"));
@@ -211,6 +212,38 @@ class CheckFamiliesTest {
                 "mta-sts-multiple.test");
         assertEquals(1, launched.exit(), launched.err());
         assertEquals(summary(results), summary(launched.results()));
+    }
+
+    /**
+     * MTA-STS (RFC 8461): the policy is fetched from the lab's policy server and every scenario's
+     * advice is what its senders make of it. An enforce policy that leaves out or rejects an MX
+     * host is CRITICAL; a policy that cannot be had warns; enforcing without TLS-RPT warns.
+     */
+    @Test
+    void mtaSts() {
+        Map<String, Expect> e = new LinkedHashMap<>();
+        e.put("sts-enforce.test", Expect.warning("tls-rpt-missing"));
+        e.put("sts-unlisted.test", Expect.critical("mta-sts-unlisted", "tls-rpt-missing"));
+        e.put("sts-wildcard.test", Expect.warning("tls-rpt-missing"));
+        e.put("sts-enforce-failing.test", Expect.critical("mta-sts-invalid-tls", "tls-rpt-missing"));
+        e.put("sts-testing-failing.test", Expect.warning("mta-sts-invalid-tls"));
+        e.put("sts-mode-none.test", Expect.ok());
+        for (String unavailable : List.of("sts-404.test", "sts-redirect.test", "sts-content-type.test",
+                "sts-oversized.test", "sts-syntax.test", "sts-self-signed.test", "sts-wrong-name.test",
+                "sts-private-address.test", "sts-no-host.test")) {
+            e.put(unavailable, Expect.warning("mta-sts-policy-unavailable"));
+        }
+        // DANE validates the host the policy leaves out: MTA-STS-only senders do not deliver there
+        e.put("sts-dane-disagree.test", Expect.critical("tlsa-no-rollover", "mta-sts-unlisted", "tls-rpt-missing"));
+        List<CheckResult> results = family("mta-sts", e, "PT5S");
+        assertTrue(advice(results, "sts-unlisted.test", "mta-sts-unlisted").text()
+                .contains("does not list mx2.sts-unlisted.test"));
+        assertTrue(advice(results, "sts-404.test", "mta-sts-policy-unavailable").text().contains("policy-http-404"));
+        assertTrue(advice(results, "sts-private-address.test", "mta-sts-policy-unavailable").text()
+                .contains("policy-host-non-public"), "the private address is refused, not contacted");
+        CheckResult enforce = results.stream().filter(r -> r.domain().equals("sts-enforce.test")).findFirst()
+                .orElseThrow();
+        assertEquals("mx.sts-enforce.test", enforce.policy().policy().mx().get(0), "the policy as fetched");
     }
 
     /**

@@ -40,7 +40,8 @@ final class CheckLab {
     static List<String> labArgs(Lab lab, String stepTimeout) {
         return List.of("--resolver", lab.resolver().getAddress().getHostAddress() + ":" + lab.resolver().getPort(),
                 "--trust-anchor", lab.trustAnchorFile().toString(), "--ca-file", lab.caFile().toString(),
-                "--port", String.valueOf(lab.smtpPort()), "--allow-non-public", "--connect-timeout", "PT5S",
+                "--port", String.valueOf(lab.smtpPort()), "--policy-port", String.valueOf(lab.httpsPort()),
+                "--allow-non-public", "--connect-timeout", "PT5S",
                 "--step-timeout", stepTimeout, "--probe-deadline", "PT40S",
                 // a check connects to each lab address several times (the second handshake, one per older TLS
                 // version): 100 ms apart, not a second (politeness has tests of its own)
