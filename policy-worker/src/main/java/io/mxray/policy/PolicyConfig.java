@@ -1,6 +1,7 @@
 package io.mxray.policy;
 
 import io.mxray.runtime.OptOut;
+import io.mxray.runtime.ReachOptions;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -23,12 +24,12 @@ import java.util.Objects;
 public record PolicyConfig(Duration connectTimeout, Duration handshakeTimeout, Duration headerTimeout,
                            Duration bodyTimeout, int perIpConnections, Duration perIpInterval, int maxInFlight,
                            boolean allowNonPublic, OptOut optOut, String userAgent, int port) {
-    public static final String CONNECT_TIMEOUT = "PT10S";
+    public static final String CONNECT_TIMEOUT = ReachOptions.CONNECT_TIMEOUT;
     public static final String HANDSHAKE_TIMEOUT = "PT15S";
     public static final String HEADER_TIMEOUT = "PT15S";
     public static final String BODY_TIMEOUT = "PT15S";
-    public static final String PER_IP_CONNECTIONS = "2";
-    public static final String PER_IP_INTERVAL = "PT1S";
+    public static final String PER_IP_CONNECTIONS = ReachOptions.PER_IP_CONNECTIONS;
+    public static final String PER_IP_INTERVAL = ReachOptions.PER_IP_INTERVAL;
     public static final String PORT = "443";
     public static final String USER_AGENT = "mxray (MTA-STS policy survey; sends no mail)";
     /** Fetches worked on at once by one worker. */

@@ -1,6 +1,7 @@
 package io.mxray.smtp;
 
 import io.mxray.runtime.OptOut;
+import io.mxray.runtime.ReachOptions;
 import io.mxray.schema.TlsCoverage;
 import java.time.Duration;
 import java.util.Objects;
@@ -73,11 +74,11 @@ public record SmtpConfig(String ehloName, Duration connectTimeout, Duration step
     public static final int BATCH = 500;
 
     public static final String EHLO_NAME = "mxray-tls-survey.invalid";
-    public static final String CONNECT_TIMEOUT = "PT10S";
+    public static final String CONNECT_TIMEOUT = ReachOptions.CONNECT_TIMEOUT;
     public static final String STEP_TIMEOUT = "PT30S";
     public static final String PROBE_DEADLINE = "PT90S";
-    public static final String PER_IP_CONNECTIONS = "2";
-    public static final String PER_IP_INTERVAL = "PT1S";
+    public static final String PER_IP_CONNECTIONS = ReachOptions.PER_IP_CONNECTIONS;
+    public static final String PER_IP_INTERVAL = ReachOptions.PER_IP_INTERVAL;
     public static final String ALL_CERTIFICATES = "true";
 
     public static SmtpConfig defaults() {
