@@ -18,6 +18,7 @@ import io.mxray.schema.PresentedCertificate;
 import io.mxray.schema.ProbeResult;
 import io.mxray.schema.SecondHandshake;
 import io.mxray.schema.TlsRptTxt;
+import io.mxray.schema.TxtStatus;
 import io.mxray.schema.TlsaLookup;
 import io.mxray.schema.TlsaMatch;
 import java.time.Duration;
@@ -265,7 +266,9 @@ public final class CheckText {
 
     private static String tlsRpt(TlsRptTxt t) {
         return t.status().key() + (t.reason() == null ? "" : " (" + t.reason() + ")") + dnssec(t.dnssec(), null)
-                + (t.records().isEmpty() ? "" : ": " + String.join(" | ", t.records()));
+                + (t.records().isEmpty() ? "" : ": " + String.join(" | ", t.records()))
+                + (t.status() == TxtStatus.VALID && t.rua() != null && !t.rua().isEmpty()
+                ? "; failure reports go to " + String.join(", ", t.rua()) : "");
     }
 
     private void line(int indent, String text) {
