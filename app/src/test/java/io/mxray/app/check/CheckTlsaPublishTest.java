@@ -57,7 +57,9 @@ class CheckTlsaPublishTest {
             assertEquals("dane-ee", now.probe().decidedBy());
             assertEquals(Level.VERIFIED, now.probe().level());
             assertEquals(record, now.probe().dane().matched());
-            assertEquals(List.of("tlsa-no-rollover"), r.advice().stream().map(CheckAdvice::key).toList());
+            // DANE applies now, and the lab publishes no TLS-RPT record for the domain
+            assertEquals(List.of("tlsa-no-rollover", "tls-rpt-missing"), r.advice().stream().map(CheckAdvice::key)
+                    .toList());
             assertEquals(1, after.exit(), after.out());
             assertFalse(CheckLab.check(lab, "PT5S", DOMAIN).out().contains("No TLSA record"));
         }
