@@ -60,7 +60,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,11 +131,6 @@ public final class PolicyFetcher implements AutoCloseable {
 
     public PolicyConfig config() {
         return config;
-    }
-
-    /** Connections open or waiting for their turn. */
-    public int inFlight() {
-        return limiter.active() + limiter.waiting();
     }
 
     public CompletionStage<PolicyResult> fetch(PolicyRequest request) {
@@ -469,11 +463,6 @@ public final class PolicyFetcher implements AutoCloseable {
         } catch (CharacterCodingException e) {
             throw new IllegalStateException(e); // REPLACE never throws
         }
-    }
-
-    /** How long a fetch may take in all. */
-    public Duration itemTime() {
-        return config.itemTime();
     }
 
     @Override
