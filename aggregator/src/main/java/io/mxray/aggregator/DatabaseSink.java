@@ -65,6 +65,8 @@ public final class DatabaseSink extends ConsumerLoop {
     private Connection connection;
     /** Scans whose statistics lag behind their domain rows. */
     private final Set<String> staleStats = new HashSet<>();
+    /** Scans whose partitions exist (made once per scan and connection, in a transaction of their own). */
+    private final Set<String> partitioned = new HashSet<>();
     private long statsDueNanos;
     private long statsEveryNanos = STATS_MIN.toNanos();
 
@@ -241,7 +243,13 @@ public final class DatabaseSink extends ConsumerLoop {
         }
         Connection c = connection();
         try {
-            ResultWriter w = new ResultWriter(c);
+            ResultWriter w = new ResultWriter(c, partitioned);
+            List<String> scanIds = new ArrayList<>();
+            rejected.forEach(r -> scanIds.add(r.scanId()));
+            probes.forEach(p -> scanIds.add(p.scanId()));
+            domains.forEach(d -> scanIds.add(d.scanId()));
+            w.partitions(scanIds);
+            c.commit();
             w.scanEvents(scans);
             w.rejected(rejected);
             w.probeResults(probes);
@@ -316,6 +324,7 @@ public final class DatabaseSink extends ConsumerLoop {
     }
 
     private void closeConnection() {
+        partitioned.clear(); // a rolled-back transaction may have made none of them
         if (connection != null) {
             try {
                 connection.close();

@@ -52,9 +52,39 @@ import java.util.function.Function;
  */
 public final class ResultWriter {
     private final Connection c;
+    private final Set<String> partitioned;
 
     public ResultWriter(Connection c) {
+        this(c, new HashSet<>());
+    }
+
+    /**
+     * @param partitioned the scans whose partitions are known to exist: kept by a caller that
+     *     writes many batches, and added to here. A caller whose transaction rolls back forgets them.
+     */
+    public ResultWriter(Connection c, Set<String> partitioned) {
         this.c = c;
+        this.partitioned = partitioned;
+    }
+
+    /**
+     * Makes the partitions of these scans unless they are known to exist (the result tables are
+     * partitioned by scan, migration V11). Every write does it for its own rows; a caller that
+     * keeps writing calls it first in a transaction of its own, since making a partition locks its
+     * table against readers until the transaction ends.
+     */
+    public void partitions(Collection<String> scanIds) throws SQLException {
+        List<String> missing = scanIds.stream().distinct().filter(id -> !partitioned.contains(id)).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT create_scan_partitions(?)")) {
+            for (String id : missing) {
+                s.setString(1, id);
+                s.executeQuery().close();
+            }
+        }
+        partitioned.addAll(missing);
     }
 
     public void scanEvents(List<ScanEvent> all) throws SQLException {
@@ -102,6 +132,7 @@ public final class ResultWriter {
             return;
         }
         List<RejectedLine> lines = lastByKey(all, r -> r.lineNo() + " " + r.scanId());
+        partitions(lines.stream().map(RejectedLine::scanId).toList());
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO rejected_input (scan_id, line_no, line, reason, detail) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (scan_id, line_no) DO UPDATE SET line = EXCLUDED.line, reason = EXCLUDED.reason,
@@ -123,6 +154,7 @@ public final class ResultWriter {
             return;
         }
         List<ProbeResult> results = lastByKey(all, r -> Arrays.asList(r.scanId(), r.ip(), r.port(), r.mxHost()));
+        partitions(results.stream().map(ProbeResult::scanId).toList());
         try (PreparedStatement cert = c.prepareStatement("""
                 INSERT INTO certificate (sha256, der, subject, issuer, not_before, not_after) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (sha256) DO NOTHING""");
@@ -266,6 +298,7 @@ public final class ResultWriter {
             return;
         }
         List<DomainResult> results = lastByKey(all, r -> Arrays.asList(r.scanId(), r.domain()));
+        partitions(results.stream().map(DomainResult::scanId).toList());
         try (PreparedStatement domain = c.prepareStatement("""
                 INSERT INTO domain_result (scan_id, domain, rank, dns_outcome, dns_reason, mx_count, worst_level,
                   best_level, starttls, finalized_at, mx_dnssec, mx_dnssec_reason, mta_sts, mta_sts_id, mta_sts_reason,

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,5 +128,56 @@ public final class Scans {
             }
         }
         return out;
+    }
+
+    /** A scan as prune sees it. */
+    public record Listed(String id, Instant startedAt, String source) {
+    }
+
+    /**
+     * The scans to drop: all but the {@code keep} started last (null: no such limit) and every one
+     * started before {@code before} (null: no such limit); a scan goes when either rule drops it.
+     * Oldest first.
+     */
+    public static List<Listed> toPrune(Connection c, Integer keep, Instant before) throws SQLException {
+        List<Listed> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT scan_id, started_at, source FROM (
+                    SELECT scan_id, started_at, source,
+                           row_number() OVER (ORDER BY started_at DESC, scan_id DESC) AS newest
+                    FROM scan) s
+                WHERE (?::bigint IS NOT NULL AND newest > ?::bigint) OR started_at < ?::timestamptz
+                ORDER BY started_at, scan_id""")) {
+            if (keep == null) {
+                s.setNull(1, Types.BIGINT);
+                s.setNull(2, Types.BIGINT);
+            } else {
+                s.setLong(1, keep);
+                s.setLong(2, keep);
+            }
+            s.setTimestamp(3, before == null ? null : Timestamp.from(before));
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Listed(r.getString(1), r.getTimestamp(2).toInstant(), r.getString(3)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Drops a scan: its partition of every result table (a catalog change, however many rows it
+     * held), its statistics and its row. Certificates, shared by every scan, stay.
+     *
+     * @return the partitions dropped
+     */
+    public static int drop(Connection c, String id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT drop_scan(?)")) {
+            s.setString(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getInt(1);
+            }
+        }
     }
 }
