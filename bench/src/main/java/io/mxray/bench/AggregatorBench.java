@@ -191,7 +191,7 @@ final class AggregatorBench implements Callable<Integer> {
      * Until {@code n} domains of the scan are final, asking on one connection every 20 ms (a
      * replay takes seconds); {@code alive} throws when a process the wait depends on is gone.
      */
-    private static void awaitFinal(Database db, String scanId, long n, Duration timeout, Runnable alive)
+    static void awaitFinal(Database db, String scanId, long n, Duration timeout, Runnable alive)
             throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Scans.Poller poller = new Scans.Poller(db, scanId)) {
