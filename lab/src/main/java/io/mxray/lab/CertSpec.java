@@ -16,6 +16,12 @@ public enum CertSpec {
     DUAL_ECDSA_RSA,
     /** Leaf from the lab CA for {@code *.<parent of the MX host>}. */
     WILDCARD,
+    /**
+     * A hoster's server: for each MX host name it serves, its own ECDSA leaf from the lab CA,
+     * chosen by the client's SNI; a client without SNI (or with another name) gets the server's
+     * own certificate, which names none of them.
+     */
+    SNI_PER_NAME,
     /** Leaf from the lab's intermediate CA, sent with the intermediate. */
     INTERMEDIATE_CHAIN,
     /** Leaf from the lab's intermediate CA, sent alone: the chain cannot be built. */

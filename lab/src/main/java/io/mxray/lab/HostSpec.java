@@ -18,11 +18,13 @@ import java.util.function.UnaryOperator;
  * @param cnameTarget when set, the host name is an alias of this name, which carries the address
  * @param viaDname    the alias is a DNAME at the name's parent (to the target's parent, RFC 6672),
  *                    not a CNAME at the name
+ * @param sharedServer hosts naming the same shared server are served by one server at one
+ *                    address, as a provider serves many customers' MX names (null: a server of its own)
  * @param tlsa        TLSA records at {@code _25._tcp.<name>}
  * @param expect      the declared verdict
  */
 public record HostSpec(String name, Address address, String cnameTarget, boolean viaDname, ServerSpec server,
-                       List<TlsaSpec> tlsa, Expect expect) {
+                       String sharedServer, List<TlsaSpec> tlsa, Expect expect) {
 
     public enum Address { IPV4, IPV6_LOOPBACK, NONE }
 
@@ -126,12 +128,12 @@ public record HostSpec(String name, Address address, String cnameTarget, boolean
 
     /** A host with an IPv4 address; expectations default to a secure name, no DANE, 10 seconds. */
     public static HostSpec host(String name, ServerSpec server, Level level, CertType certType, String outcome) {
-        return new HostSpec(name, Address.IPV4, null, false, server, List.of(),
+        return new HostSpec(name, Address.IPV4, null, false, server, null, List.of(),
                 new Expect(level, certType, outcome, DnssecStatus.SECURE, DaneStatus.NONE, null, 10));
     }
 
     public static HostSpec withoutAddress(String name) {
-        return new HostSpec(name, Address.NONE, null, false, null, List.of(),
+        return new HostSpec(name, Address.NONE, null, false, null, null, List.of(),
                 new Expect(Level.UNREACHABLE, null, "no-address", DnssecStatus.SECURE, DaneStatus.NONE, null, 1));
     }
 
@@ -141,24 +143,32 @@ public record HostSpec(String name, Address address, String cnameTarget, boolean
     }
 
     public HostSpec expect(Expect e) {
-        return new HostSpec(name, address, cnameTarget, viaDname, server, tlsa, e);
+        return new HostSpec(name, address, cnameTarget, viaDname, server, sharedServer, tlsa, e);
     }
 
     public HostSpec tlsa(TlsaSpec... records) {
-        return new HostSpec(name, address, cnameTarget, viaDname, server, List.of(records), expect);
+        return new HostSpec(name, address, cnameTarget, viaDname, server, sharedServer, List.of(records), expect);
     }
 
     public HostSpec ipv6Loopback() {
-        return new HostSpec(name, Address.IPV6_LOOPBACK, cnameTarget, viaDname, server, tlsa, expect);
+        return new HostSpec(name, Address.IPV6_LOOPBACK, cnameTarget, viaDname, server, sharedServer, tlsa, expect);
     }
 
     public HostSpec cnameTo(String target) {
-        return new HostSpec(name, address, target, false, server, tlsa, expect);
+        return new HostSpec(name, address, target, false, server, sharedServer, tlsa, expect);
     }
 
     /** The name's parent is a DNAME to the target's parent: {@code mx.old.x DNAME-> mx.new.x}. */
     public HostSpec dnameTo(String target) {
-        return new HostSpec(name, address, target, true, server, tlsa, expect);
+        return new HostSpec(name, address, target, true, server, sharedServer, tlsa, expect);
+    }
+
+    /**
+     * Served by the shared server {@code id} at its one address, with every other host naming it
+     * (their server specs must be equal): a provider's IP serving many customers' MX names.
+     */
+    public HostSpec sharing(String id) {
+        return new HostSpec(name, address, cnameTarget, viaDname, server, id, tlsa, expect);
     }
 
     /** The DNAME owner of a {@link #viaDname} host (the name's parent), or null. */
@@ -174,5 +184,10 @@ public record HostSpec(String name, Address address, String cnameTarget, boolean
     /** The name that carries the address records (the CNAME target, or the name itself). */
     public String addressOwner() {
         return cnameTarget != null ? cnameTarget : name;
+    }
+
+    /** What the lab makes one server of: the shared server, else the address owner. */
+    public String serverKey() {
+        return sharedServer != null ? "shared:" + sharedServer : addressOwner();
     }
 }

@@ -25,6 +25,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.cert.X509Certificate;
@@ -37,13 +38,13 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -136,6 +137,14 @@ public final class Lab implements AutoCloseable {
         /** The RSA leaf of a dual-key server, or null. */
         LabCa.Issued issuedRsa;
         List<X509Certificate> sent;
+        /** A hoster's certificate per MX host name, chosen by SNI ({@link CertSpec#SNI_PER_NAME}); else empty. */
+        Map<String, LabCa.Issued> byName = Map.of();
+
+        /** The leaf a client asking for {@code name} by SNI gets. */
+        X509Certificate leafFor(String name) {
+            LabCa.Issued i = byName.get(name);
+            return i != null ? i.leaf() : issued.leaf();
+        }
 
         Server(String owner, HostSpec spec) {
             this.owner = owner;
@@ -212,7 +221,7 @@ public final class Lab implements AutoCloseable {
                     assertNothingListens(ip, port);
                     continue;
                 }
-                Supplier<SslContext> tls = s.issued == null ? null : lazyTls(s);
+                LabSmtpServer.Tls tls = s.issued == null ? null : lazyTls(s);
                 binding.add(LabSmtpServer.bind(s.names.iterator().next(), s.spec.server(), tls,
                         new InetSocketAddress(ip, port), config.smtpDelay(), group));
             }
@@ -255,7 +264,10 @@ public final class Lab implements AutoCloseable {
         return lab;
     }
 
-    /** One server per address owner (a CNAME'd host shares its target's server). */
+    /**
+     * One server per address owner (a CNAME'd host shares its target's server), or per shared
+     * server (a provider's address serving many MX host names).
+     */
     private static Map<String, Server> servers(List<Scenario> scenarios) {
         Map<String, Server> servers = new LinkedHashMap<>();
         Map<String, HostSpec> byName = new LinkedHashMap<>();
@@ -266,7 +278,11 @@ public final class Lab implements AutoCloseable {
                 if (previous != null && !previous.equals(h)) {
                     throw new IllegalArgumentException("host " + h.name() + " declared twice, differently");
                 }
-                Server s = servers.computeIfAbsent(h.addressOwner(), k -> new Server(k, h));
+                Server s = servers.computeIfAbsent(h.serverKey(), k -> new Server(k, h));
+                if (h.sharedServer() != null && !Objects.equals(s.spec.server(), h.server())) {
+                    throw new IllegalArgumentException("host " + h.name() + " shares server " + h.sharedServer()
+                            + " with another server spec");
+                }
                 s.names.add(h.name());
                 s.names.add(h.addressOwner());
             }
@@ -285,6 +301,7 @@ public final class Lab implements AutoCloseable {
             case LAB_CA_RSA -> ca.issue(LabCa.Issuer.ROOT, names, from, until, true);
             case WILDCARD -> ca.issue(LabCa.Issuer.ROOT, List.of("*." + first.substring(first.indexOf('.') + 1)), from,
                     until, false);
+            case SNI_PER_NAME -> ca.issue(LabCa.Issuer.ROOT, List.of(ownName(s)), from, until, false);
             case INTERMEDIATE_CHAIN, MISSING_INTERMEDIATE -> ca.issue(LabCa.Issuer.INTERMEDIATE, names, from, until,
                     false);
             case WRONG_NAME -> ca.issue(LabCa.Issuer.ROOT, List.of("mail.elsewhere." + Scenarios.TLD), from, until,
@@ -302,6 +319,13 @@ public final class Lab implements AutoCloseable {
         if (spec == CertSpec.DUAL_ECDSA_RSA) {
             s.issuedRsa = ca.issue(LabCa.Issuer.ROOT, names, from, until, true);
         }
+        if (spec == CertSpec.SNI_PER_NAME) {
+            Map<String, LabCa.Issued> byName = new LinkedHashMap<>();
+            for (String n : names) {
+                byName.put(n, ca.issue(LabCa.Issuer.ROOT, List.of(n), from, until, false));
+            }
+            s.byName = byName;
+        }
         List<X509Certificate> sent = new ArrayList<>(s.issued.chain());
         if (spec == CertSpec.INTERMEDIATE_CHAIN) {
             sent.add(ca.intermediate());
@@ -313,27 +337,42 @@ public final class Lab implements AutoCloseable {
         s.sent = List.copyOf(sent);
     }
 
-    /** Server TLS contexts are made on the first STARTTLS: most of a large lab is never asked. */
-    private static Supplier<SslContext> lazyTls(Server s) {
+    /** The name a hoster's server's own certificate carries: none of its customers' MX host names. */
+    private static String ownName(Server s) {
+        return "server." + s.owner.replaceAll("[^a-z0-9-]", "-") + ".hosting.invalid";
+    }
+
+    /**
+     * Server TLS contexts are made on the first STARTTLS: most of a large lab is never asked. A
+     * hoster's server has one per name, picked by the client's SNI (its own for none or another name).
+     */
+    private static LabSmtpServer.Tls lazyTls(Server s) {
         Map<String, SslContext> cache = new ConcurrentHashMap<>(1);
-        return () -> cache.computeIfAbsent("ctx", k -> {
-            try {
-                SslContextBuilder b = (s.issuedRsa == null
-                        ? SslContextBuilder.forServer(s.issued.key(), s.sent.toArray(X509Certificate[]::new))
-                        : SslContextBuilder.forServer(dualKeys(s)))
-                        .sslProvider(SslProvider.JDK).protocols(s.spec.server().tls().protocols());
-                if (List.of(s.spec.server().tls().protocols()).contains("TLSv1")) {
-                    // Netty's default suites are TLS 1.2-era: a legacy server needs the CBC-SHA ones
-                    SSLContext jdk = SSLContext.getInstance("TLS");
-                    jdk.init(null, null, null);
-                    b.ciphers(List.of(jdk.getDefaultSSLParameters().getCipherSuites()),
-                            IdentityCipherSuiteFilter.INSTANCE);
-                }
-                return b.build();
-            } catch (SSLException | GeneralSecurityException e) {
-                throw new IllegalStateException("cannot make the TLS context of " + s.owner, e);
+        if (!s.byName.isEmpty()) {
+            return LabSmtpServer.Tls.bySni(sni -> cache.computeIfAbsent(sni != null && s.byName.containsKey(sni)
+                    ? sni : "", n -> context(s, n.isEmpty() ? s.issued.key() : s.byName.get(n).key(),
+                    n.isEmpty() ? s.sent : s.byName.get(n).chain())));
+        }
+        return LabSmtpServer.Tls.of(() -> cache.computeIfAbsent("ctx", k -> context(s, s.issued.key(), s.sent)));
+    }
+
+    private static SslContext context(Server s, PrivateKey key, List<X509Certificate> chain) {
+        try {
+            SslContextBuilder b = (s.issuedRsa == null
+                    ? SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
+                    : SslContextBuilder.forServer(dualKeys(s)))
+                    .sslProvider(SslProvider.JDK).protocols(s.spec.server().tls().protocols());
+            if (List.of(s.spec.server().tls().protocols()).contains("TLSv1")) {
+                // Netty's default suites are TLS 1.2-era: a legacy server needs the CBC-SHA ones
+                SSLContext jdk = SSLContext.getInstance("TLS");
+                jdk.init(null, null, null);
+                b.ciphers(List.of(jdk.getDefaultSSLParameters().getCipherSuites()),
+                        IdentityCipherSuiteFilter.INSTANCE);
             }
-        });
+            return b.build();
+        } catch (SSLException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make the TLS context of " + s.owner, e);
+        }
     }
 
     /**
@@ -384,7 +423,7 @@ public final class Lab implements AutoCloseable {
                 if (!done.add(h.name())) {
                     continue; // a shared host is published once
                 }
-                Server s = servers.get(h.addressOwner());
+                Server s = servers.get(h.serverKey());
                 if (h.viaDname()) {
                     String to = h.cnameTarget().substring(h.cnameTarget().indexOf('.') + 1);
                     if (done.add("dname:" + h.dnameOwner())) {
@@ -400,7 +439,7 @@ public final class Lab implements AutoCloseable {
                 }
                 for (TlsaSpec t : h.tlsa()) {
                     X509Certificate subject = switch (t.target()) {
-                        case LEAF -> s.issued != null ? s.issued.leaf() : other;
+                        case LEAF -> s.issued != null ? s.leafFor(h.name()) : other;
                         case LEAF_RSA -> s.issuedRsa != null ? s.issuedRsa.leaf() : other;
                         case PRIVATE_CA -> ca.privateCa();
                         case LAB_CA -> ca.root();

@@ -15,6 +15,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandler;
+import io.netty.util.Mapping;
+import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
@@ -25,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,17 +93,37 @@ public final class LabSmtpServer implements AutoCloseable {
     }
 
     /**
+     * How a server upgrades a connection after STARTTLS: one TLS context, or one per name the client
+     * asks for by SNI (a hoster's server).
+     */
+    public interface Tls {
+        /** The handler added in front of the session; the 220 that follows leaves in the clear. */
+        ChannelHandler handler(ByteBufAllocator alloc);
+
+        /** One context for every client, made on the first STARTTLS. */
+        static Tls of(Supplier<SslContext> context) {
+            return alloc -> new SslHandler(context.get().newEngine(alloc), true);
+        }
+
+        /** A context per SNI name (null: the client sent none), picked when the ClientHello arrives. */
+        static Tls bySni(Function<String, SslContext> byName) {
+            Mapping<String, SslContext> mapping = byName::apply;
+            return alloc -> new SniHandler(mapping);
+        }
+    }
+
+    /**
      * @param tls    made on the first STARTTLS (null when STARTTLS is not offered)
      * @param delay  added before every reply
      */
-    public static LabSmtpServer start(String hostName, ServerSpec spec, Supplier<SslContext> tls,
+    public static LabSmtpServer start(String hostName, ServerSpec spec, Tls tls,
                                       InetSocketAddress bind, Duration delay, EventLoopGroup group) {
         return bind(hostName, spec, tls, bind, delay, group).join();
     }
 
     /** Binds without waiting: a lab of thousands of hosts binds them all at once. */
     public static CompletableFuture<LabSmtpServer> bind(String hostName, ServerSpec spec,
-            Supplier<SslContext> tls, InetSocketAddress bind, Duration delay, EventLoopGroup group) {
+            Tls tls, InetSocketAddress bind, Duration delay, EventLoopGroup group) {
         var result = new CompletableFuture<LabSmtpServer>();
         Connections connections = new Connections();
         new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -135,11 +160,11 @@ public final class LabSmtpServer implements AutoCloseable {
     private static final class Session extends SimpleChannelInboundHandler<String> {
         private final String hostName;
         private final ServerSpec spec;
-        private final Supplier<SslContext> tls;
+        private final Tls tls;
         private final long delayMs;
         private boolean inTls;
 
-        Session(String hostName, ServerSpec spec, Supplier<SslContext> tls, Duration delay) {
+        Session(String hostName, ServerSpec spec, Tls tls, Duration delay) {
             this.hostName = hostName;
             this.spec = spec;
             this.tls = tls;
@@ -284,7 +309,7 @@ public final class LabSmtpServer implements AutoCloseable {
                     inTls = true;
                     later(ctx, () -> {
                         // startTls=true: this 220 leaves in the clear, everything after is TLS (RFC 3207)
-                        ctx.pipeline().addFirst("tls", new SslHandler(tls.get().newEngine(ctx.alloc()), true));
+                        ctx.pipeline().addFirst("tls", tls.handler(ctx.alloc()));
                         write(ctx, ready);
                     });
                 }

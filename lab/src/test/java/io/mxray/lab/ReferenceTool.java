@@ -2,12 +2,9 @@ package io.mxray.lab;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -34,25 +31,26 @@ public final class ReferenceTool {
         Assumptions.abort(why);
     }
 
-    /** Runs a command, returns stdout and stderr together. */
+    /** Runs a command, returns stdout and stderr together; a command that does not end in time fails the test. */
     public static String run(List<String> command, byte[] stdin, int timeoutSeconds) {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            if (stdin != null) {
-                p.getOutputStream().write(stdin);
-            }
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                fail(command + " did not finish in " + timeoutSeconds + " s");
-            }
-            return new String(out, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            return ExternalCommand.run(command, stdin, timeoutSeconds);
+        } catch (IllegalStateException e) {
+            return fail(e.getMessage(), e);
+        }
+    }
+
+    /** Skips (or fails under MXRAY_REQUIRE_CROSSCHECK) when posttls-finger's tools or privileges are missing. */
+    public static void requirePosttlsFinger(Lab lab) {
+        require("posttls-finger", "postfix");
+        require("unbound", "unbound");
+        require("unshare", "util-linux");
+        if (!"root".equals(System.getProperty("user.name"))) {
+            unavailable("posttls-finger's cross-check needs root (Unbound on port 53, a mount namespace)");
+        }
+        if (lab.smtpPort() != 25) {
+            unavailable("posttls-finger looks TLSA up at _25._tcp: the lab must listen on port 25 (is another lab or "
+                    + "an MTA on [::1]:25?)");
         }
     }
 }

@@ -9,6 +9,7 @@ import io.mxray.dns.Resolvers;
 import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
 import io.mxray.lab.PosttlsFinger;
+import io.mxray.lab.ReferenceTool;
 import io.mxray.lab.Scenarios;
 import io.mxray.schema.DaneStatus;
 import io.mxray.schema.KeyType;
@@ -55,7 +56,7 @@ class PosttlsFingerAgreesWithMxrayTest {
         Path dir = Path.of("target", "tmp");
         Files.createDirectories(dir);
         lab = Lab.start(LabConfig.defaults(Files.createTempDirectory(dir.toAbsolutePath(), "lab")));
-        PosttlsFinger.require(lab);
+        ReferenceTool.requirePosttlsFinger(lab);
         DnsConfig dnsConfig = DnsConfig.defaults(lab.resolver()).withSmtpPort(lab.smtpPort())
                 .withTrustAnchor(lab.trustAnchorFile());
         resolvers = Resolvers.create(dnsConfig, Clock.systemUTC());

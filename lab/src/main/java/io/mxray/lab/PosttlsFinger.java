@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * a loopback address of its own; posttls-finger runs in a private mount namespace where
  * /etc/resolv.conf names that Unbound (with {@code trust-ad}), and with a Postfix configuration of
  * its own (MAIL_CONFIG), so the machine's resolver and /etc/postfix do not matter. Needs root
- * (port 53, mount) and a lab whose SMTP servers are on port 25 (TLSA names carry the port).
+ * (port 53, mount) and a lab whose SMTP servers are on port 25 (TLSA names carry the port). Used
+ * by the agreement tests and by {@code bench smtp}.
  */
 public final class PosttlsFinger implements AutoCloseable {
     private static final Pattern WORD = Pattern.compile(
@@ -30,19 +31,6 @@ public final class PosttlsFinger implements AutoCloseable {
         this.lab = lab;
         this.dir = dir;
         this.unbound = unbound;
-    }
-
-    /** Skips (or fails under MXRAY_REQUIRE_CROSSCHECK) when the tools or the privileges are missing. */
-    public static void require(Lab lab) {
-        ReferenceTool.require("posttls-finger", "postfix");
-        ReferenceTool.require("unbound", "unbound");
-        ReferenceTool.require("unshare", "util-linux");
-        if (!"root".equals(System.getProperty("user.name"))) {
-            ReferenceTool.unavailable("posttls-finger's cross-check needs root (Unbound on port 53, a mount namespace)");
-        }
-        if (lab.smtpPort() != 25) {
-            ReferenceTool.unavailable("posttls-finger looks TLSA up at _25._tcp: the lab must listen on port 25 (is another lab or an MTA on [::1]:25?)");
-        }
     }
 
     /** Starts Unbound for the lab on {@code address}:53 (a loopback address no one else uses). */
@@ -89,7 +77,7 @@ public final class PosttlsFinger implements AutoCloseable {
             if (!p.isAlive()) {
                 throw new IllegalStateException("unbound exited: " + Files.readString(dir.resolve("unbound.log")));
             }
-            String out = ReferenceTool.run(List.of("dig", "@" + address, "+time=1", "+tries=1", "test.", "SOA"), null, 10);
+            String out = ExternalCommand.run(List.of("dig", "@" + address, "+time=1", "+tries=1", "test.", "SOA"), null, 10);
             if (out.contains("status: NOERROR")) {
                 return pf;
             }
@@ -106,7 +94,7 @@ public final class PosttlsFinger implements AutoCloseable {
         args.addAll(List.of(match));
         String shell = "mount --bind '" + dir.resolve("resolv.conf") + "' /etc/resolv.conf && MAIL_CONFIG='" + dir
                 + "' exec " + String.join(" ", args.stream().map(a -> "'" + a + "'").toList());
-        return ReferenceTool.run(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c", shell), null,
+        return ExternalCommand.run(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c", shell), null,
                 60);
     }
 
@@ -118,7 +106,7 @@ public final class PosttlsFinger implements AutoCloseable {
         args.add("[" + host + "]:" + lab.smtpPort());
         String shell = "mount --bind '" + dir.resolve("resolv.conf") + "' /etc/resolv.conf && MAIL_CONFIG='" + dir
                 + "' exec " + String.join(" ", args.stream().map(a -> "'" + a + "'").toList());
-        return ReferenceTool.run(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c", shell), null,
+        return ExternalCommand.run(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c", shell), null,
                 60);
     }
 
