@@ -103,10 +103,15 @@ final class E2eBench implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     double mtaStsShare;
 
+    @Option(names = "--mix", paramLabel = "MIX", defaultValue = "tail",
+            description = "How the generated domains are hosted: providers (mailbox, hosted-exchange and SNI hosters "
+                    + "sharing addresses, and the long tail; docs/lab.md) or tail (default ${DEFAULT-VALUE}).")
+    String mix;
+
     private record Run(double seconds, Map<String, Double> cpuSeconds, Map<String, Double> jitSeconds,
                        Map<String, Long> rssMb, long dnsTimeouts, long probeTimeouts, long policies,
                        Map<String, List<Map.Entry<String, Double>>> busiestThreads, String dnsQueries,
-                       double[] machine) {
+                       double[] machine, String finishing) {
         /** The machine's busy CPU in the scan, in cores (of {@code cores}). */
         double busyCores() {
             return machine[0] / seconds;
@@ -130,7 +135,8 @@ final class E2eBench implements Callable<Integer> {
                 warmUp.runs, domains, warmup, delay, dnsWorkers, smtpWorkers, cores);
         Path dir = Files.createTempDirectory("mxray-e2e-bench");
         int warmupTotal = warmup * Math.max(1, warmUp.rounds);
-        List<Scenario> all = Generator.generate(warmupTotal + warmUp.runs * domains, seed, mtaStsShare);
+        List<Scenario> all = Generator.generate(warmupTotal + warmUp.runs * domains, seed, mtaStsShare,
+                Generator.Mix.named(mix));
         // the lab is the simulated internet, not what is measured, and shares the cores with the
         // pipeline: its TLS servers make their key shares and signatures with the same faster curves
         // as the SMTP worker (what goes over the wire does not change)
@@ -179,6 +185,7 @@ final class E2eBench implements Callable<Integer> {
                                     + "timeout, %,d probes timed out (a starved machine shows here first)%n", i + 1,
                             domains, r.seconds(), domains / r.seconds(), r.dnsTimeouts(), r.probeTimeouts());
                     System.out.println("  " + r.dnsQueries());
+                    System.out.println("  " + r.finishing());
                     System.out.printf(Locale.ROOT, "  MTA-STS policies fetched: %,d (%.0f per second of the scan)%n",
                             r.policies(), r.policies() / r.seconds());
                     double counted = r.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
@@ -293,7 +300,7 @@ final class E2eBench implements Callable<Integer> {
         long policies = count(db, "SELECT count(*) FROM domain_result WHERE scan_id = ? AND sts_policy = 'valid'",
                 scanId);
         return new Run(seconds, used, jitUsed, rss, dnsTimeouts, probeTimeouts, policies, busiest,
-                describeQueryTimes(queryTimesBefore, queryTimes(cluster), n), machine);
+                describeQueryTimes(queryTimesBefore, queryTimes(cluster), n), machine, finishing(db, scanId));
     }
 
     /**
@@ -388,6 +395,37 @@ final class E2eBench implements Callable<Integer> {
         private static double orZero(double v) {
             return Double.isNaN(v) ? 0 : v;
         }
+    }
+
+    /**
+     * When the scan's domains became final (seconds after its start: the median, the 99th
+     * percentile, the last) and the addresses with the most probes: where per-address politeness
+     * (a few connections at a time, spaced) makes the queue the scan waits for.
+     */
+    static String finishing(Database db, String scanId) throws SQLException {
+        StringBuilder b = new StringBuilder();
+        try (var c = db.connect(); var s = c.prepareStatement("SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY f), "
+                + "percentile_disc(0.99) WITHIN GROUP (ORDER BY f), max(f) FROM (SELECT extract(epoch FROM "
+                + "d.finalized_at - s.started_at) AS f FROM domain_result d JOIN scan s ON s.scan_id = d.scan_id "
+                + "WHERE d.scan_id = ?) x");
+             var top = c.prepareStatement("SELECT ip, count(*) FROM mx_host_result WHERE scan_id = ? GROUP BY ip "
+                     + "ORDER BY 2 DESC, 1 LIMIT 3")) {
+            s.setString(1, scanId);
+            try (var r = s.executeQuery()) {
+                r.next();
+                b.append(String.format(Locale.ROOT, "domains final after (s): median %.1f, 99th percentile %.1f, "
+                        + "last %.1f", r.getDouble(1), r.getDouble(2), r.getDouble(3)));
+            }
+            top.setString(1, scanId);
+            List<String> ips = new ArrayList<>();
+            try (var r = top.executeQuery()) {
+                while (r.next()) {
+                    ips.add(r.getString(1) + " " + r.getLong(2));
+                }
+            }
+            b.append("; most probes per address: ").append(String.join(", ", ips));
+        }
+        return b.toString();
     }
 
     static long count(Database db, String sql, String scanId) throws SQLException {

@@ -1,7 +1,10 @@
 package io.mxray.demo;
 
+import io.mxray.lab.Generator;
 import io.mxray.lab.Lab;
+import io.mxray.lab.Scenario;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -24,11 +27,16 @@ final class LabCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         long start = System.nanoTime();
-        Lab lab = Lab.start(options.config(dir));
+        List<Scenario> scenarios = options.scenarios();
+        Lab lab = Lab.start(options.config(dir, scenarios));
         Lab.Endpoints e = lab.endpoints();
         String resolver = e.resolverHost() + ":" + e.resolverPort();
         System.out.printf("lab running: %d domains, ready in %.1f s%n", lab.groundTruth().size(),
                 (System.nanoTime() - start) / 1e9);
+        if (options.domains > 0) {
+            System.out.printf("  generated domains (--mix %s; the shares are an assumption, docs/lab.md):%n", options.mix);
+            Generator.describe(scenarios).forEach(l -> System.out.println("    " + l));
+        }
         System.out.printf("  resolver      %s (answers for every lab zone; DNSSEC with the trust anchor below)%n", resolver);
         System.out.printf("  trust anchor  %s (also root.key, and trust-anchors.conf for delv -a)%n", e.trustAnchorFile());
         System.out.printf("  CA bundle     %s%n", e.caFile());

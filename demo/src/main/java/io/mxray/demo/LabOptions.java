@@ -22,6 +22,13 @@ public final class LabOptions {
             description = "Seed of the generated domains; the same seed gives the same lab (default ${DEFAULT-VALUE}).")
     public long seed;
 
+    @Option(names = "--mix", paramLabel = "MIX", defaultValue = "providers",
+            description = "How the generated domains are hosted: providers (30%% at two mailbox providers, 15%% at a "
+                    + "hosted-exchange provider with a name per customer on 24 addresses, 15%% at hosters with 200 "
+                    + "customer names per address and a certificate per name by SNI, 40%% on the long tail) or tail "
+                    + "(every domain on the long tail). Default ${DEFAULT-VALUE}.")
+    public String mix;
+
     @Option(names = "--catalogue", negatable = true, defaultValue = "false",
             description = "Serve the scenario catalogue as well as the generated domains (always served without --domains).")
     public boolean catalogue;
@@ -47,11 +54,15 @@ public final class LabOptions {
         if (domains == 0 || catalogue) {
             all.addAll(Scenarios.catalogue());
         }
-        all.addAll(Generator.generate(domains, seed));
+        all.addAll(Generator.generate(domains, seed, 0.1, Generator.Mix.named(mix)));
         return all;
     }
 
     public LabConfig config(Path dir) {
-        return new LabConfig(dir, Clock.systemUTC(), scenarios(), smtpPort, dnsPort, 0, dnsDelay, smtpDelay);
+        return config(dir, scenarios());
+    }
+
+    public LabConfig config(Path dir, List<Scenario> scenarios) {
+        return new LabConfig(dir, Clock.systemUTC(), scenarios, smtpPort, dnsPort, 0, dnsDelay, smtpDelay);
     }
 }

@@ -19,7 +19,9 @@ import io.mxray.schema.TxtStatus;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Generates a large lab from the scenario mix, shared as on the real Internet: one MX host per ten
@@ -62,6 +64,83 @@ public final class Generator {
         return generate(domains, seed, 0.1);
     }
 
+    public static List<Scenario> generate(int domains, long seed, double mtaStsShare) {
+        return generate(domains, seed, mtaStsShare, Mix.TAIL);
+    }
+
+    /**
+     * How the generated domains are hosted: the shares (in twentieths, rounded) served by each
+     * kind of provider, the rest by the long tail of {@link Generator}'s hosts.
+     *
+     * @param mailbox  a mailbox provider: one pair of MX names (mx1, mx2) for all its customers,
+     *                 each name on an address of its own ({@code mx1.mbox<k>.test}, two providers
+     *                 taking 7 and 3 in 10 of these domains)
+     * @param exchange a hosted-exchange provider: a distinct MX name per customer
+     *                 ({@code <domain with dashes>.exch.test}) on 24 shared addresses, every
+     *                 one presenting the same wildcard certificate {@code *.exch.test}
+     * @param hoster   web hosters: the customer's own MX name ({@code mail.<domain>}, in its zone),
+     *                 200 customers per address, each name with its own certificate chosen by SNI
+     */
+    public record Mix(double mailbox, double exchange, double hoster) {
+        /** Every domain on the long tail of hosts: the mix before providers were modelled. */
+        public static final Mix TAIL = new Mix(0, 0, 0);
+        /**
+         * A clearly labelled assumption, not a measurement: 30% of the domains at two mailbox
+         * providers, 15% at a hosted-exchange provider, 15% at hosters, 40% on the long tail
+         * (see docs/lab.md, "Provider shapes").
+         */
+        public static final Mix PROVIDERS = new Mix(0.30, 0.15, 0.15);
+
+        public Mix {
+            if (mailbox < 0 || exchange < 0 || hoster < 0 || mailbox + exchange + hoster > 1) {
+                throw new IllegalArgumentException("shares between 0 and 1, summing to at most 1: " + mailbox + ", "
+                        + exchange + ", " + hoster);
+            }
+        }
+
+        /** The shape of each of twenty consecutive domains, interleaved so that any slice has the mix. */
+        Shape[] pattern() {
+            Shape[] out = new Shape[20];
+            java.util.Arrays.fill(out, Shape.TAIL);
+            int[] order = {0, 10, 5, 15, 2, 12, 7, 17, 1, 11, 6, 16, 3, 13, 8, 18, 4, 14, 9, 19};
+            int k = 0;
+            for (int n = 0; n < Math.round(mailbox * 20); n++) {
+                out[order[k++]] = Shape.MAILBOX;
+            }
+            for (int n = 0; n < Math.round(exchange * 20); n++) {
+                out[order[k++]] = Shape.EXCHANGE;
+            }
+            for (int n = 0; n < Math.round(hoster * 20) && k < 20; n++) {
+                out[order[k++]] = Shape.HOSTER;
+            }
+            return out;
+        }
+
+        /** By name: {@code providers} or {@code tail}. */
+        public static Mix named(String name) {
+            return switch (name) {
+                case "providers" -> PROVIDERS;
+                case "tail" -> TAIL;
+                default -> throw new IllegalArgumentException("no mix " + name + " (providers, tail)");
+            };
+        }
+    }
+
+    /** How a generated domain is hosted; its scenario's family. */
+    public enum Shape {
+        MAILBOX("generated-mailbox"), EXCHANGE("generated-exchange"), HOSTER("generated-hoster"), TAIL("generated");
+
+        public final String family;
+
+        Shape(String family) {
+            this.family = family;
+        }
+    }
+
+    /** Addresses of the hosted-exchange provider, and customers per hoster address. */
+    static final int EXCHANGE_ADDRESSES = 24;
+    static final int HOSTER_CUSTOMERS = 200;
+
     /** The tenths of the domains that publish MTA-STS, in the order a larger share adds them. */
     private static final int[] STS_SLOTS = {4, 1, 7, 2, 8, 5, 0, 3, 6, 9};
 
@@ -71,7 +150,7 @@ public final class Generator {
      *                    them by the lab's single policy server, as a hosting provider serves its
      *                    customers' policies
      */
-    public static List<Scenario> generate(int domains, long seed, double mtaStsShare) {
+    public static List<Scenario> generate(int domains, long seed, double mtaStsShare, Mix mix) {
         if (mtaStsShare < 0 || mtaStsShare > 1) {
             throw new IllegalArgumentException("the MTA-STS share is between 0 and 1: " + mtaStsShare);
         }
@@ -83,33 +162,69 @@ public final class Generator {
             return List.of();
         }
         Random random = new Random(seed);
-        int hosts = Math.max(1, domains / DOMAINS_PER_HOST);
+        Shape[] pattern = mix.pattern();
+        int tailDomains = 0;
+        for (int j = 0; j < domains; j++) {
+            tailDomains += pattern[j % 20] == Shape.TAIL ? 1 : 0;
+        }
+        int hosts = Math.max(1, tailDomains / DOMAINS_PER_HOST);
         HostSpec[] hostSpecs = new HostSpec[hosts];
         for (int i = 0; i < hosts; i++) {
             hostSpecs[i] = generatedHost(i, kindOf(i, random), hostZoneSigned(i / HOSTS_PER_ZONE));
         }
         double[] cumulative = zipf(hosts);
         List<Scenario> out = new ArrayList<>(domains);
+        int tail = 0;
+        int mailbox = 0;
+        int hosted = 0;
+        int exchanged = 0;
         for (int j = 0; j < domains; j++) {
-            int primary = j < hosts ? j : pick(cumulative, random);
-            List<Scenario.Mx> mx = new ArrayList<>(2);
-            mx.add(new Scenario.Mx(10, hostSpecs[primary]));
-            if (hosts > 1 && random.nextInt(4) == 0) {
-                int secondary = pick(cumulative, random);
-                if (secondary != primary) {
-                    mx.add(new Scenario.Mx(20, hostSpecs[secondary]));
-                }
-            }
             boolean unsignedTld = j % 10 == 9;
             String domain = "d" + j + "." + (unsignedTld ? "lab" : "test");
             boolean signed = !unsignedTld && j % 3 == 0;
             List<ZoneSpec> zones = new ArrayList<>(2);
             zones.add(ZoneSpec.of(domain, signed ? Security.ECDSA_NSEC : Security.UNSIGNED));
-            for (Scenario.Mx m : mx) {
-                zones.add(hostZone(m.host().name()));
+            List<Scenario.Mx> mx = new ArrayList<>(2);
+            Shape shape = pattern[j % 20];
+            switch (shape) {
+                case MAILBOX -> {
+                    int k = mailbox++ % 10 < 7 ? 0 : 1;
+                    String zone = "mbox" + k + ".test";
+                    mx.add(new Scenario.Mx(10, providerHost("mx1." + zone)));
+                    mx.add(new Scenario.Mx(20, providerHost("mx2." + zone)));
+                    zones.add(ZoneSpec.of(zone, Security.ECDSA_NSEC));
+                }
+                case EXCHANGE -> {
+                    // the customer's label, as such providers derive it: the domain with dashes for dots
+                    String name = domain.replace('.', '-') + ".exch.test";
+                    mx.add(new Scenario.Mx(10, host(name, starttls(CertSpec.WILDCARD), Level.VERIFIED,
+                            CertType.CA_VALID, TLS).sharing("exch-" + (exchanged++ % EXCHANGE_ADDRESSES))));
+                    zones.add(ZoneSpec.of("exch.test", Security.ECDSA_NSEC));
+                }
+                case HOSTER -> {
+                    DnssecStatus addr = signed ? DnssecStatus.SECURE : DnssecStatus.INSECURE;
+                    mx.add(new Scenario.Mx(10, host("mail." + domain, starttls(CertSpec.SNI_PER_NAME), Level.VERIFIED,
+                            CertType.CA_VALID, TLS).sharing("hoster-" + (hosted++ / HOSTER_CUSTOMERS))
+                            .expecting(e -> e.dnssec(addr))));
+                }
+                case TAIL -> {
+                    int t = tail++;
+                    int primary = t < hosts ? t : pick(cumulative, random);
+                    mx.add(new Scenario.Mx(10, hostSpecs[primary]));
+                    if (hosts > 1 && random.nextInt(4) == 0) {
+                        int secondary = pick(cumulative, random);
+                        if (secondary != primary) {
+                            mx.add(new Scenario.Mx(20, hostSpecs[secondary]));
+                        }
+                    }
+                    for (Scenario.Mx m : mx) {
+                        zones.add(hostZone(m.host().name()));
+                    }
+                }
             }
-            Scenario s = new Scenario("gen-" + j, "generated", "generated domain " + j + " (seed " + seed + ")", domain,
-                    zones, Scenario.Mail.MX, DnsOutcome.MX, signed ? DnssecStatus.SECURE : DnssecStatus.INSECURE, mx);
+            Scenario s = new Scenario("gen-" + j, shape.family, "generated domain " + j + " (seed " + seed + ")",
+                    domain, zones, Scenario.Mail.MX, DnsOutcome.MX, signed ? DnssecStatus.SECURE : DnssecStatus.INSECURE,
+                    mx);
             if (publishing[j % 10]) {
                 List<String> names = mx.stream().map(m -> m.host().name()).toList();
                 s = s.withPolicies(new Scenario.Policies(List.of("v=STSv1; id=gen" + j), TxtStatus.VALID,
@@ -140,6 +255,39 @@ public final class Generator {
         return new StsExpected(PolicyStatus.VALID, null, web ? StsDelivery.DELIVER : StsDelivery.BOUNCE,
                 web ? null : "no-valid-tls", either ? Delivery.DELIVER : Delivery.DEFER,
                 mx.stream().map(m -> m.host().name()).toList());
+    }
+
+    /** A mailbox provider's MX host: the lab CA's certificate, in a signed zone. */
+    private static HostSpec providerHost(String name) {
+        return host(name, starttls(CertSpec.LAB_CA_VALID), Level.VERIFIED, CertType.CA_VALID, TLS);
+    }
+
+    /**
+     * What a list of scenarios holds, per family of generated domains: domains, MX host names, the
+     * addresses they are served from and the most names one address serves; lines for a person.
+     */
+    public static List<String> describe(List<Scenario> scenarios) {
+        Map<String, long[]> domains = new java.util.TreeMap<>();
+        Map<String, Set<String>> names = new java.util.HashMap<>();
+        Map<String, Map<String, Set<String>>> servers = new java.util.HashMap<>();
+        for (Scenario sc : scenarios) {
+            domains.computeIfAbsent(sc.family(), k -> new long[1])[0]++;
+            for (Scenario.Mx m : sc.mx()) {
+                names.computeIfAbsent(sc.family(), k -> new java.util.HashSet<>()).add(m.host().name());
+                servers.computeIfAbsent(sc.family(), k -> new java.util.HashMap<>())
+                        .computeIfAbsent(m.host().serverKey(), k -> new java.util.HashSet<>()).add(m.host().name());
+            }
+        }
+        List<String> out = new ArrayList<>();
+        long total = scenarios.size();
+        domains.forEach((family, n) -> {
+            Map<String, Set<String>> byServer = servers.getOrDefault(family, Map.of());
+            int most = byServer.values().stream().mapToInt(Set::size).max().orElse(0);
+            out.add(String.format(java.util.Locale.ROOT, "%-20s %,9d domains (%4.1f%%), %,8d MX names on %,7d addresses, "
+                    + "at most %,d names on one", family, n[0], 100.0 * n[0] / Math.max(1, total),
+                    names.getOrDefault(family, Set.of()).size(), byServer.size(), most));
+        });
+        return out;
     }
 
     private static boolean hostZoneSigned(int zone) {

@@ -74,4 +74,46 @@ class GeneratorTest {
         Scenarios.catalogue().forEach(s -> assertTrue(names.add(s.domain())));
         Generator.generate(1_000, 9).forEach(s -> assertTrue(names.add(s.domain()), s.domain()));
     }
+
+    /** The providers' mix: its shares, the addresses each kind shares, and the long tail unchanged. */
+    @Test
+    void providersAreShapedAsDeclared() {
+        List<Scenario> s = Generator.generate(10_000, 1, 0.1, Generator.Mix.PROVIDERS);
+        assertEquals(s, Generator.generate(10_000, 1, 0.1, Generator.Mix.PROVIDERS), "seedable");
+        Map<String, Long> families = new java.util.TreeMap<>();
+        s.forEach(x -> families.merge(x.family(), 1L, Long::sum));
+        assertEquals(Map.of("generated", 4_000L, "generated-exchange", 1_500L, "generated-hoster", 1_500L,
+                "generated-mailbox", 3_000L), families);
+        Map<String, java.util.Set<String>> namesPerServer = new java.util.HashMap<>();
+        for (Scenario x : s) {
+            for (Scenario.Mx m : x.mx()) {
+                namesPerServer.computeIfAbsent(x.family() + " " + m.host().serverKey(), k -> new java.util.HashSet<>())
+                        .add(m.host().name());
+            }
+        }
+        // hosted exchange: a name per customer on 24 addresses, one wildcard certificate
+        List<Integer> exchange = namesPerServer.entrySet().stream().filter(e -> e.getKey().startsWith("generated-exchange"))
+                .map(e -> e.getValue().size()).toList();
+        assertEquals(Generator.EXCHANGE_ADDRESSES, exchange.size());
+        assertEquals(1_500, exchange.stream().mapToInt(Integer::intValue).sum());
+        // hosters: 200 customer names per address, each with its own certificate by SNI
+        List<Integer> hosters = namesPerServer.entrySet().stream().filter(e -> e.getKey().startsWith("generated-hoster"))
+                .map(e -> e.getValue().size()).sorted().toList();
+        assertEquals(List.of(100, 200, 200, 200, 200, 200, 200, 200), hosters);
+        s.stream().filter(x -> x.family().equals("generated-hoster")).forEach(x -> {
+            assertEquals(CertSpec.SNI_PER_NAME, x.mx().get(0).host().server().cert());
+            assertEquals("mail." + x.domain(), x.mx().get(0).host().name());
+        });
+        // mailbox providers: two names each, shared by all their customers
+        assertEquals(4, namesPerServer.keySet().stream().filter(k -> k.startsWith("generated-mailbox")).count());
+        // the long tail: one host per ten of its domains
+        assertEquals(400, namesPerServer.keySet().stream().filter(k -> k.startsWith("generated ")).count());
+        assertTrue(String.join("\n", Generator.describe(s)).contains("generated-hoster"), Generator.describe(s).toString());
+    }
+
+    /** The tail-only mix is the generator's mix before providers were modelled: the same scenarios. */
+    @Test
+    void theTailMixIsTheDefault() {
+        assertEquals(Generator.generate(3_000, 4), Generator.generate(3_000, 4, 0.1, Generator.Mix.TAIL));
+    }
 }

@@ -2,6 +2,7 @@ package io.mxray.smtp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,7 @@ import io.mxray.lab.Scenario;
 import io.mxray.lab.Scenarios;
 import io.mxray.schema.DaneStatus;
 import io.mxray.schema.DomainTask;
+import io.mxray.schema.Level;
 import io.mxray.schema.ProbeOutcome;
 import io.mxray.schema.ProbeRequest;
 import io.mxray.schema.ProbeResult;
@@ -45,10 +47,15 @@ class SmtpStageLabTest {
     private static Resolvers resolvers;
     private static DnsStage dns;
     private static final Map<String, List<ProbeRequest>> PROBES = new ConcurrentHashMap<>();
+    /** Generated domains at each kind of provider: mailbox, hosted exchange, SNI hosters, the long tail. */
+    private static final List<io.mxray.lab.Scenario> PROVIDERS = io.mxray.lab.Generator.generate(120, 3, 0,
+            io.mxray.lab.Generator.Mix.PROVIDERS);
 
     @BeforeAll
     static void start() throws Exception {
-        lab = Lab.start(LabConfig.defaults(Files.createTempDirectory("lab")).withScenarios(Scenarios.withHostile()));
+        List<io.mxray.lab.Scenario> all = new java.util.ArrayList<>(Scenarios.withHostile());
+        all.addAll(PROVIDERS);
+        lab = Lab.start(LabConfig.defaults(Files.createTempDirectory("lab")).withScenarios(all));
         DnsConfig dnsConfig = DnsConfig.defaults(lab.resolver()).withSmtpPort(lab.smtpPort())
                 .withTrustAnchor(lab.trustAnchorFile());
         resolvers = Resolvers.create(dnsConfig, Clock.systemUTC());
@@ -101,6 +108,42 @@ class SmtpStageLabTest {
 
     static Stream<HostCase> behaviour() {
         return hosts("behaviour");
+    }
+
+    /** Every MX host of the generated provider domains, once. */
+    static Stream<HostCase> providers() {
+        Set<String> seen = new java.util.HashSet<>();
+        return PROVIDERS.stream().flatMap(s -> s.expected().mx().stream()
+                .filter(h -> seen.add(h.host()))
+                .map(h -> new HostCase(s.family(), s.expected().domain(), h)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void providerShapes(HostCase c) {
+        assertDeclaredVerdict(c);
+    }
+
+    /**
+     * A hoster's address serves each customer its own certificate by SNI (another name gets another
+     * chain); a hosted-exchange address serves every customer name the one wildcard chain.
+     */
+    @Test
+    void hostersChooseTheCertificateBySniWhileTheExchangeProviderSharesOneChain() {
+        List<String> hosted = PROVIDERS.stream().filter(s -> s.family().equals("generated-hoster"))
+                .map(s -> s.mx().get(0).host().name()).limit(2).toList();
+        List<String> exchange = PROVIDERS.stream().filter(s -> s.family().equals("generated-exchange"))
+                .map(s -> s.mx().get(0).host().name()).toList();
+        assertEquals(lab.addressOf(hosted.get(0)), lab.addressOf(hosted.get(1)), "two customers of one hoster address");
+        ProbeResult a = probe(hosted.get(0));
+        ProbeResult b = probe(hosted.get(1));
+        assertEquals(Level.VERIFIED, a.level());
+        assertEquals(Level.VERIFIED, b.level());
+        assertNotEquals(a.tls().chainDer(), b.tls().chainDer(), "each name its own certificate");
+        String first = exchange.get(0);
+        String sameAddress = exchange.stream().filter(n -> !n.equals(first)
+                && lab.addressOf(n).equals(lab.addressOf(first))).findFirst().orElseThrow();
+        assertEquals(probe(first).tls().chainDer(), probe(sameAddress).tls().chainDer(), "one wildcard chain");
     }
 
     static Stream<HostCase> hostile() {
