@@ -74,7 +74,7 @@ final class SmtpBench implements java.util.concurrent.Callable<Integer> {
     boolean noPosttlsFinger;
 
     @Mixin
-    WarmUp warmUp = new WarmUp(3, 3, 5);
+    WarmUp warmUp = new WarmUp(5, 8, 3);
 
     @Option(names = "--seed", defaultValue = "1")
     long seed;
