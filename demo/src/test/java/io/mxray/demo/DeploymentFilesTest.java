@@ -175,11 +175,11 @@ class DeploymentFilesTest {
         Set<String> deployed = new HashSet<>();
         for (JsonNode d : docs) {
             String kind = d.get("kind").asText();
-            if (!kind.equals("Deployment") && !kind.equals("Job")) {
+            if (!kind.equals("Deployment") && !kind.equals("Job") && !kind.equals("CronJob")) {
                 continue;
             }
             String name = d.at("/metadata/name").asText(d.at("/metadata/generateName").asText());
-            JsonNode pod = d.at("/spec/template/spec");
+            JsonNode pod = kind.equals("CronJob") ? d.at("/spec/jobTemplate/spec/template/spec") : d.at("/spec/template/spec");
             if (kind.equals("Deployment")) {
                 JsonNode labels = d.at("/spec/template/metadata/labels");
                 for (Iterator<Map.Entry<String, JsonNode>> it = d.at("/spec/selector/matchLabels").fields(); it.hasNext(); ) {
@@ -192,7 +192,8 @@ class DeploymentFilesTest {
             for (JsonNode c : pod.path("containers")) {
                 assertFalse(c.path("image").asText().isBlank(), name + " image");
                 String command = c.at("/args/0").asText();
-                assertTrue(STAGES.contains(command), name + " runs " + command);
+                // the stages, and prune: the CronJob that drops old scans
+                assertTrue(STAGES.contains(command) || command.equals("prune"), name + " runs " + command);
                 deployed.add(command);
                 assertTrue(c.at("/resources/requests/cpu").isTextual(), name + " cpu request");
                 long request = mebibytes(c.at("/resources/requests/memory").asText());
@@ -208,8 +209,9 @@ class DeploymentFilesTest {
                     assertTrue(!var.startsWith("MXRAY_") || known.contains(var), name + " sets unknown " + var);
                 }
                 boolean secret = c.path("envFrom").toString().contains("secretRef");
-                // only the aggregator writes to the database: the pods that talk to the Internet hold no credentials
-                assertEquals(command.equals("aggregator"), secret, name + " and the database secret");
+                // only the aggregator and prune write to the database: the pods that talk to the Internet hold no credentials
+                assertEquals(command.equals("aggregator") || command.equals("prune"), secret,
+                        name + " and the database secret");
                 if (command.equals("smtp-worker") || command.equals("policy-worker") || command.equals("scheduler")) {
                     boolean optOut = false;
                     for (JsonNode env : c.path("env")) {
@@ -227,6 +229,6 @@ class DeploymentFilesTest {
                 }
             }
         }
-        assertEquals(Set.of("scheduler", "dns-worker", "smtp-worker", "policy-worker", "aggregator"), deployed);
+        assertEquals(Set.of("scheduler", "dns-worker", "smtp-worker", "policy-worker", "aggregator", "prune"), deployed);
     }
 }
