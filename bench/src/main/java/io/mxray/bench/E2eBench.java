@@ -103,6 +103,11 @@ final class E2eBench implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     double mtaStsShare;
 
+    @Option(names = "--shared-chain", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "The SMTP workers' shared-chain inference (--no-shared-chain: every name probed; default "
+                    + "${DEFAULT-VALUE}).")
+    boolean sharedChain;
+
     @Option(names = "--mix", paramLabel = "MIX", defaultValue = "tail",
             description = "How the generated domains are hosted: providers (mailbox, hosted-exchange and SNI hosters "
                     + "sharing addresses, and the long tail; docs/lab.md) or tail (default ${DEFAULT-VALUE}).")
@@ -167,7 +172,7 @@ final class E2eBench implements Callable<Integer> {
             }
             LocalCluster.Settings settings = new LocalCluster.Settings(dnsWorkers, smtpWorkers, 6,
                     Duration.ofSeconds(10), jvm, List.of("--dns-in-flight", String.valueOf(dnsInFlight)),
-                    List.of());
+                    sharedChain ? List.of() : List.of("--no-shared-chain"));
             try (LocalCluster cluster = new LocalCluster(broker, postgres.database(), LabInternet.of(lab), dir.resolve("processes"),
                     settings)) {
                 for (int i = 0; warmup > 0 && i < warmUp.rounds; i++) {
@@ -212,10 +217,11 @@ final class E2eBench implements Callable<Integer> {
             Run m = measured.stream().sorted(Comparator.comparingDouble(Run::seconds)).toList()
                     .get(measured.size() / 2);
             StringBuilder result = new StringBuilder(String.format(Locale.ROOT,
-                    "RESULT e2e domains=%d runs=%d domains_per_s=%.0f delay_ms=%d dns_workers=%d smtp_workers=%d "
+                    "RESULT e2e domains=%d runs=%d domains_per_s=%.0f delay_ms=%d dns_workers=%d smtp_workers=%d mix=%s "
+                            + "shared_chain=%b "
                             + "dns_timeouts=%d probe_timeouts=%d mta_sts_share=%.1f policies_per_s=%.0f",
-                    domains, measured.size(), domains / m.seconds(), delay.toMillis(), dnsWorkers, smtpWorkers,
-                    m.dnsTimeouts(), m.probeTimeouts(), mtaStsShare, m.policies() / m.seconds()));
+                    domains, measured.size(), domains / m.seconds(), delay.toMillis(), dnsWorkers, smtpWorkers, mix,
+                    sharedChain, m.dnsTimeouts(), m.probeTimeouts(), mtaStsShare, m.policies() / m.seconds()));
             double total = m.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
             result.append(String.format(Locale.ROOT, " cpu_ms_per_domain=%.3f", 1000 * total / domains));
             for (String p : m.cpuSeconds().keySet()) {
@@ -424,6 +430,9 @@ final class E2eBench implements Callable<Integer> {
                 }
             }
             b.append("; most probes per address: ").append(String.join(", ", ips));
+            b.append(String.format(Locale.ROOT, "; %,d of %,d probe results inferred from a shared chain",
+                    count(db, "SELECT count(*) FROM mx_host_result WHERE scan_id = ? AND shared_chain_of IS NOT NULL",
+                            scanId), count(db, "SELECT count(*) FROM mx_host_result WHERE scan_id = ?", scanId)));
         }
         return b.toString();
     }

@@ -36,8 +36,11 @@ final class QuickArgs {
     private QuickArgs() {
     }
 
-    /** One option's field and the object it belongs to (the command or one of its mixins). */
-    private record Binding(Object target, Field field, Option option) {
+    /**
+     * One option's field and the object it belongs to (the command or one of its mixins);
+     * {@code negated}: the {@code --no-} form of a negatable flag, which sets it false.
+     */
+    private record Binding(Object target, Field field, Option option, boolean negated) {
     }
 
     /**
@@ -56,11 +59,11 @@ final class QuickArgs {
                 return false;
             }
             for (Binding b : new HashSet<>(options.values())) {
-                if (!applyDefault(b, env)) {
+                if (!b.negated() && !applyDefault(b, env)) {
                     return false;
                 }
             }
-            Set<Binding> given = new HashSet<>();
+            Set<Field> given = new HashSet<>();
             List<String> words = new ArrayList<>();
             for (int i = 0; i < args.size(); i++) {
                 String arg = args.get(i);
@@ -76,7 +79,7 @@ final class QuickArgs {
                 }
                 int eq = arg.indexOf('=');
                 Binding b = options.get(eq < 0 ? arg : arg.substring(0, eq));
-                if (b == null || !given.add(b)) {
+                if (b == null || !given.add(b.field())) {
                     return false;
                 }
                 String value;
@@ -84,7 +87,7 @@ final class QuickArgs {
                     if (eq >= 0) {
                         return false;
                     }
-                    value = "true";
+                    value = b.negated() ? "false" : "true";
                 } else if (eq >= 0) {
                     value = arg.substring(eq + 1);
                 } else if (i + 1 < args.size()) {
@@ -112,14 +115,26 @@ final class QuickArgs {
             Option option = f.getAnnotation(Option.class);
             if (option != null) {
                 f.setAccessible(true);
-                Binding b = new Binding(target, f, option);
+                Binding b = new Binding(target, f, option, false);
                 for (String name : option.names()) {
                     if (!name.startsWith("--") || options.put(name, b) != null) {
                         return false;
                     }
                 }
-                if (option.negatable() || !option.arity().isEmpty() && !(f.getType() == boolean.class
-                        && takesValue(option)) || option.split().length() > 0) {
+                if (option.negatable()) {
+                    // a flag that is on unless its --no- form is given (picocli: the negated form sets false)
+                    if (f.getType() != boolean.class || !option.arity().isEmpty()
+                            || !"true".equals(option.fallbackValue())) {
+                        return false;
+                    }
+                    for (String name : option.names()) {
+                        if (options.put("--no-" + name.substring(2), new Binding(target, f, option, true)) != null) {
+                            return false;
+                        }
+                    }
+                }
+                if (!option.arity().isEmpty() && !(f.getType() == boolean.class && takesValue(option))
+                        || option.split().length() > 0) {
                     return false;
                 }
             } else if (f.isAnnotationPresent(Mixin.class)) {

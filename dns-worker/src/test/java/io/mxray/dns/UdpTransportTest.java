@@ -50,7 +50,8 @@ class UdpTransportTest {
             for (var a : answers) {
                 a.get(5, TimeUnit.SECONDS);
             }
-            assertTrue(ports.size() == queries, "a port per query: " + ports.size() + " of " + queries);
+            // drawn at random for each query, from sockets closed once answered: two of 40 may meet (as random IDs may)
+            assertTrue(ports.size() > queries - 3, "a port per query: " + ports.size() + " of " + queries);
             assertTrue(ports.stream().allMatch(p -> p >= UdpTransport.LOWEST_PORT), "ports " + ports);
             assertTrue(ids.size() > queries - 3, "random IDs: " + ids.size());
             assertTrue(t.inFlight() == 0, "sockets closed once answered: " + t.inFlight());

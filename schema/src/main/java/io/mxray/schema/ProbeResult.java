@@ -32,6 +32,10 @@ import java.util.Objects;
  * @param tlsVersions which TLS versions the server accepts, newest first ({@code TLSv1.3} ... {@code TLSv1}):
  *                    {@code accepted}, {@code refused}, or what ended the attempt (see {@link TlsVersionResult});
  *                    empty when not measured
+ * @param sharedChainOf the probe key of the probe this result was inferred from, without a connection of its
+ *                    own: the server at this address presents the same chain and TLS parameters whatever name
+ *                    a client asks for by SNI, so the chain captured for another name is judged for this one
+ *                    (its name, its TLSA records); null for a probe made
  */
 public record ProbeResult(String scanId, String probeKey, String ip, int port, String mxHost,
                           ProbeOutcome outcome, String reason, Level level, CertType certType, Level pkix,
@@ -39,7 +43,8 @@ public record ProbeResult(String scanId, String probeKey, String ip, int port, S
                           Timings timings, Instant probedAt, List<String> truncated,
                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<PresentedCertificate> certificates,
                           SecondHandshake secondHandshake,
-                          @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> tlsVersions) {
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> tlsVersions,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String sharedChainOf) {
     public ProbeResult {
         Objects.requireNonNull(scanId, "scanId");
         Objects.requireNonNull(probeKey, "probeKey");
@@ -53,6 +58,23 @@ public record ProbeResult(String scanId, String probeKey, String ip, int port, S
         certificates = certificates == null ? List.of() : List.copyOf(certificates);
         tlsVersions = tlsVersions == null ? Map.of()
                 : Collections.unmodifiableMap(new LinkedHashMap<>(tlsVersions));
+    }
+
+    /** A probe made (not inferred from another's chain). */
+    public ProbeResult(String scanId, String probeKey, String ip, int port, String mxHost, ProbeOutcome outcome,
+                       String reason, Level level, CertType certType, Level pkix, String decidedBy, DaneResult dane,
+                       List<String> banner, List<String> ehlo, TlsSession tls, Timings timings, Instant probedAt,
+                       List<String> truncated, List<PresentedCertificate> certificates,
+                       SecondHandshake secondHandshake, Map<String, String> tlsVersions) {
+        this(scanId, probeKey, ip, port, mxHost, outcome, reason, level, certType, pkix, decidedBy, dane, banner, ehlo,
+                tls, timings, probedAt, truncated, certificates, secondHandshake, tlsVersions, null);
+    }
+
+    /** This result, marked as inferred from the probe {@code source} (see {@code sharedChainOf}). */
+    public ProbeResult inferredFrom(String source) {
+        return new ProbeResult(scanId, probeKey, ip, port, mxHost, outcome, reason, level, certType, pkix, decidedBy,
+                dane, banner, ehlo, tls, timings, probedAt, truncated, certificates, secondHandshake, tlsVersions,
+                source);
     }
 
     /** Without TLS versions measured. */

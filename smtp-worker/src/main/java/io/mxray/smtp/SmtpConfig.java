@@ -26,11 +26,15 @@ import java.util.Objects;
  *                        for the other key type, so that a server's every certificate is judged
  * @param tlsVersions     find which TLS versions older than the negotiated one complete a handshake, each
  *                        with one more polite connection (newer ones were refused by the negotiation)
+ * @param sharedChain     where the server at an address presents the same chain and TLS parameters for two
+ *                        names asked for by SNI, judge its further names against the chain captured instead of
+ *                        connecting again (one in {@link SharedChains#SAMPLE_EVERY} still probed, and a difference
+ *                        turns it off for the address); results record the probe they came from
  */
 public record SmtpConfig(String ehloName, Duration connectTimeout, Duration stepTimeout, Duration probeDeadline,
                          int maxLineLength, int maxReplyLines, int maxBytes, int perIpConnections, Duration perIpInterval,
                          int maxInFlight, boolean allowNonPublic, int maxChain, OptOut optOut,
-                         boolean allCertificates, boolean tlsVersions) {
+                         boolean allCertificates, boolean tlsVersions, boolean sharedChain) {
     public SmtpConfig {
         Objects.requireNonNull(ehloName, "ehloName");
         if (!ehloName.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
@@ -80,48 +84,55 @@ public record SmtpConfig(String ehloName, Duration connectTimeout, Duration step
     public static final String PER_IP_CONNECTIONS = ReachOptions.PER_IP_CONNECTIONS;
     public static final String PER_IP_INTERVAL = ReachOptions.PER_IP_INTERVAL;
     public static final String ALL_CERTIFICATES = "true";
+    public static final String SHARED_CHAIN = "true";
 
     public static SmtpConfig defaults() {
         return new SmtpConfig(EHLO_NAME, Duration.parse(CONNECT_TIMEOUT), Duration.parse(STEP_TIMEOUT),
                 Duration.parse(PROBE_DEADLINE), SmtpReplyDecoder.DEFAULT_MAX_LINE_LENGTH,
                 SmtpReplyDecoder.DEFAULT_MAX_LINES, 256 * 1024, Integer.parseInt(PER_IP_CONNECTIONS),
                 Duration.parse(PER_IP_INTERVAL), 1000, false, 10, OptOut.NONE, Boolean.parseBoolean(ALL_CERTIFICATES),
-                false);
+                false, Boolean.parseBoolean(SHARED_CHAIN));
     }
 
     public SmtpConfig allowingNonPublic(boolean allow) {
         return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, maxLineLength, maxReplyLines,
                 maxBytes, perIpConnections, perIpInterval, maxInFlight, allow, maxChain, optOut,
-                allCertificates, tlsVersions);
+                allCertificates, tlsVersions, sharedChain);
     }
 
     public SmtpConfig withTimeouts(Duration connect, Duration step, Duration deadline) {
         return new SmtpConfig(ehloName, connect, step, deadline, maxLineLength, maxReplyLines, maxBytes,
                 perIpConnections, perIpInterval, maxInFlight, allowNonPublic, maxChain, optOut, allCertificates,
-                tlsVersions);
+                tlsVersions, sharedChain);
     }
 
     public SmtpConfig withPerIpInterval(Duration interval) {
         return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, maxLineLength, maxReplyLines,
                 maxBytes, perIpConnections, interval, maxInFlight, allowNonPublic, maxChain, optOut, allCertificates,
-                tlsVersions);
+                tlsVersions, sharedChain);
     }
 
     public SmtpConfig withOptOut(OptOut list) {
         return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, maxLineLength, maxReplyLines,
                 maxBytes, perIpConnections, perIpInterval, maxInFlight, allowNonPublic, maxChain, list, allCertificates,
-                tlsVersions);
+                tlsVersions, sharedChain);
     }
 
     public SmtpConfig withAllCertificates(boolean all) {
         return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, maxLineLength, maxReplyLines,
                 maxBytes, perIpConnections, perIpInterval, maxInFlight, allowNonPublic, maxChain, optOut, all,
-                tlsVersions);
+                tlsVersions, sharedChain);
     }
 
     public SmtpConfig withTlsVersions(boolean versions) {
         return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, maxLineLength, maxReplyLines,
                 maxBytes, perIpConnections, perIpInterval, maxInFlight, allowNonPublic, maxChain, optOut,
-                allCertificates, versions);
+                allCertificates, versions, sharedChain);
+    }
+
+    public SmtpConfig withSharedChain(boolean shared) {
+        return new SmtpConfig(ehloName, connectTimeout, stepTimeout, probeDeadline, maxLineLength, maxReplyLines,
+                maxBytes, perIpConnections, perIpInterval, maxInFlight, allowNonPublic, maxChain, optOut,
+                allCertificates, tlsVersions, shared);
     }
 }

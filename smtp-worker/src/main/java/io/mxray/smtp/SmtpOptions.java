@@ -37,6 +37,14 @@ public final class SmtpOptions {
                     + "one more polite connection per TLS host (env MXRAY_ALL_CERTIFICATES).")
     public boolean allCertificates;
 
+    @Option(names = "--shared-chain", negatable = true, fallbackValue = "true",
+            defaultValue = "${env:MXRAY_SHARED_CHAIN:-" + SmtpConfig.SHARED_CHAIN + "}",
+            description = "Where an address presents the same chain and TLS parameters for two names asked for by "
+                    + "SNI, judge its further names against that chain instead of connecting again (one in 50 still "
+                    + "probed; a difference turns it off for the address); results name the probe they came from "
+                    + "(env MXRAY_SHARED_CHAIN; --no-shared-chain probes every name).")
+    public boolean sharedChain;
+
     /** The settings; the TLS versions are measured or not as the command says (its own --tls-versions). */
     /** One more polite connection per TLS version older than the negotiated one: what {@code --tls-versions} says. */
     public static final String TLS_VERSIONS_HELP = "Find which TLS versions older than the negotiated one (1.2, 1.1, "
@@ -46,7 +54,7 @@ public final class SmtpOptions {
         SmtpConfig d = SmtpConfig.defaults();
         return new SmtpConfig(ehloName, reach.connectTimeout, stepTimeout, probeDeadline, d.maxLineLength(),
                 d.maxReplyLines(), d.maxBytes(), reach.perIp, reach.perIpInterval, d.maxInFlight(), reach.allowNonPublic,
-                d.maxChain(), reach.optOutList(), allCertificates, tlsVersions);
+                d.maxChain(), reach.optOutList(), allCertificates, tlsVersions, sharedChain);
     }
 
     public CertificateJudge judge(Clock clock) {

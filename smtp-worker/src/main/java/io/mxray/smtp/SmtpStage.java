@@ -66,6 +66,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -93,6 +95,8 @@ public final class SmtpStage implements AutoCloseable {
     private final AddressPolicy policy;
     private final ConnectionLimiter limiter;
     private final Executor judging;
+    private final SharedChains sharedChains = new SharedChains();
+    private final AtomicLong inferred = new AtomicLong();
 
     public SmtpStage(SmtpConfig config, CertificateJudge judge, Clock clock) {
         this(config, judge, clock, new MultiThreadIoEventLoopGroup(2,
@@ -205,13 +209,64 @@ public final class SmtpStage implements AutoCloseable {
         if (refusal != null) {
             return CompletableFuture.completedFuture(skipped(request, startedAt, refusal));
         }
+        if (!config.sharedChain()) {
+            return direct(request, address, startedAt, null);
+        }
+        SharedChains.Plan plan = sharedChains.plan(request);
+        if (plan instanceof SharedChains.Direct d) {
+            return direct(request, address, startedAt, d.seed() ? c -> sharedChains.seeded(d.address(), c) : null);
+        }
+        SharedChains.Address a = ((SharedChains.Await) plan).address();
+        return a.decided().thenCompose(reference -> {
+            if (reference == null || a.off()) {
+                return direct(request, address, clock.instant(), null);
+            }
+            if (a.sampleNext()) {
+                return direct(request, address, clock.instant(), c -> sharedChains.sampled(a, reference, c));
+            }
+            return CompletableFuture.supplyAsync(() -> inferred(request, reference), judging);
+        });
+    }
+
+    /**
+     * The probe's connections (the first handshake, the other key type's, the older versions'),
+     * then the judgement; {@code captured} (null: none) is told, exactly once, what they captured
+     * for shared-chain inference, or null when that is not shareable or the probe failed.
+     */
+    private CompletionStage<ProbeResult> direct(ProbeRequest request, InetAddress address, Instant startedAt,
+                                                Consumer<SharedChains.Capture> captured) {
+        AtomicBoolean told = new AtomicBoolean();
+        Consumer<SharedChains.Capture> tell = c -> {
+            if (captured != null && told.compareAndSet(false, true)) {
+                captured.accept(c);
+            }
+        };
         // SNI: the TLSA base domain when DANE applies, else the MX host name (RFC 7672 section 8.1)
         String sni = request.sni();
         return connection(request, address, () -> freshEngine(tls, sni))
                 .thenCompose(first -> second(request, address, first)
                         .thenCompose(second -> versions(request, address, first)
-                                .thenApplyAsync(versions -> result(request, startedAt, first, second, versions),
-                                        judging)));
+                                .thenApplyAsync(versions -> {
+                                    ProbeResult r = result(request, startedAt, first, second, versions, null);
+                                    tell.accept(SharedChains.shareable(first) ? new SharedChains.Capture(
+                                            request.probeKey(), sni, first, second, versions,
+                                            SharedChains.fingerprint(first, second == null ? null : second.record(),
+                                                    versions)) : null);
+                                    return r;
+                                }, judging)))
+                .whenComplete((r, e) -> tell.accept(null));
+    }
+
+    /** The request judged against the chains another name's probe of its address captured: no connection. */
+    private ProbeResult inferred(ProbeRequest request, SharedChains.Capture reference) {
+        inferred.incrementAndGet();
+        return result(request, clock.instant(), reference.first(), reference.second(), reference.versions(), reference)
+                .inferredFrom(reference.probeKey());
+    }
+
+    /** Results judged from another probe's chains so far (shared-chain inference). */
+    public long inferredResults() {
+        return inferred.get();
     }
 
     /**
@@ -251,7 +306,7 @@ public final class SmtpStage implements AutoCloseable {
     }
 
     /** What the second handshake got, or null when TLS was never attempted. */
-    private record Second(KeyType offered, ProbeSession.Record record, SecondHandshake skipped) {
+    record Second(KeyType offered, ProbeSession.Record record, SecondHandshake skipped) {
     }
 
     /**
@@ -359,11 +414,18 @@ public final class SmtpStage implements AutoCloseable {
         return decided;
     }
 
+    /**
+     * The result of the connections' records, judged for the request's name and TLSA records;
+     * {@code from} (null: this request's own connections): the records are another name's probe of
+     * the address, this request made no connection (no timings; the SNI is the one that was sent).
+     */
     private ProbeResult result(ProbeRequest request, Instant startedAt, ProbeSession.Record r, Second second,
-                               Map<String, String> versions) {
+                               Map<String, String> versions, SharedChains.Capture from) {
+        boolean borrowed = from != null;
         List<X509Certificate> chain = r.chain;
-        long total = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - r.startNanos);
-        Timings timings = new Timings(r.connectMs, r.bannerMs, r.ehloMs, r.starttlsMs, r.handshakeMs, total);
+        long total = borrowed ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - r.startNanos);
+        Timings timings = borrowed ? new Timings(null, null, null, null, null, 0)
+                : new Timings(r.connectMs, r.bannerMs, r.ehloMs, r.starttlsMs, r.handshakeMs, total);
         TlsSession session = null;
         Level level;
         Level pkix = null;
@@ -382,7 +444,7 @@ public final class SmtpStage implements AutoCloseable {
             certType = j.certType();
             decidedBy = j.decidedBy();
             reason = j.reason();
-            session = new TlsSession(r.protocol, r.cipher, r.group, request.sni(), der(chain));
+            session = new TlsSession(r.protocol, r.cipher, r.group, borrowed ? from.sni() : request.sni(), der(chain));
             if (!chain.isEmpty()) {
                 certificates.add(new PresentedCertificate(KeyTypes.of(chain.get(0)), r.protocol, session.chainDer(),
                         web.level(), web.certType(), dane));

@@ -38,7 +38,7 @@ public final class Export {
             SELECT m.scan_id, m.domain, m.mx_host, m.preference, m.ip, m.address_dnssec, m.level, m.cert_type,
                    m.outcome, m.reason, m.tlsa_decision, m.tlsa_base, m.tlsa_dnssec, m.tlsa_usable, m.dane,
                    m.dane_check, m.dane_matched, m.dane_reason, h.tls_protocol, h.tls_cipher, h.tls_group,
-                   h.tls_legacy, h.sni, h.decided_by, h.chain[1] AS leaf_sha256, h.probed_at
+                   h.tls_legacy, h.sni, h.decided_by, h.chain[1] AS leaf_sha256, h.probed_at, h.shared_chain_of
             FROM domain_mx m LEFT JOIN mx_host_result h
               ON h.scan_id = m.scan_id AND h.ip = m.ip AND h.mx_host = m.mx_host
             WHERE m.scan_id = ? ORDER BY m.domain, m.preference, m.mx_host, m.ip""";

@@ -163,9 +163,9 @@ public final class ResultWriter {
                   banner, ehlo, tls_protocol, tls_cipher, sni, chain, connect_ms, banner_ms, ehlo_ms, starttls_ms,
                   handshake_ms, total_ms, probed_at, dane, dane_check, dane_matched, dane_reason, tls_group,
                   tls_legacy, truncated, pkix, dane_all_certificates, second_handshake, second_handshake_offered,
-                  second_handshake_reason, tls_accepted, tls_refused)
+                  second_handshake_reason, tls_accepted, tls_refused, shared_chain_of)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                  ?, ?)
+                  ?, ?, ?)
                 ON CONFLICT (scan_id, ip, port, mx_host) DO UPDATE SET outcome = EXCLUDED.outcome,
                   reason = EXCLUDED.reason, level = EXCLUDED.level, cert_type = EXCLUDED.cert_type,
                   decided_by = EXCLUDED.decided_by, banner = EXCLUDED.banner, ehlo = EXCLUDED.ehlo,
@@ -180,7 +180,7 @@ public final class ResultWriter {
                   dane_all_certificates = EXCLUDED.dane_all_certificates, second_handshake = EXCLUDED.second_handshake,
                   second_handshake_offered = EXCLUDED.second_handshake_offered,
                   second_handshake_reason = EXCLUDED.second_handshake_reason, tls_accepted = EXCLUDED.tls_accepted,
-                  tls_refused = EXCLUDED.tls_refused""");
+                  tls_refused = EXCLUDED.tls_refused, shared_chain_of = EXCLUDED.shared_chain_of""");
              PreparedStatement presented = c.prepareStatement("""
                 INSERT INTO mx_host_certificate (scan_id, ip, port, mx_host, key_type, protocol, chain, pkix, cert_type,
                   dane, dane_check, dane_matched, dane_reason)
@@ -233,7 +233,8 @@ public final class ResultWriter {
                 host.setString(i++, second == null ? null : key(second.offered()));
                 host.setString(i++, second == null ? null : second.reason());
                 host.setArray(i++, versions(r, TlsVersionResult.ACCEPTED));
-                host.setArray(i, versions(r, TlsVersionResult.REFUSED));
+                host.setArray(i++, versions(r, TlsVersionResult.REFUSED));
+                host.setString(i, r.sharedChainOf());
                 host.addBatch();
                 Set<KeyType> keyTypes = new HashSet<>();
                 for (PresentedCertificate p : r.certificates()) {
