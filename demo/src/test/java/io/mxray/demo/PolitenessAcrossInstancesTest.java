@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
  * aliases of one host, probed by three SMTP worker processes. The lab's server at that address
  * counts what it sees: never more than two connections at once (--per-ip-connections), never two
  * starting less than a second apart (--per-ip-interval), however the names fall on partitions.
+ * Every name is probed (--no-shared-chain): judging names from a chain another name's probe
+ * captured would leave two probes to pace (SharedChainLabTest shows that).
  */
 class PolitenessAcrossInstancesTest {
     @Test
@@ -32,7 +34,7 @@ class PolitenessAcrossInstancesTest {
              BrokerProcess broker = BrokerProcess.start(dir.resolve("kafka"));
              LocalCluster cluster = new LocalCluster(broker, postgres.database(), LabInternet.of(lab), dir.resolve("processes"),
                      new LocalCluster.Settings(1, 3, 6, Duration.ofSeconds(8), List.of("-Xmx512m"), List.of(),
-                             List.of("--connect-timeout", "PT5S", "--step-timeout", "PT20S")))) {
+                             List.of("--connect-timeout", "PT5S", "--step-timeout", "PT20S", "--no-shared-chain")))) {
             String scan = cluster.schedule(lab.domainsFile(), "politeness");
             try (MxrayProcess wait = cluster.follow(scan, Duration.ofMinutes(3))) {
                 int status = wait.await(Duration.ofMinutes(4));
