@@ -1,8 +1,10 @@
 package io.mxray.bench;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.mxray.demo.GroundTruthCheck;
 import io.mxray.demo.LabInternet;
 import io.mxray.dns.DnsConfig;
+import io.mxray.lab.ExpectedDomain;
 import io.mxray.lab.Generator;
 import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
@@ -51,8 +53,11 @@ import picocli.CommandLine.Option;
         description = "End-to-end throughput of the pipeline as separate processes over a generated lab with latency; "
                 + "CPU and peak memory per stage; the same stages in one JVM as the baseline.")
 final class E2eBench implements Callable<Integer> {
-    @Option(names = "--domains", defaultValue = "20000", description = "Domains per measured scan (default ${DEFAULT-VALUE}).")
-    int domains;
+    @Option(names = "--domains", defaultValue = "20000", split = ",", paramLabel = "N[,N...]",
+            description = "Domains per measured scan (default ${DEFAULT-VALUE}); several sizes (20000,200000,1000000) "
+                    + "measure --runs scans of each, smallest first, in one lab and one set of processes, with a "
+                    + "RESULT line per size and one comparing the CPU per domain of the largest with the smallest.")
+    List<Integer> sizes;
 
     @Mixin
     WarmUp warmUp = new WarmUp(3, 6, 5);
@@ -113,10 +118,22 @@ final class E2eBench implements Callable<Integer> {
                     + "sharing addresses, and the long tail; docs/lab.md) or tail (default ${DEFAULT-VALUE}).")
     String mix;
 
+    @Option(names = "--warmup-final", paramLabel = "PERCENT", defaultValue = "100",
+            description = "A warm-up scan ends when this share of its domains is final (default ${DEFAULT-VALUE}); "
+                    + "below 100 with --mix providers, whose hosting addresses take minutes for their hundreds of "
+                    + "names, which warming the JIT up needs not wait for (their probes go on beside the next scan).")
+    double warmupFinal;
+
+    @Option(names = "--ground-truth", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Compare every measured scan's rows with the lab's declared ground truth and print the "
+                    + "differences (default ${DEFAULT-VALUE}).")
+    boolean groundTruth;
+
     private record Run(double seconds, Map<String, Double> cpuSeconds, Map<String, Double> jitSeconds,
                        Map<String, Long> rssMb, long dnsTimeouts, long probeTimeouts, long policies,
                        Map<String, List<Map.Entry<String, Double>>> busiestThreads, String dnsQueries,
-                       double[] machine, String finishing) {
+                       double[] machine, Finishing finishing, GroundTruthCheck.Result truth,
+                       Map<String, Long> topicBytes) {
         /** The machine's busy CPU in the scan, in cores (of {@code cores}). */
         double busyCores() {
             return machine[0] / seconds;
@@ -135,12 +152,23 @@ final class E2eBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
-        System.out.printf("end-to-end benchmark: %d runs of %,d domains after a warm-up of %,d; %s per DNS answer and "
+        List<Integer> plan = new ArrayList<>(); // the size of every measured scan, in order
+        sizes.stream().sorted().forEach(n -> {
+            if (n < 1) {
+                throw new IllegalArgumentException("--domains must be positive: " + n);
+            }
+            for (int i = 0; i < warmUp.runs; i++) {
+                plan.add(n);
+            }
+        });
+        long measuredTotal = plan.stream().mapToLong(Integer::longValue).sum();
+        System.out.printf("end-to-end benchmark: %d runs of %s domains after a warm-up of %,d; %s per DNS answer and "
                         + "per SMTP reply; %d DNS, %d SMTP worker processes, 1 aggregator, 1 broker; %d cores%n",
-                warmUp.runs, domains, warmup, delay, dnsWorkers, smtpWorkers, cores);
+                warmUp.runs, String.join(", ", sizes.stream().sorted().map(n -> String.format("%,d", n)).toList()),
+                warmup, delay, dnsWorkers, smtpWorkers, cores);
         Path dir = Files.createTempDirectory("mxray-e2e-bench");
         int warmupTotal = warmup * Math.max(1, warmUp.rounds);
-        List<Scenario> all = Generator.generate(warmupTotal + warmUp.runs * domains, seed, mtaStsShare,
+        List<Scenario> all = Generator.generate(Math.toIntExact(warmupTotal + measuredTotal), seed, mtaStsShare,
                 Generator.Mix.named(mix));
         // the lab is the simulated internet, not what is measured, and shares the cores with the
         // pipeline: its TLS servers make their key shares and signatures with the same faster curves
@@ -160,9 +188,12 @@ final class E2eBench implements Callable<Integer> {
                 warmLists.add(write(dir.resolve("warm-up-" + i + ".txt"), names.subList(i * warmup, (i + 1) * warmup)));
             }
             List<Path> lists = new ArrayList<>();
-            for (int i = 0; i < warmUp.runs; i++) {
-                lists.add(write(dir.resolve("run-" + i + ".txt"),
-                        names.subList(warmupTotal + i * domains, warmupTotal + (i + 1) * domains)));
+            List<Integer> from = new ArrayList<>();
+            int next = warmupTotal;
+            for (int i = 0; i < plan.size(); i++) {
+                from.add(next);
+                lists.add(write(dir.resolve("run-" + i + ".txt"), names.subList(next, next + plan.get(i))));
+                next += plan.get(i);
             }
             List<Run> measured = new ArrayList<>();
             List<String> jvm = stageJvms.jvmOptions();
@@ -176,75 +207,169 @@ final class E2eBench implements Callable<Integer> {
             try (LocalCluster cluster = new LocalCluster(broker, postgres.database(), LabInternet.of(lab), dir.resolve("processes"),
                     settings)) {
                 for (int i = 0; warmup > 0 && i < warmUp.rounds; i++) {
-                    Run r = scan(cluster, postgres, db, warmLists.get(i), warmup, "warm-up-" + i, 0);
+                    Run r = scan(cluster, postgres, db, warmLists.get(i),
+                            (int) Math.ceil(warmup * Math.min(100, warmupFinal) / 100), "warm-up-" + i, 0, null, null);
                     System.out.printf("warm-up %d: %,d domains in %.1f s (%,.0f domains/s); JIT share of CPU: %s%n",
                             i + 1, warmup, r.seconds(), warmup / r.seconds(), jitShares(r));
                     if (warmUp.warm(r.maxJitPercent())) {
                         break;
                     }
                 }
-                for (int i = 0; i < warmUp.runs; i++) {
-                    Run r = scan(cluster, postgres, db, lists.get(i), domains, "run-" + i, timeline);
+                for (int i = 0; i < plan.size(); i++) {
+                    int domains = plan.get(i);
+                    List<Scenario> run = all.subList(from.get(i), from.get(i) + domains);
+                    Run r = scan(cluster, postgres, db, lists.get(i), domains, "run-" + i, timeline,
+                            groundTruth ? truthOf(lab, from.get(i), domains) : null, run);
                     measured.add(r);
-                    System.out.printf("run %d: %,d domains in %.1f s: %,.0f domains/s end to end; %,d domains with a DNS "
-                                    + "timeout, %,d probes timed out (a starved machine shows here first)%n", i + 1,
-                            domains, r.seconds(), domains / r.seconds(), r.dnsTimeouts(), r.probeTimeouts());
-                    System.out.println("  " + r.dnsQueries());
-                    System.out.println("  " + r.finishing());
-                    System.out.printf(Locale.ROOT, "  MTA-STS policies fetched: %,d (%.0f per second of the scan)%n",
-                            r.policies(), r.policies() / r.seconds());
-                    double counted = r.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
-                    System.out.printf(Locale.ROOT, "  the machine: %.2f of %d cores busy on average (%.0f%%), %.2f idle, "
-                                    + "%.2f taken by the hypervisor (steal); the processes below %.2f cores, the rest "
-                                    + "(kernel work not charged to them, other processes) %.2f%n",
-                            r.busyCores(), cores, 100 * r.busyCores() / cores, r.machine()[1] / r.seconds(),
-                            r.machine()[2] / r.seconds(), counted / r.seconds(), r.busyCores() - counted / r.seconds());
-                    for (String p : r.cpuSeconds().keySet()) {
-                        Long rss = r.rssMb().get(p);
-                        System.out.printf("  %-14s CPU %6.1f s (%.3f ms per domain%s)%s%n", p,
-                                r.cpuSeconds().get(p), 1000 * r.cpuSeconds().get(p) / domains,
-                                r.jitSeconds().containsKey(p) ? String.format(", JIT %.0f%%", r.jitPercent(p)) : "",
-                                rss != null ? String.format(", peak RSS %,d MB", rss) : "");
-                        List<Map.Entry<String, Double>> busy = r.busiestThreads().getOrDefault(p, List.of());
-                        if (!busy.isEmpty()) {
-                            System.out.printf("  %-14s busiest threads (share of the scan's time): %s%n", "",
-                                    String.join(", ", busy.stream().map(e -> String.format(Locale.ROOT, "%s %.0f%%",
-                                            e.getKey(), 100 * e.getValue() / r.seconds())).toList()));
-                        }
+                    print(r, i, domains, cores);
+                }
+            }
+            TreeMap<Integer, Run> median = new TreeMap<>();
+            List<String> results = new ArrayList<>();
+            for (int size : new java.util.TreeSet<>(sizes)) {
+                List<Run> of = new ArrayList<>();
+                for (int i = 0; i < plan.size(); i++) {
+                    if (plan.get(i) == size) {
+                        of.add(measured.get(i));
                     }
                 }
-            }
-            Run m = measured.stream().sorted(Comparator.comparingDouble(Run::seconds)).toList()
-                    .get(measured.size() / 2);
-            StringBuilder result = new StringBuilder(String.format(Locale.ROOT,
-                    "RESULT e2e domains=%d runs=%d domains_per_s=%.0f delay_ms=%d dns_workers=%d smtp_workers=%d mix=%s "
-                            + "shared_chain=%b "
-                            + "dns_timeouts=%d probe_timeouts=%d mta_sts_share=%.1f policies_per_s=%.0f",
-                    domains, measured.size(), domains / m.seconds(), delay.toMillis(), dnsWorkers, smtpWorkers, mix,
-                    sharedChain, m.dnsTimeouts(), m.probeTimeouts(), mtaStsShare, m.policies() / m.seconds()));
-            double total = m.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
-            result.append(String.format(Locale.ROOT, " cpu_ms_per_domain=%.3f", 1000 * total / domains));
-            for (String p : m.cpuSeconds().keySet()) {
-                String key = p.replace('-', '_');
-                result.append(String.format(Locale.ROOT, " %s_cpu_ms_per_domain=%.3f", key,
-                        1000 * m.cpuSeconds().get(p) / domains));
-                if (m.rssMb().containsKey(p)) {
-                    result.append(String.format(Locale.ROOT, " %s_rss_mb=%d", key, m.rssMb().get(p)));
+                Run m = of.stream().sorted(Comparator.comparingDouble(Run::seconds)).toList().get(of.size() / 2);
+                median.put(size, m);
+                StringBuilder result = result(size, of, m);
+                if (baseline && size == plan.get(0)) {
+                    double b = inOneJvm(lab, db, broker, dir, lists.get(0), warmLists.isEmpty() ? null : warmLists.get(0));
+                    System.out.printf("baseline, the same stages in this one JVM (lab included): %,d domains at %,.0f "
+                            + "domains/s; separate processes x%.2f%n", size, b, size / m.seconds() / b);
+                    result.append(String.format(Locale.ROOT, " baseline_one_jvm_per_s=%.0f ratio=%.2f", b,
+                            size / m.seconds() / b));
                 }
+                results.add(result.toString());
             }
-            result.append(String.format(Locale.ROOT, " max_jit_percent=%.1f", m.maxJitPercent()));
-            if (baseline) {
-                double b = inOneJvm(lab, db, broker, dir, lists.get(0), warmLists.isEmpty() ? null : warmLists.get(0));
-                System.out.printf("baseline, the same stages in this one JVM (lab included): %,d domains at %,.0f "
-                        + "domains/s; separate processes x%.2f%n", domains, b, domains / m.seconds() / b);
-                result.append(String.format(Locale.ROOT, " baseline_one_jvm_per_s=%.0f ratio=%.2f", b,
-                        domains / m.seconds() / b));
+            results.forEach(System.out::println);
+            if (median.size() > 1) {
+                int small = median.firstKey();
+                int large = median.lastKey();
+                double a = cpuPerDomain(median.get(small), small, false);
+                double z = cpuPerDomain(median.get(large), large, false);
+                System.out.printf(Locale.ROOT, "RESULT e2e-scale sizes=%s cpu_ms_per_domain_%d=%.3f cpu_ms_per_domain_%d=%.3f "
+                                + "cpu_ratio=%.2f cpu_ratio_without_lab=%.2f domains_per_s_ratio=%.2f%n",
+                        String.join(",", median.keySet().stream().map(String::valueOf).toList()), small, a, large, z,
+                        z / a, cpuPerDomain(median.get(large), large, true) / cpuPerDomain(median.get(small), small, true),
+                        (large / median.get(large).seconds()) / (small / median.get(small).seconds()));
             }
-            System.out.println(result);
         } finally {
             BenchSupport.deleteTree(dir);
         }
         return 0;
+    }
+
+    /** Bytes of log segments per topic in the broker's data directory (partition directories {@code topic-N}). */
+    static Map<String, Long> topicBytes(Path data) throws IOException {
+        Map<String, Long> out = new TreeMap<>();
+        if (!Files.isDirectory(data)) {
+            return out;
+        }
+        try (var partitions = Files.list(data)) {
+            for (Path p : partitions.filter(Files::isDirectory).toList()) {
+                String name = p.getFileName().toString();
+                int dash = name.lastIndexOf('-');
+                if (dash <= 0 || !name.substring(dash + 1).chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                long bytes = 0;
+                try (var files = Files.list(p)) {
+                    for (Path f : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+                        try {
+                            bytes += Files.size(f);
+                        } catch (IOException e) {
+                            // a segment deleted meanwhile
+                        }
+                    }
+                }
+                out.merge(name.substring(0, dash), bytes, Long::sum);
+            }
+        }
+        return out;
+    }
+
+    /** How much each topic's logs grew (never below 0: retention and compaction may remove segments meanwhile). */
+    private static Map<String, Long> grown(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> out = new TreeMap<>();
+        after.forEach((t, b) -> out.put(t, Math.max(0, b - before.getOrDefault(t, 0L))));
+        return out;
+    }
+
+    /** CPU ms per domain over all processes of a scan (without the lab's: {@code withoutLab}). */
+    private static double cpuPerDomain(Run r, int domains, boolean withoutLab) {
+        return 1000 * r.cpuSeconds().entrySet().stream().filter(e -> !withoutLab || !e.getKey().equals("lab"))
+                .mapToDouble(Map.Entry::getValue).sum() / domains;
+    }
+
+    private void print(Run r, int i, int domains, int cores) {
+        System.out.printf("run %d: %,d domains in %.1f s: %,.0f domains/s end to end; %,d domains with a DNS "
+                        + "timeout, %,d probes timed out (a starved machine shows here first)%n", i + 1,
+                domains, r.seconds(), domains / r.seconds(), r.dnsTimeouts(), r.probeTimeouts());
+        System.out.println("  " + r.dnsQueries());
+        System.out.println("  " + r.finishing().text());
+        if (r.truth() != null) {
+            System.out.printf("  ground truth: %,d expectations compared, %,d differ (%,d domains)%s%n",
+                    r.truth().compared(), r.truth().mismatches().size(), r.truth().mismatchedDomains(),
+                    r.truth().matches() ? "" : "; the first: " + String.join("; ", r.truth().mismatches()
+                            .stream().limit(5).map(Object::toString).toList()));
+        }
+        System.out.printf(Locale.ROOT, "  MTA-STS policies fetched: %,d (%.0f per second of the scan)%n",
+                r.policies(), r.policies() / r.seconds());
+        long logBytes = r.topicBytes().values().stream().mapToLong(Long::longValue).sum();
+        System.out.printf(Locale.ROOT, "  the broker's logs grew by %,d bytes per domain: %s%n", logBytes / domains,
+                String.join(", ", r.topicBytes().entrySet().stream().filter(e -> e.getValue() >= domains)
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                        .map(e -> e.getKey() + " " + e.getValue() / domains).toList()));
+        double counted = r.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
+        System.out.printf(Locale.ROOT, "  the machine: %.2f of %d cores busy on average (%.0f%%), %.2f idle, "
+                        + "%.2f taken by the hypervisor (steal); the processes below %.2f cores, the rest "
+                        + "(kernel work not charged to them, other processes) %.2f%n",
+                r.busyCores(), cores, 100 * r.busyCores() / cores, r.machine()[1] / r.seconds(),
+                r.machine()[2] / r.seconds(), counted / r.seconds(), r.busyCores() - counted / r.seconds());
+        for (String p : r.cpuSeconds().keySet()) {
+            Long rss = r.rssMb().get(p);
+            System.out.printf("  %-14s CPU %6.1f s (%.3f ms per domain%s)%s%n", p,
+                    r.cpuSeconds().get(p), 1000 * r.cpuSeconds().get(p) / domains,
+                    r.jitSeconds().containsKey(p) ? String.format(", JIT %.0f%%", r.jitPercent(p)) : "",
+                    rss != null ? String.format(", peak RSS %,d MB in this scan", rss) : "");
+            List<Map.Entry<String, Double>> busy = r.busiestThreads().getOrDefault(p, List.of());
+            if (!busy.isEmpty()) {
+                System.out.printf("  %-14s busiest threads (share of the scan's time): %s%n", "",
+                        String.join(", ", busy.stream().map(e -> String.format(Locale.ROOT, "%s %.0f%%",
+                                e.getKey(), 100 * e.getValue() / r.seconds())).toList()));
+            }
+        }
+    }
+
+    /** The RESULT line of one size: the figures of its median scan {@code m} (by time) of {@code runs}. */
+    private StringBuilder result(int domains, List<Run> runs, Run m) {
+        StringBuilder result = new StringBuilder(String.format(Locale.ROOT,
+                "RESULT e2e domains=%d runs=%d seconds=%.1f domains_per_s=%.0f delay_ms=%d dns_workers=%d smtp_workers=%d "
+                        + "mix=%s shared_chain=%b dns_timeouts=%d probe_timeouts=%d mta_sts_share=%.1f policies_per_s=%.0f",
+                domains, runs.size(), m.seconds(), domains / m.seconds(), delay.toMillis(), dnsWorkers, smtpWorkers, mix,
+                sharedChain, m.dnsTimeouts(), m.probeTimeouts(), mtaStsShare, m.policies() / m.seconds()));
+        m.finishing().lastByFamily().forEach((f, last) -> result.append(String.format(Locale.ROOT, " last_%s_s=%.1f",
+                f.equals("generated") ? "tail" : f.replace("generated-", "").replace('-', '_'), last)));
+        if (groundTruth) {
+            result.append(" truth_mismatches=").append(runs.stream().mapToLong(r -> r.truth().mismatches().size()).sum());
+        }
+        result.append(String.format(Locale.ROOT, " cpu_ms_per_domain=%.3f", cpuPerDomain(m, domains, false)));
+        for (String p : m.cpuSeconds().keySet()) {
+            String key = p.replace('-', '_');
+            result.append(String.format(Locale.ROOT, " %s_cpu_ms_per_domain=%.3f", key,
+                    1000 * m.cpuSeconds().get(p) / domains));
+            if (m.rssMb().containsKey(p)) {
+                result.append(String.format(Locale.ROOT, " %s_rss_mb=%d", key, m.rssMb().get(p)));
+            }
+        }
+        result.append(String.format(Locale.ROOT, " max_jit_percent=%.1f", m.maxJitPercent()));
+        result.append(" broker_log_bytes_per_domain=")
+                .append(m.topicBytes().values().stream().mapToLong(Long::longValue).sum() / domains);
+        return result;
     }
 
     private static Path write(Path file, List<String> domains) throws IOException {
@@ -252,10 +377,22 @@ final class E2eBench implements Callable<Integer> {
     }
 
     /** One scan through the processes, timed from the scheduler's start to the last final row. */
+    /** The lab's declared expectations for the domains {@code from} .. {@code from + n} of its list. */
+    private static List<ExpectedDomain> truthOf(Lab lab, int from, int n) {
+        return lab.groundTruth().subList(from, from + n);
+    }
+
     private static Run scan(LocalCluster cluster, EmbeddedDatabase postgres, Database db, Path list, int n, String name,
-                            int timelineSeconds) throws Exception {
+                            int timelineSeconds, List<ExpectedDomain> truth, List<Scenario> scenarios)
+            throws Exception {
         Map<String, Double> cpuBefore = cpu(cluster, postgres);
         Map<String, Double> jitBefore = jit(cluster);
+        Map<String, Long> bytesBefore = topicBytes(cluster.broker().dataDir());
+        // the peak resident set of each process over this scan alone
+        cluster.stages().forEach(MxrayProcess::resetPeakRss);
+        cluster.broker().process().resetPeakRss();
+        MxrayProcess.resetPeakRss("self");
+        cluster.takeSchedulerPeakRssKb();
         Map<String, Map<String, Double>> threadsBefore = threads(cluster);
         TreeMap<Double, Double> queryTimesBefore = queryTimes(cluster);
         double[] machineBefore = ProcCpu.machine();
@@ -265,13 +402,15 @@ final class E2eBench implements Callable<Integer> {
             timeline.sample(start, 0);
         }
         String scanId = cluster.schedule(list, name);
-        long deadline = start + Duration.ofMinutes(30).toNanos();
+        // 30 minutes, or longer for a list that would take that at 100 domains a second
+        long deadline = start + Duration.ofMinutes(Math.max(30, n / 6_000)).toNanos();
         try (Scans.Poller poller = new Scans.Poller(db, scanId)) {
             long finalized;
             while ((finalized = poller.state().finalized()) < n) {
                 cluster.checkAlive();
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(name + ": not complete after 30 minutes");
+                    throw new IllegalStateException(name + ": not complete after " + Math.max(30, n / 6_000)
+                            + " minutes");
                 }
                 if (timeline != null) {
                     timeline.sample(start, finalized);
@@ -299,6 +438,7 @@ final class E2eBench implements Callable<Integer> {
         }
         rss.put("broker", cluster.broker().process().peakRssKb() >> 10);
         rss.put("lab", MxrayProcess.peakRssKb("self") >> 10); // this JVM: the lab, the bench and the PostgreSQL client
+        rss.put("scheduler", cluster.takeSchedulerPeakRssKb() >> 10);
         long dnsTimeouts = count(db, "SELECT count(*) FROM domain_result WHERE scan_id = ? AND dns_outcome = 'timeout'",
                 scanId);
         long probeTimeouts = count(db, "SELECT count(*) FROM mx_host_result WHERE scan_id = ? AND outcome IN "
@@ -306,7 +446,9 @@ final class E2eBench implements Callable<Integer> {
         long policies = count(db, "SELECT count(*) FROM domain_result WHERE scan_id = ? AND sts_policy = 'valid'",
                 scanId);
         return new Run(seconds, used, jitUsed, rss, dnsTimeouts, probeTimeouts, policies, busiest,
-                describeQueryTimes(queryTimesBefore, queryTimes(cluster), n), machine, finishing(db, scanId));
+                describeQueryTimes(queryTimesBefore, queryTimes(cluster), n), machine, finishing(db, scanId, scenarios),
+                truth == null ? null : GroundTruthCheck.check(truth, ScanResults.rows(db, scanId)),
+                grown(bytesBefore, topicBytes(cluster.broker().dataDir())));
     }
 
     /**
@@ -408,19 +550,41 @@ final class E2eBench implements Callable<Integer> {
      * percentile, the last) and the addresses with the most probes: where per-address politeness
      * (a few connections at a time, spaced) makes the queue the scan waits for.
      */
-    static String finishing(Database db, String scanId) throws SQLException {
+    static Finishing finishing(Database db, String scanId, List<Scenario> scenarios) throws SQLException {
         StringBuilder b = new StringBuilder();
-        try (var c = db.connect(); var s = c.prepareStatement("SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY f), "
-                + "percentile_disc(0.99) WITHIN GROUP (ORDER BY f), max(f) FROM (SELECT extract(epoch FROM "
-                + "d.finalized_at - s.started_at) AS f FROM domain_result d JOIN scan s ON s.scan_id = d.scan_id "
-                + "WHERE d.scan_id = ?) x");
+        Map<String, String> familyOf = new java.util.HashMap<>();
+        if (scenarios != null) {
+            scenarios.forEach(sc -> familyOf.put(sc.domain(), sc.family()));
+        }
+        List<Double> all = new ArrayList<>();
+        Map<String, List<Double>> byFamily = new TreeMap<>();
+        try (var c = db.connect(); var s = c.prepareStatement("SELECT d.domain, extract(epoch FROM d.finalized_at - "
+                + "s.started_at) FROM domain_result d JOIN scan s ON s.scan_id = d.scan_id WHERE d.scan_id = ?");
              var top = c.prepareStatement("SELECT ip, count(*) FROM mx_host_result WHERE scan_id = ? GROUP BY ip "
                      + "ORDER BY 2 DESC, 1 LIMIT 3")) {
             s.setString(1, scanId);
+            s.setFetchSize(10_000);
+            c.setAutoCommit(false); // the fetch size holds only inside a transaction
             try (var r = s.executeQuery()) {
-                r.next();
-                b.append(String.format(Locale.ROOT, "domains final after (s): median %.1f, 99th percentile %.1f, "
-                        + "last %.1f", r.getDouble(1), r.getDouble(2), r.getDouble(3)));
+                while (r.next()) {
+                    double f = r.getDouble(2);
+                    all.add(f);
+                    byFamily.computeIfAbsent(familyOf.getOrDefault(r.getString(1), "other"), k -> new ArrayList<>())
+                            .add(f);
+                }
+            }
+            c.commit();
+            c.setAutoCommit(true);
+            all.sort(null);
+            b.append(String.format(Locale.ROOT, "domains final after (s): median %.1f, 99th percentile %.1f, "
+                    + "last %.1f", at(all, 0.5), at(all, 0.99), at(all, 1)));
+            if (byFamily.size() > 1) {
+                b.append("; median / last per family: ").append(String.join(", ", byFamily.entrySet().stream()
+                        .map(e -> {
+                            e.getValue().sort(null);
+                            return String.format(Locale.ROOT, "%s %.1f / %.1f", e.getKey(), at(e.getValue(), 0.5),
+                                    at(e.getValue(), 1));
+                        }).toList()));
             }
             top.setString(1, scanId);
             List<String> ips = new ArrayList<>();
@@ -434,7 +598,21 @@ final class E2eBench implements Callable<Integer> {
                     count(db, "SELECT count(*) FROM mx_host_result WHERE scan_id = ? AND shared_chain_of IS NOT NULL",
                             scanId), count(db, "SELECT count(*) FROM mx_host_result WHERE scan_id = ?", scanId)));
         }
-        return b.toString();
+        Map<String, Double> last = new TreeMap<>();
+        byFamily.forEach((f, times) -> last.put(f, at(times, 1)));
+        return new Finishing(b.toString(), last);
+    }
+
+    /** When a scan's domains became final, as text, and the last one per family of generated domains. */
+    record Finishing(String text, Map<String, Double> lastByFamily) {
+    }
+
+    /** The value at quantile {@code q} of sorted {@code values} (the nearest rank), 0 when there are none. */
+    private static double at(List<Double> values, double q) {
+        if (values.isEmpty()) {
+            return 0;
+        }
+        return values.get(Math.max(0, (int) Math.ceil(q * values.size()) - 1));
     }
 
     static long count(Database db, String sql, String scanId) throws SQLException {

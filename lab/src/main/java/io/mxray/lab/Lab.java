@@ -200,7 +200,7 @@ public final class Lab implements AutoCloseable {
         // every signature now, on both cores: a scan measured later must not pay for the lab's signing
         int signatures = built.zones().parallelStream().mapToInt(LabZone::signAll).sum();
         LabAuthority authority = new LabAuthority(built.zones());
-        LabDnsServer dnsServer = LabDnsServer.start(authority, dnsAddress, config.dnsDelay(), group);
+        LabDnsServer dnsServer = LabDnsServer.startOnOwnLoop(authority, dnsAddress, config.dnsDelay());
 
         List<LabSmtpServer> started = new ArrayList<>();
         int port = config.smtpPort();

@@ -10,13 +10,16 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -53,6 +56,8 @@ public final class LabDnsServer implements AutoCloseable {
     private final Channel tcp;
     private final InetSocketAddress address;
     private final Responder responder;
+    /** The event loop this server was given to itself ({@link #startOnOwnLoop}), closed with it; else null. */
+    private EventLoopGroup own;
 
     private LabDnsServer(LabAuthority authority, Channel udp, Channel tcp, InetSocketAddress address,
                          Responder responder) {
@@ -66,6 +71,24 @@ public final class LabDnsServer implements AutoCloseable {
     /** From now on, answers as {@code mode} says (a broken resolver, for tests of what mxray does then). */
     public void mode(ResolverMode mode) {
         responder.mode = Objects.requireNonNull(mode);
+    }
+
+    /**
+     * On an event loop of its own: the lab's TLS servers (handshakes, a TLS context per new SNI name)
+     * then never hold an answer back, as a resolver on another machine is not held back by the
+     * mail servers it points to.
+     */
+    public static LabDnsServer startOnOwnLoop(LabAuthority authority, InetSocketAddress bind, Duration delay) {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lab-dns", true),
+                NioIoHandler.newFactory());
+        try {
+            LabDnsServer server = start(authority, bind, delay, group);
+            server.own = group;
+            return server;
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
     }
 
     public static LabDnsServer start(LabAuthority authority, InetSocketAddress bind, EventLoopGroup group) {
@@ -112,6 +135,9 @@ public final class LabDnsServer implements AutoCloseable {
     public void close() {
         udp.close().syncUninterruptibly();
         tcp.close().syncUninterruptibly();
+        if (own != null) {
+            own.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 
     /**

@@ -24,6 +24,11 @@ public final class BrokerProcess implements AutoCloseable {
         this.process = process;
     }
 
+    /** Where the broker keeps its logs: a directory per topic partition ({@code <topic>-<partition>}). */
+    public Path dataDir() {
+        return dir.resolve("data");
+    }
+
     public static BrokerProcess start(Path dir) {
         try {
             Path data = dir.resolve("data");

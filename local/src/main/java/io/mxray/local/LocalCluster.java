@@ -157,13 +157,31 @@ public final class LocalCluster implements AutoCloseable {
     static final String SCHEDULER_JVM_OPTION = "-XX:TieredStopAtLevel=1";
 
     /** {@code mxray scheduler LIST} as a process; returns the scan id it printed. */
+    private volatile long schedulerPeakRssKb;
+
+    /**
+     * The largest peak resident set (KiB) of the scheduler processes {@link #schedule} ran since the
+     * last call (sampled every 200 ms while each ran), and starts over.
+     */
+    public long takeSchedulerPeakRssKb() {
+        long peak = schedulerPeakRssKb;
+        schedulerPeakRssKb = 0;
+        return peak;
+    }
+
     public String schedule(Path list, String source) throws InterruptedException {
         List<String> jvm = new ArrayList<>(settings.jvmOptions());
         jvm.add(SCHEDULER_JVM_OPTION);
         MxrayProcess scheduler = MxrayProcess.mxray("scheduler-" + source, dir, jvm,
                 List.of("scheduler", "--kafka", broker.bootstrap(), "--partitions",
                         String.valueOf(settings.partitions()), "--source", source, list.toString()));
-        int status = scheduler.await(Duration.ofMinutes(5));
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        int status;
+        // its peak resident set is read while it runs: /proc forgets it with the process
+        while ((status = scheduler.await(Duration.ofMillis(200))) == -1 && System.nanoTime() < deadline) {
+            schedulerPeakRssKb = Math.max(schedulerPeakRssKb, scheduler.peakRssKb());
+        }
+        schedulerPeakRssKb = Math.max(schedulerPeakRssKb, scheduler.peakRssKb());
         if (status != 0) {
             throw new IllegalStateException("the scheduler failed (" + status + "):\n" + scheduler.tail(30));
         }

@@ -154,6 +154,26 @@ public final class MxrayProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the peak resident set over from the current one (Linux: {@code 5} written to
+     * {@code /proc/<pid>/clear_refs}), so that {@link #peakRssKb()} tells the peak of what follows.
+     */
+    public void resetPeakRss() {
+        if (process != null && process.isAlive()) {
+            resetPeakRss(String.valueOf(process.pid()));
+        }
+        peakRssKb = 0;
+    }
+
+    /** Starts a process's peak resident set over ({@code self} for this one); nothing where there is no /proc. */
+    public static void resetPeakRss(String pid) {
+        try {
+            Files.writeString(Path.of("/proc", pid, "clear_refs"), "5");
+        } catch (IOException | SecurityException e) {
+            // no /proc, or not allowed: the peak stays the process's own since it started
+        }
+    }
+
     /** VmHWM of a process ({@code self} for this one) in KiB; 0 when gone or without /proc. */
     public static long peakRssKb(String pid) {
         try {

@@ -87,7 +87,8 @@ public final class Pipeline implements AutoCloseable {
                 "mxray-dns-worker", DnsConfig.BATCH, dnsConfig.itemTime());
         this.smtpStage = new SmtpStage(smtpConfig, judge, clock);
         this.smtp = StageRunner.create("smtp-worker", Topics.PROBES, new SmtpWorker(smtpStage, clock), bootstrap,
-                "mxray-smtp-worker", SmtpConfig.BATCH, smtpConfig.itemTime());
+                "mxray-smtp-worker", SmtpConfig.BATCH, smtpConfig.itemTime())
+                .parking(smtpStage.limiter()::parked, SmtpConfig.PARKED);
         this.policyFetcher = new PolicyFetcher(policyConfig, judge, clock);
         this.policy = StageRunner.create("policy-worker", Topics.POLICIES, new PolicyWorker(policyFetcher, clock),
                 bootstrap, "mxray-policy-worker", PolicyConfig.BATCH, policyConfig.itemTime());

@@ -30,12 +30,14 @@ public final class ConnectionLimiter {
     private ScheduledExecutorService timer;
     private long pumpAt = Long.MAX_VALUE;
     private final Map<String, Integer> activePerIp = new HashMap<>();
-    private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
-    private final Map<String, Integer> waitingFor = new HashMap<>();
+    /**
+     * The waiters, in a queue per address, the addresses in the order they began to wait (an
+     * address leaves when its queue is empty): admitting and timing the next start costs the number
+     * of addresses waiting, not of waiters, however many names one shared address has queued.
+     */
+    private final LinkedHashMap<String, ArrayDeque<CompletableFuture<Permit>>> waiting = new LinkedHashMap<>();
+    private int waiters;
     private int active;
-
-    private record Waiter(String ip, CompletableFuture<Permit> future) {
-    }
 
     /** Held while connected; release it exactly once when the connection is closed. */
     public final class Permit {
@@ -78,13 +80,15 @@ public final class ConnectionLimiter {
             long now = System.nanoTime();
             // waiters only exist while they cannot start (release admits all that fit), so a new
             // request may start at once unless an earlier one for the same address is waiting
-            if (canStart(ip, now) && !waitingFor.containsKey(ip)) {
+            if (canStart(ip, now) && !waiting.containsKey(ip)) {
                 return CompletableFuture.completedFuture(start(ip, now));
             }
-            waitingFor.merge(ip, 1, Integer::sum);
             CompletableFuture<Permit> f = new CompletableFuture<>();
-            waiting.add(new Waiter(ip, f));
-            schedulePump(now);
+            waiting.computeIfAbsent(ip, k -> new ArrayDeque<>()).add(f);
+            waiters++;
+            if (intervalNanos > 0 && active < total && activePerIp.getOrDefault(ip, 0) < perIp) {
+                wakeAt(paced(ip, now), now); // held back by the interval alone
+            }
             return f;
         }
     }
@@ -137,38 +141,38 @@ public final class ConnectionLimiter {
         ready.forEach(e -> e.getKey().complete(e.getValue()));
     }
 
-    /** Admits every waiter that now fits, oldest first (skipping ones whose IP is still busy). */
+    /** Admits every waiter that now fits, the addresses that waited longest first (skipping busy ones). */
     private List<Map.Entry<CompletableFuture<Permit>, Permit>> admit() {
         List<Map.Entry<CompletableFuture<Permit>, Permit>> ready = new ArrayList<>();
         long now = System.nanoTime();
-        var it = waiting.iterator();
+        long earliest = Long.MAX_VALUE;
+        var it = waiting.entrySet().iterator();
         while (it.hasNext() && active < total) {
-            Waiter w = it.next();
-            if (canStart(w.ip(), now)) {
+            var e = it.next();
+            String ip = e.getKey();
+            ArrayDeque<CompletableFuture<Permit>> queue = e.getValue();
+            while (!queue.isEmpty() && active < total && canStart(ip, now)) {
+                waiters--;
+                ready.add(Map.entry(queue.poll(), start(ip, now)));
+            }
+            if (queue.isEmpty()) {
                 it.remove();
-                waitingFor.computeIfPresent(w.ip(), (k, v) -> v == 1 ? null : v - 1);
-                ready.add(Map.entry(w.future(), start(w.ip(), now)));
+            } else if (activePerIp.getOrDefault(ip, 0) < perIp) {
+                earliest = Math.min(earliest, paced(ip, now)); // held back by the interval alone
             }
         }
-        schedulePump(now);
+        if (intervalNanos > 0 && active < total) {
+            wakeAt(earliest, now);
+        }
         return ready;
     }
 
-    /** When a waiter is held back by the interval alone, wakes the queue when it has passed. */
-    private void schedulePump(long now) {
-        if (intervalNanos == 0 || active >= total) {
-            return; // a release will admit
-        }
-        long earliest = Long.MAX_VALUE;
-        for (Waiter w : waiting) {
-            if (activePerIp.getOrDefault(w.ip(), 0) < perIp) {
-                earliest = Math.min(earliest, paced(w.ip(), now));
-            }
-        }
-        if (earliest == Long.MAX_VALUE || earliest >= pumpAt) {
+    /** Makes sure the queue is looked at again at {@code at} (nanoTime), when an interval has passed. */
+    private void wakeAt(long at, long now) {
+        if (at == Long.MAX_VALUE || at >= pumpAt) {
             return;
         }
-        pumpAt = earliest;
+        pumpAt = at;
         if (timer == null) {
             timer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "mxray-smtp-pacer");
@@ -176,7 +180,7 @@ public final class ConnectionLimiter {
                 return t;
             });
         }
-        timer.schedule(this::pump, Math.max(0, earliest - now), TimeUnit.NANOSECONDS);
+        timer.schedule(this::pump, Math.max(0, at - now), TimeUnit.NANOSECONDS);
     }
 
     private void pump() {
@@ -192,7 +196,18 @@ public final class ConnectionLimiter {
         return active;
     }
 
+    /** Connections waiting for their turn. */
     public synchronized int waiting() {
-        return waiting.size();
+        return waiters;
+    }
+
+    /**
+     * Waiters queued behind another waiter for the same address: work that only the politeness
+     * toward one busy address holds back (a shared hosting address with many names), which a stage
+     * may hold beside its working set instead of letting it fill that set
+     * ({@link StageRunner#parking}).
+     */
+    public synchronized int parked() {
+        return waiters - waiting.size();
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -71,6 +72,8 @@ public final class StageRunner<V> extends ConsumerLoop {
     /** Per partition, the records taken and not yet committed, in offset order (consumer thread only). */
     private final Map<TopicPartition, Track> tracks = new HashMap<>();
     private int inFlight;
+    private IntSupplier parked = () -> 0;
+    private int maxParked;
     private boolean paused;
     private long lastCommit = System.nanoTime();
 
@@ -144,6 +147,22 @@ public final class StageRunner<V> extends ConsumerLoop {
         var producer = new KafkaProducer<byte[], byte[]>(KafkaSettings.producer(bootstrap, clientId));
         return new StageRunner<>(name, input, worker, consumer, producer, Duration.ofMillis(500), maxInFlight,
                 maxItemTime);
+    }
+
+    /**
+     * Items the stage holds only because politeness toward one busy address makes them wait their
+     * turn ({@code parked}, e.g. {@link ConnectionLimiter#parked()}) do not count against
+     * {@code maxInFlight}, up to {@code maxParked} of them: a shared hosting address with hundreds of
+     * names queued then holds up only its own names, not every other address's probes behind them.
+     * Call before the runner starts.
+     */
+    public StageRunner<V> parking(IntSupplier parked, int maxParked) {
+        if (maxParked < 0) {
+            throw new IllegalArgumentException("maxParked must not be negative");
+        }
+        this.parked = Objects.requireNonNull(parked);
+        this.maxParked = maxParked;
+        return this;
     }
 
     @Override
@@ -353,10 +372,11 @@ public final class StageRunner<V> extends ConsumerLoop {
 
     /** Stops fetching while {@code maxInFlight} items are in hand, resumes below half of it. */
     private void flowControl() {
-        if (!paused && inFlight >= maxInFlight) {
+        int working = maxParked == 0 ? inFlight : inFlight - Math.min(maxParked, Math.max(0, parked.getAsInt()));
+        if (!paused && working >= maxInFlight) {
             consumer.pause(consumer.assignment());
             paused = true;
-        } else if (paused && inFlight < maxInFlight / 2 + 1) {
+        } else if (paused && working < maxInFlight / 2 + 1) {
             consumer.resume(consumer.paused());
             paused = false;
         } else if (paused) {

@@ -91,4 +91,31 @@ class ConnectionLimiterTest {
         Thread.sleep(150);
         assertTrue(limiter.acquire("192.0.2.1").toCompletableFuture().isDone());
     }
+
+    @Test
+    void waitersBehindAnotherForTheSameAddressAreParkedAndServedInOrder() {
+        var limiter = new ConnectionLimiter(1, 100, java.time.Duration.ofSeconds(30));
+        var first = limiter.acquire("192.0.2.1").toCompletableFuture();
+        java.util.List<CompletableFuture<ConnectionLimiter.Permit>> queued = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            queued.add(limiter.acquire("192.0.2.1").toCompletableFuture());
+        }
+        assertTrue(first.isDone());
+        assertEquals(1000, limiter.waiting());
+        assertEquals(999, limiter.parked(), "all but the next in line for the address are parked");
+        assertTrue(limiter.acquire("192.0.2.2").toCompletableFuture().isDone(), "another address starts at once");
+        assertEquals(0, new ConnectionLimiter(1, 100).parked());
+
+        var noInterval = new ConnectionLimiter(1, 100);
+        var held = noInterval.acquire("192.0.2.1").toCompletableFuture().join();
+        var a = noInterval.acquire("192.0.2.1").toCompletableFuture();
+        var b = noInterval.acquire("192.0.2.1").toCompletableFuture();
+        assertEquals(1, noInterval.parked());
+        held.release();
+        assertTrue(a.isDone() && !b.isDone(), "the address's waiters in the order they came");
+        assertEquals(0, noInterval.parked());
+        a.join().release();
+        assertTrue(b.isDone());
+        assertEquals(0, noInterval.waiting());
+    }
 }

@@ -29,6 +29,12 @@ public final class Main implements Callable<Integer> {
             description = "Probes worked on at once; beyond that the worker stops fetching (env MXRAY_SMTP_BATCH, default ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--parked", paramLabel = "N", defaultValue = "${env:MXRAY_SMTP_PARKED:-" + SmtpConfig.PARKED + "}",
+            description = "Probes held beside the batch while they wait their turn at a busy address (per-address "
+                    + "politeness; a shared hosting address with many names), so that they do not hold up the other "
+                    + "addresses' probes (env MXRAY_SMTP_PARKED, default ${DEFAULT-VALUE}; 0: they count in --batch).")
+    int parked;
+
     @Override
     public Integer call() {
         kafka.ensureTopics();
@@ -37,7 +43,7 @@ public final class Main implements Callable<Integer> {
         SmtpStage stage = new SmtpStage(config, smtp.judge(Clock.systemUTC()), Clock.systemUTC());
         StageRunner<ProbeRequest> runner = StageRunner.create("smtp-worker", Topics.PROBES,
                 new SmtpWorker(stage, Clock.systemUTC()), kafka.bootstrap, "mxray-smtp-worker", batch,
-                config.itemTime(), kafka.sessionTimeout);
+                config.itemTime(), kafka.sessionTimeout).parking(stage.limiter()::parked, parked);
         return StageProcess.run(runner, stage, kafka.serveMetrics());
     }
 }

@@ -76,6 +76,12 @@ public record SmtpConfig(String ehloName, Duration connectTimeout, Duration step
     /** The defaults, written once: {@link #defaults()} and the options' {@code defaultValue} read them. */
     /** Probes in hand by default (a worker process and the in-process pipeline alike). */
     public static final int BATCH = 500;
+    /**
+     * Probes held beyond the batch while they wait their turn at a busy address: about a kilobyte
+     * each, so 20 MB of heap at most; enough for a few hundred shared hosting addresses with a
+     * couple of hundred names each to wait while the rest of the list flows past them.
+     */
+    public static final int PARKED = 20_000;
 
     public static final String EHLO_NAME = "mxray-tls-survey.invalid";
     public static final String CONNECT_TIMEOUT = ReachOptions.CONNECT_TIMEOUT;

@@ -248,10 +248,12 @@ public final class SmtpStage implements AutoCloseable {
                         .thenCompose(second -> versions(request, address, first)
                                 .thenApplyAsync(versions -> {
                                     ProbeResult r = result(request, startedAt, first, second, versions, null);
-                                    tell.accept(SharedChains.shareable(first) ? new SharedChains.Capture(
-                                            request.probeKey(), sni, first, second, versions,
-                                            SharedChains.fingerprint(first, second == null ? null : second.record(),
-                                                    versions)) : null);
+                                    if (captured != null) { // the chains' digest only where a seed or sample waits
+                                        tell.accept(SharedChains.shareable(first) ? new SharedChains.Capture(
+                                                request.probeKey(), sni, first, second, versions,
+                                                SharedChains.fingerprint(first, second == null ? null
+                                                        : second.record(), versions)) : null);
+                                    }
                                     return r;
                                 }, judging)))
                 .whenComplete((r, e) -> tell.accept(null));
