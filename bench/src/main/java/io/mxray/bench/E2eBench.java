@@ -93,6 +93,11 @@ final class E2eBench implements Callable<Integer> {
             description = "Record every stage process with Java Flight Recorder (profile settings) into DIR.")
     Path jfr;
 
+    @Option(names = "--idle", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Before the measured scans, how long to measure what each process spends while no scan runs "
+                    + "(polling, commits, timers; default ${DEFAULT-VALUE}, 0: not measured).")
+    int idle;
+
     @Option(names = "--timeline", paramLabel = "SECONDS", defaultValue = "0",
             description = "Every SECONDS of a measured scan, print each stage's intake per second, consumer lag and items "
                     + "in flight, scraped from the processes' metrics, and the final rows so far: where the queue "
@@ -215,6 +220,9 @@ final class E2eBench implements Callable<Integer> {
                         break;
                     }
                 }
+                if (idle > 0) {
+                    idleCpu = idleCpu(cluster, postgres, idle);
+                }
                 for (int i = 0; i < plan.size(); i++) {
                     int domains = plan.get(i);
                     List<Scenario> run = all.subList(from.get(i), from.get(i) + domains);
@@ -299,6 +307,32 @@ final class E2eBench implements Callable<Integer> {
         return out;
     }
 
+    /** CPU ms per second of every process while no scan runs (after the warm-up), or empty. */
+    private Map<String, Double> idleCpu = Map.of();
+
+    /**
+     * What each process spends while no scan runs, in ms of CPU per second: the floor under every
+     * scan's CPU per domain (a short scan pays it for its whole duration).
+     */
+    private static Map<String, Double> idleCpu(LocalCluster cluster, EmbeddedDatabase postgres, int seconds)
+            throws InterruptedException {
+        Thread.sleep(5_000); // the last scan's commits and stragglers
+        Map<String, Double> before = cpu(cluster, postgres);
+        long start = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        Map<String, Double> out = new LinkedHashMap<>();
+        cpu(cluster, postgres).forEach((p, c) -> {
+            if (!p.equals("scheduler")) {
+                out.put(p, 1000 * (c - before.getOrDefault(p, 0.0)) / elapsed);
+            }
+        });
+        System.out.printf(Locale.ROOT, "idle, no scan running: %.1f ms of CPU per second over all processes (%s)%n",
+                out.values().stream().mapToDouble(Double::doubleValue).sum(), String.join(", ", out.entrySet().stream()
+                        .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue())).toList()));
+        return out;
+    }
+
     /** CPU ms per domain over all processes of a scan (without the lab's: {@code withoutLab}). */
     private static double cpuPerDomain(Run r, int domains, boolean withoutLab) {
         return 1000 * r.cpuSeconds().entrySet().stream().filter(e -> !withoutLab || !e.getKey().equals("lab"))
@@ -367,6 +401,11 @@ final class E2eBench implements Callable<Integer> {
             }
         }
         result.append(String.format(Locale.ROOT, " max_jit_percent=%.1f", m.maxJitPercent()));
+        if (!idleCpu.isEmpty()) {
+            result.append(String.format(Locale.ROOT, " idle_cpu_ms_per_s=%.1f idle_cpu_ms_per_s_without_lab=%.1f",
+                    idleCpu.values().stream().mapToDouble(Double::doubleValue).sum(), idleCpu.entrySet().stream()
+                            .filter(e -> !e.getKey().equals("lab")).mapToDouble(Map.Entry::getValue).sum()));
+        }
         result.append(" broker_log_bytes_per_domain=")
                 .append(m.topicBytes().values().stream().mapToLong(Long::longValue).sum() / domains);
         return result;
