@@ -156,7 +156,6 @@ public final class LocalCluster implements AutoCloseable {
      */
     static final String SCHEDULER_JVM_OPTION = "-XX:TieredStopAtLevel=1";
 
-    /** {@code mxray scheduler LIST} as a process; returns the scan id it printed. */
     private volatile long schedulerPeakRssKb;
 
     /**
@@ -169,6 +168,7 @@ public final class LocalCluster implements AutoCloseable {
         return peak;
     }
 
+    /** {@code mxray scheduler LIST} as a process; returns the scan id it printed. */
     public String schedule(Path list, String source) throws InterruptedException {
         List<String> jvm = new ArrayList<>(settings.jvmOptions());
         jvm.add(SCHEDULER_JVM_OPTION);
