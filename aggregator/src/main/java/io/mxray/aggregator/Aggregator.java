@@ -1,5 +1,6 @@
 package io.mxray.aggregator;
 
+import io.mxray.runtime.KafkaSettings;
 import io.mxray.runtime.Metrics;
 import io.mxray.runtime.Service;
 import io.mxray.store.Database;
@@ -91,6 +92,8 @@ public final class Aggregator implements Service, AutoCloseable {
         // also builds a text per partition on every loop to say why a task is ready, a cost seen
         // in profiles of a steady scan.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        // fetches of the input topics wait for a batch, as the stages' do
+        KafkaSettings.batchedFetches().forEach((k, v) -> p.put(StreamsConfig.mainConsumerPrefix(k), v));
         // one produce request in flight per broker. With transactions v2 (KIP-890) the broker verifies
         // each partition's first write of a transaction before appending it; a second batch for that
         // partition arriving meanwhile has a sequence the broker cannot place yet, and it refuses it

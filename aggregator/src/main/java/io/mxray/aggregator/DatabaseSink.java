@@ -56,19 +56,13 @@ public final class DatabaseSink extends ConsumerLoop {
     static final int ATTEMPTS = 3;
     static final String STAGE = "db-sink";
     private static final Duration POLL = Duration.ofMillis(500);
-    /** Running statistics are rewritten at most this often (more rarely when that is slow). */
-    private static final Duration STATS_MIN = Duration.ofSeconds(2);
 
     private final Database database;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong unreadable = new AtomicLong();
     private Connection connection;
-    /** Scans whose statistics lag behind their domain rows. */
-    private final Set<String> staleStats = new HashSet<>();
     /** Scans whose partitions exist (made once per scan and connection, in a transaction of their own). */
     private final Set<String> partitioned = new HashSet<>();
-    private long statsDueNanos;
-    private long statsEveryNanos = STATS_MIN.toNanos();
 
     public DatabaseSink(Database database, String bootstrap, String groupId) {
         super(STAGE, new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, groupId, "mxray-db-sink", 2000, 300_000)),
@@ -90,7 +84,6 @@ public final class DatabaseSink extends ConsumerLoop {
     @Override
     protected void handle(ConsumerRecords<byte[], byte[]> records) {
         if (records.isEmpty()) {
-            refreshStats(true);
             return;
         }
         Metrics.ITEMS_IN.labelValues(STAGE).inc(records.count());
@@ -103,12 +96,10 @@ public final class DatabaseSink extends ConsumerLoop {
             offsets.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
         }
         Consumers.commit(consumer, offsets, STAGE);
-        refreshStats(false);
     }
 
     @Override
     protected void beforeClose() {
-        refreshStats(true); // what was written last must show in the statistics too
         closeConnection();
     }
 
@@ -250,6 +241,8 @@ public final class DatabaseSink extends ConsumerLoop {
             domains.forEach(d -> scanIds.add(d.scanId()));
             w.partitions(scanIds);
             c.commit();
+            // the domain rows' statistics are counted as they are written; their lock comes first
+            w.lockStats(domains.stream().map(DomainResult::scanId).toList());
             w.scanEvents(scans);
             w.rejected(rejected);
             w.probeResults(probes);
@@ -259,7 +252,6 @@ public final class DatabaseSink extends ConsumerLoop {
                 unreadable.incrementAndGet();
                 sendToDeadLetters(r, e);
             });
-            domains.forEach(d -> staleStats.add(d.scanId()));
             written.addAndGet(records.size() - unreadableHere.size());
             var m = Metrics.ITEMS_OUT;
             m.labelValues("db-sink", "scan").inc(scans.size());
@@ -278,30 +270,6 @@ public final class DatabaseSink extends ConsumerLoop {
                 // the connection is discarded anyway
             }
             throw e instanceof SQLException s ? s : new SQLException("writing results failed", e);
-        }
-    }
-
-    /**
-     * Rewrites the statistics of the scans that changed: when idle (so the last domains of a scan
-     * show at once), else at most every few seconds, backing off when the rewrite itself is slow.
-     */
-    private void refreshStats(boolean idle) {
-        long now = System.nanoTime();
-        if (staleStats.isEmpty() || (!idle && now < statsDueNanos)) {
-            return;
-        }
-        try {
-            Connection c = connection();
-            new ResultWriter(c).recomputeStats(staleStats);
-            c.commit();
-            staleStats.clear();
-            long took = System.nanoTime() - now;
-            statsEveryNanos = Math.max(STATS_MIN.toNanos(), 10 * took);
-            statsDueNanos = System.nanoTime() + statsEveryNanos;
-        } catch (SQLException e) {
-            LOG.warn("updating the running statistics failed ({}); they are retried with the next batch",
-                    e.getMessage());
-            closeConnection();
         }
     }
 

@@ -9,7 +9,7 @@ import io.mxray.lab.Scenario;
 import io.mxray.local.BrokerProcess;
 import io.mxray.local.EmbeddedDatabase;
 import io.mxray.local.LocalCluster;
-import io.mxray.smtp.FastEc;
+import io.mxray.runtime.FastEc;
 import io.mxray.store.Database;
 import io.mxray.store.Export;
 import io.mxray.store.ResultWriter;

@@ -15,7 +15,7 @@ import io.mxray.local.Infrastructure;
 import io.mxray.local.LocalCluster;
 import io.mxray.local.MxrayProcess;
 import io.mxray.local.Pipeline;
-import io.mxray.smtp.FastEc;
+import io.mxray.runtime.FastEc;
 import io.mxray.smtp.SmtpConfig;
 import io.mxray.store.Database;
 import io.mxray.store.ScanResults;
@@ -216,6 +216,9 @@ final class E2eBench implements Callable<Integer> {
                             (int) Math.ceil(warmup * Math.min(100, warmupFinal) / 100), "warm-up-" + i, 0, null, null);
                     System.out.printf("warm-up %d: %,d domains in %.1f s (%,.0f domains/s); JIT share of CPU: %s%n",
                             i + 1, warmup, r.seconds(), warmup / r.seconds(), jitShares(r));
+                    if (i == 0) {
+                        firstScanPerS = warmup / r.seconds();
+                    }
                     if (warmUp.warm(r.maxJitPercent())) {
                         break;
                     }
@@ -309,6 +312,8 @@ final class E2eBench implements Callable<Integer> {
 
     /** CPU ms per second of every process while no scan runs (after the warm-up), or empty. */
     private Map<String, Double> idleCpu = Map.of();
+    /** Domains per second of the first warm-up scan, the processes' first (0: none ran). */
+    private double firstScanPerS;
 
     /**
      * What each process spends while no scan runs, in ms of CPU per second: the floor under every
@@ -391,7 +396,13 @@ final class E2eBench implements Callable<Integer> {
         if (groundTruth) {
             result.append(" truth_mismatches=").append(runs.stream().mapToLong(r -> r.truth().mismatches().size()).sum());
         }
-        result.append(String.format(Locale.ROOT, " cpu_ms_per_domain=%.3f", cpuPerDomain(m, domains, false)));
+        result.append(String.format(Locale.ROOT, " cpu_ms_per_domain=%.3f cpu_ms_per_domain_without_lab=%.3f",
+                cpuPerDomain(m, domains, false), cpuPerDomain(m, domains, true)));
+        if (firstScanPerS > 0) {
+            // the processes' first scan (fresh JVMs) against this size's median: the cold start
+            result.append(String.format(Locale.ROOT, " first_scan_domains_per_s=%.0f cold_ratio=%.2f", firstScanPerS,
+                    firstScanPerS / (domains / m.seconds())));
+        }
         for (String p : m.cpuSeconds().keySet()) {
             String key = p.replace('-', '_');
             result.append(String.format(Locale.ROOT, " %s_cpu_ms_per_domain=%.3f", key,

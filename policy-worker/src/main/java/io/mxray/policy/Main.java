@@ -1,5 +1,6 @@
 package io.mxray.policy;
 
+import io.mxray.runtime.FastEc;
 import io.mxray.runtime.KafkaOptions;
 import io.mxray.runtime.StageProcess;
 import io.mxray.runtime.StageRunner;
@@ -28,6 +29,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        FastEc.install(); // before the first TLS context: the HTTPS handshakes' elliptic curves from BoringSSL
         kafka.ensureTopics();
         PolicyConfig config = policy.config();
         PolicyFetcher fetcher = new PolicyFetcher(config, policy.judge(Clock.systemUTC()), Clock.systemUTC());

@@ -1,5 +1,6 @@
 package io.mxray.smtp;
 
+import io.mxray.runtime.FastEc;
 import io.mxray.runtime.KafkaOptions;
 import io.mxray.runtime.StageProcess;
 import io.mxray.runtime.StageRunner;

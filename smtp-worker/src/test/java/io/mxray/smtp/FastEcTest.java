@@ -8,6 +8,7 @@ import io.mxray.dns.Resolvers;
 import io.mxray.lab.Lab;
 import io.mxray.lab.LabConfig;
 import io.mxray.lab.Scenarios;
+import io.mxray.runtime.FastEc;
 import io.mxray.schema.DomainTask;
 import io.mxray.schema.ProbeRequest;
 import io.mxray.schema.ProbeResult;

@@ -23,6 +23,7 @@ import java.security.cert.X509Certificate;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -38,6 +40,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -300,6 +304,10 @@ public final class ResultWriter {
         }
         List<DomainResult> results = lastByKey(all, r -> Arrays.asList(r.scanId(), r.domain()));
         partitions(results.stream().map(DomainResult::scanId).toList());
+        Map<String, List<String>> byScan = new TreeMap<>();
+        results.forEach(r -> byScan.computeIfAbsent(r.scanId(), k -> new ArrayList<>()).add(r.domain()));
+        lockStats(byScan.keySet());
+        Map<List<String>, Long> before = statCounts(byScan);
         try (PreparedStatement domain = c.prepareStatement("""
                 INSERT INTO domain_result (scan_id, domain, rank, dns_outcome, dns_reason, mx_count, worst_level,
                   best_level, starttls, finalized_at, mx_dnssec, mx_dnssec_reason, mta_sts, mta_sts_id, mta_sts_reason,
@@ -455,6 +463,86 @@ public final class ResultWriter {
             mx.executeBatch();
             tlsa.executeBatch();
         }
+        addToStats(before, statCounts(byScan));
+    }
+
+    /**
+     * Holds the running statistics of these scans until the transaction ends (an advisory lock
+     * per scan, taken in order): writers of one scan's domain rows take turns, so that what each
+     * adds to {@code scan_stats} is exactly what its rows changed. {@link #domainResults} takes
+     * it; a caller that locks other rows first (probe results) takes it before them, so that two
+     * writers cannot wait for each other.
+     */
+    public void lockStats(Collection<String> scanIds) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+            for (String id : new TreeSet<>(scanIds)) {
+                s.setInt(1, STATS_LOCK);
+                s.setString(2, id);
+                s.execute();
+            }
+        }
+    }
+
+    /** The first key of {@link #lockStats}' advisory locks: mxray's running statistics. */
+    private static final int STATS_LOCK = 0x6d787374;
+
+    /**
+     * How many of these domains' rows count under each (scan, category, value) of the statistics,
+     * as their rows stand now: read before and after a write, the difference is what it changed.
+     */
+    private Map<List<String>, Long> statCounts(Map<String, List<String>> domainsByScan) throws SQLException {
+        Map<List<String>, Long> counts = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT " + String.join(", ", STAT_COLUMNS)
+                + " FROM domain_result WHERE scan_id = ? AND domain = ANY (?)")) {
+            for (var e : domainsByScan.entrySet()) {
+                s.setString(1, e.getKey());
+                s.setArray(2, c.createArrayOf("text", e.getValue().toArray()));
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        counts.merge(List.of(e.getKey(), "finalized", ""), 1L, Long::sum);
+                        for (int i = 0; i < STAT_COLUMNS.size(); i++) {
+                            String value = r.getString(i + 1);
+                            counts.merge(List.of(e.getKey(), STAT_COLUMNS.get(i), value == null ? "-" : value), 1L,
+                                    Long::sum);
+                        }
+                    }
+                }
+            }
+        }
+        return counts;
+    }
+
+    /** Adds {@code after - before} to the statistics, in key order; a count that falls to zero leaves. */
+    private void addToStats(Map<List<String>, Long> before, Map<List<String>, Long> after) throws SQLException {
+        Map<List<String>, Long> delta = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
+                .thenComparing(k -> k.get(1)).thenComparing(k -> k.get(2)));
+        after.forEach((k, n) -> delta.merge(k, n, Long::sum));
+        before.forEach((k, n) -> delta.merge(k, -n, Long::sum));
+        delta.values().removeIf(n -> n == 0);
+        if (delta.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement add = c.prepareStatement("""
+                INSERT INTO scan_stats (scan_id, category, value, domains, updated_at) VALUES (?, ?, ?, ?, now())
+                ON CONFLICT (scan_id, category, value) DO UPDATE SET domains = scan_stats.domains + EXCLUDED.domains,
+                  updated_at = EXCLUDED.updated_at""")) {
+            for (var e : delta.entrySet()) {
+                add.setString(1, e.getKey().get(0));
+                add.setString(2, e.getKey().get(1));
+                add.setString(3, e.getKey().get(2));
+                add.setLong(4, e.getValue());
+                add.addBatch();
+            }
+            add.executeBatch();
+        }
+        if (delta.values().stream().anyMatch(n -> n < 0)) {
+            try (PreparedStatement empty = c.prepareStatement(
+                    "DELETE FROM scan_stats WHERE scan_id = ANY (?) AND domains <= 0")) {
+                empty.setArray(1, c.createArrayOf("text", delta.keySet().stream().map(k -> k.get(0)).distinct()
+                        .toArray()));
+                empty.executeUpdate();
+            }
+        }
     }
 
     /** The last element for each key, in the order of first appearance; the list itself when keys are unique. */
@@ -489,8 +577,9 @@ public final class ResultWriter {
             "sts_delivery", "delivery");
 
     /**
-     * Rewrites the running statistics of these scans from their domain rows: derived, so writing
-     * them again (a replay, a restart) cannot count anything twice.
+     * Rewrites the running statistics of these scans from their domain rows, a pass over every
+     * row of the scan: what {@link #domainResults} keeps up to date batch by batch, for a check
+     * or a repair.
      */
     public void recomputeStats(Collection<String> scanIds) throws SQLException {
         if (scanIds.isEmpty()) {

@@ -5,6 +5,7 @@ import static io.mxray.verdict.Fixtures.T;
 import static io.mxray.verdict.Fixtures.dns;
 import static io.mxray.verdict.Fixtures.probe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mxray.lab.LabCa;
 import io.mxray.schema.CertType;
@@ -17,6 +18,7 @@ import io.mxray.schema.ScanEvent;
 import io.mxray.schema.TlsSession;
 import io.mxray.schema.TlsaDecision;
 import io.mxray.verdict.DomainVerdicts;
+import io.mxray.verdict.Fixtures;
 import io.mxray.verdict.ProbeVerdict;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
@@ -233,5 +235,91 @@ class ResultWriterTest {
         return new io.mxray.schema.DnsResult(scan, d.domain(), d.rank(), d.outcome(), d.reason(), d.mxHosts(),
                 d.probeKeys(), d.resolvedAt(), d.elapsedMs(), d.mxDnssec(), d.mxDnssecReason(), d.mtaSts(), d.tlsRpt(),
                 d.lookups());
+    }
+
+    /**
+     * The running statistics are counted as domain rows are written: after new domains, a domain
+     * whose result changed, a replayed batch, a duplicate within a batch, and two writers at once
+     * on the same domains, {@code scan_stats} holds exactly what a pass over the scan's rows gives.
+     */
+    @Test
+    void runningStatisticsAreCountedAsRowsAreWrittenAndEqualARecount() throws Exception {
+        String scan = Fixtures.SCAN;
+        List<DomainResult> verified = new java.util.ArrayList<>();
+        List<DomainResult> changed = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String ip = "192.0.2." + (20 + i);
+            var d = dns("st" + i + ".example", "mx.st" + i + ".example=" + ip);
+            ProbeResult p = probe(ip, "mx.st" + i + ".example", Level.VERIFIED, CertType.CA_VALID);
+            ProbeResult q = probe(ip, "mx.st" + i + ".example", Level.UNTRUSTED, CertType.SELF_SIGNED);
+            verified.add(DomainVerdicts.assemble(d, Map.of(p.probeKey(), ProbeVerdict.of(p)), T));
+            changed.add(i % 3 == 0 ? DomainVerdicts.incomplete(d, Map.of(), T)
+                    : DomainVerdicts.assemble(d, Map.of(q.probeKey(), ProbeVerdict.of(q)), T));
+        }
+        writeAll(List.of(), List.of(), List.of(), verified.subList(0, 8));
+        assertStatsEqualARecount(scan, 8);
+        writeAll(List.of(), List.of(), List.of(), verified.subList(0, 8)); // a replay
+        assertStatsEqualARecount(scan, 8);
+        List<DomainResult> mixed = new java.util.ArrayList<>(changed.subList(4, 12));
+        mixed.add(verified.get(5)); // a duplicate in the batch: the last of the two is what stands
+        writeAll(List.of(), List.of(), List.of(), mixed);
+        Map<String, Long> levels = assertStatsEqualARecount(scan, 12);
+        assertEquals(4 + 1, levels.getOrDefault("best_level=verified", 0L) - count("SELECT count(*) FROM domain_result "
+                + "WHERE scan_id = '" + scan + "' AND best_level = 'verified' AND domain NOT LIKE 'st%'"),
+                "st0-3 and st5 verified: " + levels);
+
+        // two writers at once on the same domains: the second starts while the first has written
+        // and not committed; it must count from the rows the first leaves, not from those before
+        try (Connection first = db.connect(); Connection second = db.connect()) {
+            first.setAutoCommit(false);
+            second.setAutoCommit(false);
+            // the scan's partitions exist (as for the aggregator's sink): making them would lock the table
+            new ResultWriter(first, new java.util.HashSet<>(List.of(scan))).domainResults(verified);
+            var other = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    new ResultWriter(second, new java.util.HashSet<>(List.of(scan))).domainResults(changed);
+                    second.commit();
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(300); // the second is waiting by now (for the first's lock)
+            first.commit();
+            other.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertStatsEqualARecount(scan, 12);
+    }
+
+    /** Asserts {@code scan_stats} of the scan equals a recount from its rows; returns "category=value" counts. */
+    private static Map<String, Long> assertStatsEqualARecount(String scan, long atLeast) throws Exception {
+        Map<String, Long> counted = stats(scan);
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            new ResultWriter(c).recomputeStats(List.of(scan));
+            Map<String, Long> recounted = stats(c, scan);
+            c.rollback(); // the counted statistics stay as they were
+            assertEquals(recounted, counted);
+        }
+        assertTrue(counted.get("finalized=") >= atLeast, "finalized: " + counted);
+        return counted;
+    }
+
+    private static Map<String, Long> stats(String scan) throws Exception {
+        try (Connection c = db.connect()) {
+            return stats(c, scan);
+        }
+    }
+
+    private static Map<String, Long> stats(Connection c, String scan) throws Exception {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try (var s = c.prepareStatement("SELECT category, value, domains FROM scan_stats WHERE scan_id = ?")) {
+            s.setString(1, scan);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.put(r.getString(1) + "=" + r.getString(2), r.getLong(3));
+                }
+            }
+        }
+        return out;
     }
 }

@@ -1,6 +1,5 @@
-package io.mxray.smtp;
+package io.mxray.runtime;
 
-import io.mxray.runtime.SelectedServices;
 import java.security.Provider;
 import java.security.Security;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -9,10 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Faster elliptic-curve arithmetic for the probes' TLS handshakes, for the JDK's own TLS
- * implementation to use. Every TLS 1.3 handshake makes a key share and agrees a secret with the
- * server's; the JDK's TLS client sends two shares, X25519 and P-256, and servers nearly always pick
- * X25519.
+ * Faster elliptic-curve arithmetic for the JDK's own TLS implementation: the SMTP worker's probes
+ * and the policy worker's HTTPS fetches. Every TLS 1.3 handshake makes a key share and agrees a
+ * secret with the server's; the JDK's TLS client sends two shares, X25519 and P-256, and servers
+ * nearly always pick X25519.
  *
  * <ul>
  *   <li>EC key pairs, ECDH and ECDSA from Conscrypt (BoringSSL): making the P-256 share with the
@@ -27,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * change (the same ClientHello, the same groups and shares, the same signature checks): only who
  * computes them. Keys of the server's share are still decoded by the JDK's key factories. Where
  * Conscrypt's native library cannot load, its part is left out and the JDK's provider does EC.
- * For the long-lived SMTP worker (and the lab's servers in a benchmark); {@code mxray check} does
- * not pay for loading them.
+ * For the long-lived SMTP and policy workers (and the lab's servers in a benchmark); {@code mxray
+ * check} does not pay for loading them.
  */
 public final class FastEc {
     private static final Logger LOG = LoggerFactory.getLogger(FastEc.class);
