@@ -16,4 +16,6 @@ RUN mkdir -p /var/lib/mxray/streams && chown 10001 /var/lib/mxray/streams
 USER 10001
 # Prometheus metrics when MXRAY_METRICS_PORT is set (compose and Kubernetes set 9400)
 EXPOSE 9400
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/mxray/mxray.jar"]
+# the serial collector and the quick compiler alone: less CPU per domain and a fast first scan for
+# the stages (docs/benchmarks.md, "Cost per domain"); JAVA_TOOL_OPTIONS may change them
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", "/opt/mxray/mxray.jar"]

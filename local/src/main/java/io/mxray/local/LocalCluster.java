@@ -96,8 +96,14 @@ public final class LocalCluster implements AutoCloseable {
                 "--session-timeout", settings.sessionTimeout().toString(),
                 "--metrics-port", String.valueOf(port)));
         args.addAll(options);
-        return MxrayProcess.mxray(name, dir, settings.jvmOptions(), args, command.equals("aggregator") ? dbEnv()
-                : Map.of());
+        return MxrayProcess.mxray(name, dir, jvmOptions(), args, command.equals("aggregator") ? dbEnv() : Map.of());
+    }
+
+    /** {@link #JVM_OPTIONS}, then the settings' own. */
+    private List<String> jvmOptions() {
+        List<String> jvm = new ArrayList<>(JVM_OPTIONS);
+        jvm.addAll(settings.jvmOptions());
+        return jvm;
     }
 
     /** The database's credentials for the processes that use it: in their environment, never on a command line. */
@@ -150,11 +156,14 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * The scheduler's JVM as the launcher ({@code mxray scheduler}), the compose file and the
-     * Kubernetes job start it: a process that reads a list, publishes it and exits does best with
-     * the quick compiler alone.
+     * The JVM options of the stages and the scheduler as the launcher ({@code mxray dns-worker}
+     * ...), the container image and the manifests start them: the serial collector and the quick
+     * compiler alone. The optimizing compiler's own work (a third to a half of a stage's CPU
+     * several scans after its start) does not pay back in processes that mostly wait on the
+     * network and the broker; measured in docs/benchmarks.md, "Cost per domain". Options in
+     * {@link Settings#jvmOptions} come after these and win.
      */
-    static final String SCHEDULER_JVM_OPTION = "-XX:TieredStopAtLevel=1";
+    public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private volatile long schedulerPeakRssKb;
 
@@ -170,8 +179,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** {@code mxray scheduler LIST} as a process; returns the scan id it printed. */
     public String schedule(Path list, String source) throws InterruptedException {
-        List<String> jvm = new ArrayList<>(settings.jvmOptions());
-        jvm.add(SCHEDULER_JVM_OPTION);
+        List<String> jvm = jvmOptions();
         MxrayProcess scheduler = MxrayProcess.mxray("scheduler-" + source, dir, jvm,
                 List.of("scheduler", "--kafka", broker.bootstrap(), "--partitions",
                         String.valueOf(settings.partitions()), "--source", source, list.toString()));
