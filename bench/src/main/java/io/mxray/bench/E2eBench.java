@@ -227,8 +227,8 @@ final class E2eBench implements Callable<Integer> {
                 for (int i = 0; warmup > 0 && i < warmUp.rounds; i++) {
                     Run r = scan(cluster, postgres, db, warmLists.get(i),
                             (int) Math.ceil(warmup * Math.min(100, warmupFinal) / 100), "warm-up-" + i, 0, null, null);
-                    System.out.printf("warm-up %d: %,d domains in %.1f s (%,.0f domains/s); JIT share of CPU: %s%n",
-                            i + 1, warmup, r.seconds(), warmup / r.seconds(), jitShares(r));
+                    System.out.printf("warm-up %d: %,d domains in %.1f s (%,.0f domains/s); JIT share of CPU: %s; CPU s: %s%n",
+                            i + 1, warmup, r.seconds(), warmup / r.seconds(), jitShares(r), cpuSeconds(r));
                     if (i == 0) {
                         firstScanPerS = warmup / r.seconds();
                     }
@@ -770,6 +770,13 @@ final class E2eBench implements Callable<Integer> {
         out.put("broker", ProcCpu.threads(cluster.broker().process().pid()));
         out.put("lab", ProcCpu.threads(ProcessHandle.current().pid()));
         return out;
+    }
+
+    /** Each process's CPU seconds in the scan, the largest first. */
+    private static String cpuSeconds(Run r) {
+        return String.join(", ", r.cpuSeconds().entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue())).toList());
     }
 
     private static String jitShares(Run r) {
