@@ -17,9 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * Warms the lab's servers up (their JIT) before the pipeline's processes start: the lab is the
@@ -42,54 +44,43 @@ final class LabWarmer {
         Map<String, ProbeRequest> probes = new LinkedHashMap<>();
         try (Resolvers resolvers = Resolvers.create(dnsConfig, Clock.systemUTC())) {
             DnsStage dns = resolvers.stage(dnsConfig, Clock.systemUTC());
-            Semaphore slots = new Semaphore(IN_FLIGHT);
-            List<CompletableFuture<Void>> all = new ArrayList<>();
-            for (String d : domains) {
-                if (System.nanoTime() > deadline) {
-                    break;
-                }
-                slots.acquire();
-                all.add(dns.resolve(new DomainTask("lab-warm-up", d, null, 1)).toCompletableFuture()
-                        .handle((r, e) -> {
-                            slots.release();
-                            if (r != null) {
-                                synchronized (probes) {
-                                    r.probes().forEach(p -> probes.putIfAbsent(p.probeKey(), p));
-                                }
-                            }
-                            return null;
-                        }));
-            }
-            await(all, deadline);
+            throttled(domains, deadline, d -> dns.resolve(new DomainTask("lab-warm-up", d, null, 1))
+                    .thenAccept(r -> {
+                        synchronized (probes) {
+                            r.probes().forEach(p -> probes.putIfAbsent(p.probeKey(), p));
+                        }
+                    }));
         }
         SmtpConfig config = SmtpConfig.defaults().allowingNonPublic(true);
         try (SmtpStage smtp = new SmtpStage(config, new CertificateJudge(TrustStores.fromPem(lab.caFile()),
                 Clock.systemUTC()), Clock.systemUTC())) {
-            Semaphore slots = new Semaphore(IN_FLIGHT);
-            List<CompletableFuture<Void>> all = new ArrayList<>();
-            for (ProbeRequest p : probes.values()) {
-                if (System.nanoTime() > deadline) {
-                    break;
-                }
-                slots.acquire();
-                all.add(smtp.probe(p).toCompletableFuture().handle((r, e) -> {
-                    slots.release();
-                    return null;
-                }));
-            }
-            await(all, deadline);
-            return all.size();
+            return throttled(List.copyOf(probes.values()), deadline, smtp::probe);
         }
     }
 
-    /** Waits for {@code all} until a minute past the deadline; what is still open then is left (closing ends it). */
-    private static void await(List<CompletableFuture<Void>> all, long deadline) throws Exception {
+    /**
+     * Starts {@code work} for each item until the deadline, at most {@link #IN_FLIGHT} at a time,
+     * and waits for them until a minute past it (what is still open then is left: closing ends it);
+     * returns how many were started. A failed item is as good as another for warming up.
+     */
+    private static <T> int throttled(List<T> items, long deadline, Function<T, CompletionStage<?>> work)
+            throws Exception {
+        Semaphore slots = new Semaphore(IN_FLIGHT);
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        for (T item : items) {
+            if (System.nanoTime() > deadline) {
+                break;
+            }
+            slots.acquire();
+            all.add(work.apply(item).toCompletableFuture().whenComplete((r, e) -> slots.release()));
+        }
         try {
-            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
                     .get(Math.max(0, deadline - System.nanoTime()) + TimeUnit.MINUTES.toNanos(1), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             System.out.printf("lab warm-up: %,d of %,d still open at its time limit; left%n",
                     all.stream().filter(f -> !f.isDone()).count(), all.size());
         }
+        return all.size();
     }
 }
