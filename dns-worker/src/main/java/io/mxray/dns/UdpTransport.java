@@ -83,6 +83,9 @@ public final class UdpTransport implements Resolver, AutoCloseable {
     private final AtomicInteger errorsLogged = new AtomicInteger();
     private final AtomicInteger sendErrorsLogged = new AtomicInteger();
     private final SimpleResolver tcp;
+    /** What every query's socket is made from: no reflection per socket. */
+    private final Bootstrap template = new Bootstrap().channelFactory(NioDatagramChannel::new)
+            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP));
     private final ScheduledFuture<?> sweeper;
     private volatile Duration timeout = Duration.ofSeconds(3);
     private volatile OPTRecord edns = new OPTRecord(1232, 0, 0, 0);
@@ -296,9 +299,7 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         if (p.result.isDone()) {
             return;
         }
-        new Bootstrap().group(loop).channel(NioDatagramChannel.class)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP))
-                .handler(new Answers(p))
+        template.clone(loop).handler(new Answers(p))
                 .connect(server, new InetSocketAddress(anyLocal, random.port()))
                 .addListener((ChannelFuture f) -> {
                     if (!f.isSuccess()) {

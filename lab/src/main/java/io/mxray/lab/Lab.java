@@ -6,6 +6,8 @@ import io.mxray.lab.dns.TrustAnchor;
 import io.mxray.lab.dns.ZoneSpec;
 import io.mxray.schema.Json;
 import io.mxray.schema.TlsCoverage;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -88,6 +90,8 @@ public final class Lab implements AutoCloseable {
     private final List<ExpectedDomain> groundTruth;
     private final LabCa ca;
     private final List<LabPolicyServer> policies;
+    /** Every STARTTLS server's contexts, made on its first handshake or by {@link #prepareTls}. */
+    private final List<LazyTls> tlsContexts;
 
     /**
      * Where the scanner finds the lab.
@@ -100,8 +104,9 @@ public final class Lab implements AutoCloseable {
 
     private Lab(LabConfig config, EventLoopGroup group, LabDnsServer dns, List<LabSmtpServer> smtp, int smtpPort,
                 Map<String, String> hostAddresses, List<ExpectedDomain> groundTruth, LabCa ca,
-                List<LabPolicyServer> policies) {
+                List<LabPolicyServer> policies, List<LazyTls> tlsContexts) {
         this.config = config;
+        this.tlsContexts = tlsContexts;
         this.group = group;
         this.dns = dns;
         this.smtp = smtp;
@@ -205,6 +210,7 @@ public final class Lab implements AutoCloseable {
         List<LabSmtpServer> started = new ArrayList<>();
         int port = config.smtpPort();
         Map<String, String> addresses = new LinkedHashMap<>();
+        List<LazyTls> tlsContexts = new ArrayList<>();
         try {
             List<CompletableFuture<LabSmtpServer>> binding = new ArrayList<>();
             for (Server s : servers.values()) {
@@ -221,7 +227,10 @@ public final class Lab implements AutoCloseable {
                     assertNothingListens(ip, port);
                     continue;
                 }
-                LabSmtpServer.Tls tls = s.issued == null ? null : lazyTls(s);
+                LazyTls tls = s.issued == null ? null : new LazyTls(s);
+                if (tls != null) {
+                    tlsContexts.add(tls);
+                }
                 binding.add(LabSmtpServer.bind(s.names.iterator().next(), s.spec.server(), tls,
                         new InetSocketAddress(ip, port), config.smtpDelay(), group));
             }
@@ -256,7 +265,7 @@ public final class Lab implements AutoCloseable {
         TrustAnchor.write(dir, built.rootKsk());
         GroundTruth.write(dir.resolve("ground-truth.jsonl"), truth);
         Files.write(dir.resolve("domains.txt"), truth.stream().map(ExpectedDomain::domain).toList());
-        Lab lab = new Lab(config, group, dnsServer, started, port, addresses, truth, ca, policyServers);
+        Lab lab = new Lab(config, group, dnsServer, started, port, addresses, truth, ca, policyServers, tlsContexts);
         Json.mapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve("lab.json").toFile(), lab.endpoints());
         LOG.info("lab up: DNS {}:{} with {} zones ({} signatures), {} SMTP servers on port {}, {} domains, files in {}",
                 dnsAddress.getAddress().getHostAddress(), dnsAddress.getPort(), built.zones().size(), signatures,
@@ -345,15 +354,36 @@ public final class Lab implements AutoCloseable {
     /**
      * Server TLS contexts are made on the first STARTTLS: most of a large lab is never asked. A
      * hoster's server has one per name, picked by the client's SNI (its own for none or another name).
+     * {@link #prepareTls} makes them all at once instead.
      */
-    private static LabSmtpServer.Tls lazyTls(Server s) {
-        Map<String, SslContext> cache = new ConcurrentHashMap<>(1);
-        if (!s.byName.isEmpty()) {
-            return LabSmtpServer.Tls.bySni(sni -> cache.computeIfAbsent(sni != null && s.byName.containsKey(sni)
-                    ? sni : "", n -> context(s, n.isEmpty() ? s.issued.key() : s.byName.get(n).key(),
-                    n.isEmpty() ? s.sent : s.byName.get(n).chain())));
+    private static final class LazyTls implements LabSmtpServer.Tls {
+        private final Server s;
+        private final Map<String, SslContext> cache = new ConcurrentHashMap<>(1);
+        private final LabSmtpServer.Tls tls;
+
+        LazyTls(Server s) {
+            this.s = s;
+            this.tls = s.byName.isEmpty() ? LabSmtpServer.Tls.of(() -> context(""))
+                    : LabSmtpServer.Tls.bySni(sni -> context(sni != null && s.byName.containsKey(sni) ? sni : ""));
         }
-        return LabSmtpServer.Tls.of(() -> cache.computeIfAbsent("ctx", k -> context(s, s.issued.key(), s.sent)));
+
+        /** The context for an SNI name of this server, "" for its own. */
+        private SslContext context(String name) {
+            return cache.computeIfAbsent(name, n -> Lab.context(s, n.isEmpty() ? s.issued.key() : s.byName.get(n).key(),
+                    n.isEmpty() ? s.sent : s.byName.get(n).chain()));
+        }
+
+        /** Every context this server can present; returns how many. */
+        int prepare() {
+            context("");
+            s.byName.keySet().forEach(this::context);
+            return 1 + s.byName.size();
+        }
+
+        @Override
+        public ChannelHandler handler(ByteBufAllocator alloc) {
+            return tls.handler(alloc);
+        }
     }
 
     private static SslContext context(Server s, PrivateKey key, List<X509Certificate> chain) {
@@ -617,6 +647,15 @@ public final class Lab implements AutoCloseable {
         } catch (SSLException e) {
             throw new IllegalStateException("cannot make the TLS context of " + host, e);
         }
+    }
+
+    /**
+     * Makes every server's TLS contexts now, on every core, rather than on each server's first
+     * STARTTLS: a benchmark's scans then meet a lab that is warm, as the Internet is. Returns the
+     * number of contexts made (the ones already made count too).
+     */
+    public int prepareTls() {
+        return tlsContexts.parallelStream().mapToInt(LazyTls::prepare).sum();
     }
 
     public InetSocketAddress resolver() {

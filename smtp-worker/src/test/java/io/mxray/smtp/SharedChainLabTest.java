@@ -129,4 +129,23 @@ class SharedChainLabTest {
         // 100 exchange names on 24 addresses: two probes each, the rest inferred
         assertEquals(100 - 2 * 24, inferred);
     }
+
+    /**
+     * The lab's contexts made up front ({@link Lab#prepareTls}, as {@code bench e2e --warm-lab}
+     * does): one per address and one more per hoster name, and every name still gets the
+     * certificate its scenario declares.
+     */
+    @Test
+    void contextsMadeUpFrontServeWhatEachNameDeclares() {
+        long addresses = declared.keySet().stream().map(lab::addressOf).distinct().count();
+        long sniNames = declared.keySet().stream().filter(h -> h.startsWith("mail.")).count();
+        assertEquals(100, sniNames);
+        assertEquals(addresses + sniNames, lab.prepareTls());
+        for (ProbeResult r : probeAll(false).values()) {
+            ExpectedHost h = declared.get(r.mxHost());
+            assertEquals(h.outcome(), r.outcome().key(), r.mxHost());
+            assertEquals(h.level(), r.level(), r.mxHost());
+            assertEquals(h.certType(), r.certType(), r.mxHost());
+        }
+    }
 }
