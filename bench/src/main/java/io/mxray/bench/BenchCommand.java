@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks against the lab; each prints figures and ends with a RESULT line.",
         subcommands = {LabBench.class, DnsBench.class, SmtpBench.class, AggregatorBench.class, E2eBench.class, DbBench.class, CheckBench.class,
-                HostileBench.class, KeyTrapBench.class})
+                HostileBench.class, KeyTrapBench.class, SchedulerBench.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
