@@ -56,6 +56,29 @@ public final class Mxray implements Runnable {
         return cl;
     }
 
+    /**
+     * A stage or the scheduler alone, named as under {@code mxray}: a process that runs one of
+     * them builds no other command's model (picocli's reflection over every command was a sixth
+     * of the scheduler's start, which every scan pays); null for any other command.
+     */
+    static CommandLine pipelineCommandLine(String name) {
+        Object command = switch (name) {
+            case "scheduler" -> new Main();
+            case "dns-worker" -> new io.mxray.dns.Main();
+            case "smtp-worker" -> new io.mxray.smtp.Main();
+            case "policy-worker" -> new io.mxray.policy.Main();
+            case "aggregator" -> new io.mxray.aggregator.Main();
+            default -> null;
+        };
+        if (command == null) {
+            return null;
+        }
+        CommandLine cl = new CommandLine(command);
+        cl.setCommandName("mxray " + name);
+        cl.setExecutionExceptionHandler(Mxray::failed);
+        return cl;
+    }
+
     /** {@code mxray check} alone, named as under {@code mxray}. */
     static CommandLine checkCommandLine() {
         CommandLine cl = new CommandLine(new CheckCommand());
@@ -149,7 +172,9 @@ public final class Mxray implements Runnable {
             }
             LoggerFactory.getILoggerFactory(); // once, here: threads racing to it replay warnings
         }
+        CommandLine stage = args.length > 0 ? pipelineCommandLine(args[0]) : null;
         int status = check ? check(Arrays.copyOfRange(args, 1, args.length), stdout(), stderr())
+                : stage != null ? stage.execute(Arrays.copyOfRange(args, 1, args.length))
                 : commandLine().execute(args);
         System.exit(status);
     }

@@ -63,8 +63,12 @@ public final class TopicSetup {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while setting up topics", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot set up topics on " + bootstrap + ": " + e.getMessage(), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("cannot set up topics on " + bootstrap
+                    + ": no answer from a broker there in 30 s (is it running, and is that its address?)", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot set up topics on " + bootstrap + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
     }
 
