@@ -80,9 +80,12 @@ public final class TopicSetup {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("cannot describe topic " + topic + " on " + bootstrap
+                    + ": no answer from a broker there in 30 s", e);
+        } catch (ExecutionException e) {
             throw new IllegalStateException("cannot describe topic " + topic + " on " + bootstrap + ": "
-                    + e.getMessage(), e);
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
     }
 }
