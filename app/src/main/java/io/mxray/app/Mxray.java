@@ -48,12 +48,26 @@ public final class Mxray implements Runnable {
                 cl.addSubcommand(command);
             }
         }
-        cl.addSubcommand("scheduler", new Main());
-        cl.addSubcommand("dns-worker", new io.mxray.dns.Main());
-        cl.addSubcommand("smtp-worker", new io.mxray.smtp.Main());
-        cl.addSubcommand("policy-worker", new io.mxray.policy.Main());
-        cl.addSubcommand("aggregator", new io.mxray.aggregator.Main());
+        for (String name : PIPELINE) {
+            cl.addSubcommand(name, pipelineCommand(name));
+        }
         return cl;
+    }
+
+    /** The scheduler and the stages, in the order the help lists them. */
+    private static final List<String> PIPELINE =
+            List.of("scheduler", "dns-worker", "smtp-worker", "policy-worker", "aggregator");
+
+    /** The command object of a name in {@link #PIPELINE}; null for any other name. */
+    private static Object pipelineCommand(String name) {
+        return switch (name) {
+            case "scheduler" -> new Main();
+            case "dns-worker" -> new io.mxray.dns.Main();
+            case "smtp-worker" -> new io.mxray.smtp.Main();
+            case "policy-worker" -> new io.mxray.policy.Main();
+            case "aggregator" -> new io.mxray.aggregator.Main();
+            default -> null;
+        };
     }
 
     /**
@@ -62,14 +76,7 @@ public final class Mxray implements Runnable {
      * of the scheduler's start, which every scan pays); null for any other command.
      */
     static CommandLine pipelineCommandLine(String name) {
-        Object command = switch (name) {
-            case "scheduler" -> new Main();
-            case "dns-worker" -> new io.mxray.dns.Main();
-            case "smtp-worker" -> new io.mxray.smtp.Main();
-            case "policy-worker" -> new io.mxray.policy.Main();
-            case "aggregator" -> new io.mxray.aggregator.Main();
-            default -> null;
-        };
+        Object command = pipelineCommand(name);
         if (command == null) {
             return null;
         }

@@ -81,11 +81,6 @@ final class FirstSeen {
         return size;
     }
 
-    /** Bytes held by the arena and the table. */
-    long bytes() {
-        return (long) chunks.size() * CHUNK + (long) slots.length * Long.BYTES;
-    }
-
     private long append(byte[] name, long lineNo) {
         int need = HEADER + name.length;
         if (used + need > CHUNK) {
