@@ -28,8 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.KeyStore;
-import java.security.KeyStoreException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +45,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -180,8 +177,7 @@ public final class Lab implements AutoCloseable {
             if (s.spec.address() == HostSpec.Address.IPV6_LOOPBACK) {
                 s.ip = "::1";
             } else if (s.spec.address() == HostSpec.Address.IPV4) {
-                s.ip = "127." + octet + "." + (1 + i / 250) + "." + (1 + i % 250);
-                i++;
+                s.ip = serverAddress(octet, i++);
             }
         }
 
@@ -386,42 +382,39 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    private static SslContext context(Server s, PrivateKey key, List<X509Certificate> chain) {
-        try {
-            SslContextBuilder b = (s.issuedRsa == null
-                    ? SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
-                    : SslContextBuilder.forServer(dualKeys(s)))
-                    .sslProvider(SslProvider.JDK).protocols(s.spec.server().tls().protocols());
-            if (List.of(s.spec.server().tls().protocols()).contains("TLSv1")) {
-                // Netty's default suites are TLS 1.2-era: a legacy server needs the CBC-SHA ones
+    /** The JDK's default cipher suites, the CBC-SHA ones of TLS 1.0 included (looked up once). */
+    private static final class JdkSuites {
+        static final List<String> ALL;
+
+        static {
+            try {
                 SSLContext jdk = SSLContext.getInstance("TLS");
                 jdk.init(null, null, null);
-                b.ciphers(List.of(jdk.getDefaultSSLParameters().getCipherSuites()),
-                        IdentityCipherSuiteFilter.INSTANCE);
+                ALL = List.of(jdk.getDefaultSSLParameters().getCipherSuites());
+            } catch (GeneralSecurityException e) {
+                throw new ExceptionInInitializerError(e);
             }
-            return b.build();
-        } catch (SSLException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot make the TLS context of " + s.owner, e);
         }
     }
 
-    /**
-     * Both keys of a dual-key server: the JDK's key manager picks, per handshake, the key whose type
-     * the client's signature algorithms (TLS 1.3) or chosen cipher suite (TLS 1.2) ask for.
-     */
-    private static KeyManagerFactory dualKeys(Server s) throws GeneralSecurityException {
-        char[] none = new char[0];
-        KeyStore store = KeyStore.getInstance("PKCS12");
+    private static SslContext context(Server s, PrivateKey key, List<X509Certificate> chain) {
         try {
-            store.load(null, none);
-        } catch (IOException e) {
-            throw new KeyStoreException(e);
+            LabKeyManager keys = LabKeyManager.of(key, chain);
+            if (s.issuedRsa != null) {
+                // a dual-key server: the engine picks, per handshake, the key whose type the client's
+                // signature algorithms (TLS 1.3) or chosen cipher suite (TLS 1.2) ask for
+                keys.with(s.issuedRsa.key(), s.issuedRsa.chain());
+            }
+            SslContextBuilder b = SslContextBuilder.forServer(keys)
+                    .sslProvider(SslProvider.JDK).protocols(s.spec.server().tls().protocols());
+            if (List.of(s.spec.server().tls().protocols()).contains("TLSv1")) {
+                // Netty's default suites are TLS 1.2-era: a legacy server needs the CBC-SHA ones
+                b.ciphers(JdkSuites.ALL, IdentityCipherSuiteFilter.INSTANCE);
+            }
+            return b.build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot make the TLS context of " + s.owner, e);
         }
-        store.setKeyEntry("ecdsa", s.issued.key(), none, s.sent.toArray(X509Certificate[]::new));
-        store.setKeyEntry("rsa", s.issuedRsa.key(), none, s.issuedRsa.chain().toArray(X509Certificate[]::new));
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
-        kmf.init(store, none);
-        return kmf;
     }
 
     private static void addRecords(LabDnsBuilder b, List<Scenario> scenarios, Map<String, Server> servers, LabCa ca) {
@@ -575,6 +568,23 @@ public final class Lab implements AutoCloseable {
     /** Policy hosts per shared address. */
     static final int POLICY_HOSTS_PER_ADDRESS = 5;
 
+    /** Servers per address block: 127.B.1-250.1-250 (127.B.0.x and 127.B.255.x are the DNS and policy hosts). */
+    static final int SERVERS_PER_BLOCK = 250 * 250;
+
+    /**
+     * The address of a lab's {@code i}-th IPv4 server: 127.B.x.y in its own block B, then in the
+     * blocks after it (wrapping within 127.32-254), 62,500 servers each, for a lab of a million domains.
+     */
+    static String serverAddress(int octet, int i) {
+        int block = i / SERVERS_PER_BLOCK;
+        if (block >= 223) {
+            throw new IllegalArgumentException("more than " + 223L * SERVERS_PER_BLOCK + " lab servers");
+        }
+        int b = block == 0 ? octet : 32 + (octet - 32 + block) % 223;
+        int within = i % SERVERS_PER_BLOCK;
+        return "127." + b + "." + (1 + within / 250) + "." + (1 + within % 250);
+    }
+
     private static List<String> policyAddresses(List<Scenario> scenarios, int octet) {
         long hosts = scenarios.stream().filter(sc -> sc.policies().policyHost() != null).count();
         int n = (int) Math.max(1, Math.min(250, (hosts + POLICY_HOSTS_PER_ADDRESS - 1) / POLICY_HOSTS_PER_ADDRESS));
@@ -642,7 +652,7 @@ public final class Lab implements AutoCloseable {
                     now.minus(Duration.ofDays(30)), false);
         };
         try {
-            return SslContextBuilder.forServer(issued.key(), issued.chain().toArray(X509Certificate[]::new))
+            return SslContextBuilder.forServer(LabKeyManager.of(issued.key(), issued.chain()))
                     .sslProvider(SslProvider.JDK).build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot make the TLS context of " + host, e);

@@ -14,6 +14,14 @@ import java.util.Properties;
  * stay the same across restarts, so clients find it again.
  */
 public final class BrokerProcess implements AutoCloseable {
+    /**
+     * A small heap, the serial collector and the quick compiler alone, as the stage processes run:
+     * with both compilers the broker's C2 thread took 45% of its CPU in every 10,000-domain scan of
+     * {@code bench e2e}, and its first scan cost 2.5 times the CPU of the quick compiler's
+     * (docs/benchmarks.md, "Cost per domain and the cold start").
+     */
+    static final List<String> JVM_OPTIONS = List.of("-Xmx512m", "-Xms128m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1");
     private final Path dir;
     private final int brokerPort;
     private final MxrayProcess process;
@@ -41,8 +49,8 @@ public final class BrokerProcess implements AutoCloseable {
             try (var out = Files.newOutputStream(config)) {
                 p.store(out, "mxray: a single-node KRaft broker for a multi-process run");
             }
-            MxrayProcess process = MxrayProcess.start("kafka-broker", dir,
-                    List.of("-Xmx512m", "-Xms128m", "-XX:+UseG1GC"), "kafka.Kafka", List.of(config.toString()));
+            MxrayProcess process = MxrayProcess.start("kafka-broker", dir, JVM_OPTIONS, "kafka.Kafka",
+                    List.of(config.toString()));
             BrokerProcess broker = new BrokerProcess(dir, brokerPort, process);
             broker.awaitReady();
             return broker;
