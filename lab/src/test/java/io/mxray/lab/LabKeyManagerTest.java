@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mxray.schema.TlsCoverage;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -17,8 +18,6 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 
 /** The lab's key manager picks the key the handshake asks for, as the JDK's own does. */
@@ -74,7 +73,7 @@ class LabKeyManagerTest {
     private static X509Certificate handshake(SSLContext serverContext, String protocol, String suite)
             throws Exception {
         SSLContext clientContext = SSLContext.getInstance("TLS");
-        clientContext.init(null, new TrustManager[] {new TrustAll()}, null);
+        clientContext.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
         SSLEngine client = clientContext.createSSLEngine("mx.keys.test", 25);
         client.setUseClientMode(true);
         var params = client.getSSLParameters();
@@ -123,20 +122,5 @@ class LabKeyManagerTest {
             }
         }
         in.compact();
-    }
-
-    private static final class TrustAll implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }
