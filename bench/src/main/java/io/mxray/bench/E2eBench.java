@@ -129,6 +129,12 @@ final class E2eBench implements Callable<Integer> {
                     + "names, which warming the JIT up needs not wait for (their probes go on beside the next scan).")
     double warmupFinal;
 
+    @Option(names = "--shared-listener",
+            description = "Serve every lab SMTP server from one listening socket (for labs of more servers than a process "
+                    + "may open files: a million domains). Needs a network namespace of its own and nftables: "
+                    + "unshare -n sh -c 'ip link set lo up && exec ./mxray bench e2e --shared-listener ...'.")
+    boolean sharedListener;
+
     @Option(names = "--warm-lab", paramLabel = "N", defaultValue = "0",
             description = "Before the pipeline's processes start, resolve and probe N further domains of the lab from this "
                     + "JVM (at most 3 minutes), so that the lab's servers are compiled when the first scan meets them, "
@@ -187,7 +193,8 @@ final class E2eBench implements Callable<Integer> {
         // as the SMTP worker (what goes over the wire does not change)
         FastEc.install(); // logs what it installed
         long t0 = System.nanoTime();
-        try (Lab lab = Lab.start(LabConfig.defaults(dir.resolve("lab")).withScenarios(all).withLatency(delay, delay));
+        try (Lab lab = Lab.start(LabConfig.defaults(dir.resolve("lab")).withScenarios(all).withLatency(delay, delay)
+                .withSharedListener(sharedListener));
              EmbeddedDatabase postgres = EmbeddedDatabase.start(dir.resolve("postgres")).stopOnExit();
              BrokerProcess broker = BrokerProcess.start(dir.resolve("kafka"))) {
             System.out.printf("lab of %,d domains, PostgreSQL and the broker process up in %.1f s%n", all.size(),

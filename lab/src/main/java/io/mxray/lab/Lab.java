@@ -82,6 +82,8 @@ public final class Lab implements AutoCloseable {
     private final EventLoopGroup group;
     private final LabDnsServer dns;
     private final List<LabSmtpServer> smtp;
+    /** The one listener of every SMTP server ({@link LabConfig#sharedListener}), else null. */
+    private final LabSmtpServer.Shared sharedSmtp;
     private final int smtpPort;
     private final Map<String, String> hostAddresses;
     private final List<ExpectedDomain> groundTruth;
@@ -99,10 +101,11 @@ public final class Lab implements AutoCloseable {
                             String domainsFile, String groundTruthFile, int httpsPort) {
     }
 
-    private Lab(LabConfig config, EventLoopGroup group, LabDnsServer dns, List<LabSmtpServer> smtp, int smtpPort,
-                Map<String, String> hostAddresses, List<ExpectedDomain> groundTruth, LabCa ca,
-                List<LabPolicyServer> policies, List<LazyTls> tlsContexts) {
+    private Lab(LabConfig config, EventLoopGroup group, LabDnsServer dns, List<LabSmtpServer> smtp,
+                LabSmtpServer.Shared sharedSmtp, int smtpPort, Map<String, String> hostAddresses,
+                List<ExpectedDomain> groundTruth, LabCa ca, List<LabPolicyServer> policies, List<LazyTls> tlsContexts) {
         this.config = config;
+        this.sharedSmtp = sharedSmtp;
         this.tlsContexts = tlsContexts;
         this.group = group;
         this.dns = dns;
@@ -207,8 +210,15 @@ public final class Lab implements AutoCloseable {
         int port = config.smtpPort();
         Map<String, String> addresses = new LinkedHashMap<>();
         List<LazyTls> tlsContexts = new ArrayList<>();
+        LabSmtpServer.Shared shared = null;
         try {
+            if (config.sharedListener()) {
+                SharedListener.requireOwnNetworkNamespace();
+                port = port == 0 ? 25 : port;
+                shared = LabSmtpServer.Shared.bind(port, group);
+            }
             List<CompletableFuture<LabSmtpServer>> binding = new ArrayList<>();
+            List<InetAddress> refusing = new ArrayList<>();
             for (Server s : servers.values()) {
                 s.names.forEach(n -> addresses.put(n, s.ip));
                 if (s.ip == null) {
@@ -220,15 +230,28 @@ public final class Lab implements AutoCloseable {
                     port = choosePort(ip, v6);
                 }
                 if (!s.spec.server().listening()) {
-                    assertNothingListens(ip, port);
+                    if (shared != null) {
+                        refusing.add(ip);
+                    } else {
+                        assertNothingListens(ip, port);
+                    }
                     continue;
                 }
                 LazyTls tls = s.issued == null ? null : new LazyTls(s);
                 if (tls != null) {
                     tlsContexts.add(tls);
                 }
-                binding.add(LabSmtpServer.bind(s.names.iterator().next(), s.spec.server(), tls,
-                        new InetSocketAddress(ip, port), config.smtpDelay(), group));
+                String hostName = s.names.iterator().next();
+                if (shared != null) {
+                    binding.add(CompletableFuture.completedFuture(
+                            shared.add(hostName, s.spec.server(), tls, ip, config.smtpDelay())));
+                } else {
+                    binding.add(LabSmtpServer.bind(hostName, s.spec.server(), tls, new InetSocketAddress(ip, port),
+                            config.smtpDelay(), group));
+                }
+            }
+            if (shared != null) {
+                SharedListener.refuse(refusing, port);
             }
             RuntimeException failure = null;
             for (var f : binding) {
@@ -243,6 +266,9 @@ public final class Lab implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             started.forEach(LabSmtpServer::close);
+            if (shared != null) {
+                shared.close();
+            }
             dnsServer.close();
             throw e;
         }
@@ -251,6 +277,9 @@ public final class Lab implements AutoCloseable {
             policyServers = startPolicyServers(config.scenarios(), policyIps, ca, now, group);
         } catch (IOException | RuntimeException e) {
             started.forEach(LabSmtpServer::close);
+            if (shared != null) {
+                shared.close();
+            }
             dnsServer.close();
             throw e;
         }
@@ -261,7 +290,8 @@ public final class Lab implements AutoCloseable {
         TrustAnchor.write(dir, built.rootKsk());
         GroundTruth.write(dir.resolve("ground-truth.jsonl"), truth);
         Files.write(dir.resolve("domains.txt"), truth.stream().map(ExpectedDomain::domain).toList());
-        Lab lab = new Lab(config, group, dnsServer, started, port, addresses, truth, ca, policyServers, tlsContexts);
+        Lab lab = new Lab(config, group, dnsServer, started, shared, port, addresses, truth, ca, policyServers,
+                tlsContexts);
         Json.mapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve("lab.json").toFile(), lab.endpoints());
         LOG.info("lab up: DNS {}:{} with {} zones ({} signatures), {} SMTP servers on port {}, {} domains, files in {}",
                 dnsAddress.getAddress().getHostAddress(), dnsAddress.getPort(), built.zones().size(), signatures,
@@ -758,6 +788,9 @@ public final class Lab implements AutoCloseable {
     @Override
     public void close() {
         smtp.forEach(LabSmtpServer::close);
+        if (sharedSmtp != null) {
+            sharedSmtp.close();
+        }
         policies.forEach(LabPolicyServer::close);
         dns.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

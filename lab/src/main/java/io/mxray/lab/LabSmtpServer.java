@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -21,10 +22,13 @@ import io.netty.util.Mapping;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,12 +48,30 @@ public final class LabSmtpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LabSmtpServer.class);
     static final Duration SLOW_BANNER = Duration.ofSeconds(10);
 
-    private final Channel channel;
-    private final Connections connections;
+    private final String hostName;
+    private final ServerSpec spec;
+    private final Tls tls;
+    private final Duration delay;
+    private final InetSocketAddress address;
+    private final Connections connections = new Connections();
+    /** Its own listening socket; null when a {@link Shared} listener serves its address. */
+    private volatile Channel channel;
 
-    private LabSmtpServer(Channel channel, Connections connections) {
-        this.channel = channel;
-        this.connections = connections;
+    private LabSmtpServer(String hostName, ServerSpec spec, Tls tls, InetSocketAddress address, Duration delay) {
+        this.hostName = hostName;
+        this.spec = spec;
+        this.tls = tls;
+        this.address = address;
+        this.delay = delay;
+    }
+
+    /** A connection made to this server's address: counted, then served as its spec says. */
+    private void accept(SocketChannel c) {
+        connections.opened();
+        c.closeFuture().addListener(f -> connections.closed());
+        c.pipeline().addLast("lines", new LineBasedFrameDecoder(4096))
+                .addLast("text", new StringDecoder(StandardCharsets.US_ASCII))
+                .addLast("session", new Session(hostName, spec, tls, delay));
     }
 
     /**
@@ -125,21 +147,18 @@ public final class LabSmtpServer implements AutoCloseable {
     public static CompletableFuture<LabSmtpServer> bind(String hostName, ServerSpec spec,
             Tls tls, InetSocketAddress bind, Duration delay, EventLoopGroup group) {
         var result = new CompletableFuture<LabSmtpServer>();
-        Connections connections = new Connections();
+        LabSmtpServer server = new LabSmtpServer(hostName, spec, tls, bind, delay);
         new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel c) {
-                        connections.opened();
-                        c.closeFuture().addListener(f -> connections.closed());
-                        c.pipeline().addLast("lines", new LineBasedFrameDecoder(4096))
-                                .addLast("text", new StringDecoder(StandardCharsets.US_ASCII))
-                                .addLast("session", new Session(hostName, spec, tls, delay));
+                        server.accept(c);
                     }
                 }).bind(bind).addListener(f -> {
                     var cf = (ChannelFuture) f;
                     if (cf.isSuccess()) {
-                        result.complete(new LabSmtpServer(cf.channel(), connections));
+                        server.channel = cf.channel();
+                        result.complete(server);
                     } else {
                         result.completeExceptionally(new IllegalStateException("cannot bind the lab SMTP server "
                                 + hostName + " on " + bind + ": " + cf.cause().getMessage(), cf.cause()));
@@ -148,13 +167,75 @@ public final class LabSmtpServer implements AutoCloseable {
         return result;
     }
 
+    /** Where this server listens (on its own socket or through a shared one). */
     public InetSocketAddress address() {
-        return (InetSocketAddress) channel.localAddress();
+        Channel c = channel;
+        return c != null ? (InetSocketAddress) c.localAddress() : address;
     }
 
+    /** Closes its own socket; a server of a {@link Shared} listener stops with that listener. */
     @Override
     public void close() {
-        channel.close().syncUninterruptibly();
+        Channel c = channel;
+        if (c != null) {
+            c.close().syncUninterruptibly();
+        }
+    }
+
+    /**
+     * One listening socket on the wildcard address for many servers: each accepted connection goes
+     * to the server of the local address it was made to, and one made to an address without a
+     * server is closed at once. A lab of a million domains has some 430,000 servers, more than
+     * the files a process may open. Only where nothing else needs the port on any address (a
+     * network namespace of the lab's own).
+     */
+    public static final class Shared implements AutoCloseable {
+        private final Map<InetAddress, LabSmtpServer> byAddress = new ConcurrentHashMap<>();
+        private final int port;
+        private Channel channel;
+
+        private Shared(int port) {
+            this.port = port;
+        }
+
+        /** Binds 0.0.0.0 on {@code port}. */
+        public static Shared bind(int port, EventLoopGroup group) {
+            Shared shared = new Shared(port);
+            InetSocketAddress wildcard = new InetSocketAddress(port);
+            ChannelFuture bound = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel c) {
+                            LabSmtpServer server = shared.byAddress.get(c.localAddress().getAddress());
+                            if (server == null) {
+                                c.close();
+                            } else {
+                                server.accept(c);
+                            }
+                        }
+                    }).bind(wildcard).syncUninterruptibly();
+            if (!bound.isSuccess()) {
+                throw new IllegalStateException("cannot bind the lab's shared SMTP listener on " + wildcard + ": "
+                        + bound.cause().getMessage(), bound.cause());
+            }
+            shared.channel = bound.channel();
+            return shared;
+        }
+
+        /** A server at {@code ip}, served by this listener from now on. */
+        public LabSmtpServer add(String hostName, ServerSpec spec, Tls tls, InetAddress ip, Duration delay) {
+            LabSmtpServer server = new LabSmtpServer(hostName, spec, tls, new InetSocketAddress(ip, port), delay);
+            if (byAddress.putIfAbsent(ip, server) != null) {
+                throw new IllegalArgumentException("two lab SMTP servers on " + ip.getHostAddress());
+            }
+            return server;
+        }
+
+        @Override
+        public void close() {
+            channel.close().syncUninterruptibly();
+        }
     }
 
     private static final class Session extends SimpleChannelInboundHandler<String> {
