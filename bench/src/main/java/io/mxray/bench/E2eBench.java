@@ -521,7 +521,8 @@ final class E2eBench implements Callable<Integer> {
                 scanId);
         return new Run(seconds, used, jitUsed, rss, dnsTimeouts, probeTimeouts, policies, busiest,
                 describeQueryTimes(queryTimesBefore, queryTimes(cluster), n), machine, finishing(db, scanId, scenarios),
-                truth == null ? null : GroundTruthCheck.check(truth, ScanResults.rows(db, scanId)),
+                truth == null ? null
+                        : GroundTruthCheck.check(truth, each -> ScanResults.forEachDomain(db, scanId, each)),
                 grown(bytesBefore, topicBytes(cluster.broker().dataDir())));
     }
 

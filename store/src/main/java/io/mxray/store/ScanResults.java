@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /** Reads a scan's results back from PostgreSQL: what the terminal table and the checks show. */
@@ -27,8 +28,7 @@ public final class ScanResults {
     public record RejectedRow(long lineNo, String line, String reason, String detail) {
     }
 
-    public static List<HostRow> rows(Database db, String scanId) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("""
+    private static final String ROWS = """
                 SELECT d.domain, d.dns_outcome, d.worst_level, d.best_level, m.mx_host, m.preference, m.ip, m.level,
                        m.cert_type, m.outcome, m.reason, d.mx_dnssec, m.address_dnssec, m.tlsa_decision, d.mta_sts,
                        d.tls_rpt, m.dane, m.pkix, m.dane_all_certificates,
@@ -38,22 +38,53 @@ public final class ScanResults {
                        d.sts_policy, d.sts_policy_reason, d.sts_delivery, d.sts_delivery_reason, d.delivery, m.sts_match
                 FROM domain_result d LEFT JOIN domain_mx m ON m.scan_id = d.scan_id AND m.domain = d.domain
                 WHERE d.scan_id = ?
-                ORDER BY d.domain, m.preference, m.mx_host, m.ip""")) {
-            s.setString(1, scanId);
-            List<HostRow> out = new ArrayList<>();
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    int pref = r.getInt(6);
-                    Integer preference = r.wasNull() ? null : pref;
-                    out.add(new HostRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-                            preference, r.getString(7), r.getString(8), r.getString(9), r.getString(10),
-                            r.getString(11), r.getString(12), r.getString(13), r.getString(14), r.getString(15),
-                            r.getString(16), r.getString(17), r.getString(18), r.getString(19), r.getString(20),
-                            r.getString(21), r.getString(22), r.getString(23), r.getString(24), r.getString(25),
-                            r.getString(26)));
-                }
+                ORDER BY d.domain, m.preference, m.mx_host, m.ip""";
+
+    public static List<HostRow> rows(Database db, String scanId) throws SQLException {
+        List<HostRow> out = new ArrayList<>();
+        forEachRow(db, scanId, out::add);
+        return out;
+    }
+
+    /**
+     * The rows of each domain in turn, together, as the database streams them (a few thousand
+     * rows held at a time): for scans too large to hold, a million domains and more.
+     */
+    public static void forEachDomain(Database db, String scanId, Consumer<List<HostRow>> each) throws SQLException {
+        List<HostRow> domain = new ArrayList<>();
+        forEachRow(db, scanId, r -> {
+            if (!domain.isEmpty() && !domain.get(0).domain().equals(r.domain())) {
+                each.accept(List.copyOf(domain));
+                domain.clear();
             }
-            return out;
+            domain.add(r);
+        });
+        if (!domain.isEmpty()) {
+            each.accept(List.copyOf(domain));
+        }
+    }
+
+    private static void forEachRow(Database db, String scanId, Consumer<HostRow> each) throws SQLException {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false); // the driver streams by cursor only inside a transaction
+            try (PreparedStatement s = c.prepareStatement(ROWS)) {
+                s.setFetchSize(5_000);
+                s.setString(1, scanId);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        int pref = r.getInt(6);
+                        Integer preference = r.wasNull() ? null : pref;
+                        each.accept(new HostRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                                r.getString(5), preference, r.getString(7), r.getString(8), r.getString(9),
+                                r.getString(10), r.getString(11), r.getString(12), r.getString(13), r.getString(14),
+                                r.getString(15), r.getString(16), r.getString(17), r.getString(18), r.getString(19),
+                                r.getString(20), r.getString(21), r.getString(22), r.getString(23), r.getString(24),
+                                r.getString(25), r.getString(26)));
+                    }
+                }
+            } finally {
+                c.rollback();
+            }
         }
     }
 
