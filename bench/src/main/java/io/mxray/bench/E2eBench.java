@@ -186,8 +186,15 @@ final class E2eBench implements Callable<Integer> {
                 warmup, delay, dnsWorkers, smtpWorkers, cores);
         Path dir = Files.createTempDirectory("mxray-e2e-bench");
         int warmupTotal = warmup * Math.max(1, warmUp.rounds);
-        List<Scenario> all = Generator.generate(Math.toIntExact(warmupTotal + measuredTotal + warmLab), seed,
-                mtaStsShare, Generator.Mix.named(mix));
+        // every scan's list is a segment of the lab of its own, shared within itself as a list of its
+        // size is (Generator): a slice of one lab of the total would share its hosts by its position
+        List<Integer> segments = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, warmUp.rounds); i++) {
+            segments.add(warmup);
+        }
+        segments.addAll(plan);
+        segments.add(warmLab);
+        List<Scenario> all = Generator.generate(segments, seed, mtaStsShare, Generator.Mix.named(mix));
         // the lab is the simulated internet, not what is measured, and shares the cores with the
         // pipeline: its TLS servers make their key shares and signatures with the same faster curves
         // as the SMTP worker (what goes over the wire does not change)

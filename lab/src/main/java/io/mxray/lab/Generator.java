@@ -151,6 +151,21 @@ public final class Generator {
      *                    customers' policies
      */
     public static List<Scenario> generate(int domains, long seed, double mtaStsShare, Mix mix) {
+        return generate(List.of(Math.max(0, domains)), seed, mtaStsShare, mix);
+    }
+
+    /**
+     * Consecutive labs in one list, each shared as {@link Generator} says within itself: a segment
+     * of {@code n} domains has its own {@code n / 10} long-tail hosts, its own ten largest, and
+     * every one of its hosts serves at least one of its domains (the providers' shapes are shared
+     * by all segments, as a provider serves every list). A benchmark that scans lists of different
+     * sizes from one lab gives each list a segment, so that each list is shared as a list of its
+     * size is, whatever its place in the lab: one slice of a single large lab would take its first
+     * tenth's hosts one per domain and the rest from a Zipf law over hosts the other slices share.
+     * Names run on across segments ({@code d<j>} and {@code mx<i>}); a single segment is
+     * {@link #generate(int, long, double, Mix)}.
+     */
+    public static List<Scenario> generate(List<Integer> segments, long seed, double mtaStsShare, Mix mix) {
         if (mtaStsShare < 0 || mtaStsShare > 1) {
             throw new IllegalArgumentException("the MTA-STS share is between 0 and 1: " + mtaStsShare);
         }
@@ -158,27 +173,44 @@ public final class Generator {
         for (int k = 0; k < Math.round(mtaStsShare * 10); k++) {
             publishing[STS_SLOTS[k]] = true;
         }
-        if (domains < 1) {
-            return List.of();
-        }
         Random random = new Random(seed);
         Shape[] pattern = mix.pattern();
+        long total = segments.stream().mapToLong(n -> {
+            if (n < 0) {
+                throw new IllegalArgumentException("a segment of " + n + " domains");
+            }
+            return n;
+        }).sum();
+        List<Scenario> out = new ArrayList<>(Math.toIntExact(total));
+        int[] providers = new int[3]; // customers so far of the mailbox, hoster and exchange shapes
+        int firstHost = 0;
+        for (int domains : segments) {
+            firstHost += segment(out, domains, firstHost, seed, random, pattern, publishing, providers);
+        }
+        return out;
+    }
+
+    /** Appends one segment's domains to {@code out}; returns how many long-tail hosts it made. */
+    private static int segment(List<Scenario> out, int domains, int firstHost, long seed, Random random,
+            Shape[] pattern, boolean[] publishing, int[] providers) {
+        if (domains < 1) {
+            return 0;
+        }
+        int first = out.size();
         int tailDomains = 0;
-        for (int j = 0; j < domains; j++) {
+        for (int j = first; j < first + domains; j++) {
             tailDomains += pattern[j % 20] == Shape.TAIL ? 1 : 0;
         }
         int hosts = Math.max(1, tailDomains / DOMAINS_PER_HOST);
         HostSpec[] hostSpecs = new HostSpec[hosts];
         for (int i = 0; i < hosts; i++) {
-            hostSpecs[i] = generatedHost(i, kindOf(i, random), hostZoneSigned(i / HOSTS_PER_ZONE));
+            int global = firstHost + i;
+            hostSpecs[i] = generatedHost(global, i < PROVIDERS, kindOf(i, random),
+                    hostZoneSigned(global / HOSTS_PER_ZONE));
         }
         double[] cumulative = zipf(hosts);
-        List<Scenario> out = new ArrayList<>(domains);
         int tail = 0;
-        int mailbox = 0;
-        int hosted = 0;
-        int exchanged = 0;
-        for (int j = 0; j < domains; j++) {
+        for (int j = first; j < first + domains; j++) {
             boolean unsignedTld = j % 10 == 9;
             String domain = "d" + j + "." + (unsignedTld ? "lab" : "test");
             boolean signed = !unsignedTld && j % 3 == 0;
@@ -188,7 +220,7 @@ public final class Generator {
             Shape shape = pattern[j % 20];
             switch (shape) {
                 case MAILBOX -> {
-                    int k = mailbox++ % 10 < 7 ? 0 : 1;
+                    int k = providers[0]++ % 10 < 7 ? 0 : 1;
                     String zone = "mbox" + k + ".test";
                     mx.add(new Scenario.Mx(10, providerHost("mx1." + zone)));
                     mx.add(new Scenario.Mx(20, providerHost("mx2." + zone)));
@@ -198,13 +230,13 @@ public final class Generator {
                     // the customer's label, as such providers derive it: the domain with dashes for dots
                     String name = domain.replace('.', '-') + ".exch.test";
                     mx.add(new Scenario.Mx(10, host(name, starttls(CertSpec.WILDCARD), Level.VERIFIED,
-                            CertType.CA_VALID, TLS).sharing("exch-" + (exchanged++ % EXCHANGE_ADDRESSES))));
+                            CertType.CA_VALID, TLS).sharing("exch-" + (providers[2]++ % EXCHANGE_ADDRESSES))));
                     zones.add(ZoneSpec.of("exch.test", Security.ECDSA_NSEC));
                 }
                 case HOSTER -> {
                     DnssecStatus addr = signed ? DnssecStatus.SECURE : DnssecStatus.INSECURE;
                     mx.add(new Scenario.Mx(10, host("mail." + domain, starttls(CertSpec.SNI_PER_NAME), Level.VERIFIED,
-                            CertType.CA_VALID, TLS).sharing("hoster-" + (hosted++ / HOSTER_CUSTOMERS))
+                            CertType.CA_VALID, TLS).sharing("hoster-" + (providers[1]++ / HOSTER_CUSTOMERS))
                             .expecting(e -> e.dnssec(addr))));
                 }
                 case TAIL -> {
@@ -234,7 +266,7 @@ public final class Generator {
             }
             out.add(s);
         }
-        return out;
+        return hosts;
     }
 
     /**
@@ -315,7 +347,7 @@ public final class Generator {
         return Kind.VERIFIED;
     }
 
-    private static HostSpec generatedHost(int i, Kind kind, boolean zoneSigned) {
+    private static HostSpec generatedHost(int i, boolean provider, Kind kind, boolean zoneSigned) {
         String name = "mx" + i + ".h" + (i / HOSTS_PER_ZONE) + ".test";
         DnssecStatus addr = zoneSigned ? DnssecStatus.SECURE : DnssecStatus.INSECURE;
         if (kind == Kind.DANE_EE && !zoneSigned) {
@@ -332,7 +364,7 @@ public final class Generator {
                     Level.PLAINTEXT, null, "starttls-refused");
             case REFUSED -> host(name, refusing(), Level.UNREACHABLE, null, "connection-refused")
                     .expecting(e -> e.seconds(1));
-            case DANE_EE -> i < PROVIDERS
+            case DANE_EE -> provider
                     // a provider with a PKIX-valid certificate that also publishes TLSA
                     ? host(name, starttls(CertSpec.LAB_CA_VALID), Level.VERIFIED, CertType.CA_VALID, TLS)
                             .tlsa(TlsaSpec.of(3, 1, 1, TlsaSpec.Target.LEAF)).expecting(e -> e.dane(DaneStatus.VALID))

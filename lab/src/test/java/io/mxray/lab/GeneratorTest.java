@@ -116,4 +116,32 @@ class GeneratorTest {
     void theTailMixIsTheDefault() {
         assertEquals(Generator.generate(3_000, 4), Generator.generate(3_000, 4, 0.1, Generator.Mix.TAIL));
     }
+    /**
+     * Segments: each list of a benchmark is shared as a list of its size is. A slice of one large
+     * lab is not: its hosts are partly the large lab's Zipf-shared ones.
+     */
+    @Test
+    void eachSegmentIsSharedAsALabOfItsSize() {
+        List<Scenario> s = Generator.generate(List.of(1_000, 20_000, 5_000), 3, 0.1, Generator.Mix.TAIL);
+        assertEquals(26_000, s.size());
+        assertEquals(26_000, s.stream().map(Scenario::domain).distinct().count(), "names run on across segments");
+        assertEquals(Generator.generate(1_000, 3), s.subList(0, 1_000), "the first segment is a lab of its own");
+        Map<String, Integer> middle = domainsPerHost(s.subList(1_000, 21_000));
+        assertEquals(2_000, middle.size(), "a host per ten domains of the segment, every one used");
+        assertEquals(500, domainsPerHost(s.subList(21_000, 26_000)).size());
+        var first = domainsPerHost(s.subList(0, 1_000)).keySet();
+        assertTrue(middle.keySet().stream().noneMatch(first::contains), "no long-tail host shared between segments");
+        List<Integer> sorted = middle.values().stream().sorted((a, b) -> b - a).toList();
+        int total = sorted.stream().mapToInt(Integer::intValue).sum();
+        int topTen = sorted.subList(0, 10).stream().mapToInt(Integer::intValue).sum();
+        assertTrue(topTen > total * 2 / 5 && topTen < total * 3 / 5, "top ten of the segment: " + topTen + " of " + total);
+        // the providers' shapes span segments: the same mailbox names and exchange addresses
+        List<Scenario> p = Generator.generate(List.of(2_000, 2_000), 3, 0.1, Generator.Mix.PROVIDERS);
+        var mailboxNames = new java.util.HashSet<String>();
+        p.stream().filter(x -> x.family().equals("generated-mailbox")).forEach(x -> x.mx().forEach(m -> mailboxNames.add(m.host().name())));
+        assertEquals(4, mailboxNames.size());
+        assertEquals(Map.of("generated", 1_600L, "generated-exchange", 600L, "generated-hoster", 600L,
+                "generated-mailbox", 1_200L), p.stream().collect(java.util.stream.Collectors.groupingBy(Scenario::family,
+                java.util.TreeMap::new, java.util.stream.Collectors.counting())));
+    }
 }
