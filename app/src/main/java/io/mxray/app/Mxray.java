@@ -36,7 +36,7 @@ public final class Mxray implements Runnable {
         // and bench): an installation without it, as the container image, has the others
         List<Object> commands = List.of("io.mxray.demo.DemoCommand", ScanCommand.class, CheckCommand.class,
                 WaitCommand.class, StatsCommand.class, ExportCommand.class, ReportCommand.class, PruneCommand.class,
-                "io.mxray.demo.LabCommand", InfraCommand.class, "io.mxray.bench.BenchCommand");
+                "io.mxray.demo.LabCommand", InfraCommand.class, ClassArchiveCommand.class, "io.mxray.bench.BenchCommand");
         for (Object command : commands) {
             if (command instanceof String className) {
                 try {

@@ -31,6 +31,7 @@ import java.util.function.Function;
  */
 final class LabWarmer {
     private static final int IN_FLIGHT = 400;
+    private static final int NAMES_PER_ADDRESS = 4;
 
     private LabWarmer() {
     }
@@ -40,14 +41,22 @@ final class LabWarmer {
         long deadline = System.nanoTime() + limit.toNanos();
         DnsConfig dnsConfig = DnsConfig.defaults(lab.resolver()).withSmtpPort(lab.smtpPort())
                 .withTrustAnchor(lab.trustAnchorFile());
-        // each host once, as the workers probe it once per scan (domains share hosts)
+        // each host once, as the workers probe it once per scan (domains share hosts), and a few names
+        // per address: the worker paces its probes of one address a second apart, so a hoster's
+        // address of hundreds of names would hold the warm-up for minutes and warm nothing more
         Map<String, ProbeRequest> probes = new LinkedHashMap<>();
+        Map<String, Integer> perAddress = new java.util.HashMap<>();
         try (Resolvers resolvers = Resolvers.create(dnsConfig, Clock.systemUTC())) {
             DnsStage dns = resolvers.stage(dnsConfig, Clock.systemUTC());
             throttled(domains, deadline, d -> dns.resolve(new DomainTask("lab-warm-up", d, null, 1))
                     .thenAccept(r -> {
                         synchronized (probes) {
-                            r.probes().forEach(p -> probes.putIfAbsent(p.probeKey(), p));
+                            for (ProbeRequest p : r.probes()) {
+                                if (!probes.containsKey(p.probeKey())
+                                        && perAddress.merge(p.ip(), 1, Integer::sum) <= NAMES_PER_ADDRESS) {
+                                    probes.put(p.probeKey(), p);
+                                }
+                            }
                         }
                     }));
         }

@@ -1,5 +1,6 @@
 package io.mxray.local;
 
+import io.mxray.runtime.ClassDataArchive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -52,9 +53,19 @@ public final class MxrayProcess implements AutoCloseable {
                                      List<String> args, Map<String, String> env) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String classPath = System.getProperty("java.class.path");
+        String classLists = System.getenv("MXRAY_CLASSLIST_DIR");
+        if (classLists != null && !classLists.isBlank()) {
+            // the classes each process loads, one list per process: what bench/classlist merges into
+            // the class-data archive's list
+            cmd.add("-XX:DumpLoadedClassList=" + Path.of(classLists, name + ".classlist").toAbsolutePath());
+        } else {
+            // its classes mapped from an archive, parsed and verified once for every process (MXRAY_CDS=0: not)
+            ClassDataArchive.forClassPath(classPath).ifPresent(a -> cmd.addAll(ClassDataArchive.options(a)));
+        }
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath);
         cmd.add(mainClass);
         cmd.addAll(args);
         MxrayProcess p = new MxrayProcess(name, List.copyOf(cmd), Map.copyOf(env), logDir.resolve(name + ".log"));
