@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -39,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * their hosts), else when the missing verdicts arrive ({@link ProbeArrivals} says which; every
  * {@link #ARRIVALS_EVERY} and before each record the inbox is drained). A replayed DNS result of
  * a finished domain is recognized and changes nothing.
+ *
+ * <p>The two wall-clock punctuations (arrivals, sweep) are scheduled only while domains of this
+ * task wait: Kafka Streams marks a task as needing a commit after every punctuation, and under
+ * exactly-once that is a transaction each commit interval, with its markers, for as long as the
+ * aggregator runs. With nothing waiting there is nothing for them to do.
  */
 final class DomainAssembler implements Processor<String, DnsResult, String, DomainResult> {
     private static final Logger LOG = LoggerFactory.getLogger(DomainAssembler.class);
@@ -67,8 +73,12 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
     private final Map<String, DomainState> waiting = new HashMap<>();
     /** Domains of this task waiting for verdicts, as counted in the in-flight gauge. */
     private int counted;
-    private static final long PRUNE_EVERY_NANOS = Duration.ofHours(1).toNanos();
-    private long nextPrune = System.nanoTime();
+    /** How often old scans' entries are pruned; the first prune comes one sweep period after init. */
+    static final Duration PRUNE_EVERY = Duration.ofHours(1);
+    private Cancellable firstPrune;
+    /** The punctuations while domains wait (null: none scheduled). */
+    private Cancellable arrivalsPunctuation;
+    private Cancellable sweepPunctuation;
 
     /**
      * Forgets the domains of scans started before {@code before} (their "done" entries, kept so
@@ -147,10 +157,41 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
             }
         }
         inbox.addAll(waitingFor.keySet());
-        context.schedule(config.sweepEvery(), PunctuationType.WALL_CLOCK_TIME,
-                this::sweep);
-        context.schedule(ARRIVALS_EVERY, PunctuationType.WALL_CLOCK_TIME,
-                now -> deliverArrivals());
+        arrivalsPunctuation = null;
+        sweepPunctuation = null;
+        punctuateWhileWaiting();
+        // soon after a start (a short-lived aggregator prunes too), then hourly: a punctuation
+        // means a transaction, so the rare one is the only one an idle aggregator makes
+        firstPrune = context.schedule(config.sweepEvery(), PunctuationType.WALL_CLOCK_TIME, now -> {
+            firstPrune.cancel();
+            prune(clock.instant().minus(VerdictKeeper.HORIZON));
+            context.schedule(PRUNE_EVERY, PunctuationType.WALL_CLOCK_TIME,
+                    later -> prune(clock.instant().minus(VerdictKeeper.HORIZON)));
+        });
+    }
+
+    /** Schedules the punctuations when domains wait and none are scheduled. */
+    private void punctuateWhileWaiting() {
+        if (counted > 0 && arrivalsPunctuation == null) {
+            sweepPunctuation = context.schedule(config.sweepEvery(), PunctuationType.WALL_CLOCK_TIME, this::sweep);
+            arrivalsPunctuation = context.schedule(ARRIVALS_EVERY, PunctuationType.WALL_CLOCK_TIME,
+                    now -> punctuateArrivals());
+        }
+    }
+
+    private void punctuateArrivals() {
+        deliverArrivals();
+        if (counted == 0 && arrivalsPunctuation != null) {
+            arrivalsPunctuation.cancel();
+            sweepPunctuation.cancel();
+            arrivalsPunctuation = null;
+            sweepPunctuation = null;
+        }
+    }
+
+    /** Whether the punctuations are scheduled (tests). */
+    boolean punctuating() {
+        return arrivalsPunctuation != null;
     }
 
     @Override
@@ -194,10 +235,6 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
      */
     private void sweep(long nowMs) {
         deliverArrivals(); // what has arrived counts
-        if (System.nanoTime() - nextPrune >= 0) {
-            nextPrune = System.nanoTime() + PRUNE_EVERY_NANOS;
-            prune(clock.instant().minus(VerdictKeeper.HORIZON));
-        }
         String to = pendingKey(nowMs - config.probeWait().toMillis(), "\uffff");
         List<String> expired = new ArrayList<>();
         try (KeyValueIterator<String, String> it = pending.range(pendingKey(0, ""), to)) {
@@ -263,6 +300,7 @@ final class DomainAssembler implements Processor<String, DnsResult, String, Doma
         for (String k : missing) {
             waitingFor.computeIfAbsent(k, x -> new HashSet<>()).add(key);
         }
+        punctuateWhileWaiting();
     }
 
     /** The state with the result of {@code key} from its store, or null when it has not arrived. */

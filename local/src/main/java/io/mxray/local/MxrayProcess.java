@@ -59,8 +59,11 @@ public final class MxrayProcess implements AutoCloseable {
             // the classes each process loads, one list per process: what bench/classlist merges into
             // the class-data archive's list
             cmd.add("-XX:DumpLoadedClassList=" + Path.of(classLists, name + ".classlist").toAbsolutePath());
-        } else {
-            // its classes mapped from an archive, parsed and verified once for every process (MXRAY_CDS=0: not)
+        } else if (jvmOptions.stream().noneMatch(o -> o.startsWith("-XX:StartFlightRecording"))) {
+            // its classes mapped from an archive, parsed and verified once for every process (MXRAY_CDS=0: not).
+            // Not under Flight Recorder: JDK 17.0.15 with a static archive of the application's classes
+            // and a recording from the start crashed (SIGSEGV in
+            // KlassFactory::check_shared_class_file_load_hook) as the aggregator started
             ClassDataArchive.forClassPath(classPath).ifPresent(a -> cmd.addAll(ClassDataArchive.options(a)));
         }
         cmd.addAll(jvmOptions);
