@@ -1,6 +1,6 @@
 package io.mxray.app;
 
-import io.mxray.store.DatabaseOptions;
+import io.mxray.local.ResultsDatabase;
 import io.mxray.store.Export;
 import io.mxray.store.Scans;
 import java.io.IOException;
@@ -25,7 +25,7 @@ final class ExportCommand implements Callable<Integer> {
     enum Rows { domains, hosts }
 
     @Mixin
-    DatabaseOptions db;
+    ResultsDatabase db;
 
     @Option(names = "--scan", paramLabel = "ID", defaultValue = "${env:MXRAY_SCAN}",
             description = "The scan (env MXRAY_SCAN; default: the one started last).")
@@ -46,7 +46,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws SQLException, IOException {
-        try (Connection c = db.database().connect()) {
+        try (ResultsDatabase.Open open = db.open(); Connection c = open.database().connect()) {
             String id = scanId != null ? scanId : Scans.latestScan(c);
             if (id == null) {
                 System.err.println("mxray export: no scan in the database");

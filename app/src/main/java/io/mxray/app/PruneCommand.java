@@ -1,7 +1,6 @@
 package io.mxray.app;
 
-import io.mxray.store.Database;
-import io.mxray.store.DatabaseOptions;
+import io.mxray.local.ResultsDatabase;
 import io.mxray.store.Scans;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Spec;
                 + "large it is); certificates, shared by every scan, stay.")
 final class PruneCommand implements Callable<Integer> {
     @Mixin
-    DatabaseOptions db;
+    ResultsDatabase db;
 
     @Spec
     CommandSpec spec;
@@ -64,8 +63,7 @@ final class PruneCommand implements Callable<Integer> {
         if (olderThan != null && olderThan.isNegative()) {
             throw new ParameterException(spec.commandLine(), "--older-than must not be negative");
         }
-        Database database = db.database();
-        try (Connection c = database.connect()) {
+        try (ResultsDatabase.Open open = db.open(); Connection c = open.database().connect()) {
             List<String> drop = new ArrayList<>();
             for (String id : scans) {
                 if (!Scans.exists(c, id)) {

@@ -1,6 +1,6 @@
 package io.mxray.app;
 
-import io.mxray.store.DatabaseOptions;
+import io.mxray.local.ResultsDatabase;
 import io.mxray.store.Scans;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
                 + "since the previous scan) for a scan, the latest by default.")
 final class ReportCommand implements Callable<Integer> {
     @Mixin
-    DatabaseOptions db;
+    ResultsDatabase db;
 
     @Option(names = "--scan", paramLabel = "ID", defaultValue = "${env:MXRAY_SCAN}",
             description = "The scan (env MXRAY_SCAN; default: the one started last).")
@@ -31,7 +31,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws SQLException, IOException {
-        try (Connection c = db.database().connect()) {
+        try (ResultsDatabase.Open open = db.open(); Connection c = open.database().connect()) {
             String id = scanId != null ? scanId : Scans.latestScan(c);
             if (id == null) {
                 System.err.println("mxray report: no scan in the database");

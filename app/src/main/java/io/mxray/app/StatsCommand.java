@@ -1,7 +1,6 @@
 package io.mxray.app;
 
-import io.mxray.store.Database;
-import io.mxray.store.DatabaseOptions;
+import io.mxray.local.ResultsDatabase;
 import io.mxray.store.Scans;
 import java.io.PrintStream;
 import java.sql.Connection;
@@ -17,7 +16,7 @@ import picocli.CommandLine.Option;
                 + "counts per category.")
 public final class StatsCommand implements Callable<Integer> {
     @Mixin
-    DatabaseOptions db;
+    ResultsDatabase db;
 
     @Option(names = "--scan", paramLabel = "ID", defaultValue = "${env:MXRAY_SCAN}",
             description = "The scan (env MXRAY_SCAN; default: the one started last).")
@@ -25,8 +24,7 @@ public final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws SQLException {
-        Database database = db.database();
-        try (Connection c = database.connect()) {
+        try (ResultsDatabase.Open open = db.open(); Connection c = open.database().connect()) {
             String id = scanId != null ? scanId : Scans.latestScan(c);
             if (id == null) {
                 System.err.println("mxray stats: no scan in the database");

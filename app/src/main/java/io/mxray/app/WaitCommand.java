@@ -1,7 +1,7 @@
 package io.mxray.app;
 
+import io.mxray.local.ResultsDatabase;
 import io.mxray.store.Database;
-import io.mxray.store.DatabaseOptions;
 import io.mxray.store.Scans;
 import java.io.PrintStream;
 import java.sql.Connection;
@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
                 + "final. Exit status 0 when complete, 1 when --timeout passed first.")
 final class WaitCommand implements Callable<Integer> {
     @Mixin
-    DatabaseOptions db;
+    ResultsDatabase db;
 
     @Option(names = "--scan", paramLabel = "ID", defaultValue = "${env:MXRAY_SCAN}",
             description = "The scan to follow (env MXRAY_SCAN; default: the one started last).")
@@ -34,18 +34,20 @@ final class WaitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Database database = db.database();
-        String id = scanId;
-        if (id == null || id.isBlank()) {
-            try (Connection c = database.connect()) {
-                id = Scans.latestScan(c);
+        try (ResultsDatabase.Open open = db.open()) {
+            Database database = open.database();
+            String id = scanId;
+            if (id == null || id.isBlank()) {
+                try (Connection c = database.connect()) {
+                    id = Scans.latestScan(c);
+                }
+                if (id == null) {
+                    System.err.println("mxray wait: no scan in the database");
+                    return 1;
+                }
             }
-            if (id == null) {
-                System.err.println("mxray wait: no scan in the database");
-                return 1;
-            }
+            return follow(database, id, timeout, Progress.forStdout("scan " + id), System.out) ? 0 : 1;
         }
-        return follow(database, id, timeout, Progress.forStdout("scan " + id), System.out) ? 0 : 1;
     }
 
     /** @return true when the scan completed before the timeout */

@@ -1,5 +1,6 @@
 package io.mxray.demo;
 
+import io.mxray.app.Report;
 import io.mxray.app.ResultTable;
 import io.mxray.app.ScanRun;
 import io.mxray.dns.DnsConfig;
@@ -15,7 +16,10 @@ import io.mxray.verdict.CertificateJudge;
 import io.mxray.verdict.TrustStores;
 import java.io.PrintStream;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -81,6 +85,15 @@ final class DemoCommand implements Callable<Integer> {
             check.mismatches().forEach(m -> out.println("  " + m));
             out.println("results are in PostgreSQL (" + infrastructure.database().describe() + " while it runs), "
                     + "tables scan, domain_result, domain_mx, mx_host_result, certificate");
+            String scanId = result.summary().scanId();
+            Path report = infra.dataDir.toAbsolutePath().normalize().resolve("mxray-report-" + scanId + ".html");
+            try (Connection c = infrastructure.database().connect()) {
+                Files.writeString(report, Report.html(c, scanId), StandardCharsets.UTF_8);
+            }
+            out.println("report written to " + report);
+            String dataDir = infra.dataDir.equals(Path.of("./mxray-data")) ? "" : " --data-dir " + infra.dataDir;
+            out.println("the results stay in " + infra.dataDir.toAbsolutePath().normalize() + "; read them with ./mxray "
+                    + "report" + dataDir + ", ./mxray stats" + dataDir + " or ./mxray export" + dataDir);
             return result.complete() && check.matches() ? 0 : 1;
         }
     }

@@ -19,13 +19,14 @@ import org.junit.jupiter.api.Test;
  */
 class DemoCommandTest {
     @Test
-    void theDemoPrintsEveryLabDomainAsDeclaredAndExitsZero() throws Exception {
-        Path data = Files.createTempDirectory("demo");
+    void theDemoPrintsEveryLabDomainAsDeclaredAndExitsZeroThenTheReadersFindItsData() throws Exception {
+        Path home = Files.createTempDirectory("demo");
+        Path logs = home.resolveSibling(home.getFileName() + "-logs");
+        Path data = home.resolve("mxray-data"); // the default data folder of a user working in home
         int status;
         String out;
-        try (MxrayProcess demo = MxrayProcess.mxray("demo", data.resolveSibling(data.getFileName() + "-logs"),
-                java.util.List.of("-Xmx1g"), java.util.List.of("demo", "--data-dir", data.toString(), "--partitions",
-                        "2"))) {
+        try (MxrayProcess demo = MxrayProcess.mxrayIn(home, "demo", logs, java.util.List.of("-Xmx1g"),
+                java.util.List.of("demo", "--partitions", "2"))) {
             status = demo.await(java.time.Duration.ofMinutes(5));
             out = Files.readString(demo.log(), StandardCharsets.UTF_8); // the terminal: output and errors
         }
@@ -48,5 +49,32 @@ class DemoCommandTest {
         assertTrue(out.contains("ground truth: " + n + " of " + n + " domains as declared"), out);
         assertTrue(out.contains("domains/s"), out);
         assertTrue(Files.isDirectory(data.resolve("postgres")) && Files.isDirectory(data.resolve("kafka")));
+        String scan = out.lines().filter(l -> l.startsWith("report written to ")).findFirst()
+                .map(l -> l.replaceAll(".*mxray-report-(.*)\\.html$", "$1")).orElseThrow(() -> new AssertionError(
+                        "the demo names its report: " + out));
+        assertTrue(Files.readString(data.resolve("mxray-report-" + scan + ".html")).contains("<svg"),
+                "the demo's report, with its charts");
+
+        // then, in the same folder, the commands that read results, with no option at all
+        String report = run(home, logs, "report");
+        Path file = home.resolve("mxray-report-" + scan + ".html");
+        assertTrue(report.contains("report of scan " + scan + " written to " + file), report);
+        assertTrue(Files.readString(file).contains("<svg"));
+        String stats = run(home, logs, "stats");
+        assertTrue(stats.contains("scan " + scan + " (lab demo): " + n + " of " + n + " domains final"), stats);
+        String export = run(home, logs, "export");
+        assertTrue(export.lines().anyMatch(l -> l.startsWith("scan_id,domain,")), "the CSV header: " + export);
+        assertEquals(n, export.lines().filter(l -> l.startsWith(scan + ",")).count(), "a row per lab domain: " + export);
+    }
+
+    /** {@code mxray <command>} with no option, working in {@code home}; its output, after exit 0. */
+    private static String run(Path home, Path logs, String command) throws Exception {
+        try (MxrayProcess p = MxrayProcess.mxrayIn(home, command, logs, java.util.List.of("-Xmx512m"),
+                java.util.List.of(command))) {
+            int status = p.await(java.time.Duration.ofMinutes(2));
+            String out = Files.readString(p.log(), StandardCharsets.UTF_8);
+            assertEquals(0, status, command + ": " + out);
+            return out;
+        }
     }
 }

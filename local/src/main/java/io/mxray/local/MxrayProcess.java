@@ -23,14 +23,27 @@ public final class MxrayProcess implements AutoCloseable {
     private final List<String> command;
     private final Map<String, String> env;
     private final Path log;
+    /** The working directory; null: this JVM's. */
+    private final Path workDir;
     private Process process;
     private long peakRssKb;
 
-    private MxrayProcess(String name, List<String> command, Map<String, String> env, Path log) {
+    private MxrayProcess(String name, List<String> command, Map<String, String> env, Path log, Path workDir) {
         this.name = name;
         this.command = command;
         this.env = env;
         this.log = log;
+        this.workDir = workDir;
+    }
+
+    /**
+     * {@code mxray <args>} in a new JVM working in {@code workDir}: relative paths and the defaults
+     * that are relative (the data folder {@code ./mxray-data}) resolve there, as for a user who
+     * typed the command in that folder.
+     */
+    public static MxrayProcess mxrayIn(Path workDir, String name, Path logDir, List<String> jvmOptions,
+                                       List<String> args) {
+        return start(name, logDir, jvmOptions, "io.mxray.app.Mxray", args, Map.of(), workDir);
     }
 
     /** {@code mxray <args>} in a new JVM. */
@@ -51,6 +64,11 @@ public final class MxrayProcess implements AutoCloseable {
 
     public static MxrayProcess start(String name, Path logDir, List<String> jvmOptions, String mainClass,
                                      List<String> args, Map<String, String> env) {
+        return start(name, logDir, jvmOptions, mainClass, args, env, null);
+    }
+
+    private static MxrayProcess start(String name, Path logDir, List<String> jvmOptions, String mainClass,
+                                      List<String> args, Map<String, String> env, Path workDir) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String classPath = System.getProperty("java.class.path");
@@ -71,7 +89,8 @@ public final class MxrayProcess implements AutoCloseable {
         cmd.add(classPath);
         cmd.add(mainClass);
         cmd.addAll(args);
-        MxrayProcess p = new MxrayProcess(name, List.copyOf(cmd), Map.copyOf(env), logDir.resolve(name + ".log"));
+        MxrayProcess p = new MxrayProcess(name, List.copyOf(cmd), Map.copyOf(env), logDir.resolve(name + ".log"),
+                workDir);
         p.launch();
         return p;
     }
@@ -93,6 +112,9 @@ public final class MxrayProcess implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().putAll(env);
+            if (workDir != null) {
+                pb.directory(workDir.toFile());
+            }
             process = pb.start();
             Process started = process;
             LIVE.add(started);
