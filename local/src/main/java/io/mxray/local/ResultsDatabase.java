@@ -1,6 +1,7 @@
 package io.mxray.local;
 
 import io.mxray.store.Database;
+import io.mxray.store.DatabaseOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,18 +22,9 @@ import picocli.CommandLine.Option;
  * connects to that server instead.
  */
 public final class ResultsDatabase {
-    @Option(names = "--db", paramLabel = "JDBC-URL", defaultValue = "${env:MXRAY_DB}",
-            description = "PostgreSQL JDBC URL, e.g. jdbc:postgresql://localhost:5432/mxray (env MXRAY_DB; default: "
-                    + "the embedded server of --data-dir).")
-    public String url;
-
-    @Option(names = "--db-user", paramLabel = "USER", defaultValue = "${env:MXRAY_DB_USER}",
-            description = "Database user, if not in the URL (env MXRAY_DB_USER).")
-    public String user;
-
-    @Option(names = "--db-password", paramLabel = "PASSWORD", defaultValue = "${env:MXRAY_DB_PASSWORD}",
-            description = "Database password, if not in the URL (env MXRAY_DB_PASSWORD; prefer the env var).")
-    public String password;
+    /** {@code --db}, {@code --db-user}, {@code --db-password}: when {@code --db} is given, that database. */
+    @Mixin
+    public DatabaseOptions db = new DatabaseOptions();
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:MXRAY_DATA_DIR:-./mxray-data}",
             description = "Without --db: the data folder whose embedded PostgreSQL holds the results "
@@ -40,8 +33,8 @@ public final class ResultsDatabase {
 
     /** The database, open until closed: an embedded server this opened is stopped then. */
     public Open open() {
-        if (url != null && !url.isBlank()) {
-            return new Open(new Database(url, user, password), null, null, null);
+        if (db.url != null && !db.url.isBlank()) {
+            return new Open(db.database(), null, null, null);
         }
         Path folder = dataDir.toAbsolutePath().normalize();
         Path pgDir = folder.resolve("postgres");

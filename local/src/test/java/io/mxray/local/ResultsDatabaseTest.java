@@ -29,7 +29,7 @@ class ResultsDatabaseTest {
     @Test
     void aGivenUrlIsUsedAsItIs() {
         ResultsDatabase o = options(Path.of("/nonexistent"));
-        o.url = "jdbc:postgresql://db.example:5432/mxray";
+        o.db.url = "jdbc:postgresql://db.example:5432/mxray";
         try (ResultsDatabase.Open open = o.open()) {
             assertTrue(!open.embedded());
             assertTrue(open.database().describe().contains("db.example"), open.database().describe());
