@@ -35,7 +35,8 @@ public final class Mxray implements Runnable {
         // in the order the help lists them; the ones named by class come with the lab (modules demo
         // and bench): an installation without it, as the container image, has the others
         List<Object> commands = List.of("io.mxray.demo.DemoCommand", ScanCommand.class, CheckCommand.class,
-                WaitCommand.class, StatsCommand.class, ExportCommand.class, ReportCommand.class, PruneCommand.class,
+                WaitCommand.class, StatsCommand.class, ExportCommand.class, ReportCommand.class, ServeCommand.class,
+                PruneCommand.class,
                 "io.mxray.demo.LabCommand", InfraCommand.class, ClassArchiveCommand.class, "io.mxray.bench.BenchCommand");
         for (Object command : commands) {
             if (command instanceof String className) {

@@ -12,6 +12,17 @@ import java.util.List;
  * {@link ReportData}, read from the database's views.
  */
 public final class Report {
+    /** The look of the report and of the web pages. */
+    static final String CSS = """
+            body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1100px; color: #212529; }
+            h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #dee2e6; }
+            .facts td { padding: 2px 12px 2px 0; } .charts { display: flex; flex-wrap: wrap; gap: 24px; }
+            .chart-title { font-weight: 600; font-size: 14px; } .label, .value { font-size: 12px; fill: #343a40; }
+            .grid { stroke: #dee2e6; } table.list { border-collapse: collapse; }
+            table.list td, table.list th { border-bottom: 1px solid #e9ecef; padding: 3px 10px 3px 0; text-align: left; }
+            .muted { color: #868e96; }
+            """;
+
     private Report() {
     }
 
@@ -27,16 +38,8 @@ public final class Report {
                 <html lang="en"><head><meta charset="utf-8">
                 <meta name="viewport" content="width=device-width, initial-scale=1">
                 <title>mxray report %s</title>
-                <style>
-                body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1100px; color: #212529; }
-                h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #dee2e6; }
-                .facts td { padding: 2px 12px 2px 0; } .charts { display: flex; flex-wrap: wrap; gap: 24px; }
-                .chart-title { font-weight: 600; font-size: 14px; } .label, .value { font-size: 12px; fill: #343a40; }
-                .grid { stroke: #dee2e6; } table.list { border-collapse: collapse; }
-                table.list td, table.list th { border-bottom: 1px solid #e9ecef; padding: 3px 10px 3px 0; text-align: left; }
-                .muted { color: #868e96; }
-                </style></head><body>
-                """.formatted(Html.escape(d.scanId())));
+                <style>%s</style></head><body>
+                """.formatted(Html.escape(d.scanId()), CSS));
         h.append("<h1>mxray: how mail is protected in transit</h1>");
         h.append("<table class=\"facts\">");
         fact(h, "scan", d.scanId());
@@ -47,14 +50,7 @@ public final class Report {
                 scan.get(3), scan.get(4)));
         h.append("</table>");
 
-        h.append("<h2>Shares</h2><div class=\"charts\">");
-        h.append(Svg.bars("chart-dnssec", "DNSSEC of the MX answer (domains with MX)", bars(d.dnssec())));
-        h.append(Svg.bars("chart-starttls", "STARTTLS on the MX hosts (domains)", bars(d.starttls())));
-        h.append(Svg.bars("chart-certificates", "Certificate types (MX host addresses)", bars(d.certificates())));
-        h.append(Svg.bars("chart-dane", "DANE on the MX hosts (domains)", bars(d.dane())));
-        h.append(Svg.bars("chart-dane-delivery", "A DANE-enforcing sender would (domains)", bars(d.daneDelivery())));
-        h.append(Svg.bars("chart-mta-sts", "MTA-STS (domains)", bars(d.mtaSts())));
-        h.append("</div>");
+        charts(h, d);
 
         if (d.history().labels().size() > 1) {
             h.append("<h2>Over all scans</h2><div class=\"charts\">");
@@ -92,6 +88,18 @@ public final class Report {
         }
         h.append("<p class=\"muted\">Made by mxray from the scan's rows in PostgreSQL.</p></body></html>\n");
         return h.toString();
+    }
+
+    /** The scan's shares as bar charts, under a heading. */
+    static void charts(StringBuilder h, ReportData d) {
+        h.append("<h2>Shares</h2><div class=\"charts\">");
+        h.append(Svg.bars("chart-dnssec", "DNSSEC of the MX answer (domains with MX)", bars(d.dnssec())));
+        h.append(Svg.bars("chart-starttls", "STARTTLS on the MX hosts (domains)", bars(d.starttls())));
+        h.append(Svg.bars("chart-certificates", "Certificate types (MX host addresses)", bars(d.certificates())));
+        h.append(Svg.bars("chart-dane", "DANE on the MX hosts (domains)", bars(d.dane())));
+        h.append(Svg.bars("chart-dane-delivery", "A DANE-enforcing sender would (domains)", bars(d.daneDelivery())));
+        h.append(Svg.bars("chart-mta-sts", "MTA-STS (domains)", bars(d.mtaSts())));
+        h.append("</div>");
     }
 
     private static List<Svg.Bar> bars(List<ReportData.Share> shares) {

@@ -93,7 +93,8 @@ final class DemoCommand implements Callable<Integer> {
             out.println("report written to " + report);
             String dataDir = infra.dataDir.equals(Path.of("./mxray-data")) ? "" : " --data-dir " + infra.dataDir;
             out.println("the results stay in " + infra.dataDir.toAbsolutePath().normalize() + "; read them with ./mxray "
-                    + "report" + dataDir + ", ./mxray stats" + dataDir + " or ./mxray export" + dataDir);
+                    + "report" + dataDir + ", ./mxray stats" + dataDir + " or ./mxray export" + dataDir
+                    + ", or on the web: ./mxray serve" + dataDir + ", then http://127.0.0.1:8080/");
             return result.complete() && check.matches() ? 0 : 1;
         }
     }

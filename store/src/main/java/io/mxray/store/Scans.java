@@ -130,6 +130,28 @@ public final class Scans {
         return out;
     }
 
+    /** A scan as a list of scans shows it: the domains final so far from its running statistics. */
+    public record Summary(String id, String source, Instant startedAt, long accepted, long finalized) {
+    }
+
+    /** The {@code limit} scans started last, newest first. */
+    public static List<Summary> recent(Connection c, int limit) throws SQLException {
+        List<Summary> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT s.scan_id, s.source, s.started_at, coalesce(s.accepted, 0), coalesce(f.domains, 0)
+                FROM scan s LEFT JOIN scan_stats f ON f.scan_id = s.scan_id AND f.category = 'finalized'
+                ORDER BY s.started_at DESC, s.scan_id DESC LIMIT ?""")) {
+            s.setInt(1, limit);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Summary(r.getString(1), r.getString(2), r.getTimestamp(3).toInstant(), r.getLong(4),
+                            r.getLong(5)));
+                }
+            }
+        }
+        return out;
+    }
+
     /** A scan as prune sees it. */
     public record Listed(String id, Instant startedAt, String source) {
     }
