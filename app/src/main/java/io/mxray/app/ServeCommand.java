@@ -10,8 +10,9 @@ import picocli.CommandLine.Option;
 /** The survey on the web: {@link WebApp} over the results database, until stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve the scans as web pages and JSON: the latest scan's charts and the scans before it (/), "
-                + "each scan's report (/scan/ID), the scans and their statistics as JSON (/api/scans, "
-                + "/api/scans/ID/stats), Prometheus metrics (/metrics).")
+                + "each scan's report (/scan/ID), a domain's verdict in every scan and its hosts (/domain/NAME), "
+                + "the same as JSON (/api/scans, /api/scans/ID/stats, /api/domains/NAME), Prometheus metrics "
+                + "(/metrics).")
 final class ServeCommand implements Callable<Integer> {
     @Mixin
     ResultsDatabase db;

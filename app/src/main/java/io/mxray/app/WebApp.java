@@ -3,6 +3,7 @@ package io.mxray.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mxray.schema.Json;
 import io.mxray.store.Database;
+import io.mxray.store.DomainHistory;
 import io.mxray.store.ReportData;
 import io.mxray.store.Scans;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -50,6 +51,9 @@ public final class WebApp implements AutoCloseable {
     static final int RECENT = 50;
     private static final Pattern SCAN_PAGE = Pattern.compile("/scan/([A-Za-z0-9._-]{1,100})");
     private static final Pattern SCAN_STATS = Pattern.compile("/api/scans/([A-Za-z0-9._-]{1,100})/stats");
+    /** A domain name as stored (A-labels, lower case): letters, digits, dots, hyphens, underscores. */
+    private static final Pattern DOMAIN_PAGE = Pattern.compile("/domain/([A-Za-z0-9._-]{1,253})");
+    private static final Pattern DOMAIN_API = Pattern.compile("/api/domains/([A-Za-z0-9._-]{1,253})");
     private static final Counter REQUESTS = Counter.builder().name("mxray_web_requests_total")
             .help("HTTP requests served by mxray serve, by route and status").labelNames("route", "status")
             .register();
@@ -132,6 +136,18 @@ public final class WebApp implements AutoCloseable {
                 } else if (SCAN_PAGE.matcher(path).matches()) {
                     route = "scan";
                     page = scan(group(SCAN_PAGE, path));
+                } else if (DOMAIN_PAGE.matcher(path).matches()) {
+                    route = "domain";
+                    page = domain(group(DOMAIN_PAGE, path).toLowerCase(java.util.Locale.ROOT));
+                } else if (DOMAIN_API.matcher(path).matches()) {
+                    route = "api-domain";
+                    page = domainJson(group(DOMAIN_API, path).toLowerCase(java.util.Locale.ROOT));
+                } else if (path.equals("/domain")) {
+                    route = "domain";
+                    String name = Request.extractQueryParameters(request).getValue("name");
+                    page = name != null && DOMAIN_PAGE.matcher("/domain/" + name.strip()).matches()
+                            ? domain(name.strip().toLowerCase(java.util.Locale.ROOT))
+                            : Page.text(404, "not a domain name\n");
                 } else if (SCAN_STATS.matcher(path).matches()) {
                     route = "api-scan-stats";
                     page = stats(group(SCAN_STATS, path));
@@ -172,6 +188,8 @@ public final class WebApp implements AutoCloseable {
             StringBuilder h = new StringBuilder(32 * 1024);
             Pages.head(h, "mxray: e-mail in transit");
             h.append("<h1>mxray: how mail is protected in transit</h1>");
+            h.append("<form action=\"/domain\" method=\"get\"><label>A domain's history: <input name=\"name\" "
+                    + "size=\"40\" maxlength=\"253\"></label> <button type=\"submit\">show</button></form>");
             if (recent.isEmpty()) {
                 h.append("<p>No scan yet: <code>./mxray scan LIST</code> or <code>./mxray demo</code> make one.</p>");
                 return Page.html(200, Pages.end(h));
@@ -202,6 +220,118 @@ public final class WebApp implements AutoCloseable {
             h.append("</table>");
             return Page.html(200, Pages.end(h));
         }
+    }
+
+    /**
+     * One domain: its verdict in every scan that saw it, what changed from one to the next, and
+     * for the latest its MX hosts and addresses, the chain each presented and the TLSA records.
+     */
+    private Page domain(String name) throws SQLException {
+        DomainHistory d;
+        try (Connection c = database.connect()) {
+            d = DomainHistory.load(c, name);
+        }
+        if (d.verdicts().isEmpty()) {
+            return Page.text(404, "no scan saw this domain\n");
+        }
+        StringBuilder h = new StringBuilder(16 * 1024);
+        Pages.head(h, "mxray: " + name);
+        h.append("<h1>").append(Html.escape(name)).append("</h1><h2>Every scan</h2><table class=\"list\" "
+                + "id=\"timeline\"><tr><th>scan</th><th>started</th>");
+        DomainHistory.FIELDS.forEach(f -> h.append("<th>").append(Html.escape(f)).append("</th>"));
+        h.append("</tr>");
+        for (DomainHistory.Verdict v : d.verdicts()) {
+            h.append("<tr><td><a href=\"/scan/").append(Html.escape(v.scanId())).append("\">")
+                    .append(Html.escape(v.scanId())).append("</a></td><td>")
+                    .append(Html.escape(v.startedAt().toString())).append("</td>");
+            for (int i = 0; i < v.values().size(); i++) {
+                String value = v.values().get(i);
+                if (i == DomainHistory.FIELDS.indexOf("DANE delivery") && v.daneDeliveryReason() != null) {
+                    value += " (" + v.daneDeliveryReason() + ")";
+                }
+                h.append("<td>").append(Html.escape(value)).append("</td>");
+            }
+            h.append("</tr>");
+        }
+        h.append("</table>");
+        Map<String, List<String>> changes = d.changes();
+        h.append("<h2>What changed</h2>");
+        if (changes.isEmpty()) {
+            h.append("<p class=\"muted\">").append(d.verdicts().size() == 1 ? "One scan so far."
+                    : "Nothing, from one scan to the next.").append("</p>");
+        } else {
+            h.append("<table class=\"list\" id=\"changes\"><tr><th>scan</th><th>change</th></tr>");
+            changes.forEach((scan, diff) -> diff.forEach(x -> h.append("<tr><td>").append(Html.escape(scan))
+                    .append("</td><td>").append(Html.escape(x)).append("</td></tr>")));
+            h.append("</table>");
+        }
+        h.append("<h2>MX hosts in scan ").append(Html.escape(d.verdicts().get(0).scanId())).append("</h2>");
+        if (d.hosts().isEmpty()) {
+            h.append("<p class=\"muted\">None.</p>");
+        }
+        for (DomainHistory.Host host : d.hosts()) {
+            h.append("<h3>").append(Html.escape(host.mxHost())).append(" (preference ").append(host.preference())
+                    .append(")").append(host.ip().isEmpty() ? "" : " at " + Html.escape(host.ip())).append("</h3>");
+            h.append("<table class=\"facts\">");
+            row(h, "level", host.level());
+            row(h, "outcome", host.outcome() + (host.reason() == null ? "" : " (" + host.reason() + ")"));
+            row(h, "DANE", host.dane() == null ? "-" : host.dane()
+                    + (host.daneReason() == null ? "" : " (" + host.daneReason() + ")"));
+            h.append("</table>");
+            if (!host.chain().isEmpty()) {
+                h.append("<table class=\"list chain\"><tr><th>certificate</th><th>issuer</th><th>expires</th></tr>");
+                for (DomainHistory.Certificate cert : host.chain()) {
+                    h.append("<tr><td>").append(Html.escape(cert.subject())).append("</td><td>")
+                            .append(Html.escape(cert.issuer())).append("</td><td>")
+                            .append(Html.escape(cert.notAfter().toString())).append("</td></tr>");
+                }
+                h.append("</table>");
+            }
+            if (!host.tlsa().isEmpty()) {
+                h.append("<table class=\"list tlsa\"><tr><th>TLSA at _25._tcp.").append(Html.escape(host.tlsaBase()))
+                        .append("</th><th>usable</th></tr>");
+                for (DomainHistory.Tlsa t : host.tlsa()) {
+                    h.append("<tr><td><code>").append(Html.escape(t.record())).append("</code></td><td>")
+                            .append(t.usable() ? "yes" : Html.escape("no" + (t.unusableReason() == null ? ""
+                                    : " (" + t.unusableReason() + ")"))).append("</td></tr>");
+                }
+                h.append("</table>");
+            }
+        }
+        return Page.html(200, Pages.end(h));
+    }
+
+    private Page domainJson(String name) throws SQLException, IOException {
+        DomainHistory d;
+        try (Connection c = database.connect()) {
+            d = DomainHistory.load(c, name);
+        }
+        if (d.verdicts().isEmpty()) {
+            return new Page(404, "application/json",
+                    "{\"error\":\"no scan saw this domain\"}".getBytes(StandardCharsets.UTF_8));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("domain", d.domain());
+        List<Map<String, Object>> scans = new ArrayList<>();
+        for (DomainHistory.Verdict v : d.verdicts()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("scan", v.scanId());
+            m.put("startedAt", v.startedAt().toString());
+            for (int i = 0; i < DomainHistory.FIELDS.size(); i++) {
+                m.put(DomainHistory.FIELDS.get(i), v.values().get(i));
+            }
+            m.put("DANE delivery reason", v.daneDeliveryReason());
+            scans.add(m);
+        }
+        out.put("scans", scans);
+        out.put("changes", d.changes());
+        out.put("hosts", d.hosts());
+        return new Page(200, "application/json", json.writeValueAsBytes(out));
+    }
+
+    private static void row(StringBuilder h, String name, String value) {
+        h.append("<tr><td class=\"muted\">").append(Html.escape(name)).append("</td><td>")
+                .append(Html.escape(value == null ? "-" : value)).append("</td></tr>");
     }
 
     /** The report of one scan, as {@code mxray report} writes it. */

@@ -37,6 +37,7 @@ class WebAppTest {
         db.migrate();
         scan(db, "s-older", "first.txt", 2, 30);
         scan(db, "s-newer", HOSTILE, 1, 40);
+        changed(db);
         app = WebApp.start(db, new InetSocketAddress("127.0.0.1", 0));
     }
 
@@ -62,6 +63,52 @@ class WebAppTest {
                     + "', 'finalized', '', " + domains + ", now()), ('" + id + "', 'starttls', 'all', "
                     + (domains - domains / 4) + ", now())");
         }
+    }
+
+    /**
+     * changed.example: plaintext in the older scan, STARTTLS and verified in the newer, where its MX
+     * host presented a certificate whose subject carries markup, and published a TLSA record.
+     */
+    private static void changed(Database db) throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO domain_result (scan_id, domain, dns_outcome, mx_count, starttls, best_level, "
+                    + "worst_level, finalized_at) VALUES ('s-older', 'changed.example', 'mx', 1, 'none', 'plaintext', "
+                    + "'plaintext', now()), ('s-newer', 'changed.example', 'mx', 1, 'all', 'verified', 'verified', now())");
+            s.execute("INSERT INTO domain_mx (scan_id, domain, mx_host, preference, ip, level, outcome, tlsa_base, dane) "
+                    + "VALUES ('s-newer', 'changed.example', 'mx.changed.example', 10, '192.0.2.7', 'verified', "
+                    + "'tls-established', 'mx.changed.example', 'valid')");
+            s.execute("INSERT INTO mx_host_result (scan_id, ip, port, mx_host, outcome, level, chain, dane, total_ms, "
+                    + "probed_at) VALUES ('s-newer', '192.0.2.7', 25, 'mx.changed.example', 'tls-established', "
+                    + "'verified', ARRAY['c0ffee'], 'valid', 1, now())");
+            s.execute("INSERT INTO certificate (sha256, der, subject, issuer, not_before, not_after) VALUES ('c0ffee', "
+                    + "'\\x00', 'CN=<script>alert(2)</script>', 'CN=Lab CA', now(), now() + interval '30 days')");
+            s.execute("INSERT INTO tlsa_record (scan_id, base, usage, selector, matching, data, usable) VALUES "
+                    + "('s-newer', 'mx.changed.example', 3, 1, 1, 'ab12', true)"); // the TLSA base domain, as stored
+        }
+    }
+
+    @Test
+    void aDomainsPageShowsEveryScansVerdictWhatChangedAndItsHostsChainAsText() throws Exception {
+        HttpResponse<String> r = get("/domain/changed.example");
+        assertEquals(200, r.statusCode());
+        String body = r.body();
+        assertTrue(body.indexOf("/scan/s-newer") < body.indexOf("/scan/s-older") && body.contains("/scan/s-older"),
+                "both scans, newest first: " + body);
+        assertTrue(body.contains("STARTTLS: none \u2192 all"), body);
+        assertTrue(body.contains("best level: plaintext \u2192 verified"), body);
+        assertTrue(body.contains("CN=&lt;script&gt;alert(2)&lt;/script&gt;"), "the subject as text: " + body);
+        assertFalse(body.contains("<script"), body);
+        assertTrue(body.contains("<code>3 1 1 ab12</code>") && body.contains("TLSA at _25._tcp.mx.changed.example"),
+                body);
+        assertEquals(200, get("/domain?name=Changed.Example").statusCode(), "the home page's form, any case");
+        assertEquals(404, get("/domain/unknown.example").statusCode());
+        assertEquals(404, get("/domain?name=%3Cx%3E").statusCode());
+
+        JsonNode json = Json.mapper().readTree(get("/api/domains/changed.example").body());
+        assertEquals("s-newer", json.get("scans").get(0).get("scan").asText());
+        assertEquals("all", json.get("scans").get(0).get("STARTTLS").asText());
+        assertEquals("CN=<script>alert(2)</script>", json.get("hosts").get(0).get("chain").get(0).get("subject")
+                .asText(), "JSON carries the value as it is; the page escapes it");
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
