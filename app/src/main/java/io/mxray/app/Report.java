@@ -50,7 +50,7 @@ public final class Report {
                 scan.get(3), scan.get(4)));
         h.append("</table>");
 
-        charts(h, d);
+        charts(h, d.shares());
 
         if (d.history().labels().size() > 1) {
             h.append("<h2>Over all scans</h2><div class=\"charts\">");
@@ -91,7 +91,7 @@ public final class Report {
     }
 
     /** The scan's shares as bar charts, under a heading. */
-    static void charts(StringBuilder h, ReportData d) {
+    static void charts(StringBuilder h, ReportData.Shares d) {
         h.append("<h2>Shares</h2><div class=\"charts\">");
         h.append(Svg.bars("chart-dnssec", "DNSSEC of the MX answer (domains with MX)", bars(d.dnssec())));
         h.append(Svg.bars("chart-starttls", "STARTTLS on the MX hosts (domains)", bars(d.starttls())));

@@ -1,6 +1,8 @@
 package io.mxray.app;
 
+import io.mxray.check.CheckerOptions;
 import io.mxray.local.ResultsDatabase;
+import java.time.Clock;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -8,11 +10,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The survey on the web: {@link WebApp} over the results database, until stopped. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve the scans as web pages and JSON: the latest scan's charts and the scans before it (/), "
-                + "each scan's report (/scan/ID), a domain's verdict in every scan and its hosts (/domain/NAME), "
-                + "the same as JSON (/api/scans, /api/scans/ID/stats, /api/domains/NAME), Prometheus metrics "
-                + "(/metrics).")
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Serve the scans as web pages and JSON: the latest scan's charts, its statistics while it runs "
+                + "and the trends over the scans (/), each scan's lists, paged, sorted and filtered (/scan/ID), a "
+                + "domain's verdict in every scan, its hosts and advice (/domain/NAME), a domain checked now "
+                + "(/check), the same as JSON (/api/...), Prometheus metrics (/metrics).",
+                "A check from the web contacts what `mxray check` contacts, with its options below: public addresses "
+                        + "only, the opt-out list honoured."},
+        footer = {"", "Examples:", "  mxray serve                      (the demo's data, http://127.0.0.1:8080/)",
+                "  mxray serve --db jdbc:postgresql://db/mxray --db-user reader --listen 0.0.0.0:8080"})
 final class ServeCommand implements Callable<Integer> {
     @Mixin
     ResultsDatabase db;
@@ -22,11 +28,37 @@ final class ServeCommand implements Callable<Integer> {
                     + "0.0.0.0:8080 for every interface).")
     String listen;
 
+    @Option(names = "--check-per-minute", paramLabel = "N", defaultValue = "${env:MXRAY_CHECK_PER_MINUTE:-5}",
+            description = "Checks one client address may ask for a minute (env MXRAY_CHECK_PER_MINUTE, default "
+                    + "${DEFAULT-VALUE}).")
+    int checkPerMinute;
+
+    @Option(names = "--check-concurrent", paramLabel = "M", defaultValue = "${env:MXRAY_CHECK_CONCURRENT:-2}",
+            description = "Checks run at once; the others wait in a queue (env MXRAY_CHECK_CONCURRENT, default "
+                    + "${DEFAULT-VALUE}).")
+    int checkConcurrent;
+
+    @Option(names = "--check-queue", paramLabel = "N", defaultValue = "${env:MXRAY_CHECK_QUEUE:-50}",
+            description = "Checks that may wait; more are refused until the queue shortens (env MXRAY_CHECK_QUEUE, "
+                    + "default ${DEFAULT-VALUE}).")
+    int checkQueue;
+
+    @Option(names = "--check-keep", arity = "1", paramLabel = "true|false",
+            defaultValue = "${env:MXRAY_CHECK_KEEP:-true}",
+            description = "Offer to keep a check as a scan of one domain, in the domain's history (env "
+                    + "MXRAY_CHECK_KEEP, default ${DEFAULT-VALUE}; needs a database user that may write).")
+    boolean checkKeep;
+
+    @Mixin
+    CheckerOptions checker = new CheckerOptions();
+
     @Override
     public Integer call() throws Exception {
         InetSocketAddress address = address(listen);
+        WebApp.Checks checks = new WebApp.Checks(() -> checker.checker(Clock.systemUTC()), checkPerMinute,
+                checkConcurrent, checkQueue, checkKeep);
         try (ResultsDatabase.Open open = db.open();
-             WebApp app = WebApp.start(open.database(), address)) {
+             WebApp app = WebApp.start(open.database(), address, checks)) {
             System.out.println("mxray serve: " + app.url() + " (Ctrl-C stops it)");
             app.join();
             return 0;

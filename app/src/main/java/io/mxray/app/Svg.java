@@ -89,7 +89,7 @@ final class Svg {
         }
         int k = 0;
         for (Map.Entry<String, List<Double>> s : series.entrySet()) {
-            String color = PALETTE[(k * 3) % PALETTE.length];
+            String color = color(s.getKey(), k * 3);
             StringBuilder points = new StringBuilder();
             List<Double> values = s.getValue();
             for (int i = 0; i < values.size(); i++) {
@@ -101,8 +101,9 @@ final class Svg {
             }
             b.append(String.format(Locale.ROOT, "<polyline class=\"line\" fill=\"none\" stroke=\"%s\" "
                     + "stroke-width=\"2\" points=\"%s\"/>", color, points.toString().strip()));
-            b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"label\" fill=\"%s\">%s</text>",
-                    left + plotW + 10, top + 14 + 18 * k, color, Html.escape(s.getKey())));
+            b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+                    + "<text x=\"%d\" y=\"%d\" class=\"label\">%s</text>", left + plotW + 10, top + 4 + 18 * k, color,
+                    left + plotW + 28, top + 14 + 18 * k, Html.escape(s.getKey())));
             k++;
         }
         return b.append("</svg>").toString();

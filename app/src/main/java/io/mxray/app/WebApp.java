@@ -4,6 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mxray.schema.Json;
 import io.mxray.store.Database;
 import io.mxray.store.DomainHistory;
+import io.mxray.check.Checker;
+import io.mxray.store.ScanLists;
+import io.mxray.store.Trends;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.eclipse.jetty.server.FormFields;
+import org.eclipse.jetty.util.Fields;
 import io.mxray.store.ReportData;
 import io.mxray.store.Scans;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -40,35 +49,46 @@ import org.slf4j.LoggerFactory;
  * the results database. Jetty 12's core handler API (no servlets): a small, well-kept server for
  * Java 17 whose pooled threads may block on JDBC, with bounded request headers and idle timeouts.
  * Every page is HTML written here with every value escaped ({@link Html#escape}), and is sent with
- * a Content-Security-Policy that runs no script at all.
+ * a Content-Security-Policy that runs no script at all. Each request reads through one read-only
+ * connection, so a database user allowed only to read serves every page; only a check kept from
+ * the web writes.
  */
 public final class WebApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebApp.class);
     /** No script, nothing from elsewhere; the pages' own inline CSS and SVG only. */
     static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
             + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-    /** Scans listed on the home page. */
-    static final int RECENT = 50;
-    private static final Pattern SCAN_PAGE = Pattern.compile("/scan/([A-Za-z0-9._-]{1,100})");
-    private static final Pattern SCAN_STATS = Pattern.compile("/api/scans/([A-Za-z0-9._-]{1,100})/stats");
+    /** A scan id in a path. */
+    private static final String ID = "[A-Za-z0-9._-]{1,100}";
     /** A domain name as stored (A-labels, lower case): letters, digits, dots, hyphens, underscores. */
-    private static final Pattern DOMAIN_PAGE = Pattern.compile("/domain/([A-Za-z0-9._-]{1,253})");
-    private static final Pattern DOMAIN_API = Pattern.compile("/api/domains/([A-Za-z0-9._-]{1,253})");
+    private static final String NAME = "[A-Za-z0-9._-]{1,253}";
+    private static final Pattern DOMAIN_NAME = Pattern.compile(NAME);
     private static final Counter REQUESTS = Counter.builder().name("mxray_web_requests_total")
             .help("HTTP requests served by mxray serve, by route and status").labelNames("route", "status")
             .register();
 
     private final Database database;
     private final Server server;
+    private final CheckQueue checks;
+    private final Clock clock;
     private final ObjectMapper json = Json.mapper();
 
-    private WebApp(Database database, Server server) {
+    private WebApp(Database database, Server server, CheckQueue checks, Clock clock) {
         this.database = database;
         this.server = server;
+        this.checks = checks;
+        this.clock = clock;
     }
 
-    /** Serves on {@code address} (port 0: any free port) until closed. */
-    public static WebApp start(Database database, InetSocketAddress address) throws Exception {
+    /** The web's checks: how the checker is made, and their limits. */
+    public record Checks(Supplier<Checker> checkers, int perMinute, int concurrent, int queued, boolean store) {
+    }
+
+    /**
+     * Serves on {@code address} (port 0: any free port) until closed; checks from the web are made
+     * by {@code checks}' checker within its limits.
+     */
+    public static WebApp start(Database database, InetSocketAddress address, Checks checks) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("mxray-web");
         Server server = new Server(threads);
@@ -81,7 +101,10 @@ public final class WebApp implements AutoCloseable {
         connector.setPort(address.getPort());
         connector.setIdleTimeout(30_000);
         server.addConnector(connector);
-        WebApp app = new WebApp(database, server);
+        Clock clock = Clock.systemUTC();
+        CheckQueue queue = new CheckQueue(() -> CheckQueue.Runner.of(checks.checkers().get()), database,
+                new CheckQueue.Limits(checks.perMinute(), checks.concurrent(), checks.queued(), checks.store()), clock);
+        WebApp app = new WebApp(database, server, queue, clock);
         server.setHandler(app.new Routes());
         server.start();
         return app;
@@ -100,7 +123,11 @@ public final class WebApp implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        server.stop();
+        try {
+            server.stop();
+        } finally {
+            checks.close();
+        }
     }
 
     /** A response: status, type and body. */
@@ -118,47 +145,41 @@ public final class WebApp implements AutoCloseable {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             String path = Request.getPathInContext(request);
-            String route = "other";
+            String method = request.getMethod();
+            Route route = Route.OTHER;
             Page page;
             try {
-                if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
-                    response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-                    page = Page.text(405, "GET or HEAD only\n");
-                } else if (path.equals("/")) {
-                    route = "home";
-                    page = home();
-                } else if (path.equals("/api/scans")) {
-                    route = "api-scans";
-                    page = scans();
-                } else if (path.equals("/metrics")) {
-                    route = "metrics";
-                    page = metrics();
-                } else if (SCAN_PAGE.matcher(path).matches()) {
-                    route = "scan";
-                    page = scan(group(SCAN_PAGE, path));
-                } else if (DOMAIN_PAGE.matcher(path).matches()) {
-                    route = "domain";
-                    page = domain(group(DOMAIN_PAGE, path).toLowerCase(java.util.Locale.ROOT));
-                } else if (DOMAIN_API.matcher(path).matches()) {
-                    route = "api-domain";
-                    page = domainJson(group(DOMAIN_API, path).toLowerCase(java.util.Locale.ROOT));
-                } else if (path.equals("/domain")) {
-                    route = "domain";
-                    String name = Request.extractQueryParameters(request).getValue("name");
-                    page = name != null && DOMAIN_PAGE.matcher("/domain/" + name.strip()).matches()
-                            ? domain(name.strip().toLowerCase(java.util.Locale.ROOT))
-                            : Page.text(404, "not a domain name\n");
-                } else if (SCAN_STATS.matcher(path).matches()) {
-                    route = "api-scan-stats";
-                    page = stats(group(SCAN_STATS, path));
-                } else {
-                    page = Page.text(404, "not found\n");
-                }
+                route = Route.of(method, path);
+                page = switch (route) {
+                    case METHOD -> {
+                        response.getHeaders().put(HttpHeader.ALLOW, path.equals("/check") || path.equals("/api/check")
+                                ? "GET, HEAD, POST" : "GET, HEAD");
+                        yield Page.text(405, "not with " + method + "\n");
+                    }
+                    case HOME -> read(c -> Page.html(200, HomePage.html(c, clock.instant())));
+                    case SCAN -> scan(request, path);
+                    case DOMAIN -> domain(request, path);
+                    case CHECK_FORM -> Page.html(200, CheckPages.form(checks, param(request, "domain"), null));
+                    case CHECK_POST -> checkPost(request, response, false);
+                    case CHECK_JOB -> checks.job(last(path)).map(j -> Page.html(200, CheckPages.job(checks, j)))
+                            .orElse(Page.text(404, "no such check (checks are remembered for a while only)\n"));
+                    case API_SCANS -> read(c -> json(200, Scans.recent(c, HomePage.RECENT)));
+                    case API_TRENDS -> read(c -> json(200, HomePage.trendsJson(Trends.load(c, HomePage.RECENT))));
+                    case API_SCAN -> apiScan(request, path);
+                    case API_DOMAIN -> apiDomain(path);
+                    case API_CHECK -> checkPost(request, response, true);
+                    case API_CHECK_JOB -> checks.job(last(path)).map(j -> json(200, CheckPages.json(checks, j)))
+                            .orElse(json(404, Map.of("error", "no such check")));
+                    case METRICS -> metrics();
+                    case OTHER -> Page.text(404, "not found\n");
+                };
+            } catch (IllegalArgumentException e) {
+                page = route.api() ? json(400, Map.of("error", e.getMessage())) : Page.text(400, e.getMessage() + "\n");
             } catch (SQLException | IOException | RuntimeException e) {
-                LOG.error("{} {} failed", request.getMethod(), route, e);
+                LOG.error("{} {} failed", method, route, e);
                 page = Page.text(500, "the database could not answer; the server's log says why\n");
             }
-            REQUESTS.labelValues(route, String.valueOf(page.status())).inc();
+            REQUESTS.labelValues(route.name().toLowerCase(Locale.ROOT), String.valueOf(page.status())).inc();
             response.setStatus(page.status());
             var headers = response.getHeaders();
             headers.put(HttpHeader.CONTENT_TYPE, page.type());
@@ -167,241 +188,199 @@ public final class WebApp implements AutoCloseable {
             headers.put("Referrer-Policy", "no-referrer");
             headers.put(HttpHeader.CACHE_CONTROL, "no-store");
             headers.put(HttpHeader.CONTENT_LENGTH, page.body().length);
-            boolean head = request.getMethod().equals("HEAD");
+            boolean head = method.equals("HEAD");
             response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(page.body()), callback);
             return true;
         }
     }
 
-    private static String group(Pattern p, String path) {
-        Matcher m = p.matcher(path);
-        if (!m.matches()) {
-            throw new IllegalStateException(path);
+    /** The pages and endpoints, by method and path; anything else is 404 or 405. */
+    enum Route {
+        HOME, SCAN, DOMAIN, CHECK_FORM, CHECK_POST, CHECK_JOB, API_SCANS, API_TRENDS, API_SCAN, API_DOMAIN, API_CHECK,
+        API_CHECK_JOB, METRICS, METHOD, OTHER;
+
+        private static final Pattern SCAN_PATH = Pattern.compile("/scan/" + ID + "(/[a-z-]{1,40})?");
+        private static final Pattern API_SCAN_PATH = Pattern.compile("/api/scans/" + ID + "/(stats|lists/[a-z-]{1,40})");
+        private static final Pattern DOMAIN_PATH = Pattern.compile("/domain/" + NAME);
+        private static final Pattern API_DOMAIN_PATH = Pattern.compile("/api/domains/" + NAME);
+        private static final Pattern JOB = Pattern.compile("/check/[0-9a-f]{32}");
+        private static final Pattern API_JOB = Pattern.compile("/api/check/[0-9a-f]{32}");
+
+        boolean api() {
+            return name().startsWith("API_");
         }
-        return m.group(1);
+
+        static Route of(String method, String path) {
+            boolean read = method.equals("GET") || method.equals("HEAD");
+            boolean post = method.equals("POST");
+            Route r;
+            if (path.equals("/check") || path.equals("/api/check")) {
+                r = path.equals("/check") ? (post ? CHECK_POST : CHECK_FORM) : API_CHECK;
+                return read && r == API_CHECK || !read && !post ? METHOD : r;
+            }
+            if (path.equals("/")) {
+                r = HOME;
+            } else if (path.equals("/api/scans")) {
+                r = API_SCANS;
+            } else if (path.equals("/api/trends")) {
+                r = API_TRENDS;
+            } else if (path.equals("/metrics")) {
+                r = METRICS;
+            } else if (SCAN_PATH.matcher(path).matches()) {
+                r = SCAN;
+            } else if (path.equals("/domain") || DOMAIN_PATH.matcher(path).matches()) {
+                r = DOMAIN;
+            } else if (API_SCAN_PATH.matcher(path).matches()) {
+                r = API_SCAN;
+            } else if (API_DOMAIN_PATH.matcher(path).matches()) {
+                r = API_DOMAIN;
+            } else if (JOB.matcher(path).matches()) {
+                r = CHECK_JOB;
+            } else if (API_JOB.matcher(path).matches()) {
+                r = API_CHECK_JOB;
+            } else {
+                return OTHER;
+            }
+            return read ? r : METHOD;
+        }
     }
 
-    /** The latest scan's charts, its statistics as they run, and the scans before it. */
-    private Page home() throws SQLException {
+    /** A page made from one connection, closed when it is made. */
+    private interface Read {
+        Page page(Connection c) throws SQLException, IOException;
+    }
+
+    private Page read(Read read) throws SQLException, IOException {
         try (Connection c = database.connect()) {
-            List<Scans.Summary> recent = Scans.recent(c, RECENT);
-            StringBuilder h = new StringBuilder(32 * 1024);
-            Pages.head(h, "mxray: e-mail in transit");
-            h.append("<h1>mxray: how mail is protected in transit</h1>");
-            h.append("<form action=\"/domain\" method=\"get\"><label>A domain's history: <input name=\"name\" "
-                    + "size=\"40\" maxlength=\"253\"></label> <button type=\"submit\">show</button></form>");
-            if (recent.isEmpty()) {
-                h.append("<p>No scan yet: <code>./mxray scan LIST</code> or <code>./mxray demo</code> make one.</p>");
-                return Page.html(200, Pages.end(h));
-            }
-            Scans.Summary latest = recent.get(0);
-            ReportData d = ReportData.load(c, latest.id());
-            h.append("<h2>Latest scan: <a href=\"/scan/").append(Html.escape(latest.id())).append("\">")
-                    .append(Html.escape(latest.id())).append("</a></h2>");
-            h.append("<p class=\"muted\">").append(Html.escape(latest.source())).append(", started ")
-                    .append(Html.escape(latest.startedAt().toString())).append(": ")
-                    .append(String.format("%,d of %,d domains final", latest.finalized(), latest.accepted()))
-                    .append("</p>");
-            Report.charts(h, d);
-            if (d.history().labels().size() > 1) {
-                h.append("<h2>Over all scans</h2><div class=\"charts\">");
-                h.append(Svg.lines("chart-history", "Share of domains with MX, per scan", d.history().labels(),
-                        d.history().series()));
-                h.append("</div>");
-            }
-            h.append("<h2>Scans</h2><table class=\"list\"><tr><th>scan</th><th>list</th><th>started</th>"
-                    + "<th>domains final</th></tr>");
-            for (Scans.Summary s : recent) {
-                h.append("<tr><td><a href=\"/scan/").append(Html.escape(s.id())).append("\">")
-                        .append(Html.escape(s.id())).append("</a></td><td>").append(Html.escape(s.source()))
-                        .append("</td><td>").append(Html.escape(s.startedAt().toString())).append("</td><td>")
-                        .append(String.format("%,d of %,d", s.finalized(), s.accepted())).append("</td></tr>");
-            }
-            h.append("</table>");
-            return Page.html(200, Pages.end(h));
+            c.setReadOnly(true);
+            return read.page(c);
         }
     }
 
-    /**
-     * One domain: its verdict in every scan that saw it, what changed from one to the next, and
-     * for the latest its MX hosts and addresses, the chain each presented and the TLSA records.
-     */
-    private Page domain(String name) throws SQLException {
-        DomainHistory d;
-        try (Connection c = database.connect()) {
-            d = DomainHistory.load(c, name);
+    private Page json(int status, Object value) {
+        try {
+            return new Page(status, "application/json", json.writeValueAsBytes(value));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
-        if (d.verdicts().isEmpty()) {
-            return Page.text(404, "no scan saw this domain\n");
-        }
-        StringBuilder h = new StringBuilder(16 * 1024);
-        Pages.head(h, "mxray: " + name);
-        h.append("<h1>").append(Html.escape(name)).append("</h1><h2>Every scan</h2><table class=\"list\" "
-                + "id=\"timeline\"><tr><th>scan</th><th>started</th>");
-        DomainHistory.FIELDS.forEach(f -> h.append("<th>").append(Html.escape(f)).append("</th>"));
-        h.append("</tr>");
-        for (DomainHistory.Verdict v : d.verdicts()) {
-            h.append("<tr><td><a href=\"/scan/").append(Html.escape(v.scanId())).append("\">")
-                    .append(Html.escape(v.scanId())).append("</a></td><td>")
-                    .append(Html.escape(v.startedAt().toString())).append("</td>");
-            for (int i = 0; i < v.values().size(); i++) {
-                String value = v.values().get(i);
-                if (i == DomainHistory.FIELDS.indexOf("DANE delivery") && v.daneDeliveryReason() != null) {
-                    value += " (" + v.daneDeliveryReason() + ")";
-                }
-                h.append("<td>").append(Html.escape(value)).append("</td>");
-            }
-            h.append("</tr>");
-        }
-        h.append("</table>");
-        Map<String, List<String>> changes = d.changes();
-        h.append("<h2>What changed</h2>");
-        if (changes.isEmpty()) {
-            h.append("<p class=\"muted\">").append(d.verdicts().size() == 1 ? "One scan so far."
-                    : "Nothing, from one scan to the next.").append("</p>");
-        } else {
-            h.append("<table class=\"list\" id=\"changes\"><tr><th>scan</th><th>change</th></tr>");
-            changes.forEach((scan, diff) -> diff.forEach(x -> h.append("<tr><td>").append(Html.escape(scan))
-                    .append("</td><td>").append(Html.escape(x)).append("</td></tr>")));
-            h.append("</table>");
-        }
-        h.append("<h2>MX hosts in scan ").append(Html.escape(d.verdicts().get(0).scanId())).append("</h2>");
-        if (d.hosts().isEmpty()) {
-            h.append("<p class=\"muted\">None.</p>");
-        }
-        for (DomainHistory.Host host : d.hosts()) {
-            h.append("<h3>").append(Html.escape(host.mxHost())).append(" (preference ").append(host.preference())
-                    .append(")").append(host.ip().isEmpty() ? "" : " at " + Html.escape(host.ip())).append("</h3>");
-            h.append("<table class=\"facts\">");
-            row(h, "level", host.level());
-            row(h, "outcome", host.outcome() + (host.reason() == null ? "" : " (" + host.reason() + ")"));
-            row(h, "DANE", host.dane() == null ? "-" : host.dane()
-                    + (host.daneReason() == null ? "" : " (" + host.daneReason() + ")"));
-            h.append("</table>");
-            if (!host.chain().isEmpty()) {
-                h.append("<table class=\"list chain\"><tr><th>certificate</th><th>issuer</th><th>expires</th></tr>");
-                for (DomainHistory.Certificate cert : host.chain()) {
-                    h.append("<tr><td>").append(Html.escape(cert.subject())).append("</td><td>")
-                            .append(Html.escape(cert.issuer())).append("</td><td>")
-                            .append(Html.escape(cert.notAfter().toString())).append("</td></tr>");
-                }
-                h.append("</table>");
-            }
-            if (!host.tlsa().isEmpty()) {
-                h.append("<table class=\"list tlsa\"><tr><th>TLSA at _25._tcp.").append(Html.escape(host.tlsaBase()))
-                        .append("</th><th>usable</th></tr>");
-                for (DomainHistory.Tlsa t : host.tlsa()) {
-                    h.append("<tr><td><code>").append(Html.escape(t.record())).append("</code></td><td>")
-                            .append(t.usable() ? "yes" : Html.escape("no" + (t.unusableReason() == null ? ""
-                                    : " (" + t.unusableReason() + ")"))).append("</td></tr>");
-                }
-                h.append("</table>");
-            }
-        }
-        return Page.html(200, Pages.end(h));
     }
 
-    private Page domainJson(String name) throws SQLException, IOException {
-        DomainHistory d;
-        try (Connection c = database.connect()) {
-            d = DomainHistory.load(c, name);
-        }
-        if (d.verdicts().isEmpty()) {
-            return new Page(404, "application/json",
-                    "{\"error\":\"no scan saw this domain\"}".getBytes(StandardCharsets.UTF_8));
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("domain", d.domain());
-        List<Map<String, Object>> scans = new ArrayList<>();
-        for (DomainHistory.Verdict v : d.verdicts()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("scan", v.scanId());
-            m.put("startedAt", v.startedAt().toString());
-            for (int i = 0; i < DomainHistory.FIELDS.size(); i++) {
-                m.put(DomainHistory.FIELDS.get(i), v.values().get(i));
-            }
-            m.put("DANE delivery reason", v.daneDeliveryReason());
-            scans.add(m);
-        }
-        out.put("scans", scans);
-        out.put("changes", d.changes());
-        out.put("hosts", d.hosts());
-        return new Page(200, "application/json", json.writeValueAsBytes(out));
+    private static String last(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
     }
 
-    private static void row(StringBuilder h, String name, String value) {
-        h.append("<tr><td class=\"muted\">").append(Html.escape(name)).append("</td><td>")
-                .append(Html.escape(value == null ? "-" : value)).append("</td></tr>");
+    private static String param(Request request, String name) {
+        String v = Request.extractQueryParameters(request).getValue(name);
+        return v == null ? "" : v.strip();
     }
 
-    /** The report of one scan, as {@code mxray report} writes it. */
-    private Page scan(String id) throws SQLException {
-        try (Connection c = database.connect()) {
+    /** {@code /scan/ID}, {@code /scan/ID/report} and {@code /scan/ID/LIST}. */
+    private Page scan(Request request, String path) throws SQLException, IOException {
+        String[] parts = path.split("/");
+        String id = parts[2];
+        Optional<ScanLists.Definition> list = parts.length == 4 ? ScanLists.named(parts[3]) : Optional.empty();
+        if (parts.length == 4 && !parts[3].equals("report") && list.isEmpty()) {
+            return Page.text(404, "no such list\n");
+        }
+        ScanLists.Query q = list.map(l -> ScanPages.query(l, Request.extractQueryParameters(request))).orElse(null);
+        return read(c -> {
             if (!Scans.exists(c, id)) {
                 return Page.text(404, "no such scan\n");
             }
-            return Page.html(200, Report.html(c, id));
-        }
-    }
-
-    private Page scans() throws SQLException, IOException {
-        try (Connection c = database.connect()) {
-            List<Map<String, Object>> out = new ArrayList<>();
-            for (Scans.Summary s : Scans.recent(c, RECENT)) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", s.id());
-                m.put("source", s.source());
-                m.put("startedAt", s.startedAt().toString());
-                m.put("accepted", s.accepted());
-                m.put("finalized", s.finalized());
-                out.add(m);
+            if (parts.length == 3) {
+                return Page.html(200, ScanPages.overview(c, id));
             }
-            return new Page(200, "application/json", json.writeValueAsBytes(out));
-        }
+            return list.isEmpty() ? Page.html(200, Report.html(c, id))
+                    : Page.html(200, ScanPages.list(c, id, list.get(), q));
+        });
     }
 
-    private Page stats(String id) throws SQLException, IOException {
-        try (Connection c = database.connect()) {
+    /** {@code /api/scans/ID/stats} and {@code /api/scans/ID/lists/LIST}. */
+    private Page apiScan(Request request, String path) throws SQLException, IOException {
+        String[] parts = path.split("/");
+        String id = parts[3];
+        Optional<ScanLists.Definition> list = parts[4].equals("lists") ? ScanLists.named(parts[5]) : Optional.empty();
+        if (parts[4].equals("lists") && list.isEmpty()) {
+            return json(404, Map.of("error", "no such list"));
+        }
+        ScanLists.Query q = list.map(l -> ScanPages.query(l, Request.extractQueryParameters(request))).orElse(null);
+        return read(c -> {
             if (!Scans.exists(c, id)) {
-                return new Page(404, "application/json", "{\"error\":\"no such scan\"}".getBytes(StandardCharsets.UTF_8));
+                return json(404, Map.of("error", "no such scan"));
             }
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("id", id);
-            Map<String, Map<String, Long>> categories = new LinkedHashMap<>();
-            for (Scans.Stat s : Scans.stats(c, id)) {
-                if (s.category().equals("finalized")) {
-                    out.put("finalized", s.domains());
-                    out.put("updatedAt", s.updatedAt().toString());
-                } else {
-                    categories.computeIfAbsent(s.category(), k -> new LinkedHashMap<>()).put(s.value(), s.domains());
-                }
+            return list.isPresent() ? json(200, ScanPages.json(c, id, list.get(), q)) : json(200, stats(c, id));
+        });
+    }
+
+    private static Map<String, Object> stats(Connection c, String id) throws SQLException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", id);
+        Map<String, Map<String, Long>> categories = new LinkedHashMap<>();
+        for (Scans.Stat s : Scans.stats(c, id)) {
+            if (s.category().equals("finalized")) {
+                out.put("finalized", s.domains());
+                out.put("updatedAt", s.updatedAt().toString());
+            } else {
+                categories.computeIfAbsent(s.category(), k -> new LinkedHashMap<>()).put(s.value(), s.domains());
             }
-            out.put("categories", categories);
-            return new Page(200, "application/json", json.writeValueAsBytes(out));
         }
+        out.put("categories", categories);
+        return out;
+    }
+
+    private Page domain(Request request, String path) throws SQLException, IOException {
+        String name = (path.equals("/domain") ? param(request, "name") : last(path)).toLowerCase(Locale.ROOT);
+        if (!DOMAIN_NAME.matcher(name).matches()) {
+            return Page.text(404, "not a domain name\n");
+        }
+        return read(c -> {
+            DomainHistory d = DomainHistory.load(c, name);
+            return d.verdicts().isEmpty() ? Page.text(404, "no scan saw this domain\n")
+                    : Page.html(200, DomainPage.html(d));
+        });
+    }
+
+    private Page apiDomain(String path) throws SQLException, IOException {
+        String name = last(path).toLowerCase(Locale.ROOT);
+        return read(c -> {
+            DomainHistory d = DomainHistory.load(c, name);
+            return d.verdicts().isEmpty() ? json(404, Map.of("error", "no scan saw this domain"))
+                    : json(200, DomainPage.json(d));
+        });
+    }
+
+    /**
+     * A check asked for: the form's POST (a redirect to the check's page, or the form again with
+     * why it was refused) or the API's (202 with where to follow it).
+     */
+    private Page checkPost(Request request, Response response, boolean api) {
+        Fields form = FormFields.getFields(request, 10, 4096);
+        Fields query = Request.extractQueryParameters(request);
+        String domain = Optional.ofNullable(form.getValue("domain")).orElse(query.getValue("domain"));
+        String keepValue = Optional.ofNullable(form.getValue("keep")).orElse(query.getValue("keep"));
+        boolean keep = keepValue != null && (keepValue.equals("on") || keepValue.equals("true"));
+        if (domain == null || domain.isBlank() || domain.length() > 253) {
+            return api ? json(400, Map.of("error", "give the domain to check: domain=NAME"))
+                    : Page.html(400, CheckPages.form(checks, "", "Give the domain to check."));
+        }
+        CheckQueue.Submission s = checks.submit(Request.getRemoteAddr(request), domain.strip(), keep);
+        if (s instanceof CheckQueue.Refused refused) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Math.max(1, refused.retryAfter().toSeconds()));
+            return api ? json(refused.status(), Map.of("error", refused.why()))
+                    : Page.html(refused.status(), CheckPages.form(checks, domain.strip(), refused.why()));
+        }
+        CheckQueue.Job job = ((CheckQueue.Accepted) s).job();
+        if (api) {
+            response.getHeaders().put(HttpHeader.LOCATION, "/api/check/" + job.id);
+            return json(202, CheckPages.json(checks, job));
+        }
+        response.getHeaders().put(HttpHeader.LOCATION, "/check/" + job.id);
+        return Page.text(303, "see /check/" + job.id + "\n");
     }
 
     private static Page metrics() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrometheusTextFormatWriter.create().write(out, PrometheusRegistry.defaultRegistry.scrape());
         return new Page(200, PrometheusTextFormatWriter.CONTENT_TYPE, out.toByteArray());
-    }
-
-    /** The page frame: the same look as the report's. */
-    static final class Pages {
-        private Pages() {
-        }
-
-        static void head(StringBuilder h, String title) {
-            h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                    + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>")
-                    .append(Html.escape(title)).append("</title><style>").append(Report.CSS).append("</style></head><body>");
-        }
-
-        static String end(StringBuilder h) {
-            h.append("<p class=\"muted\">mxray, from the scans' rows in PostgreSQL. The same as JSON: "
-                    + "<a href=\"/api/scans\">/api/scans</a>.</p></body></html>\n");
-            return h.toString();
-        }
     }
 }

@@ -16,6 +16,13 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import io.mxray.check.Checker;
+import io.mxray.dns.DnsConfig;
+import io.mxray.smtp.SmtpConfig;
+import io.mxray.verdict.CertificateJudge;
+import io.mxray.verdict.TrustStores;
+import java.time.Clock;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +32,12 @@ import org.junit.jupiter.api.Test;
  * security headers, and a value from outside (the list's name) shown as text, never as markup.
  */
 class WebAppTest {
+    static {
+        // as every mxray process starts (before the HTTP client makes the JVM's TLS context): the
+        // check tests that share this JVM probe TLS 1.0 and 1.1 servers
+        io.mxray.runtime.Jvm.prepare();
+    }
+
     private static final String HOSTILE = "<script>alert(1)</script>.txt";
     private static EmbeddedPostgres pg;
     private static WebApp app;
@@ -38,7 +51,18 @@ class WebAppTest {
         scan(db, "s-older", "first.txt", 2, 30);
         scan(db, "s-newer", HOSTILE, 1, 40);
         changed(db);
-        app = WebApp.start(db, new InetSocketAddress("127.0.0.1", 0));
+        app = WebApp.start(db, new InetSocketAddress("127.0.0.1", 0), checks());
+    }
+
+    /**
+     * Checks as {@code mxray check} makes them, through a resolver nobody answers at (the discard
+     * port): the checks these tests ask for are of names that are not domain names, refused before
+     * any lookup. Three a minute from one address, one at once.
+     */
+    static WebApp.Checks checks() {
+        return new WebApp.Checks(() -> new Checker(DnsConfig.defaults(new InetSocketAddress("127.0.0.1", 9)),
+                SmtpConfig.defaults(), new CertificateJudge(TrustStores.jdkDefault(), Clock.systemUTC()),
+                Clock.systemUTC()), 3, 1, 5, true);
     }
 
     @AfterAll
@@ -152,15 +176,142 @@ class WebAppTest {
     }
 
     @Test
-    void eachScanHasItsReportAndNothingElseAnswersButNotFound() throws Exception {
+    void eachScanHasItsListsAndItsReportAndNothingElseAnswersButNotFound() throws Exception {
         HttpResponse<String> r = get("/scan/s-older");
         assertEquals(200, r.statusCode());
-        assertTrue(r.body().contains("<title>mxray report s-older</title>"), r.body());
+        assertTrue(r.body().contains("<svg id=\"chart-starttls\""), r.body());
+        assertTrue(r.body().contains("<a href=\"/scan/s-older/domains\">Every domain</a></td><td>31</td>"), r.body());
+        assertTrue(get("/scan/s-older/report").body().contains("<title>mxray report s-older</title>"));
+        assertEquals(404, get("/scan/s-older/nothing").statusCode());
         assertEquals(404, get("/scan/none").statusCode());
         HttpResponse<String> odd = get("/scan/%3Cscript%3E");
         assertEquals(404, odd.statusCode());
         assertFalse(odd.body().contains("<script"), odd.body());
         assertEquals(404, get("/etc/passwd").statusCode());
+    }
+
+    @Test
+    void aListIsPagedSortedAndFilteredWithValuesBoundNeverRunAsSql() throws Exception {
+        String page2 = get("/scan/s-older/domains?sort=domain&dir=desc&per=10&page=2").body();
+        assertTrue(page2.contains("<span id=\"page\">page 2 of 4</span>"), page2);
+        // descending by name: d9, d8, d7, d6, d5, d4, d30, d3, d29, d28 on the first page; d27 opens the second
+        assertEquals("d27.example", firstDomain(page2));
+        assertTrue(page2.contains("href=\"/scan/s-older/domains?sort=domain&amp;dir=desc&amp;per=10&amp;page=3\""),
+                "the next page keeps the sort: " + page2);
+        assertEquals("changed.example", firstDomain(get("/scan/s-older/domains?sort=domain&dir=asc").body()));
+
+        String filtered = get("/scan/s-newer/domains?provider=.Changed.Example.&level=verified").body();
+        assertTrue(filtered.contains("<p id=\"count\">1 row match the filters</p>"), filtered);
+        assertEquals("changed.example", firstDomain(filtered));
+        assertTrue(get("/scan/s-newer/domains?provider=example").body().contains("1 row match"),
+                "a provider is a suffix at a label boundary: mx.changed.example is under example");
+        assertTrue(get("/scan/s-newer/domains?provider=hanged.example").body().contains("0 rows match"),
+                "not a suffix inside a label");
+        assertTrue(get("/scan/s-newer/domains?level=untrusted").body().contains("0 rows match"));
+        HttpResponse<String> hostile = get("/scan/s-newer/domains?provider=x'%20OR%201=1--");
+        assertEquals(400, hostile.statusCode(), "not a filter value: refused, never part of the SQL");
+        assertEquals(200, get("/scan/s-newer/domains?sort=1;DROP%20TABLE%20scan").statusCode(),
+                "an unknown column sorts by the list's default");
+
+        String changes = get("/scan/s-newer/changes").body();
+        assertTrue(changes.contains(">changed.example<") && changes.contains(">starttls<")
+                && changes.contains(">gained<"), changes);
+        assertTrue(get("/scan/s-older/changes").body().contains("This is the first scan"));
+
+        JsonNode json = Json.mapper().readTree(get("/api/scans/s-older/lists/domains?per=5&page=7&sort=domain").body());
+        assertEquals(31, json.get("total").asLong());
+        assertEquals(7, json.get("pages").asInt());
+        assertEquals(1, json.get("rows").size());
+        assertEquals("d9.example", json.get("rows").get(0).get(0).asText());
+    }
+
+    private static String firstDomain(String page) {
+        int i = page.indexOf("<a href=\"/domain/");
+        return page.substring(page.indexOf('>', i) + 1, page.indexOf("</a>", i));
+    }
+
+    @Test
+    void theHomePageShowsTheTrendsOverTheScans() throws Exception {
+        String body = get("/").body();
+        for (String chart : List.of("chart-trend-level", "chart-trend-dane", "chart-trend-mta-sts")) {
+            assertTrue(body.contains("<svg id=\"" + chart + "\""), chart + ": " + body);
+        }
+        JsonNode trends = Json.mapper().readTree(get("/api/trends").body());
+        assertEquals(2, trends.get("scans").size());
+    }
+
+    /**
+     * The checks' limits: three a minute from one address (the fourth is refused with 429 and when
+     * to try again); each accepted one has a page and its JSON; a name that is not a domain name is
+     * checked, found unusable, and not kept.
+     */
+    @Test
+    void checksAreQueuedLimitedPerClientAndFollowedByTheirPage() throws Exception {
+        HttpResponse<String> form = post("/check", "domain=not+a+domain%21&keep=on");
+        assertEquals(303, form.statusCode());
+        String location = form.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.matches("/check/[0-9a-f]{32}"), location);
+        HttpResponse<String> api = post("/api/check?domain=%3Cscript%3E", "");
+        assertEquals(202, api.statusCode(), api.body());
+        String id = Json.mapper().readTree(api.body()).get("id").asText();
+        assertEquals(202, post("/api/check?domain=x..y", "").statusCode());
+        HttpResponse<String> refused = post("/api/check?domain=a.example", "");
+        assertEquals(429, refused.statusCode(), refused.body());
+        assertTrue(Integer.parseInt(refused.headers().firstValue("Retry-After").orElse("0")) > 0);
+        assertTrue(refused.body().contains("at most 3 checks a minute"), refused.body());
+        HttpResponse<String> refusedForm = post("/check", "domain=a.example");
+        assertEquals(429, refusedForm.statusCode());
+        assertTrue(refusedForm.body().contains("id=\"refused\""), refusedForm.body());
+
+        JsonNode done = null;
+        for (int i = 0; i < 100; i++) {
+            done = Json.mapper().readTree(get("/api/check/" + id).body());
+            if (done.get("state").asText().equals("done")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertEquals("done", done.get("state").asText(), done.toString());
+        assertEquals("unknown", done.get("result").get("status").asText());
+        assertFalse(done.has("keptAs"), "nothing to keep of a name that is not a domain name");
+        String page = get(location).body();
+        assertTrue(page.contains("Check of not a domain!"), page);
+        String script = get("/check/" + id).body();
+        assertTrue(script.contains("Check of &lt;script&gt;") && !script.contains("<script"), script);
+        assertEquals(404, get("/check/" + "0".repeat(32)).statusCode());
+        assertEquals(405, HTTP.send(HttpRequest.newBuilder(URI.create(app.url()).resolve("/api/check")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
+    private static HttpResponse<String> post(String path, String form) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(app.url()).resolve(path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A database user that may only read serves every page. */
+    @Test
+    void aReadOnlyDatabaseUserServesEveryPage() throws Exception {
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'reader') THEN "
+                    + "CREATE ROLE reader LOGIN PASSWORD 'reader-pw'; END IF; END $$");
+            s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader");
+        }
+        Database reader = new Database(pg.getJdbcUrl("postgres", "postgres").replaceAll("user=[^&]*&?", "")
+                .replaceAll("password=[^&]*&?", "").replaceAll("[?&]$", ""), "reader", "reader-pw");
+        try (Connection c = reader.connect(); Statement s = c.createStatement()) {
+            org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                    () -> s.execute("DELETE FROM scan"), "the user cannot write");
+        }
+        try (WebApp readOnly = WebApp.start(reader, new InetSocketAddress("127.0.0.1", 0), checks())) {
+            for (String path : List.of("/", "/scan/s-newer", "/scan/s-newer/domains?level=verified",
+                    "/scan/s-newer/changes", "/scan/s-newer/report", "/domain/changed.example", "/api/scans",
+                    "/api/trends", "/api/scans/s-newer/stats", "/api/domains/changed.example", "/check")) {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(readOnly.url()).resolve(path))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), path + ": " + r.body());
+            }
+        }
     }
 
     @Test

@@ -86,7 +86,7 @@ final class DbBench implements Callable<Integer> {
         try (EmbeddedDatabase postgres = EmbeddedDatabase.start(dir.resolve("postgres")).stopOnExit()) {
             Database db = postgres.database();
             db.migrate();
-            String source = recordScan(dir, all, db, postgres);
+            String source = recordScan(dir, all, db);
             try (Connection c = db.connect()) {
                 System.out.printf("server: %s; shared_buffers %s, work_mem %s%n", one(c, "SELECT version()"),
                         one(c, "SHOW shared_buffers"), one(c, "SHOW work_mem"));
@@ -136,7 +136,7 @@ final class DbBench implements Callable<Integer> {
     }
 
     /** The lab scanned through the pipeline (processes, as deployed); returns the scan's id. */
-    private String recordScan(Path dir, List<Scenario> all, Database db, EmbeddedDatabase postgres) throws Exception {
+    static String recordScan(Path dir, List<Scenario> all, Database db) throws Exception {
         Path list = Files.write(dir.resolve("list.txt"), all.stream().map(Scenario::domain).toList());
         try (Lab lab = Lab.start(LabConfig.defaults(dir.resolve("lab")).withScenarios(all));
              BrokerProcess broker = BrokerProcess.start(dir.resolve("kafka"));
@@ -159,7 +159,7 @@ final class DbBench implements Callable<Integer> {
      *
      * @return seconds it took
      */
-    private static double copy(Connection c, String from, String to, int copies, int daysAgo) throws SQLException {
+    static double copy(Connection c, String from, String to, int copies, int daysAgo) throws SQLException {
         long t0 = System.nanoTime();
         c.setAutoCommit(false);
         try (PreparedStatement s = c.prepareStatement("""

@@ -1,20 +1,16 @@
 package io.mxray.check;
 
 import com.fasterxml.jackson.databind.ObjectWriter;
-import io.mxray.dns.DnsConfig;
 import io.mxray.dns.FastSignatures;
 import io.mxray.dns.ResolverHealth;
-import io.mxray.dns.ResolverOptions;
 import io.mxray.schema.CheckResult;
 import io.mxray.schema.CheckStatus;
 import io.mxray.schema.Json;
-import io.mxray.smtp.SmtpOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,24 +44,7 @@ public final class CheckCommand implements Callable<Integer> {
     List<String> domains;
 
     @Mixin
-    ResolverOptions resolver = new ResolverOptions();
-
-    @Option(names = {"--port", "--smtp-port"}, paramLabel = "PORT", defaultValue = "${env:MXRAY_SMTP_PORT:-25}",
-            description = "Port of the MX hosts to connect to (env MXRAY_SMTP_PORT, default ${DEFAULT-VALUE}; only a "
-                    + "lab uses another).")
-    int port;
-
-    @Mixin
-    SmtpOptions smtp;
-
-    @Option(names = "--policy-port", paramLabel = "PORT", defaultValue = "${env:MXRAY_POLICY_PORT:-443}",
-            description = "Port of the MTA-STS policy hosts (env MXRAY_POLICY_PORT, default ${DEFAULT-VALUE}; only a "
-                    + "lab uses another).")
-    int policyPort;
-
-    @picocli.CommandLine.Option(names = "--tls-versions", arity = "1", paramLabel = "true|false",
-            defaultValue = "${env:MXRAY_TLS_VERSIONS:-true}", description = SmtpOptions.TLS_VERSIONS_HELP)
-    boolean tlsVersions;
+    CheckerOptions options = new CheckerOptions();
 
     @Option(names = "--tlsa", defaultValue = "${env:MXRAY_CHECK_TLSA:-false}",
             description = "Print only the TLSA records (3 1 1 and 2 1 1, zone-file lines) to publish for what each MX "
@@ -103,14 +82,11 @@ public final class CheckCommand implements Callable<Integer> {
 
     /** Checks the domains, printing to {@code out}; the exit status. */
     public int run(PrintWriter out) throws IOException {
-        if (smtp.caFile != null && !Files.isReadable(smtp.caFile)) {
-            throw new IllegalArgumentException("cannot read the CA file " + smtp.caFile); // before any lookup
-        }
+        options.requireReadable(); // before any lookup
         List<String> inputs = inputs();
         FastSignatures.preferStartupTime();
         List<CheckStatus> statuses = new ArrayList<>();
-        try (Checker checker = new Checker(dnsConfig(), smtp.config(tlsVersions), policyPort,
-                () -> smtp.judge(Clock.systemUTC()), Clock.systemUTC())) {
+        try (Checker checker = options.checker(Clock.systemUTC())) {
             print(checker, inputs, out, statuses);
         }
         return CheckStatus.worst(statuses).exitCode();
@@ -181,13 +157,5 @@ public final class CheckCommand implements Callable<Integer> {
             }
         }
         return out;
-    }
-
-    /** A check is one domain or a few: few lookups in flight, one socket, a small host cache. */
-    DnsConfig dnsConfig() {
-        DnsConfig d = resolver.config();
-        return new DnsConfig(d.resolver(), d.trustAnchor(), d.timeout(), d.attempts(), d.retryBackoff(), port,
-                d.maxMxHosts(), d.maxAddresses(), 200, d.maxLookupsPerDomain(), 10_000, 1,
-                DnsConfig.ValidatorKind.MXRAY);
     }
 }

@@ -38,6 +38,12 @@ public enum CertSpec {
     SELF_SIGNED,
     /** Signed by its own key, naming the MX host, expired 30 days ago. */
     SELF_SIGNED_EXPIRED,
+    /**
+     * As {@link #LAB_CA_VALID}, with markup in its subject's common name ({@link LabCa#HOSTILE_CN}):
+     * valid (the name is matched in the subject alternative names, RFC 6125 section 6.4.4), and
+     * text to escape wherever it is shown.
+     */
+    HOSTILE_SUBJECT,
     /** Leaf from a private CA that no bundle trusts, sent with that CA's certificate (for DANE-TA). */
     PRIVATE_CA_CHAIN,
     /** Leaf from the private CA, sent without the CA certificate. */

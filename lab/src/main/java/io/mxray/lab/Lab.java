@@ -334,6 +334,7 @@ public final class Lab implements AutoCloseable {
         s.issued = switch (spec) {
             case LAB_CA_VALID, LAB_CA_WITH_ROOT, DUAL_ECDSA_RSA -> ca.issue(LabCa.Issuer.ROOT, names, from, until, false);
             case LAB_CA_RSA -> ca.issue(LabCa.Issuer.ROOT, names, from, until, true);
+            case HOSTILE_SUBJECT -> ca.issue(LabCa.Issuer.ROOT, names, LabCa.HOSTILE_CN, from, until, false);
             case WILDCARD -> ca.issue(LabCa.Issuer.ROOT, List.of("*." + first.substring(first.indexOf('.') + 1)), from,
                     until, false);
             case SNI_PER_NAME -> ca.issue(LabCa.Issuer.ROOT, List.of(ownName(s)), from, until, false);

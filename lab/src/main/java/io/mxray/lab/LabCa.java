@@ -124,8 +124,18 @@ public final class LabCa {
      * server sends with it).
      */
     public Issued issue(Issuer issuer, List<String> dnsNames, Instant notBefore, Instant notAfter, boolean rsa) {
+        return issue(issuer, dnsNames, dnsNames.get(0), notBefore, notAfter, rsa);
+    }
+
+    /** The common name of {@link CertSpec#HOSTILE_SUBJECT}'s subject. */
+    public static final String HOSTILE_CN = "<script>alert(1)</script>";
+
+    /** A leaf whose subject's common name is {@code commonName}, taken as it is (no DN syntax). */
+    public Issued issue(Issuer issuer, List<String> dnsNames, String commonName, Instant notBefore, Instant notAfter,
+                        boolean rsa) {
         KeyPair kp = newKeyPair(rsa);
-        X500Name subject = new X500Name("CN=" + dnsNames.get(0));
+        X500Name subject = new org.bouncycastle.asn1.x500.X500NameBuilder(org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE)
+                .addRDN(org.bouncycastle.asn1.x500.style.BCStyle.CN, commonName).build();
         BigInteger sn = BigInteger.valueOf(serial.getAndIncrement());
         X509Certificate leaf = switch (issuer) {
             case ROOT -> build(root.name(), subject, kp.getPublic(), root.key().getPrivate(), notBefore, notAfter, false,

@@ -96,6 +96,16 @@ public final class Scenarios {
         return new Scenario.Mx(preference, host);
     }
 
+    /**
+     * {@code hostile-subject.test}: verified, its certificate's subject carrying markup
+     * ({@link CertSpec#HOSTILE_SUBJECT}); for the tests of the pages that show certificates. Not in
+     * the catalogue.
+     */
+    public static Scenario hostileSubject() {
+        return single("hostile-subject", "tls", "a lab-CA certificate naming the MX host, markup in its subject",
+                tlsHost("mx.hostile-subject.test", CertSpec.HOSTILE_SUBJECT, VERIFIED, CA_VALID));
+    }
+
     /** The catalogue and the hostile family ({@link HostileScenarios}). */
     public static List<Scenario> withHostile() {
         List<Scenario> all = new ArrayList<>(catalogue());

@@ -15,15 +15,21 @@ import java.util.Map;
  * One domain across the scans that saw it: its verdict in each (newest first), and for the
  * latest its MX hosts and addresses with the chain each presented and the TLSA records found.
  */
-public record DomainHistory(String domain, List<Verdict> verdicts, List<Host> hosts) {
+public record DomainHistory(String domain, List<Verdict> verdicts, List<Host> hosts, String adviceScan,
+                            List<Advice> advice) {
     /** Scans listed at most. */
     public static final int SCANS = 100;
     /** The verdict fields compared from one scan to the next, in the order shown. */
     public static final List<String> FIELDS = List.of("dns", "mx DNSSEC", "STARTTLS", "best level", "worst level",
             "DANE", "DANE delivery", "MTA-STS");
 
-    /** The domain's row in one scan; {@code values} follow {@link #FIELDS}. */
-    public record Verdict(String scanId, Instant startedAt, List<String> values, String daneDeliveryReason) {
+    /** The domain's row in one scan (of a list, or a check kept from the web); {@code values} follow {@link #FIELDS}. */
+    public record Verdict(String scanId, String kind, Instant startedAt, List<String> values,
+                          String daneDeliveryReason) {
+    }
+
+    /** One piece of advice a check gave, as {@code mxray check} words it. */
+    public record Advice(String status, String key, String subject, String text) {
     }
 
     /** One certificate of a chain, leaf first. */
@@ -44,7 +50,7 @@ public record DomainHistory(String domain, List<Verdict> verdicts, List<Host> ho
         List<Verdict> verdicts = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("""
                 SELECT d.scan_id, s.started_at, d.dns_outcome, d.mx_dnssec, d.starttls, d.best_level, d.worst_level,
-                       d.dane, d.dane_delivery, d.mta_sts, d.dane_delivery_reason
+                       d.dane, d.dane_delivery, d.mta_sts, d.dane_delivery_reason, s.kind
                 FROM domain_result d JOIN scan s ON s.scan_id = d.scan_id
                 WHERE d.domain = ? ORDER BY s.started_at DESC, d.scan_id DESC LIMIT ?""")) {
             s.setString(1, domain);
@@ -56,12 +62,32 @@ public record DomainHistory(String domain, List<Verdict> verdicts, List<Host> ho
                         String v = r.getString(i);
                         values.add(v == null ? "-" : v);
                     }
-                    verdicts.add(new Verdict(r.getString(1), r.getTimestamp(2).toInstant(), values, r.getString(11)));
+                    verdicts.add(new Verdict(r.getString(1), r.getString(12), r.getTimestamp(2).toInstant(), values,
+                            r.getString(11)));
                 }
             }
         }
         List<Host> hosts = verdicts.isEmpty() ? List.of() : hosts(c, verdicts.get(0).scanId(), domain);
-        return new DomainHistory(domain, verdicts, hosts);
+        String adviceScan = verdicts.stream().filter(v -> v.kind().equals("check")).map(Verdict::scanId).findFirst()
+                .orElse(null);
+        return new DomainHistory(domain, verdicts, hosts, adviceScan,
+                adviceScan == null ? List.of() : advice(c, adviceScan, domain));
+    }
+
+    /** The advice kept with a check of the domain. */
+    private static List<Advice> advice(Connection c, String scanId, String domain) throws SQLException {
+        List<Advice> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT status, key, subject, text FROM domain_advice "
+                + "WHERE scan_id = ? AND domain = ? ORDER BY ordinal")) {
+            s.setString(1, scanId);
+            s.setString(2, domain);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Advice(r.getString(1), r.getString(2), r.getString(3), r.getString(4)));
+                }
+            }
+        }
+        return out;
     }
 
     private static List<Host> hosts(Connection c, String scanId, String domain) throws SQLException {
@@ -70,7 +96,7 @@ public record DomainHistory(String domain, List<Verdict> verdicts, List<Host> ho
                 SELECT m.mx_host, m.preference, m.ip, m.level, m.outcome, m.reason, m.dane, m.dane_reason, r.chain,
                        m.tlsa_base
                 FROM domain_mx m LEFT JOIN mx_host_result r
-                  ON r.scan_id = m.scan_id AND r.ip = m.ip AND r.port = 25 AND r.mx_host = m.mx_host
+                  ON r.scan_id = m.scan_id AND r.ip = m.ip AND r.mx_host = m.mx_host
                 WHERE m.scan_id = ? AND m.domain = ? ORDER BY m.preference, m.mx_host, m.ip""")) {
             s.setString(1, scanId);
             s.setString(2, domain);

@@ -27,6 +27,11 @@ public record ReportData(String scanId, List<String> scan, long finalized, long 
     public record Share(String label, long count) {
     }
 
+    /** The shares the charts show: per value, how many domains (certificates: MX host addresses). */
+    public record Shares(List<Share> dnssec, List<Share> starttls, List<Share> certificates, List<Share> dane,
+                         List<Share> daneDelivery, List<Share> mtaSts) {
+    }
+
     /** The first {@link #LIST_LIMIT} rows of a list and how many there were. */
     public record Rows(List<List<String>> rows, int total) {
     }
@@ -45,6 +50,39 @@ public record ReportData(String scanId, List<String> scan, long finalized, long 
         long finalized = count(c, "SELECT count(*) FROM domain_result WHERE scan_id = ?", scanId);
         long incomplete = count(c, "SELECT count(*) FROM domain_result WHERE scan_id = ? AND missing_probes IS NOT NULL",
                 scanId);
+        Shares shares = shares(c, scanId);
+        Rows stsUndeliverable = rows(c, "SELECT domain, reason, coalesce(mx_patterns, '') FROM mta_sts_undeliverable "
+                + "WHERE scan_id = ? ORDER BY domain", List.of(scanId));
+        History history = history(c);
+        Rows hallOfFame = rows(c, "SELECT domain, mx_hosts FROM dane_hall_of_fame WHERE scan_id = ? "
+                + "ORDER BY rank NULLS LAST, domain", List.of(scanId));
+        Rows undeliverable = rows(c, "SELECT domain, reason, coalesce(mx_dnssec_reason, '') FROM dane_undeliverable "
+                + "WHERE scan_id = ? ORDER BY domain", List.of(scanId));
+        Rows partialKeys = rows(c, "SELECT mx_host, ip, matched, not_matched, domains FROM dane_partial_keys "
+                + "WHERE scan_id = ? ORDER BY domains DESC, mx_host, ip", List.of(scanId));
+        Rows expiring = rows(c, "SELECT mx_host, ip, not_after, domains FROM certificates_expiring WHERE scan_id = ? "
+                + "ORDER BY not_after", List.of(scanId));
+        String previous = ScanLists.previous(c, scanId);
+        Rows changes = previous == null ? null
+                : rows(c, "SELECT domain, property, change FROM ("
+                        + "SELECT domain, property, CASE WHEN after THEN 'gained' ELSE 'lost' END AS change "
+                        + "FROM scan_diff(?, ?) UNION ALL "
+                        + "SELECT domain, 'mta_sts_policy', concat(coalesce(before_mode, 'no policy'), ' ', "
+                        + "coalesce(before_id, ''), ' -> ', coalesce(after_mode, 'no policy'), ' ', coalesce(after_id, '')) "
+                        + "FROM mta_sts_changes(?, ?)) x ORDER BY domain, property",
+                        List.of(previous, scanId, previous, scanId));
+        return new ReportData(scanId, scan, finalized, incomplete, shares.dnssec(), shares.starttls(),
+                shares.certificates(), shares.dane(), shares.daneDelivery(), history, hallOfFame, undeliverable,
+                partialKeys, expiring, previous, changes, shares.mtaSts(), stsUndeliverable);
+    }
+
+    /** The scan's shares, as its charts show them. */
+    public Shares shares() {
+        return new Shares(dnssec, starttls, certificates, dane, daneDelivery, mtaSts);
+    }
+
+    /** Only the scan's shares (its charts): what a page of every scan's latest needs. */
+    public static Shares shares(Connection c, String scanId) throws SQLException {
         List<Share> dnssec = shares(c, "SELECT mx_dnssec, domains FROM mx_dnssec_share WHERE scan_id = ? "
                 + "ORDER BY domains DESC", scanId);
         List<Share> starttls = shares(c, "SELECT starttls, domains FROM starttls_support WHERE scan_id = ? "
@@ -63,30 +101,7 @@ public record ReportData(String scanId, List<String> scan, long finalized, long 
                             ELSE 'no MTA-STS' END, count(*)
                 FROM domain_result WHERE scan_id = ? AND sts_delivery IS NOT NULL GROUP BY 1 ORDER BY 2 DESC""",
                 scanId);
-        Rows stsUndeliverable = rows(c, "SELECT domain, reason, coalesce(mx_patterns, '') FROM mta_sts_undeliverable "
-                + "WHERE scan_id = ? ORDER BY domain", List.of(scanId));
-        History history = history(c);
-        Rows hallOfFame = rows(c, "SELECT domain, mx_hosts FROM dane_hall_of_fame WHERE scan_id = ? "
-                + "ORDER BY rank NULLS LAST, domain", List.of(scanId));
-        Rows undeliverable = rows(c, "SELECT domain, reason, coalesce(mx_dnssec_reason, '') FROM dane_undeliverable "
-                + "WHERE scan_id = ? ORDER BY domain", List.of(scanId));
-        Rows partialKeys = rows(c, "SELECT mx_host, ip, matched, not_matched, domains FROM dane_partial_keys "
-                + "WHERE scan_id = ? ORDER BY domains DESC, mx_host, ip", List.of(scanId));
-        Rows expiring = rows(c, "SELECT mx_host, ip, not_after, domains FROM certificates_expiring WHERE scan_id = ? "
-                + "ORDER BY not_after", List.of(scanId));
-        List<String> before = row(c, "SELECT scan_id FROM scan WHERE started_at < (SELECT started_at FROM scan "
-                + "WHERE scan_id = ?) ORDER BY started_at DESC LIMIT 1", scanId);
-        String previous = before == null ? null : before.get(0);
-        Rows changes = previous == null ? null
-                : rows(c, "SELECT domain, property, change FROM ("
-                        + "SELECT domain, property, CASE WHEN after THEN 'gained' ELSE 'lost' END AS change "
-                        + "FROM scan_diff(?, ?) UNION ALL "
-                        + "SELECT domain, 'mta_sts_policy', concat(coalesce(before_mode, 'no policy'), ' ', "
-                        + "coalesce(before_id, ''), ' -> ', coalesce(after_mode, 'no policy'), ' ', coalesce(after_id, '')) "
-                        + "FROM mta_sts_changes(?, ?)) x ORDER BY domain, property",
-                        List.of(previous, scanId, previous, scanId));
-        return new ReportData(scanId, scan, finalized, incomplete, dnssec, starttls, certificates, dane, daneDelivery,
-                history, hallOfFame, undeliverable, partialKeys, expiring, previous, changes, mtaSts, stsUndeliverable);
+        return new Shares(dnssec, starttls, certificates, dane, daneDelivery, mtaSts);
     }
 
     private static History history(Connection c) throws SQLException {
@@ -103,7 +118,7 @@ public record ReportData(String scanId, List<String> scan, long finalized, long 
                        100.0 * count(*) FILTER (WHERE d.mx_dnssec = 'secure') / greatest(count(d.domain), 1),
                        100.0 * count(*) FILTER (WHERE d.starttls = 'all') / greatest(count(d.domain), 1),
                        100.0 * count(*) FILTER (WHERE d.dane = 'all') / greatest(count(d.domain), 1)
-                FROM scan s JOIN mail_domain d ON d.scan_id = s.scan_id
+                FROM scan s JOIN mail_domain d ON d.scan_id = s.scan_id WHERE s.kind = 'list'
                 GROUP BY s.scan_id, s.started_at ORDER BY s.started_at, s.scan_id""");
              ResultSet r = s.executeQuery()) {
             while (r.next()) {

@@ -25,7 +25,7 @@ public final class Scans {
     }
 
     public static String latestScan(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT scan_id FROM scan ORDER BY started_at DESC, scan_id DESC LIMIT 1");
+        try (PreparedStatement s = c.prepareStatement("SELECT scan_id FROM scan WHERE kind = 'list' ORDER BY started_at DESC, scan_id DESC LIMIT 1");
              ResultSet r = s.executeQuery()) {
             return r.next() ? r.getString(1) : null;
         }
@@ -134,13 +134,27 @@ public final class Scans {
     public record Summary(String id, String source, Instant startedAt, long accepted, long finalized) {
     }
 
-    /** The {@code limit} scans started last, newest first. */
+    /** One scan as a list of scans shows it (of any kind), or null. */
+    public static Summary summary(Connection c, String id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT s.scan_id, s.source, s.started_at, coalesce(s.accepted, 0), coalesce(f.domains, 0)
+                FROM scan s LEFT JOIN scan_stats f ON f.scan_id = s.scan_id AND f.category = 'finalized'
+                WHERE s.scan_id = ?""")) {
+            s.setString(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? new Summary(r.getString(1), r.getString(2), r.getTimestamp(3).toInstant(),
+                        r.getLong(4), r.getLong(5)) : null;
+            }
+        }
+    }
+
+    /** The {@code limit} scans of lists started last, newest first. */
     public static List<Summary> recent(Connection c, int limit) throws SQLException {
         List<Summary> out = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("""
                 SELECT s.scan_id, s.source, s.started_at, coalesce(s.accepted, 0), coalesce(f.domains, 0)
                 FROM scan s LEFT JOIN scan_stats f ON f.scan_id = s.scan_id AND f.category = 'finalized'
-                ORDER BY s.started_at DESC, s.scan_id DESC LIMIT ?""")) {
+                WHERE s.kind = 'list' ORDER BY s.started_at DESC, s.scan_id DESC LIMIT ?""")) {
             s.setInt(1, limit);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
@@ -157,7 +171,8 @@ public final class Scans {
     }
 
     /**
-     * The scans to drop: all but the {@code keep} started last (null: no such limit) and every one
+     * The scans to drop: all but the {@code keep} started last of each kind (lists, checks kept from
+     * the web; null: no such limit) and every one
      * started before {@code before} (null: no such limit); a scan goes when either rule drops it.
      * Oldest first.
      */
@@ -166,7 +181,7 @@ public final class Scans {
         try (PreparedStatement s = c.prepareStatement("""
                 SELECT scan_id, started_at, source FROM (
                     SELECT scan_id, started_at, source,
-                           row_number() OVER (ORDER BY started_at DESC, scan_id DESC) AS newest
+                           row_number() OVER (PARTITION BY kind ORDER BY started_at DESC, scan_id DESC) AS newest
                     FROM scan) s
                 WHERE (?::bigint IS NOT NULL AND newest > ?::bigint) OR started_at < ?::timestamptz
                 ORDER BY started_at, scan_id""")) {
