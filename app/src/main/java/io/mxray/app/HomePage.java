@@ -1,6 +1,5 @@
 package io.mxray.app;
 
-import io.mxray.store.ReportData;
 import io.mxray.store.Scans;
 import io.mxray.store.Trends;
 import java.sql.Connection;
@@ -27,7 +26,7 @@ final class HomePage {
     private HomePage() {
     }
 
-    static String html(Connection c, Instant now) throws SQLException {
+    static String html(Connection c, ChartCache charts, Instant now) throws SQLException {
         List<Scans.Summary> recent = Scans.recent(c, RECENT);
         Scans.Summary latest = recent.isEmpty() ? null : recent.get(0);
         List<Scans.Stat> stats = latest == null ? List.of() : Scans.stats(c, latest.id());
@@ -50,7 +49,7 @@ final class HomePage {
         if (running) {
             runningStats(h, latest, stats);
         }
-        Report.charts(h, ReportData.shares(c, latest.id()));
+        Report.charts(h, charts.shares(c, latest.id(), latest.finalized()));
         trends(h, Trends.load(c, RECENT));
         h.append("<h2>Scans</h2><table class=\"list\" id=\"scans\"><tr><th>scan</th><th>list</th><th>started</th>"
                 + "<th>domains final</th></tr>");

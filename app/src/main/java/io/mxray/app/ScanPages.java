@@ -1,6 +1,5 @@
 package io.mxray.app;
 
-import io.mxray.store.ReportData;
 import io.mxray.store.ScanLists;
 import io.mxray.store.Scans;
 import java.sql.Connection;
@@ -19,7 +18,7 @@ final class ScanPages {
     private ScanPages() {
     }
 
-    static String overview(Connection c, String id) throws SQLException {
+    static String overview(Connection c, ChartCache charts, String id) throws SQLException {
         Scans.Summary scan = Scans.summary(c, id);
         String previous = ScanLists.previous(c, id);
         Map<String, Long> totals = ScanLists.totals(c, id, previous);
@@ -33,7 +32,7 @@ final class ScanPages {
         h.append("</table><p>");
         WebPages.link(h, "/scan/" + WebPages.encode(id) + "/report", "the whole report as one page");
         h.append(" (as <code>mxray report</code> writes it)</p>");
-        Report.charts(h, ReportData.shares(c, id));
+        Report.charts(h, charts.shares(c, id, scan.finalized()));
         h.append("<h2>Lists</h2><table class=\"list\" id=\"lists\"><tr><th>list</th><th>rows</th><th></th></tr>");
         for (ScanLists.Definition list : ScanLists.ALL) {
             h.append("<tr><td>");

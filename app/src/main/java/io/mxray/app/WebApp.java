@@ -21,6 +21,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -72,6 +73,7 @@ public final class WebApp implements AutoCloseable {
     private final CheckQueue checks;
     private final Clock clock;
     private final ObjectMapper json = Json.mapper();
+    private final ChartCache charts = new ChartCache();
 
     private WebApp(Database database, Server server, CheckQueue checks, Clock clock) {
         this.database = database;
@@ -156,7 +158,7 @@ public final class WebApp implements AutoCloseable {
                                 ? "GET, HEAD, POST" : "GET, HEAD");
                         yield Page.text(405, "not with " + method + "\n");
                     }
-                    case HOME -> read(c -> Page.html(200, HomePage.html(c, clock.instant())));
+                    case HOME -> read(c -> Page.html(200, HomePage.html(c, charts, clock.instant())));
                     case SCAN -> scan(request, path);
                     case DOMAIN -> domain(request, path);
                     case CHECK_FORM -> Page.html(200, CheckPages.form(checks, param(request, "domain"), null));
@@ -171,6 +173,7 @@ public final class WebApp implements AutoCloseable {
                     case API_CHECK_JOB -> checks.job(last(path)).map(j -> json(200, CheckPages.json(checks, j)))
                             .orElse(json(404, Map.of("error", "no such check")));
                     case METRICS -> metrics();
+                    case FAVICON -> new Page(204, "image/x-icon", new byte[0]); // none: a browser asks anyway
                     case OTHER -> Page.text(404, "not found\n");
                 };
             } catch (IllegalArgumentException e) {
@@ -185,7 +188,7 @@ public final class WebApp implements AutoCloseable {
             headers.put(HttpHeader.CONTENT_TYPE, page.type());
             headers.put("Content-Security-Policy", CSP);
             headers.put("X-Content-Type-Options", "nosniff");
-            headers.put("Referrer-Policy", "no-referrer");
+            headers.put("Referrer-Policy", "same-origin"); // nothing to other sites; a form's Origin to this one
             headers.put(HttpHeader.CACHE_CONTROL, "no-store");
             headers.put(HttpHeader.CONTENT_LENGTH, page.body().length);
             boolean head = method.equals("HEAD");
@@ -197,7 +200,7 @@ public final class WebApp implements AutoCloseable {
     /** The pages and endpoints, by method and path; anything else is 404 or 405. */
     enum Route {
         HOME, SCAN, DOMAIN, CHECK_FORM, CHECK_POST, CHECK_JOB, API_SCANS, API_TRENDS, API_SCAN, API_DOMAIN, API_CHECK,
-        API_CHECK_JOB, METRICS, METHOD, OTHER;
+        API_CHECK_JOB, METRICS, FAVICON, METHOD, OTHER;
 
         private static final Pattern SCAN_PATH = Pattern.compile("/scan/" + ID + "(/[a-z-]{1,40})?");
         private static final Pattern API_SCAN_PATH = Pattern.compile("/api/scans/" + ID + "/(stats|lists/[a-z-]{1,40})");
@@ -226,6 +229,8 @@ public final class WebApp implements AutoCloseable {
                 r = API_TRENDS;
             } else if (path.equals("/metrics")) {
                 r = METRICS;
+            } else if (path.equals("/favicon.ico")) {
+                r = FAVICON;
             } else if (SCAN_PATH.matcher(path).matches()) {
                 r = SCAN;
             } else if (path.equals("/domain") || DOMAIN_PATH.matcher(path).matches()) {
@@ -288,7 +293,7 @@ public final class WebApp implements AutoCloseable {
                 return Page.text(404, "no such scan\n");
             }
             if (parts.length == 3) {
-                return Page.html(200, ScanPages.overview(c, id));
+                return Page.html(200, ScanPages.overview(c, charts, id));
             }
             return list.isEmpty() ? Page.html(200, Report.html(c, id))
                     : Page.html(200, ScanPages.list(c, id, list.get(), q));
@@ -354,7 +359,11 @@ public final class WebApp implements AutoCloseable {
      * why it was refused) or the API's (202 with where to follow it).
      */
     private Page checkPost(Request request, Response response, boolean api) {
-        Fields form = FormFields.getFields(request, 10, 4096);
+        Fields form = FormFields.getFields(request, 10, 4096); // read first: a connection kept alive stays usable
+        if (crossSite(request)) {
+            return api ? json(403, Map.of("error", "a check is asked for from this site only"))
+                    : Page.text(403, "a check is asked for from this site's own form only\n");
+        }
         Fields query = Request.extractQueryParameters(request);
         String domain = Optional.ofNullable(form.getValue("domain")).orElse(query.getValue("domain"));
         String keepValue = Optional.ofNullable(form.getValue("keep")).orElse(query.getValue("keep"));
@@ -376,6 +385,29 @@ public final class WebApp implements AutoCloseable {
         }
         response.getHeaders().put(HttpHeader.LOCATION, "/check/" + job.id);
         return Page.text(303, "see /check/" + job.id + "\n");
+    }
+
+    /**
+     * A browser asking on another site's behalf (its Origin, or Sec-Fetch-Site, says so): another
+     * page must not make visitors' browsers run checks. Clients that send neither (curl) are asked
+     * for as themselves.
+     */
+    static boolean crossSite(Request request) {
+        String site = request.getHeaders().get("Sec-Fetch-Site");
+        if (site != null) {
+            return !site.equals("same-origin") && !site.equals("none");
+        }
+        String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+        if (origin == null || origin.equals("null")) {
+            return false; // not a browser's, or an opaque origin; the limits apply all the same
+        }
+        String host = request.getHeaders().get(HttpHeader.HOST);
+        try {
+            URI o = URI.create(origin);
+            return host == null || o.getAuthority() == null || !o.getAuthority().equalsIgnoreCase(host);
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
     }
 
     private static Page metrics() throws IOException {

@@ -283,6 +283,20 @@ class WebAppTest {
                 HttpResponse.BodyHandlers.ofString()).statusCode());
     }
 
+    /** Another site's page cannot make its visitors' browsers ask for checks. */
+    @Test
+    void aCheckAskedForByAnotherSiteIsRefused() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(app.url()).resolve("/check"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", "https://evil.example")
+                .POST(HttpRequest.BodyPublishers.ofString("domain=a.example")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, r.statusCode(), r.body());
+        HttpResponse<String> api = HTTP.send(HttpRequest.newBuilder(URI.create(app.url()).resolve("/api/check?domain=a"))
+                .header("Sec-Fetch-Site", "cross-site").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, api.statusCode(), api.body());
+    }
+
     private static HttpResponse<String> post(String path, String form) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(app.url()).resolve(path))
                 .header("Content-Type", "application/x-www-form-urlencoded")

@@ -18,6 +18,12 @@ import org.junit.jupiter.api.Test;
  * no ERROR line (a new user reads one as "it is broken"), no password.
  */
 class DemoCommandTest {
+    static {
+        // as every mxray process starts, before the HTTP client makes the JVM's TLS context: the
+        // other tests of this JVM probe TLS 1.0 and 1.1 servers
+        io.mxray.runtime.Jvm.prepare();
+    }
+
     @Test
     void theDemoPrintsEveryLabDomainAsDeclaredAndExitsZeroThenTheReadersFindItsData() throws Exception {
         Path home = Files.createTempDirectory("demo");
@@ -65,6 +71,38 @@ class DemoCommandTest {
         String export = run(home, logs, "export");
         assertTrue(export.lines().anyMatch(l -> l.startsWith("scan_id,domain,")), "the CSV header: " + export);
         assertEquals(n, export.lines().filter(l -> l.startsWith(scan + ",")).count(), "a row per lab domain: " + export);
+
+        // and the web application on the same folder, as the demo's last lines say
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        try (MxrayProcess serve = MxrayProcess.mxrayIn(home, "serve", logs, java.util.List.of("-Xmx512m"),
+                java.util.List.of("serve", "--listen", "127.0.0.1:" + port))) {
+            String base = "http://127.0.0.1:" + port;
+            String home1 = get(base + "/", serve);
+            assertTrue(home1.contains("Latest scan: <a href=\"/scan/" + scan + "\">") && home1.contains("<svg"), home1);
+            String domains = get(base + "/scan/" + scan + "/domains?per=500", serve);
+            assertEquals(n, domains.lines().mapToInt(l -> l.split("<a href=\"/domain/", -1).length - 1).sum(),
+                    "a row per lab domain: " + domains);
+            assertTrue(get(base + "/api/scans", serve).contains("\"id\":\"" + scan + "\""));
+        }
+    }
+
+    /** A page of the server {@code serve} started, once it answers. */
+    private static String get(String url, MxrayProcess serve) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (int i = 0; i < 600; i++) {
+            try {
+                var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), url + ": " + r.body());
+                return r.body();
+            } catch (java.net.ConnectException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("mxray serve did not answer: " + Files.readString(serve.log()));
     }
 
     /** {@code mxray <command>} with no option, working in {@code home}; its output, after exit 0. */

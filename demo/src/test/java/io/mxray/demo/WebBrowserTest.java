@@ -174,6 +174,12 @@ class WebBrowserTest {
         throw new AssertionError("mxray serve did not answer at " + base);
     }
 
+    /** Each test reads the console of its own pages only. */
+    @org.junit.jupiter.api.BeforeEach
+    void forgetTheConsole() {
+        browser.manage().logs().get(LogType.BROWSER);
+    }
+
     private static void open(String path) {
         browser.get(url + path.substring(1));
     }

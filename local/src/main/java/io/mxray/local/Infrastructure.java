@@ -4,12 +4,8 @@ import io.mxray.runtime.TopicSetup;
 import io.mxray.store.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,17 +23,15 @@ public final class Infrastructure implements AutoCloseable {
     private final Path dataDir;
     private final EmbeddedKafka kafka;
     private final EmbeddedDatabase postgres;
-    private final FileChannel lockFile;
-    private final FileLock lock;
+    private final DataFolderLock lock;
 
     private Infrastructure(String bootstrap, Database database, Path dataDir, EmbeddedKafka kafka,
-                           EmbeddedDatabase postgres, FileChannel lockFile, FileLock lock) {
+                           EmbeddedDatabase postgres, DataFolderLock lock) {
         this.bootstrap = bootstrap;
         this.database = database;
         this.dataDir = dataDir;
         this.kafka = kafka;
         this.postgres = postgres;
-        this.lockFile = lockFile;
         this.lock = lock;
     }
 
@@ -46,22 +40,14 @@ public final class Infrastructure implements AutoCloseable {
      * @param db             null: start an embedded PostgreSQL in {@code dataDir/postgres}
      */
     public static Infrastructure start(String kafkaBootstrap, Database db, Path dataDir, int partitions) {
-        FileChannel channel = null;
-        FileLock lock = null;
+        DataFolderLock lock = null;
         EmbeddedKafka kafka = null;
         EmbeddedDatabase pg = null;
         try {
             Files.createDirectories(dataDir);
-            channel = FileChannel.open(dataDir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null; // held by this very JVM
-            }
-            if (lock == null) {
-                throw new IllegalStateException("another mxray process is using "
-                        + dataDir.toAbsolutePath().normalize() + "; wait for it or give another --data-dir");
-            }
+            lock = DataFolderLock.tryLock(dataDir).orElseThrow(() -> new IllegalStateException(
+                    "another mxray process is using " + dataDir.toAbsolutePath().normalize()
+                            + "; wait for it or give another --data-dir"));
             CompletableFuture<EmbeddedDatabase> pgStart = db != null ? CompletableFuture.completedFuture(null)
                     : CompletableFuture.supplyAsync(() -> EmbeddedDatabase.start(dataDir.resolve("postgres")));
             if (kafkaBootstrap == null) {
@@ -73,12 +59,12 @@ public final class Infrastructure implements AutoCloseable {
             TopicSetup.ensure(bootstrap, partitions, (short) 1);
             LOG.info("Kafka at {}{}, PostgreSQL at {}{}", bootstrap, kafka != null ? " (embedded)" : "",
                     database.describe(), pg != null ? " (embedded)" : "");
-            return new Infrastructure(bootstrap, database, dataDir, kafka, pg, channel, lock);
+            return new Infrastructure(bootstrap, database, dataDir, kafka, pg, lock);
         } catch (IOException e) {
-            closeQuietly(kafka, pg, channel);
+            closeQuietly(kafka, pg, lock);
             throw new UncheckedIOException("cannot prepare the data folder " + dataDir, e);
         } catch (RuntimeException e) {
-            closeQuietly(kafka, pg, channel);
+            closeQuietly(kafka, pg, lock);
             throw e;
         }
     }
@@ -124,11 +110,6 @@ public final class Infrastructure implements AutoCloseable {
         if (postgres != null) {
             postgres.close();
         }
-        try {
-            lock.release();
-            lockFile.close();
-        } catch (IOException ignored) {
-            // released with the process anyway
-        }
+        lock.close();
     }
 }

@@ -4,13 +4,10 @@ import io.mxray.store.Database;
 import io.mxray.store.DatabaseOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -34,7 +31,7 @@ public final class ResultsDatabase {
     /** The database, open until closed: an embedded server this opened is stopped then. */
     public Open open() {
         if (db.url != null && !db.url.isBlank()) {
-            return new Open(db.database(), null, null, null);
+            return new Open(db.database(), null, null);
         }
         Path folder = dataDir.toAbsolutePath().normalize();
         Path pgDir = folder.resolve("postgres");
@@ -42,36 +39,20 @@ public final class ResultsDatabase {
             throw new IllegalArgumentException("no database: " + folder + " holds no results yet (./mxray demo or "
                     + "./mxray scan write them there); give --data-dir, or --db jdbc:postgresql://... (env MXRAY_DB)");
         }
-        FileChannel channel = null;
         try {
-            channel = FileChannel.open(folder.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                channel.close();
-                return new Open(running(folder, pgDir), null, null, null);
+            Optional<DataFolderLock> lock = DataFolderLock.tryLock(folder);
+            if (lock.isEmpty()) {
+                return new Open(running(folder, pgDir), null, null);
             }
             EmbeddedDatabase pg;
             try {
                 pg = EmbeddedDatabase.start(pgDir).stopOnExit();
             } catch (RuntimeException e) {
-                lock.release();
-                channel.close();
+                lock.get().close();
                 throw e;
             }
-            return new Open(pg.database(), pg, channel, lock);
+            return new Open(pg.database(), pg, lock.get());
         } catch (IOException e) {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // failing anyway
-                }
-            }
             throw new UncheckedIOException("cannot open the data folder " + folder, e);
         }
     }
@@ -103,13 +84,11 @@ public final class ResultsDatabase {
     public static final class Open implements AutoCloseable {
         private final Database database;
         private final EmbeddedDatabase embedded;
-        private final FileChannel lockFile;
-        private final FileLock lock;
+        private final DataFolderLock lock;
 
-        private Open(Database database, EmbeddedDatabase embedded, FileChannel lockFile, FileLock lock) {
+        private Open(Database database, EmbeddedDatabase embedded, DataFolderLock lock) {
             this.database = database;
             this.embedded = embedded;
-            this.lockFile = lockFile;
             this.lock = lock;
         }
 
@@ -128,12 +107,7 @@ public final class ResultsDatabase {
                 embedded.close();
             }
             if (lock != null) {
-                try {
-                    lock.release();
-                    lockFile.close();
-                } catch (IOException ignored) {
-                    // released with the process anyway
-                }
+                lock.close();
             }
         }
     }
