@@ -3,6 +3,8 @@ package io.mxray.app;
 import io.mxray.check.CheckerOptions;
 import io.mxray.local.ResultsDatabase;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -49,6 +51,13 @@ final class ServeCommand implements Callable<Integer> {
                     + "MXRAY_CHECK_KEEP, default ${DEFAULT-VALUE}; needs a database user that may write).")
     boolean checkKeep;
 
+    @Option(names = "--trusted-proxy", paramLabel = "CIDR", split = ",",
+            defaultValue = "${env:MXRAY_TRUSTED_PROXIES:-}",
+            description = "Reverse proxies in front of serve (networks or addresses, comma-separated; env "
+                    + "MXRAY_TRUSTED_PROXIES, default none): for a request from one of them, the client is the "
+                    + "address it names in X-Forwarded-For, so that the check limits apply per client.")
+    List<String> trustedProxies = new ArrayList<>();
+
     @Mixin
     CheckerOptions checker = new CheckerOptions();
 
@@ -56,7 +65,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         InetSocketAddress address = address(listen);
         WebApp.Checks checks = new WebApp.Checks(() -> checker.checker(Clock.systemUTC()), checkPerMinute,
-                checkConcurrent, checkQueue, checkKeep);
+                checkConcurrent, checkQueue, checkKeep, trustedProxies == null ? List.of() : trustedProxies);
         try (ResultsDatabase.Open open = db.open();
              WebApp app = WebApp.start(open.database(), address, checks)) {
             System.out.println("mxray serve: " + app.url() + " (Ctrl-C stops it)");

@@ -74,16 +74,30 @@ public final class WebApp implements AutoCloseable {
     private final Clock clock;
     private final ObjectMapper json = Json.mapper();
     private final ChartCache charts = new ChartCache();
+    private final ClientAddress clients;
 
-    private WebApp(Database database, Server server, CheckQueue checks, Clock clock) {
+    private WebApp(Database database, Server server, CheckQueue checks, ClientAddress clients, Clock clock) {
+        this.clients = clients;
         this.database = database;
         this.server = server;
         this.checks = checks;
         this.clock = clock;
     }
 
-    /** The web's checks: how the checker is made, and their limits. */
-    public record Checks(Supplier<Checker> checkers, int perMinute, int concurrent, int queued, boolean store) {
+    /**
+     * The web's checks: how the checker is made, their limits, and the reverse proxies whose
+     * {@code X-Forwarded-For} names the client (networks in CIDR form or addresses).
+     */
+    public record Checks(Supplier<Checker> checkers, int perMinute, int concurrent, int queued, boolean store,
+                         List<String> trustedProxies) {
+        public Checks {
+            trustedProxies = List.copyOf(trustedProxies);
+        }
+
+        /** Behind no proxy. */
+        public Checks(Supplier<Checker> checkers, int perMinute, int concurrent, int queued, boolean store) {
+            this(checkers, perMinute, concurrent, queued, store, List.of());
+        }
     }
 
     /**
@@ -104,9 +118,10 @@ public final class WebApp implements AutoCloseable {
         connector.setIdleTimeout(30_000);
         server.addConnector(connector);
         Clock clock = Clock.systemUTC();
+        ClientAddress clients = ClientAddress.parse(checks.trustedProxies()); // before anything starts
         CheckQueue queue = new CheckQueue(() -> CheckQueue.Runner.of(checks.checkers().get()), database,
                 new CheckQueue.Limits(checks.perMinute(), checks.concurrent(), checks.queued(), checks.store()), clock);
-        WebApp app = new WebApp(database, server, queue, clock);
+        WebApp app = new WebApp(database, server, queue, clients, clock);
         server.setHandler(app.new Routes());
         server.start();
         return app;
@@ -372,7 +387,10 @@ public final class WebApp implements AutoCloseable {
             return api ? json(400, Map.of("error", "give the domain to check: domain=NAME"))
                     : Page.html(400, CheckPages.form(checks, "", "Give the domain to check."));
         }
-        CheckQueue.Submission s = checks.submit(Request.getRemoteAddr(request), domain.strip(), keep);
+        String forwarded = request.getHeaders().getValuesList("X-Forwarded-For").stream()
+                .collect(java.util.stream.Collectors.joining(","));
+        String client = clients.of(Request.getRemoteAddr(request), forwarded.isEmpty() ? null : forwarded);
+        CheckQueue.Submission s = checks.submit(client, domain.strip(), keep);
         if (s instanceof CheckQueue.Refused refused) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, Math.max(1, refused.retryAfter().toSeconds()));
             return api ? json(refused.status(), Map.of("error", refused.why()))

@@ -1,6 +1,5 @@
 package io.mxray.runtime;
 
-import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.IDN;
 import java.net.InetAddress;
@@ -8,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -28,30 +26,10 @@ import java.util.Set;
 public final class OptOut {
     public static final OptOut NONE = new OptOut(List.of(), Set.of());
 
-    private record Network(byte[] prefix, int bits) {
-        boolean contains(byte[] address) {
-            if (address.length != prefix.length) {
-                return false;
-            }
-            int full = bits / 8;
-            for (int i = 0; i < full; i++) {
-                if (address[i] != prefix[i]) {
-                    return false;
-                }
-            }
-            int rest = bits % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = (0xff << (8 - rest)) & 0xff;
-            return (address[full] & mask) == (prefix[full] & mask);
-        }
-    }
-
-    private final List<Network> networks;
+    private final List<IpNetwork> networks;
     private final Set<String> domains;
 
-    private OptOut(List<Network> networks, Set<String> domains) {
+    private OptOut(List<IpNetwork> networks, Set<String> domains) {
         this.networks = List.copyOf(networks);
         this.domains = Set.copyOf(domains);
     }
@@ -62,7 +40,7 @@ public final class OptOut {
     }
 
     public static OptOut parse(List<String> lines, String source) {
-        List<Network> networks = new ArrayList<>();
+        List<IpNetwork> networks = new ArrayList<>();
         Set<String> domains = new HashSet<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -88,46 +66,8 @@ public final class OptOut {
         return entry.indexOf(':') >= 0 || entry.matches("[0-9./]+");
     }
 
-    private static Network network(String entry) {
-        int slash = entry.indexOf('/');
-        String ip = slash < 0 ? entry : entry.substring(0, slash);
-        // Netty's parser accepts literals only: never a name lookup
-        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(ip);
-        if (bytes == null) {
-            throw new IllegalArgumentException("not an address");
-        }
-        int bits = bytes.length * 8;
-        if (slash >= 0) {
-            try {
-                bits = Integer.parseInt(entry.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not a prefix length");
-            }
-            if (bits < 0 || bits > bytes.length * 8) {
-                throw new IllegalArgumentException("prefix length out of range");
-            }
-        }
-        if (mapped(bytes)) {
-            // ::ffff:192.0.2.0/120 is 192.0.2.0/24: addresses reach the check as IPv4
-            if (bits < 96) {
-                throw new IllegalArgumentException("an IPv4-mapped network needs a prefix of /96 or longer");
-            }
-            return new Network(Arrays.copyOfRange(bytes, 12, 16), bits - 96);
-        }
-        return new Network(bytes, bits);
-    }
-
-    /** An IPv4-mapped IPv6 address (::ffff:0:0/96, RFC 4291 section 2.5.5.2). */
-    private static boolean mapped(byte[] b) {
-        if (b.length != 16) {
-            return false;
-        }
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
+    private static IpNetwork network(String entry) {
+        return IpNetwork.parse(entry);
     }
 
     private static String domain(String entry) {
@@ -162,10 +102,7 @@ public final class OptOut {
      */
     public String refusal(InetAddress address, List<String> names) {
         byte[] bytes = address.getAddress();
-        if (mapped(bytes)) {
-            bytes = Arrays.copyOfRange(bytes, 12, 16);
-        }
-        for (Network n : networks) {
+        for (IpNetwork n : networks) {
             if (n.contains(bytes)) {
                 return "opt-out-network";
             }
