@@ -68,6 +68,10 @@ public final class WebApp implements AutoCloseable {
             .help("HTTP requests served by mxray serve, by route and status").labelNames("route", "status")
             .register();
 
+    static {
+        io.mxray.runtime.Metrics.jvm();
+    }
+
     private final Database database;
     private final Server server;
     private final CheckQueue checks;

@@ -337,6 +337,7 @@ class WebAppTest {
         get("/");
         String metrics = get("/metrics").body();
         assertTrue(metrics.contains("mxray_web_requests_total{route=\"home\",status=\"200\"}"), metrics);
+        assertTrue(metrics.contains("jvm_memory_used_bytes"), "the JVM's, as every mxray process: " + metrics);
     }
 
     @Test

@@ -74,6 +74,11 @@ public final class Metrics {
     private Metrics() {
     }
 
+    /** The JVM's metrics (memory, threads, GC, ...) on this process's /metrics, as every mxray process has them. */
+    public static void jvm() {
+        // registered once, by this class's initializer
+    }
+
     /** The consumer lag of one stage in this process; a negative value means unknown (not shown). */
     public static void lag(String stage, LongSupplier lag) {
         LAG.put(stage, lag);
