@@ -1,7 +1,6 @@
 package io.mxray.app;
 
 import io.mxray.check.CheckText;
-import io.mxray.schema.CheckAdvice;
 import io.mxray.schema.CheckResult;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -68,15 +67,9 @@ final class CheckPages {
             h.append("<p class=\"muted\">Not kept: ").append(Html.escape(job.notKept)).append(".</p>");
         }
         if (!r.advice().isEmpty()) {
-            h.append("<h2>Advice</h2><table class=\"list advice\" id=\"advice\"><tr><th>status</th><th>about</th>"
-                    + "<th>advice</th></tr>");
-            for (CheckAdvice a : r.advice()) {
-                h.append("<tr><td class=\"").append(a.status().name()).append("\">").append(a.status().name())
-                        .append("</td><td>").append(Html.escape(a.subject())).append("</td><td>")
-                        .append(Html.escape(a.text())).append(" <span class=\"muted\">[").append(Html.escape(a.key()))
-                        .append("]</span></td></tr>");
-            }
-            h.append("</table>");
+            h.append("<h2>Advice</h2>");
+            WebPages.advice(h, r.advice().stream()
+                    .map(a -> new WebPages.Advice(a.status().name(), a.subject(), a.text(), a.key())).toList());
         }
         h.append("<h2>Report</h2><pre id=\"report\">").append(Html.escape(CheckText.render(r))).append("</pre>");
         h.append("<p>");

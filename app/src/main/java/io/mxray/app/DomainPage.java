@@ -63,9 +63,9 @@ final class DomainPage {
             h.append("<h3>").append(Html.escape(host.mxHost())).append(" (preference ").append(host.preference())
                     .append(")").append(host.ip().isEmpty() ? "" : " at " + Html.escape(host.ip())).append("</h3>");
             h.append("<table class=\"facts\">");
-            row(h, "level", host.level());
-            row(h, "outcome", host.outcome() + (host.reason() == null ? "" : " (" + host.reason() + ")"));
-            row(h, "DANE", host.dane() == null ? "-" : host.dane()
+            WebPages.fact(h, "level", host.level());
+            WebPages.fact(h, "outcome", host.outcome() + (host.reason() == null ? "" : " (" + host.reason() + ")"));
+            WebPages.fact(h, "DANE", host.dane() == null ? "-" : host.dane()
                     + (host.daneReason() == null ? "" : " (" + host.daneReason() + ")"));
             h.append("</table>");
             if (!host.chain().isEmpty()) {
@@ -130,18 +130,7 @@ final class DomainPage {
             h.append("<p id=\"advice\">OK: nothing to advise.</p>");
             return;
         }
-        h.append("<table class=\"list advice\" id=\"advice\"><tr><th>status</th><th>about</th><th>advice</th></tr>");
-        for (DomainHistory.Advice a : d.advice()) {
-            h.append("<tr><td class=\"").append(Html.escape(a.status())).append("\">").append(Html.escape(a.status()))
-                    .append("</td><td>").append(Html.escape(a.subject())).append("</td><td>").append(Html.escape(a.text()))
-                    .append(" <span class=\"muted\">[").append(Html.escape(a.key())).append("]</span></td></tr>");
-        }
-        h.append("</table>");
+        WebPages.advice(h, d.advice().stream()
+                .map(a -> new WebPages.Advice(a.status(), a.subject(), a.text(), a.key())).toList());
     }
-
-    private static void row(StringBuilder h, String name, String value) {
-        h.append("<tr><td class=\"muted\">").append(Html.escape(name)).append("</td><td>")
-                .append(Html.escape(value == null ? "-" : value)).append("</td></tr>");
-    }
-
 }

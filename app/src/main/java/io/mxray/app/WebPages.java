@@ -63,6 +63,21 @@ final class WebPages {
         return b.toString();
     }
 
+    /** One piece of advice as {@code mxray check} gives it: status, what it is about, the words, the key. */
+    record Advice(String status, String subject, String text, String key) {
+    }
+
+    /** The advice table of a check (on its page, and kept with it on the domain's). */
+    static void advice(StringBuilder h, java.util.List<Advice> advice) {
+        h.append("<table class=\"list advice\" id=\"advice\"><tr><th>status</th><th>about</th><th>advice</th></tr>");
+        for (Advice a : advice) {
+            h.append("<tr><td class=\"").append(Html.escape(a.status())).append("\">").append(Html.escape(a.status()))
+                    .append("</td><td>").append(Html.escape(a.subject())).append("</td><td>").append(Html.escape(a.text()))
+                    .append(" <span class=\"muted\">[").append(Html.escape(a.key())).append("]</span></td></tr>");
+        }
+        h.append("</table>");
+    }
+
     static void fact(StringBuilder h, String name, String value) {
         h.append("<tr><td class=\"muted\">").append(Html.escape(name)).append("</td><td>")
                 .append(Html.escape(value == null ? "-" : value)).append("</td></tr>");

@@ -210,20 +210,26 @@ public final class ScanLists {
             return new Page(list, q, List.of(), 0);
         }
         List<String> args = new ArrayList<>();
+        String fromWhere = fromWhere(list, scanId, previous, q, args);
+        long total = count(c, fromWhere, args);
+        return new Page(list, q, total == 0 ? List.of() : rows(c, list, q, fromWhere, args), total);
+    }
+
+    /** The list's FROM and WHERE with the query's filters; their values appended to {@code args}. */
+    private static String fromWhere(Definition list, String scanId, String previous, Query q, List<String> args) {
         String from = bind(list.from(), scanId, previous, args);
         StringBuilder where = new StringBuilder();
         filters(list.kind(), q, where, args);
-        try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM " + from + where)) {
+        return from + where;
+    }
+
+    private static long count(Connection c, String fromWhere, List<String> args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM " + fromWhere)) {
             set(s, args, 0);
-            long total;
             try (ResultSet r = s.executeQuery()) {
                 r.next();
-                total = r.getLong(1);
+                return r.getLong(1);
             }
-            if (total == 0) {
-                return new Page(list, q, List.of(), 0);
-            }
-            return new Page(list, q, rows(c, list, q, from + where, args), total);
         }
     }
 
@@ -325,8 +331,8 @@ public final class ScanLists {
             if (d.needsPrevious()) {
                 continue;
             }
-            out.put(d.name(), load(c, scanId, previous, d, new Query(null, null, null, null, d.sort(), false, 1, 1))
-                    .total());
+            List<String> args = new ArrayList<>();
+            out.put(d.name(), count(c, fromWhere(d, scanId, previous, Query.first(d), args), args));
         }
         return out;
     }
