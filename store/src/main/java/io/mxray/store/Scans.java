@@ -24,12 +24,29 @@ public final class Scans {
         }
     }
 
+    /** @return null when there is no scan of a list, or no schema yet (the aggregator creates it when it starts) */
     public static String latestScan(Connection c) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT scan_id FROM scan WHERE kind = 'list' ORDER BY started_at DESC, scan_id DESC LIMIT 1");
              ResultSet r = s.executeQuery()) {
             return r.next() ? r.getString(1) : null;
+        } catch (SQLException e) {
+            if (noSchemaYet(e)) {
+                return null;
+            }
+            throw e;
         }
     }
+
+    /**
+     * True when a query failed because the schema is not there yet, or only in part: a follower
+     * started beside a fresh deployment asks before the aggregator's migrations have run.
+     */
+    static boolean noSchemaYet(SQLException e) {
+        return UNDEFINED_TABLE.equals(e.getSQLState()) || UNDEFINED_COLUMN.equals(e.getSQLState());
+    }
+
+    private static final String UNDEFINED_TABLE = "42P01";
+    private static final String UNDEFINED_COLUMN = "42703";
 
     /** The scan's size as the database knows it: -1 while the list is still being published. */
     public record State(boolean exists, long accepted, long finalized) {
@@ -53,6 +70,11 @@ public final class Scans {
             try (ResultSet r = s.executeQuery()) {
                 return r.next() ? new State(true, r.getLong(1), r.getLong(2)) : new State(false, -1, 0);
             }
+        } catch (SQLException e) {
+            if (noSchemaYet(e)) {
+                return new State(false, -1, 0);
+            }
+            throw e;
         }
     }
 
