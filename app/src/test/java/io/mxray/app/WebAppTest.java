@@ -217,6 +217,18 @@ class WebAppTest {
         assertTrue(changes.contains(">changed.example<") && changes.contains(">starttls<")
                 && changes.contains(">gained<"), changes);
         assertTrue(get("/scan/s-older/changes").body().contains("This is the first scan"));
+        // a comparison's count rides on its page's rows: the same count on every page, and past the last one
+        JsonNode all = Json.mapper().readTree(get("/api/scans/s-newer/lists/changes?per=500").body());
+        long changed = all.get("rows").size();
+        assertTrue(changed >= 2, all.toString());
+        for (long page : new long[] {1, changed, changed + 1}) {
+            JsonNode one = Json.mapper().readTree(get("/api/scans/s-newer/lists/changes?per=1&page=" + page).body());
+            assertEquals(changed, one.get("total").asLong(), "page " + page + ": " + one);
+            assertEquals(page <= changed ? 1 : 0, one.get("rows").size(), "page " + page + ": " + one);
+        }
+        JsonNode past = Json.mapper().readTree(get("/api/scans/s-newer/lists/domains?provider=example&page=2").body());
+        assertEquals(1, past.get("total").asLong(), past.toString());
+        assertEquals(0, past.get("rows").size(), past.toString());
 
         JsonNode json = Json.mapper().readTree(get("/api/scans/s-older/lists/domains?per=5&page=7&sort=domain").body());
         assertEquals(31, json.get("total").asLong());

@@ -211,8 +211,21 @@ public final class ScanLists {
         }
         List<String> args = new ArrayList<>();
         String fromWhere = fromWhere(list, scanId, previous, q, args);
+        if (list.needsPrevious() || q.provider() != null) {
+            // a comparison of two scans, or a suffix match on every MX row: worked out once, for
+            // the page and its count together (the count rides on each row)
+            Rows page = rows(c, list, q, fromWhere, args, true);
+            if (!page.rows().isEmpty() || q.page() == 1) {
+                return new Page(list, q, page.rows(), page.total());
+            }
+            return new Page(list, q, List.of(), count(c, fromWhere, args)); // a page past the end
+        }
         long total = count(c, fromWhere, args);
-        return new Page(list, q, total == 0 ? List.of() : rows(c, list, q, fromWhere, args), total);
+        return new Page(list, q, total == 0 ? List.of() : rows(c, list, q, fromWhere, args, false).rows(), total);
+    }
+
+    /** A page's rows and, when asked for with them, the count of all rows (else -1). */
+    private record Rows(List<List<String>> rows, long total) {
     }
 
     /** The list's FROM and WHERE with the query's filters; their values appended to {@code args}. */
@@ -233,8 +246,8 @@ public final class ScanLists {
         }
     }
 
-    private static List<List<String>> rows(Connection c, Definition list, Query q, String fromWhere,
-                                           List<String> args) throws SQLException {
+    private static Rows rows(Connection c, Definition list, Query q, String fromWhere, List<String> args,
+                             boolean counted) throws SQLException {
         Column sort = list.column(q.sort()).orElseGet(() -> list.column(list.sort()).orElseThrow());
         String direction = q.descending() ? " DESC NULLS LAST" : " ASC NULLS LAST";
         String keys = list.kind() == Kind.DOMAINS ? "d.scan_id AS k_scan, d.domain AS k_domain"
@@ -252,14 +265,21 @@ public final class ScanLists {
                 outer.append("p.c").append(i);
             }
         }
+        if (counted) {
+            inner.append(", count(*) OVER () AS k_total");
+        }
         inner.append(" FROM ").append(fromWhere).append(" ORDER BY ").append(sort.sql()).append(direction)
                 .append(", ").append(tie).append(" LIMIT ? OFFSET ?");
+        if (counted) {
+            outer.append(", p.k_total");
+        }
         outer.append(" FROM (").append(inner).append(") p");
         try (PreparedStatement s = c.prepareStatement(outer.toString())) {
             int n = set(s, args, 0);
             s.setInt(n + 1, q.perPage());
             s.setLong(n + 2, (long) (q.page() - 1) * q.perPage());
             List<List<String>> out = new ArrayList<>();
+            long total = counted ? 0 : -1;
             try (ResultSet r = s.executeQuery()) {
                 int columns = list.columns().size();
                 while (r.next()) {
@@ -269,9 +289,12 @@ public final class ScanLists {
                         row.add(v == null ? "" : v);
                     }
                     out.add(row);
+                    if (counted) {
+                        total = r.getLong(columns + 1);
+                    }
                 }
             }
-            return out;
+            return new Rows(out, total);
         }
     }
 
