@@ -12,6 +12,7 @@ import io.mxray.local.LocalCluster;
 import io.mxray.runtime.FastEc;
 import io.mxray.store.Database;
 import io.mxray.store.Export;
+import io.mxray.store.ReportData;
 import io.mxray.store.ResultWriter;
 import io.mxray.store.Scans;
 import java.io.OutputStream;
@@ -113,8 +114,7 @@ final class DbBench implements Callable<Integer> {
                     plan(c, "scan_diff, big against the last history scan", "EXPLAIN (ANALYZE, BUFFERS) "
                             + "SELECT count(*) FROM scan_diff('" + last + "', 'big')");
                     plan(c, "the report's history over every scan", "EXPLAIN (ANALYZE, BUFFERS) "
-                            + "SELECT s.scan_id, count(*) FILTER (WHERE d.starttls = 'all') FROM scan s "
-                            + "JOIN mail_domain d ON d.scan_id = s.scan_id GROUP BY s.scan_id");
+                            + ReportData.HISTORY_SQL);
                     plan(c, "export hosts, big", "EXPLAIN (ANALYZE, BUFFERS) " + Export.HOSTS.replace("?", "'big'"));
                 }
                 // dropping a scan: a 200k scan and the 1M one, as prune does

@@ -298,6 +298,13 @@ final class E2eBench implements Callable<Integer> {
                         String.join(",", median.keySet().stream().map(String::valueOf).toList()), small, a, large, z,
                         z / a, cpuPerDomain(median.get(large), large, true) / cpuPerDomain(median.get(small), small, true),
                         (large / median.get(large).seconds()) / (small / median.get(small).seconds()));
+                if (!idleCpu.isEmpty()) {
+                    System.out.printf(Locale.ROOT, "RESULT e2e-scale-net-of-idle sizes=%s idle_cpu_ms_per_s_without_lab=%.1f "
+                                    + "net_ms_per_domain_%d=%.3f net_ms_per_domain_%d=%.3f net_ratio_without_lab=%.2f%n",
+                            String.join(",", median.keySet().stream().map(String::valueOf).toList()), idleWithoutLab(),
+                            small, netOfIdle(median.get(small), small), large, netOfIdle(median.get(large), large),
+                            netOfIdle(median.get(large), large) / netOfIdle(median.get(small), small));
+                }
             }
         } finally {
             BenchSupport.deleteTree(dir);
@@ -375,6 +382,20 @@ final class E2eBench implements Callable<Integer> {
                 .mapToDouble(Map.Entry::getValue).sum() / domains;
     }
 
+    /** The processes' CPU with no scan running (--idle), every process but the lab: ms a second. */
+    private double idleWithoutLab() {
+        return idleCpu.entrySet().stream().filter(e -> !e.getKey().equals("lab")).mapToDouble(Map.Entry::getValue).sum();
+    }
+
+    /**
+     * CPU per domain of every process but the lab, less what the processes spend with no scan
+     * running over the scan's duration: the work the domains caused, where a paced scan keeps the
+     * machine mostly idle for long. Measured with {@link #idleCpu} of the same invocation.
+     */
+    private double netOfIdle(Run r, int domains) {
+        return cpuPerDomain(r, domains, true) - idleWithoutLab() * r.seconds() / domains;
+    }
+
     private void print(Run r, int i, int domains, int cores) {
         System.out.printf("run %d: %,d domains in %.1f s: %,.0f domains/s end to end; %,d domains with a DNS "
                         + "timeout, %,d probes timed out (a starved machine shows here first)%n", i + 1,
@@ -444,9 +465,10 @@ final class E2eBench implements Callable<Integer> {
         }
         result.append(String.format(Locale.ROOT, " max_jit_percent=%.1f", m.maxJitPercent()));
         if (!idleCpu.isEmpty()) {
-            result.append(String.format(Locale.ROOT, " idle_cpu_ms_per_s=%.1f idle_cpu_ms_per_s_without_lab=%.1f",
-                    idleCpu.values().stream().mapToDouble(Double::doubleValue).sum(), idleCpu.entrySet().stream()
-                            .filter(e -> !e.getKey().equals("lab")).mapToDouble(Map.Entry::getValue).sum()));
+            result.append(String.format(Locale.ROOT, " idle_cpu_ms_per_s=%.1f idle_cpu_ms_per_s_without_lab=%.1f "
+                            + "cpu_ms_per_domain_without_lab_net_of_idle=%.3f",
+                    idleCpu.values().stream().mapToDouble(Double::doubleValue).sum(), idleWithoutLab(),
+                    netOfIdle(m, domains)));
         }
         result.append(" broker_log_bytes_per_domain=")
                 .append(m.topicBytes().values().stream().mapToLong(Long::longValue).sum() / domains);

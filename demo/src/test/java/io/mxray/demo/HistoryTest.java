@@ -1,6 +1,7 @@
 package io.mxray.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.mxray.dns.DnsConfig;
 import io.mxray.lab.Lab;
@@ -10,12 +11,14 @@ import io.mxray.local.Infrastructure;
 import io.mxray.local.Pipeline;
 import io.mxray.scheduler.ScanSummary;
 import io.mxray.smtp.SmtpConfig;
+import io.mxray.store.ReportData;
 import io.mxray.store.ScanResults;
 import io.mxray.verdict.CertificateJudge;
 import io.mxray.verdict.TrustStores;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -100,5 +103,26 @@ class HistoryTest {
         // a new MTA-STS policy: another id and another mode
         assertEquals(List.of("sts-enforce.test 20261202T000000 20261203T000000 enforce testing"),
                 rows("SELECT * FROM mta_sts_changes(?, ?)", before, after));
+
+        // the report's history, from the running statistics, is what a pass over the mail domains gives
+        List<String> recount = rows("SELECT round(100.0 * count(*) FILTER (WHERE mx_dnssec = 'secure') / count(*), 3), "
+                + "round(100.0 * count(*) FILTER (WHERE starttls = 'all') / count(*), 3), "
+                + "round(100.0 * count(*) FILTER (WHERE dane = 'all') / count(*), 3) FROM mail_domain "
+                + "WHERE scan_id IN (?, ?) GROUP BY scan_id ORDER BY scan_id = ? DESC", before, after, before);
+        ReportData.History history;
+        try (Connection c = infra.database().connect()) {
+            history = ReportData.load(c, after).history();
+        }
+        List<String> drawn = new java.util.ArrayList<>();
+        for (int i = 0; i < history.labels().size(); i++) {
+            List<String> row = new java.util.ArrayList<>();
+            for (List<Double> series : history.series().values()) {
+                row.add(new java.math.BigDecimal(series.get(i)).setScale(3, java.math.RoundingMode.HALF_UP).toString());
+            }
+            drawn.add(String.join(" ", row));
+        }
+        assertEquals(recount, drawn);
+        assertEquals(2, drawn.size());
+        assertNotEquals(drawn.get(0), drawn.get(1), "the switched scenarios move the shares");
     }
 }

@@ -23,6 +23,25 @@ public record ReportData(String scanId, List<String> scan, long finalized, long 
     /** Rows kept of a list before "and N more". */
     public static final int LIST_LIMIT = 500;
 
+    /**
+     * The report's history: per scan of a list, oldest first, the shares of its mail domains with
+     * MX DNSSEC secure, STARTTLS on all MX and DANE on all MX, from the running statistics over the
+     * mail domains ({@link ResultWriter#MAIL}), a few rows per scan.
+     */
+    public static final String HISTORY_SQL = """
+                SELECT s.scan_id, s.started_at,
+                       100.0 * sum(t.domains) FILTER (WHERE t.category = 'mail:mx_dnssec' AND t.value = 'secure')
+                         / greatest(sum(t.domains) FILTER (WHERE t.category = 'mail:finalized'), 1),
+                       100.0 * sum(t.domains) FILTER (WHERE t.category = 'mail:starttls' AND t.value = 'all')
+                         / greatest(sum(t.domains) FILTER (WHERE t.category = 'mail:finalized'), 1),
+                       100.0 * sum(t.domains) FILTER (WHERE t.category = 'mail:dane' AND t.value = 'all')
+                         / greatest(sum(t.domains) FILTER (WHERE t.category = 'mail:finalized'), 1)
+                FROM scan s JOIN scan_stats t ON t.scan_id = s.scan_id AND t.category LIKE 'mail:%'
+                WHERE s.kind = 'list'
+                GROUP BY s.scan_id, s.started_at
+                HAVING sum(t.domains) FILTER (WHERE t.category = 'mail:finalized') > 0
+                ORDER BY s.started_at, s.scan_id""";
+
     /** One bar: a value and how many counted it. */
     public record Share(String label, long count) {
     }
@@ -113,13 +132,7 @@ public record ReportData(String scanId, List<String> scan, long finalized, long 
         series.put("MX DNSSEC secure", dnssec);
         series.put("STARTTLS on all MX", starttls);
         series.put("DANE on all MX", dane);
-        try (PreparedStatement s = c.prepareStatement("""
-                SELECT s.scan_id, s.started_at,
-                       100.0 * count(*) FILTER (WHERE d.mx_dnssec = 'secure') / greatest(count(d.domain), 1),
-                       100.0 * count(*) FILTER (WHERE d.starttls = 'all') / greatest(count(d.domain), 1),
-                       100.0 * count(*) FILTER (WHERE d.dane = 'all') / greatest(count(d.domain), 1)
-                FROM scan s JOIN mail_domain d ON d.scan_id = s.scan_id WHERE s.kind = 'list'
-                GROUP BY s.scan_id, s.started_at ORDER BY s.started_at, s.scan_id""");
+        try (PreparedStatement s = c.prepareStatement(HISTORY_SQL);
              ResultSet r = s.executeQuery()) {
             while (r.next()) {
                 labels.add(r.getTimestamp(2).toInstant().toString().substring(0, 10));

@@ -500,10 +500,18 @@ public final class ResultWriter {
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
                         counts.merge(List.of(e.getKey(), "finalized", ""), 1L, Long::sum);
+                        boolean mail = MAIL_OUTCOMES.contains(r.getString(1));
+                        if (mail) {
+                            counts.merge(List.of(e.getKey(), MAIL + "finalized", ""), 1L, Long::sum);
+                        }
                         for (int i = 0; i < STAT_COLUMNS.size(); i++) {
+                            String column = STAT_COLUMNS.get(i);
                             String value = r.getString(i + 1);
-                            counts.merge(List.of(e.getKey(), STAT_COLUMNS.get(i), value == null ? "-" : value), 1L,
-                                    Long::sum);
+                            counts.merge(List.of(e.getKey(), column, value == null ? "-" : value), 1L, Long::sum);
+                            if (mail && MAIL_COLUMNS.contains(column)) {
+                                counts.merge(List.of(e.getKey(), MAIL + column, value == null ? "-" : value), 1L,
+                                        Long::sum);
+                            }
                         }
                     }
                 }
@@ -570,11 +578,18 @@ public final class ResultWriter {
         return i == null ? null : Timestamp.from(i);
     }
 
-    /** PostgreSQL text cannot hold NUL; hostile input may contain it. */
-    /** The categories of {@code scan_stats}: each a column of domain_result. */
+    /** The categories of {@code scan_stats}: each a column of domain_result ({@code dns_outcome} first). */
     static final List<String> STAT_COLUMNS = List.of("dns_outcome", "mx_dnssec", "starttls", "best_level",
             "worst_level", "dane", "dane_delivery", "mta_sts", "tls_rpt", "dane_all_certificates", "sts_mode",
             "sts_delivery", "delivery");
+    /**
+     * The prefix of the categories counted over the mail domains only (the view {@code mail_domain}:
+     * a domain with MX hosts, or an implicit one): {@code mail:finalized} and {@code mail:} with each
+     * of {@link #MAIL_COLUMNS}, the shares the report's history draws scan by scan.
+     */
+    public static final String MAIL = "mail:";
+    static final List<String> MAIL_COLUMNS = List.of("mx_dnssec", "starttls", "dane");
+    private static final Set<String> MAIL_OUTCOMES = Set.of("mx", "implicit-mx");
 
     /**
      * Rewrites the running statistics of these scans from their domain rows, a pass over every
@@ -590,6 +605,12 @@ public final class ResultWriter {
         for (String column : STAT_COLUMNS) {
             select.append(" UNION ALL SELECT scan_id, '").append(column).append("', coalesce(").append(column)
                     .append(", '-'), count(*), now() FROM d GROUP BY scan_id, ").append(column);
+        }
+        String mail = " FROM d WHERE dns_outcome IN ('mx', 'implicit-mx') GROUP BY scan_id";
+        select.append(" UNION ALL SELECT scan_id, '" + MAIL + "finalized', '', count(*), now()").append(mail);
+        for (String column : MAIL_COLUMNS) {
+            select.append(" UNION ALL SELECT scan_id, '").append(MAIL).append(column).append("', coalesce(")
+                    .append(column).append(", '-'), count(*), now()").append(mail).append(", ").append(column);
         }
         try (PreparedStatement clear = c.prepareStatement("DELETE FROM scan_stats WHERE scan_id = ANY (?)");
              PreparedStatement insert = c.prepareStatement(
@@ -612,6 +633,7 @@ public final class ResultWriter {
         return i;
     }
 
+    /** PostgreSQL text cannot hold NUL; hostile input may contain it. */
     private static String noNul(String s) {
         return s == null ? null : s.replace('\0', '\uFFFD');
     }

@@ -211,9 +211,10 @@ public final class ScanLists {
         }
         List<String> args = new ArrayList<>();
         String fromWhere = fromWhere(list, scanId, previous, q, args);
-        if (list.needsPrevious() || q.provider() != null) {
-            // a comparison of two scans, or a suffix match on every MX row: worked out once, for
-            // the page and its count together (the count rides on each row)
+        if (list.needsPrevious()) {
+            // a comparison of two scans (a full join of both): worked out once, for the page and its
+            // count together, the count riding on each row. Not so a filtered list: its page stops
+            // at the rows it needs, in index order, where a count on each row would read them all
             Rows page = rows(c, list, q, fromWhere, args, true);
             if (!page.rows().isEmpty() || q.page() == 1) {
                 return new Page(list, q, page.rows(), page.total());

@@ -136,11 +136,14 @@ public final class Scans {
         }
     }
 
-    /** The scan's statistics, "finalized" first, then per category by count. */
+    /**
+     * The scan's statistics, "finalized" first, then per category by count; not those counted over
+     * the mail domains alone ({@code mail:}), which the report's history reads.
+     */
     public static List<Stat> stats(Connection c, String id) throws SQLException {
         List<Stat> out = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("""
-                SELECT category, value, domains, updated_at FROM scan_stats WHERE scan_id = ?
+                SELECT category, value, domains, updated_at FROM scan_stats WHERE scan_id = ? AND category NOT LIKE 'mail:%'
                 ORDER BY category = 'finalized' DESC, category, domains DESC, value""")) {
             s.setString(1, id);
             try (ResultSet r = s.executeQuery()) {

@@ -301,6 +301,14 @@ class ResultWriterTest {
             assertEquals(recounted, counted);
         }
         assertTrue(counted.get("finalized=") >= atLeast, "finalized: " + counted);
+        try (Connection c = db.connect();
+             var s = c.prepareStatement("SELECT count(*) FROM mail_domain WHERE scan_id = ?")) {
+            s.setString(1, scan);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                assertEquals(r.getLong(1), counted.get("mail:finalized="), "over the mail domains: " + counted);
+            }
+        }
         return counted;
     }
 
