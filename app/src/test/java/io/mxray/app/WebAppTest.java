@@ -46,7 +46,7 @@ class WebAppTest {
     @BeforeAll
     static void start() throws Exception {
         pg = EmbeddedPostgres.builder().start();
-        Database db = new Database(pg.getJdbcUrl("postgres", "postgres"), null, null);
+        Database db = database();
         db.migrate();
         scan(db, "s-older", "first.txt", 2, 30);
         scan(db, "s-newer", HOSTILE, 1, 40);
@@ -73,6 +73,10 @@ class WebAppTest {
         if (pg != null) {
             pg.close();
         }
+    }
+
+    private static Database database() {
+        return new Database(pg.getJdbcUrl("postgres", "postgres"), null, null);
     }
 
     private static void scan(Database db, String id, String source, int daysAgo, int domains) throws SQLException {
@@ -217,6 +221,20 @@ class WebAppTest {
         assertTrue(changes.contains(">changed.example<") && changes.contains(">starttls<")
                 && changes.contains(">gained<"), changes);
         assertTrue(get("/scan/s-older/changes").body().contains("This is the first scan"));
+        // a domain the newer scan no longer holds is a change too, with no level now
+        try (Connection c = database().connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO domain_result (scan_id, domain, dns_outcome, mx_count, starttls, finalized_at) "
+                    + "VALUES ('s-older', 'gone.example', 'mx', 1, 'all', now())");
+        }
+        try {
+            JsonNode gone = Json.mapper().readTree(get("/api/scans/s-newer/lists/changes?per=500").body());
+            assertTrue(gone.get("rows").toString().contains("[\"gone.example\",\"scanned\",\"lost\",\"\",\"\"]"),
+                    gone.toString());
+        } finally {
+            try (Connection c = database().connect(); Statement s = c.createStatement()) {
+                s.execute("DELETE FROM domain_result WHERE scan_id = 's-older' AND domain = 'gone.example'");
+            }
+        }
         // a comparison's count rides on its page's rows: the same count on every page, and past the last one
         JsonNode all = Json.mapper().readTree(get("/api/scans/s-newer/lists/changes?per=500").body());
         long changed = all.get("rows").size();

@@ -163,7 +163,10 @@ public final class ScanLists {
                             + "concat(coalesce(before_mode, 'no policy'), ' ', coalesce(before_id, ''), ' -> ', "
                             + "coalesce(after_mode, 'no policy'), ' ', coalesce(after_id, '')) "
                             + "FROM mta_sts_changes({previous}, {scan})) x "
-                            + "JOIN domain_result d ON d.scan_id = {scan} AND d.domain = x.domain",
+                            // a domain no longer in the scan is listed too ("scanned", lost), with no level now
+                            + "LEFT JOIN domain_result r ON r.scan_id = {scan} AND r.domain = x.domain "
+                            + "CROSS JOIN LATERAL (SELECT {scan}::text AS scan_id, x.domain AS domain, r.worst_level, "
+                            + "r.dane, r.dane_delivery) d",
                     List.of(Column.of("domain", "domain", "d.domain"), Column.of("property", "property", "x.property"),
                             Column.of("change", "change", "x.change"), Column.of("level", "level now", "d.worst_level"),
                             Column.of("dane", "DANE now", "d.dane")),
@@ -233,7 +236,7 @@ public final class ScanLists {
     private static String fromWhere(Definition list, String scanId, String previous, Query q, List<String> args) {
         String from = bind(list.from(), scanId, previous, args);
         StringBuilder where = new StringBuilder();
-        filters(list.kind(), q, where, args);
+        filters(list.kind(), scanId, q, where, args);
         return from + where;
     }
 
@@ -300,7 +303,7 @@ public final class ScanLists {
     }
 
     /** The filters that apply to this kind of list, as SQL on bound values. */
-    private static void filters(Kind kind, Query q, StringBuilder where, List<String> args) {
+    private static void filters(Kind kind, String scanId, Query q, StringBuilder where, List<String> args) {
         String host = kind == Kind.DOMAINS ? "m.mx_host" : "h.mx_host";
         if (kind == Kind.DOMAINS) {
             if (q.level() != null) {
@@ -318,8 +321,12 @@ public final class ScanLists {
         }
         if (q.provider() != null) {
             String match = "(" + host + " = ? OR right(" + host + ", ?::int) = ?)";
-            where.append(kind == Kind.DOMAINS ? " AND EXISTS (SELECT 1 FROM domain_mx m WHERE m.scan_id = d.scan_id "
+            // the scan's id bound, not d.scan_id: the planner reads that scan's partition of domain_mx only
+            where.append(kind == Kind.DOMAINS ? " AND EXISTS (SELECT 1 FROM domain_mx m WHERE m.scan_id = ? "
                     + "AND m.domain = d.domain AND " + match + ")" : " AND " + match);
+            if (kind == Kind.DOMAINS) {
+                args.add(scanId);
+            }
             args.add(q.provider());
             args.add(String.valueOf(q.provider().length() + 1));
             args.add("." + q.provider());
