@@ -589,6 +589,7 @@ public final class ResultWriter {
      */
     public static final String MAIL = "mail:";
     static final List<String> MAIL_COLUMNS = List.of("mx_dnssec", "starttls", "dane");
+    /** The DNS outcomes of a mail domain, as the view {@code mail_domain} has them. */
     private static final Set<String> MAIL_OUTCOMES = Set.of("mx", "implicit-mx");
 
     /**
@@ -606,7 +607,7 @@ public final class ResultWriter {
             select.append(" UNION ALL SELECT scan_id, '").append(column).append("', coalesce(").append(column)
                     .append(", '-'), count(*), now() FROM d GROUP BY scan_id, ").append(column);
         }
-        String mail = " FROM d WHERE dns_outcome IN ('mx', 'implicit-mx') GROUP BY scan_id";
+        String mail = " FROM d WHERE dns_outcome IN ('" + String.join("', '", MAIL_OUTCOMES) + "') GROUP BY scan_id";
         select.append(" UNION ALL SELECT scan_id, '" + MAIL + "finalized', '', count(*), now()").append(mail);
         for (String column : MAIL_COLUMNS) {
             select.append(" UNION ALL SELECT scan_id, '").append(MAIL).append(column).append("', coalesce(")
