@@ -20,6 +20,8 @@ USER 10001
 # Prometheus metrics when MXRAY_METRICS_PORT is set (compose and Kubernetes set 9400)
 EXPOSE 9400
 # the serial collector, the quick compiler alone and the archive: less CPU per domain and a fast first
-# scan for the stages (docs/benchmarks.md, "Cost per domain"); JAVA_TOOL_OPTIONS may change them
+# scan for the stages (docs/benchmarks.md, "Cost per domain"); no performance-data file (its sampler
+# costs a resident process 1 ms of CPU a second); JAVA_TOOL_OPTIONS may change them
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=0.2", \
+    "-XX:-UsePerfData", \
     "-XX:SharedArchiveFile=/opt/mxray/mxray.jsa", "-Xshare:auto", "-Xlog:cds=off", "-jar", "/opt/mxray/mxray.jar"]

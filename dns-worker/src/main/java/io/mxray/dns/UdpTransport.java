@@ -39,6 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,8 +61,8 @@ import org.xbill.DNS.WireParseException;
  * answers. With a random message ID as well, an off-path attacker must guess 32 bits per query
  * (RFC 5452 section 9.2, RFC 6056), and no long-lived port can be learnt from side channels.
  * Answers are matched by ID and question; anything else that arrives is ignored. No thread waits:
- * sockets live on a few Netty event loops, and one periodic sweep fails the queries whose time is
- * up. A socket is held per query in flight: the process needs that many file descriptors.
+ * sockets live on a few Netty event loops, and a periodic sweep fails the queries whose time is
+ * up; it runs only while queries are out, so that an idle worker's event loops sleep. A socket is held per query in flight: the process needs that many file descriptors.
  */
 public final class UdpTransport implements Resolver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UdpTransport.class);
@@ -86,7 +87,10 @@ public final class UdpTransport implements Resolver, AutoCloseable {
     /** What every query's socket is made from: no reflection per socket. */
     private final Bootstrap template = new Bootstrap().channelFactory(NioDatagramChannel::new)
             .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP));
-    private final ScheduledFuture<?> sweeper;
+    /** Whether a sweep is scheduled: one chain of them at most, while queries are out. */
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+    private volatile ScheduledFuture<?> sweeper;
+    private volatile boolean closed;
     private volatile Duration timeout = Duration.ofSeconds(3);
     private volatile OPTRecord edns = new OPTRecord(1232, 0, 0, 0);
     private volatile QueryObserver observer = QueryObserver.NONE;
@@ -205,11 +209,39 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         }
         this.tcp = new SimpleResolver(server);
         this.tcp.setTCP(true);
-        this.sweeper = group.next().scheduleAtFixedRate(this::sweep, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** Fails the queries whose time is up, and closes their sockets. */
+    /** Whether a sweep is scheduled (for tests). */
+    boolean sweeping() {
+        return sweeping.get();
+    }
+
+    /** Schedules a sweep unless one is. */
+    private void sweepSoon() {
+        if (sweeping.compareAndSet(false, true)) {
+            scheduleSweep();
+        }
+    }
+
+    private void scheduleSweep() {
+        if (!closed) {
+            sweeper = group.next().schedule(this::sweep, SWEEP_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Fails the queries whose time is up, and closes their sockets; again in a while if queries are out. */
     private void sweep() {
+        try {
+            failExpired();
+        } finally {
+            sweeping.set(false);
+            if (!sent.isEmpty() && sweeping.compareAndSet(false, true)) {
+                scheduleSweep();
+            }
+        }
+    }
+
+    private void failExpired() {
         long now = System.nanoTime();
         Pending p;
         while ((p = sent.peek()) != null && now - p.deadline >= 0) {
@@ -281,6 +313,7 @@ public final class UdpTransport implements Resolver, AutoCloseable {
         Pending p = new Pending(id, query, query.toWire(MAX_UDP), now, now + timeout.toNanos());
         open.add(p);
         sent.add(p);
+        sweepSoon();
         observer.sent();
         // the calling thread's loop when it is one of ours: an answer often sends the next query
         EventLoop loop = group.next();
@@ -448,7 +481,11 @@ public final class UdpTransport implements Resolver, AutoCloseable {
 
     @Override
     public void close() {
-        sweeper.cancel(false);
+        closed = true;
+        ScheduledFuture<?> s = sweeper;
+        if (s != null) {
+            s.cancel(false);
+        }
         for (Pending p : List.copyOf(open)) {
             if (finish(p)) {
                 p.result.completeExceptionally(new IOException("transport closed"));

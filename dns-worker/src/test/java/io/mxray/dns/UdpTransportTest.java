@@ -1,5 +1,6 @@
 package io.mxray.dns;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,6 +110,33 @@ class UdpTransportTest {
                 said = timeout.getMessage();
             }
             assertTrue(said.contains("port unreachable"), said);
+        }
+    }
+    /**
+     * The sweep that fails queries past their time runs only while queries are out: an idle
+     * worker's event loop sleeps. A query sent after a quiet spell still times out.
+     */
+    @Test
+    void theTimeoutSweepRunsOnlyWhileQueriesAreOut() throws Exception {
+        int port;
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        try (UdpTransport t = new UdpTransport(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1)) {
+            t.setTimeout(Duration.ofMillis(300));
+            assertFalse(t.sweeping(), "no sweep before the first query");
+            for (int round = 0; round < 2; round++) {
+                Message query = Message.newQuery(Record.newRecord(Name.fromString("example.test."), Type.MX, DClass.IN));
+                var answer = t.sendAsync(query).toCompletableFuture();
+                assertTrue(t.sweeping(), "a sweep is scheduled while a query is out");
+                ExecutionException e = assertThrows(ExecutionException.class, () -> answer.get(10, TimeUnit.SECONDS));
+                assertInstanceOf(SocketTimeoutException.class, e.getCause());
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (t.sweeping() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertFalse(t.sweeping(), "the sweeps stop once no query is out");
+            }
         }
     }
 }

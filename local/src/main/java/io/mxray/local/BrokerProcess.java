@@ -19,10 +19,10 @@ public final class BrokerProcess implements AutoCloseable {
      * with both compilers the broker's C2 thread took 45% of its CPU in every 10,000-domain scan of
      * {@code bench e2e}, and its first scan cost 2.5 times the CPU of the quick compiler's
      * (docs/benchmarks.md, "Cost per domain and the cold start"). The quick compiler starts at a
-     * fifth of its thresholds, as in the stages.
+     * fifth of its thresholds, as in the stages; and no performance-data file, as in the stages.
      */
     static final List<String> JVM_OPTIONS = List.of("-Xmx512m", "-Xms128m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=0.2");
+            "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=0.2", "-XX:-UsePerfData");
     private final Path dir;
     private final int brokerPort;
     private final MxrayProcess process;

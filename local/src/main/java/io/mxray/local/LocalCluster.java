@@ -162,11 +162,13 @@ public final class LocalCluster implements AutoCloseable {
      * several scans after its start) does not pay back in processes that mostly wait on the
      * network and the broker; measured in docs/benchmarks.md, "Cost per domain". The quick
      * compiler starts at a fifth of its usual invocation counts, so that a fresh process leaves the
-     * interpreter sooner in its first scan ("Cold start"). Options in {@link Settings#jvmOptions}
-     * come after these and win.
+     * interpreter sooner in its first scan ("Cold start"). No performance-data file: its sampler
+     * woke every JVM twenty times a second, about 1 ms of CPU a second per process with no scan
+     * running (jcmd PID still reaches the process; jps and jstat no longer list it). Options in
+     * {@link Settings#jvmOptions} come after these and win.
      */
     public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-XX:CompileThresholdScaling=0.2");
+            "-XX:CompileThresholdScaling=0.2", "-XX:-UsePerfData");
 
     private volatile long schedulerPeakRssKb;
 

@@ -71,7 +71,10 @@ public abstract class ConsumerLoop implements Service, AutoCloseable {
                 try {
                     records = consumer.poll(pollTimeout());
                 } catch (WakeupException e) {
-                    break;
+                    if (!running.get()) {
+                        break;
+                    }
+                    records = ConsumerRecords.empty(); // woken (wake()) for work finished meanwhile
                 }
                 lag.set(Consumers.lag(consumer));
                 handle(records);
@@ -92,6 +95,16 @@ public abstract class ConsumerLoop implements Service, AutoCloseable {
                 stopped.countDown();
             }
         }
+    }
+
+    /**
+     * Ends the loop's current or next poll early, from any thread, so that it handles what another
+     * thread has just finished; the loop goes on (a stop is {@link #stopAsync}). A wakeup that
+     * arrives after the poll has returned ends the next blocking call instead: the next poll, or
+     * a commit, which {@link Consumers#commit} repeats.
+     */
+    protected final void wake() {
+        consumer.wakeup();
     }
 
     /** Whether the loop is still meant to run (false once asked to stop). */
