@@ -38,6 +38,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,7 +63,8 @@ import org.xbill.DNS.WireParseException;
  * (RFC 5452 section 9.2, RFC 6056), and no long-lived port can be learnt from side channels.
  * Answers are matched by ID and question; anything else that arrives is ignored. No thread waits:
  * sockets live on a few Netty event loops, and a periodic sweep fails the queries whose time is
- * up; it runs only while queries are out, so that an idle worker's event loops sleep. A socket is held per query in flight: the process needs that many file descriptors.
+ * up; it runs only while queries are out, so that an idle worker's event loops sleep. A socket is
+ * held per query in flight: the process needs that many file descriptors.
  */
 public final class UdpTransport implements Resolver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UdpTransport.class);
@@ -225,7 +227,11 @@ public final class UdpTransport implements Resolver, AutoCloseable {
 
     private void scheduleSweep() {
         if (!closed) {
-            sweeper = group.next().schedule(this::sweep, SWEEP_MS, TimeUnit.MILLISECONDS);
+            try {
+                sweeper = group.next().schedule(this::sweep, SWEEP_MS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                sweeping.set(false); // the event loops are shutting down: the transport is closing
+            }
         }
     }
 
