@@ -102,17 +102,6 @@ public final class ScanResults {
         }
     }
 
-    public static long finalized(Database db, String scanId) throws SQLException {
-        try (Connection c = db.connect();
-             PreparedStatement s = c.prepareStatement("SELECT count(*) FROM domain_result WHERE scan_id = ?")) {
-            s.setString(1, scanId);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getLong(1);
-            }
-        }
-    }
-
     /**
      * Waits until {@code expected} domains of the scan have a final row, reporting progress.
      *
@@ -129,17 +118,19 @@ public final class ScanResults {
         long deadline = System.nanoTime() + timeout.toNanos();
         long done = 0;
         long last = -1;
-        while (System.nanoTime() < deadline) {
-            healthCheck.run();
-            done = finalized(db, scanId);
-            if (done != last) {
-                progress.accept(done);
-                last = done;
+        try (Scans.Poller poller = new Scans.Poller(db, scanId)) {
+            while (System.nanoTime() < deadline) {
+                healthCheck.run();
+                done = poller.state().finalized();
+                if (done != last) {
+                    progress.accept(done);
+                    last = done;
+                }
+                if (done >= expected) {
+                    return done;
+                }
+                Thread.sleep(100);
             }
-            if (done >= expected) {
-                return done;
-            }
-            Thread.sleep(100);
         }
         return done;
     }

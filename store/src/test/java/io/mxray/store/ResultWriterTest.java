@@ -301,6 +301,8 @@ class ResultWriterTest {
             assertEquals(recounted, counted);
         }
         assertTrue(counted.get("finalized=") >= atLeast, "finalized: " + counted);
+        assertEquals(count("SELECT count(*) FROM domain_result WHERE scan_id = '" + scan + "'"),
+                Scans.state(db, scan).finalized(), "how far the scan is, as the followers ask");
         try (Connection c = db.connect();
              var s = c.prepareStatement("SELECT count(*) FROM mail_domain WHERE scan_id = ?")) {
             s.setString(1, scan);
