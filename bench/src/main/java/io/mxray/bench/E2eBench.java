@@ -123,6 +123,14 @@ final class E2eBench implements Callable<Integer> {
                     + "sharing addresses, and the long tail; docs/lab.md) or tail (default ${DEFAULT-VALUE}).")
     String mix;
 
+    @Option(names = "--population", paramLabel = "N", defaultValue = "0",
+            description = "With --mix providers: take every list as a uniform sample of N domains whose hoster "
+                    + "addresses serve 200 customer names each, so that a list of n domains has 200 n / N names per "
+                    + "hoster address (at least 1) on addresses of its own; lists of several sizes then compare as "
+                    + "samples of one population (docs/lab.md). Default 0: 200 names per hoster address in every "
+                    + "list, which makes any list with hosters take at least 400 s (the politeness limits).")
+    long population;
+
     @Option(names = "--warmup-final", paramLabel = "PERCENT", defaultValue = "100",
             description = "A warm-up scan ends when this share of its domains is final (default ${DEFAULT-VALUE}); "
                     + "below 100 with --mix providers, whose hosting addresses take minutes for their hundreds of "
@@ -181,9 +189,11 @@ final class E2eBench implements Callable<Integer> {
         });
         long measuredTotal = plan.stream().mapToLong(Integer::longValue).sum();
         System.out.printf("end-to-end benchmark: %d runs of %s domains after a warm-up of %,d; %s per DNS answer and "
-                        + "per SMTP reply; %d DNS, %d SMTP worker processes, 1 aggregator, 1 broker; %d cores%n",
+                        + "per SMTP reply; %d DNS, %d SMTP worker processes, 1 aggregator, 1 broker; %d cores%s%n",
                 warmUp.runs, String.join(", ", sizes.stream().sorted().map(n -> String.format("%,d", n)).toList()),
-                warmup, delay, dnsWorkers, smtpWorkers, cores);
+                warmup, delay, dnsWorkers, smtpWorkers, cores, population == 0 ? ""
+                        : String.format("; every list a sample of a population of %,d domains (its hosters' names per "
+                                + "address in proportion)", population));
         Path dir = Files.createTempDirectory("mxray-e2e-bench");
         int warmupTotal = warmup * Math.max(1, warmUp.rounds);
         // every scan's list is a segment of the lab of its own, shared within itself as a list of its
@@ -194,7 +204,7 @@ final class E2eBench implements Callable<Integer> {
         }
         segments.addAll(plan);
         segments.add(warmLab);
-        List<Scenario> all = Generator.generate(segments, seed, mtaStsShare, Generator.Mix.named(mix));
+        List<Scenario> all = Generator.generate(segments, seed, mtaStsShare, Generator.Mix.named(mix), population);
         // the lab is the simulated internet, not what is measured, and shares the cores with the
         // pipeline: its TLS servers make their key shares and signatures with the same faster curves
         // as the SMTP worker (what goes over the wire does not change)
@@ -440,9 +450,10 @@ final class E2eBench implements Callable<Integer> {
     private StringBuilder result(int domains, List<Run> runs, Run m) {
         StringBuilder result = new StringBuilder(String.format(Locale.ROOT,
                 "RESULT e2e domains=%d runs=%d seconds=%.1f domains_per_s=%.0f delay_ms=%d dns_workers=%d smtp_workers=%d "
-                        + "mix=%s shared_chain=%b dns_timeouts=%d probe_timeouts=%d mta_sts_share=%.1f policies_per_s=%.0f",
+                        + "mix=%s population=%d shared_chain=%b dns_timeouts=%d probe_timeouts=%d mta_sts_share=%.1f "
+                        + "policies_per_s=%.0f",
                 domains, runs.size(), m.seconds(), domains / m.seconds(), delay.toMillis(), dnsWorkers, smtpWorkers, mix,
-                sharedChain, m.dnsTimeouts(), m.probeTimeouts(), mtaStsShare, m.policies() / m.seconds()));
+                population, sharedChain, m.dnsTimeouts(), m.probeTimeouts(), mtaStsShare, m.policies() / m.seconds()));
         m.finishing().lastByFamily().forEach((f, last) -> result.append(String.format(Locale.ROOT, " last_%s_s=%.1f",
                 f.equals("generated") ? "tail" : f.replace("generated-", "").replace('-', '_'), last)));
         if (groundTruth) {

@@ -166,6 +166,27 @@ public final class Generator {
      * {@link #generate(int, long, double, Mix)}.
      */
     public static List<Scenario> generate(List<Integer> segments, long seed, double mtaStsShare, Mix mix) {
+        return generate(segments, seed, mtaStsShare, mix, 0);
+    }
+
+    /**
+     * As {@link #generate(List, long, double, Mix)}, with each segment's hosters shaped as a uniform
+     * sample of {@code population} domains would have them: a population whose hoster addresses
+     * serve 200 customers each gives a list of {@code n} of its domains
+     * {@code 200 n / population} names per hoster address (rounded, at least one), on as many
+     * addresses as the population has, and a segment's hoster addresses are its own. The other
+     * shapes are as without a population: the mailbox and exchange providers' addresses are the
+     * same for every list already, and the long tail is shared within each list.
+     *
+     * @param population 0: every segment's hoster addresses serve 200
+     *                   customers, whatever its size; else at least the largest segment
+     */
+    public static List<Scenario> generate(List<Integer> segments, long seed, double mtaStsShare, Mix mix,
+            long population) {
+        if (population < 0 || population > 0 && segments.stream().anyMatch(n -> n > population)) {
+            throw new IllegalArgumentException("a population of " + population + " domains for lists of " + segments
+                    + ": a list is a sample of it, so no larger");
+        }
         if (mtaStsShare < 0 || mtaStsShare > 1) {
             throw new IllegalArgumentException("the MTA-STS share is between 0 and 1: " + mtaStsShare);
         }
@@ -182,20 +203,30 @@ public final class Generator {
             return n;
         }).sum();
         List<Scenario> out = new ArrayList<>(Math.toIntExact(total));
-        int[] providers = new int[3]; // customers so far of the mailbox, hoster and exchange shapes
+        // customers so far of the mailbox, hoster and exchange shapes; the next hoster address of a
+        // segment of its own (with a population)
+        int[] providers = new int[4];
         int firstHost = 0;
         for (int domains : segments) {
-            firstHost += segment(out, domains, firstHost, seed, random, pattern, publishing, providers);
+            int perAddress = population == 0 ? 0
+                    : (int) Math.max(1, Math.round((double) HOSTER_CUSTOMERS * domains / population));
+            firstHost += segment(out, domains, firstHost, seed, random, pattern, publishing, providers, perAddress);
         }
         return out;
     }
 
-    /** Appends one segment's domains to {@code out}; returns how many long-tail hosts it made. */
+    /**
+     * Appends one segment's domains to {@code out}; returns how many long-tail hosts it made.
+     *
+     * @param perAddress customers per hoster address on addresses of the segment's own; 0: the
+     *                   hosters shared by every segment, 200 per address
+     */
     private static int segment(List<Scenario> out, int domains, int firstHost, long seed, Random random,
-            Shape[] pattern, boolean[] publishing, int[] providers) {
+            Shape[] pattern, boolean[] publishing, int[] providers, int perAddress) {
         if (domains < 1) {
             return 0;
         }
+        int hosters = 0;
         int first = out.size();
         int tailDomains = 0;
         for (int j = first; j < first + domains; j++) {
@@ -236,7 +267,8 @@ public final class Generator {
                 case HOSTER -> {
                     DnssecStatus addr = signed ? DnssecStatus.SECURE : DnssecStatus.INSECURE;
                     mx.add(new Scenario.Mx(10, host("mail." + domain, starttls(CertSpec.SNI_PER_NAME), Level.VERIFIED,
-                            CertType.CA_VALID, TLS).sharing("hoster-" + (providers[1]++ / HOSTER_CUSTOMERS))
+                            CertType.CA_VALID, TLS).sharing("hoster-" + (perAddress == 0
+                                    ? providers[1]++ / HOSTER_CUSTOMERS : providers[3] + hosters++ / perAddress))
                             .expecting(e -> e.dnssec(addr))));
                 }
                 case TAIL -> {
@@ -265,6 +297,9 @@ public final class Generator {
                                 stsExpected(mx)));
             }
             out.add(s);
+        }
+        if (perAddress > 0) {
+            providers[3] += (hosters + perAddress - 1) / perAddress;
         }
         return hosts;
     }

@@ -2,6 +2,7 @@ package io.mxray.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mxray.schema.CertType;
@@ -143,5 +144,42 @@ class GeneratorTest {
         assertEquals(Map.of("generated", 1_600L, "generated-exchange", 600L, "generated-hoster", 600L,
                 "generated-mailbox", 1_200L), p.stream().collect(java.util.stream.Collectors.groupingBy(Scenario::family,
                 java.util.TreeMap::new, java.util.stream.Collectors.counting())));
+    }
+
+    /**
+     * With a population, each list's hosters are as a uniform sample of that population has them:
+     * names per hoster address in proportion to the list, on addresses of the list's own; all else
+     * as without one.
+     */
+    @Test
+    void aPopulationScalesTheNamesPerHosterAddressWithTheList() {
+        List<Integer> lists = List.of(2_000, 20_000, 200_000);
+        List<Scenario> p = Generator.generate(lists, 5, 0.1, Generator.Mix.PROVIDERS, 200_000);
+        assertEquals(p, Generator.generate(lists, 5, 0.1, Generator.Mix.PROVIDERS, 200_000), "seedable");
+        assertEquals(Generator.generate(lists, 5, 0.1, Generator.Mix.PROVIDERS), Generator.generate(lists, 5, 0.1,
+                Generator.Mix.PROVIDERS, 0), "no population: as before");
+        int from = 0;
+        java.util.Set<String> earlier = new java.util.HashSet<>();
+        // a sample of 1% of the population has 2 names per address, of 10% 20, of all of it 200:
+        // the same 150 addresses (15% of 200,000 domains, 200 each) for every list
+        Map<Integer, Integer> perAddress = Map.of(2_000, 2, 20_000, 20, 200_000, 200);
+        for (int n : lists) {
+            Map<String, java.util.Set<String>> names = new HashMap<>();
+            p.subList(from, from + n).stream().filter(x -> x.family().equals("generated-hoster"))
+                    .forEach(x -> names.computeIfAbsent(x.mx().get(0).host().serverKey(), k -> new java.util.HashSet<>())
+                            .add(x.mx().get(0).host().name()));
+            assertEquals(java.util.Set.of(perAddress.get(n)), names.values().stream().map(java.util.Set::size)
+                    .collect(java.util.stream.Collectors.toSet()), "names per hoster address in a list of " + n);
+            assertEquals(150, names.size(), "hoster addresses in a list of " + n);
+            assertTrue(names.keySet().stream().noneMatch(earlier::contains), "a list's hoster addresses are its own");
+            earlier.addAll(names.keySet());
+            from += n;
+        }
+        // the other shapes as without a population
+        assertEquals(Generator.generate(lists, 5, 0.1, Generator.Mix.PROVIDERS).stream()
+                        .filter(x -> !x.family().equals("generated-hoster")).toList(),
+                p.stream().filter(x -> !x.family().equals("generated-hoster")).toList());
+        assertThrows(IllegalArgumentException.class,
+                () -> Generator.generate(lists, 5, 0.1, Generator.Mix.PROVIDERS, 100_000), "a list larger than its population");
     }
 }
