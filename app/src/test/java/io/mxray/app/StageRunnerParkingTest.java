@@ -3,19 +3,16 @@ package io.mxray.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mxray.local.EmbeddedKafka;
 import io.mxray.runtime.ConnectionLimiter;
 import io.mxray.runtime.KafkaSettings;
 import io.mxray.runtime.Output;
 import io.mxray.runtime.StageRunner;
-import io.mxray.runtime.TopicSetup;
 import io.mxray.runtime.Topics;
 import io.mxray.runtime.Worker;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DomainTask;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,9 +23,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Items that wait only for their turn at one busy address (per-address politeness: one connection
@@ -39,20 +35,8 @@ import org.junit.jupiter.api.Test;
 class StageRunnerParkingTest {
     private static final int BUSY = 40;
     private static final int FREE = 20;
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void start() throws Exception {
-        kafka = EmbeddedKafka.start(Files.createTempDirectory("parking"));
-        TopicSetup.ensure(kafka.bootstrap(), 1, (short) 1);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaBroker kafka = new KafkaBroker();
 
     /** Takes a connection permit for the domain's address (busy-*: all one address), then answers. */
     static final class Polite implements Worker<DomainTask> {

@@ -3,18 +3,15 @@ package io.mxray.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mxray.local.EmbeddedKafka;
 import io.mxray.runtime.KafkaSettings;
 import io.mxray.runtime.Output;
 import io.mxray.runtime.StageRunner;
-import io.mxray.runtime.TopicSetup;
 import io.mxray.runtime.Topics;
 import io.mxray.runtime.Worker;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DomainTask;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,9 +25,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A stage result larger than a broker takes (a hostile server's, say): the runner dead-letters
@@ -38,20 +34,8 @@ import org.junit.jupiter.api.Test;
  * the next items, instead of stopping (and, restarted, meeting the same item again).
  */
 class StageRunnerRefusalTest {
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void start() throws Exception {
-        kafka = EmbeddedKafka.start(Files.createTempDirectory("refusal"));
-        TopicSetup.ensure(kafka.bootstrap(), 1, (short) 1);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaBroker kafka = new KafkaBroker();
 
     /** Answers every domain with a small DNS result, except "huge.test", whose result is 3 MB. */
     static final class Inflating implements Worker<DomainTask> {

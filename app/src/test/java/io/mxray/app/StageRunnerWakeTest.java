@@ -3,18 +3,15 @@ package io.mxray.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mxray.local.EmbeddedKafka;
 import io.mxray.runtime.KafkaSettings;
 import io.mxray.runtime.Output;
 import io.mxray.runtime.StageRunner;
-import io.mxray.runtime.TopicSetup;
 import io.mxray.runtime.Topics;
 import io.mxray.runtime.Worker;
 import io.mxray.schema.DnsOutcome;
 import io.mxray.schema.DnsResult;
 import io.mxray.schema.DomainTask;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,9 +26,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A stage whose items wait on slow servers (or on the pacing of a busy address) sleeps in its
@@ -41,20 +37,8 @@ import org.junit.jupiter.api.Test;
 class StageRunnerWakeTest {
     private static final Duration LONG_POLL = Duration.ofSeconds(60);
     private static final long ANSWER_AFTER_MS = 3_000;
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void start() throws Exception {
-        kafka = EmbeddedKafka.start(Files.createTempDirectory("wake"));
-        TopicSetup.ensure(kafka.bootstrap(), 1, (short) 1);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaBroker kafka = new KafkaBroker();
 
     /** Answers each domain {@link #ANSWER_AFTER_MS} after it was handed over, from a timer thread. */
     static final class Slow implements Worker<DomainTask> {
