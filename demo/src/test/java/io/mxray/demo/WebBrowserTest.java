@@ -37,7 +37,9 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -45,7 +47,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -192,9 +193,29 @@ class WebBrowserTest {
     private static void follow(By by) {
         WebElement page = browser.findElement(By.tagName("html"));
         browser.findElement(by).click();
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(b -> replaced(page));
         new WebDriverWait(browser, Duration.ofSeconds(30)).until(b -> "complete".equals(
                 ((JavascriptExecutor) b).executeScript("return document.readyState")));
+    }
+
+    /**
+     * Whether the browser has left the page this element belongs to. Chrome answers a question
+     * about an element of the document it is replacing either as a stale reference or, while the
+     * new document is being attached, as an inspector error saying the node "does not belong to
+     * the document": both mean the page is gone.
+     */
+    private static boolean replaced(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (StaleElementReferenceException gone) {
+            return true;
+        } catch (WebDriverException e) {
+            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     private static void screenshot(String name) throws Exception {
