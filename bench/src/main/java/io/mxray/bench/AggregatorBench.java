@@ -42,8 +42,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The aggregator alone, as a process of its own against the broker process and PostgreSQL: one
- * real scan of the lab through the whole pipeline is recorded (its scan events, DNS results and
- * probe results, as the workers wrote them), then replayed again and again under new scan ids,
+ * real scan of the lab through the whole pipeline is recorded (its scan events, DNS results,
+ * probe results and policy fetches, as the workers wrote them), then replayed again and again under new scan ids,
  * as fast as a producer writes them, into the aggregator's input topics. Each replay is timed from
  * its first message to its last final row in PostgreSQL: domains/s the aggregator (with its
  * database sink) sustains, and CPU per domain of the aggregator, the broker and PostgreSQL. Unlike
@@ -205,7 +205,7 @@ final class AggregatorBench implements Callable<Integer> {
         }
     }
 
-    /** The scan's events, DNS results and probe results as committed, in the order they were written. */
+    /** The scan's events, DNS results, probe results and policy fetches as committed, in the order they were written. */
     static List<Recorded> record(String bootstrap, String scanId) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -216,7 +216,9 @@ final class AggregatorBench implements Callable<Integer> {
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
-            for (String topic : List.of(Topics.SCANS.name(), Topics.DNS_RESULTS.name(), Topics.SMTP_RESULTS.name())) {
+            // every topic the aggregator reads: a domain with an MTA-STS record waits for its policy fetch
+            for (String topic : List.of(Topics.SCANS.name(), Topics.DNS_RESULTS.name(), Topics.SMTP_RESULTS.name(),
+                    Topics.POLICY_RESULTS.name())) {
                 c.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
             }
             c.assign(parts);
