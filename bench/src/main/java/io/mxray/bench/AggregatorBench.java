@@ -205,6 +205,13 @@ final class AggregatorBench implements Callable<Integer> {
         }
     }
 
+    /**
+     * What a replay writes: the scan's events (its row) and every topic the aggregator's topology
+     * reads (a domain with an MTA-STS record waits for its policy fetch: without it no replay ends).
+     */
+    static final List<String> RECORDED = List.of(Topics.SCANS.name(), Topics.DNS_RESULTS.name(),
+            Topics.SMTP_RESULTS.name(), Topics.POLICY_RESULTS.name());
+
     /** The scan's events, DNS results, probe results and policy fetches as committed, in the order they were written. */
     static List<Recorded> record(String bootstrap, String scanId) {
         Properties p = new Properties();
@@ -216,9 +223,7 @@ final class AggregatorBench implements Callable<Integer> {
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
-            // every topic the aggregator reads: a domain with an MTA-STS record waits for its policy fetch
-            for (String topic : List.of(Topics.SCANS.name(), Topics.DNS_RESULTS.name(), Topics.SMTP_RESULTS.name(),
-                    Topics.POLICY_RESULTS.name())) {
+            for (String topic : RECORDED) {
                 c.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
             }
             c.assign(parts);
