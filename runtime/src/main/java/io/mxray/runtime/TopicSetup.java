@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +52,9 @@ public final class TopicSetup {
                 }
             }
             List<String> names = Topics.all().stream().map(Topic::name).toList();
-            Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames()
-                    .get(30, TimeUnit.SECONDS);
+            Map<String, TopicDescription> described = untilKnown(
+                    () -> admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS),
+                    System.nanoTime() + TimeUnit.SECONDS.toNanos(30), 100);
             for (TopicDescription d : described.values()) {
                 if (d.partitions().size() != partitions) {
                     throw new IllegalStateException("topic " + d.name() + " has " + d.partitions().size()
@@ -69,6 +71,33 @@ public final class TopicSetup {
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot set up topics on " + bootstrap + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+    }
+
+    /** What a call to the broker returns, in seconds at most. */
+    interface AdminCall<T> {
+        T call() throws InterruptedException, ExecutionException, TimeoutException;
+    }
+
+    /**
+     * The call's answer, asked again every {@code pauseMs} while the broker says it does not know
+     * a topic, until {@code deadlineNanos} ({@link System#nanoTime()}). A topic just created is
+     * known to the controller when the creation returns, and to the broker that answers a moment
+     * later, when it has read the new metadata: a description asked for in between fails with
+     * {@link UnknownTopicOrPartitionException}, which the admin client does not retry itself.
+     */
+    static <T> T untilKnown(AdminCall<T> call, long deadlineNanos, long pauseMs)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        while (true) {
+            try {
+                return call.call();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadlineNanos) {
+                    throw e;
+                }
+                LOG.debug("the broker does not know a topic yet; asking again", e.getCause());
+            }
+            Thread.sleep(pauseMs);
         }
     }
 
