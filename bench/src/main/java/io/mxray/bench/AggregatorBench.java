@@ -43,12 +43,12 @@ import picocli.CommandLine.Option;
 /**
  * The aggregator alone, as a process of its own against the broker process and PostgreSQL: one
  * real scan of the lab through the whole pipeline is recorded (its scan events, DNS results,
- * probe results and policy fetches, as the workers wrote them), then replayed again and again under new scan ids,
- * as fast as a producer writes them, into the aggregator's input topics. Each replay is timed from
- * its first message to its last final row in PostgreSQL: domains/s the aggregator (with its
- * database sink) sustains, and CPU per domain of the aggregator, the broker and PostgreSQL. Unlike
- * {@code bench e2e}, nothing else runs meanwhile (the lab and the workers sit idle), so a change
- * of a few percent in the aggregator shows.
+ * probe results and policy fetches, as the workers wrote them), then replayed again and again
+ * under new scan ids, as fast as a producer writes them, into the aggregator's input topics.
+ * Each replay is timed from its first message to its last final row in PostgreSQL: domains/s the
+ * aggregator (with its database sink) sustains, and CPU per domain of the aggregator, the broker
+ * and PostgreSQL. Unlike {@code bench e2e}, nothing else runs meanwhile (the lab and the workers
+ * sit idle), so a change of a few percent in the aggregator shows.
  */
 @Command(name = "aggregator", mixinStandardHelpOptions = true,
         description = "Throughput and CPU per domain of the aggregator process alone (Kafka Streams joins and the "
@@ -212,7 +212,7 @@ final class AggregatorBench implements Callable<Integer> {
     static final List<String> RECORDED = List.of(Topics.SCANS.name(), Topics.DNS_RESULTS.name(),
             Topics.SMTP_RESULTS.name(), Topics.POLICY_RESULTS.name());
 
-    /** The scan's events, DNS results, probe results and policy fetches as committed, in the order they were written. */
+    /** The scan's messages on the {@link #RECORDED} topics as committed, in the order they were written. */
     static List<Recorded> record(String bootstrap, String scanId) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
